@@ -1,0 +1,108 @@
+/**
+ * The manager's public surface: what the daemon's HTTP API, the MCP tools and (through the client)
+ * the CLI and TUI call. Plain data in and out.
+ */
+import type { Coder, CoderState, LogEntry } from './coder.js';
+import type { CoderAction } from './state-machine.js';
+import type { FileChange, ListCodersPage, ReadResult, WorkspaceFile } from './ports.js';
+import type { AicoderEvent } from './events.js';
+
+export interface CreateCoderInput {
+  task: string;
+  /** Repository path (any folder inside it); default: the configured default repo. */
+  repo?: string;
+  provider?: string;
+  model?: string;
+  name?: string;
+  base_ref?: string;
+  branch?: string;
+  /** Default true. When false the coder waits in `created` until started. */
+  autostart?: boolean;
+  /** Repo-relative paths named to the agent as starting context; untracked ones are copied. */
+  workspace_files?: string[];
+}
+
+/** `active` = created, queued, starting, running, paused; `all` = every state. */
+export type StateFilter = CoderState | 'active' | 'all';
+
+export interface ListInput {
+  states?: StateFilter[];
+  repo?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ControlInput {
+  action: CoderAction | 'message';
+  message?: string;
+  force?: boolean;
+  keep_branch?: boolean;
+}
+
+export type ControlResult = { coder: Coder; removed: false } | { coder: Coder; removed: true };
+
+export interface LogsInput {
+  since_seq?: number;
+  tail?: number;
+  kinds?: string[];
+}
+
+export interface LogsResult {
+  entries: LogEntry[];
+  /** Pass as since_seq to continue. */
+  next_seq: number;
+  /** The coder has ended and every entry has been read. */
+  done: boolean;
+}
+
+export type WaitTarget = CoderState[] | 'terminal';
+
+export interface WaitInput {
+  for: WaitTarget;
+  timeout_ms: number;
+  signal?: AbortSignal;
+  /** Called on every change of the coder while waiting. */
+  onProgress?: (coder: Coder) => void;
+}
+
+export interface WaitResult {
+  coder: Coder;
+  timed_out: boolean;
+}
+
+export interface FollowInput {
+  since_seq: number;
+  timeout_ms: number;
+  kinds?: string[];
+  signal?: AbortSignal;
+  onEntry?: (entry: LogEntry) => void;
+}
+
+export interface ProviderInfo {
+  name: string;
+  description: string;
+  parser: string;
+  command: string[];
+  source: string;
+}
+
+export interface ManagerApi {
+  create(input: CreateCoderInput): Promise<Coder>;
+  list(input: ListInput): ListCodersPage;
+  /** Resolves an id or unique prefix; throws not_found / ambiguous_id. */
+  get(idOrPrefix: string): Coder;
+  control(idOrPrefix: string, input: ControlInput): Promise<ControlResult>;
+  logs(idOrPrefix: string, input: LogsInput): LogsResult;
+  /** Waits for new log entries (or the end of the coder) up to timeout. */
+  followLogs(idOrPrefix: string, input: FollowInput): Promise<LogsResult>;
+  wait(idOrPrefix: string, input: WaitInput): Promise<WaitResult>;
+  diff(idOrPrefix: string): Promise<string>;
+  changes(idOrPrefix: string): Promise<FileChange[]>;
+  files(idOrPrefix: string): Promise<WorkspaceFile[]>;
+  readFile(idOrPrefix: string, path: string, opts: { max_bytes: number; offset: number }): Promise<ReadResult>;
+  providers(): ProviderInfo[];
+  subscribe(fn: (e: AicoderEvent) => void): () => void;
+  /** Events after a resumption cursor "E:L" (record events and log entries), oldest first. */
+  replay(cursor: string, limit: number): { events: AicoderEvent[]; complete: boolean };
+  cursor(): string;
+}

@@ -1,0 +1,71 @@
+/**
+ * Local errors carry a string code. They turn into MCP `isError` results, HTTP statuses or CLI exit
+ * codes only at the edge (see daemon/http-errors.ts, mcp/, cli/exit-codes.ts).
+ */
+export type ErrorCode =
+  | 'invalid_input'
+  | 'not_found'
+  | 'ambiguous_id'
+  | 'illegal_transition'
+  | 'not_a_repo'
+  | 'unknown_ref'
+  | 'branch_exists'
+  | 'unknown_provider'
+  | 'provider_config'
+  | 'dirty_worktree'
+  | 'unmerged_commits'
+  | 'path_outside'
+  | 'not_supported'
+  | 'conflict'
+  | 'daemon_unreachable'
+  | 'timeout'
+  | 'internal';
+
+export class AicoderError extends Error {
+  readonly code: ErrorCode;
+  /** Optional field the error is about (e.g. "task", "coder_id"). */
+  readonly field: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { field?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AicoderError';
+    this.code = code;
+    this.field = opts.field;
+    this.details = opts.details;
+  }
+}
+
+export function isAicoderError(e: unknown): e is AicoderError {
+  return e instanceof AicoderError;
+}
+
+/** Plain-data form of an error, as it crosses a boundary (HTTP body, MCP result). */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+  details?: Record<string, unknown>;
+}
+
+export function toErrorBody(e: unknown): ErrorBody {
+  if (isAicoderError(e)) {
+    const body: ErrorBody = { code: e.code, message: e.message };
+    if (e.field !== undefined) body.field = e.field;
+    if (e.details !== undefined) body.details = e.details;
+    return body;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'internal', message };
+}
+
+export function fromErrorBody(body: ErrorBody): AicoderError {
+  const opts: { field?: string; details?: Record<string, unknown> } = {};
+  if (body.field !== undefined) opts.field = body.field;
+  if (body.details !== undefined) opts.details = body.details;
+  return new AicoderError(body.code, body.message, opts);
+}

@@ -1,0 +1,286 @@
+/**
+ * The ports the core depends on. Implementations live in the outer folders (store/, git/, process/,
+ * providers/, workspace/) and are injected by the daemon. The core imports none of them.
+ */
+import type { Coder, CoderState, CoderStats, LogEntry, LogStream } from './coder.js';
+
+// ---------------------------------------------------------------- store
+
+export interface ListCodersQuery {
+  states?: readonly CoderState[];
+  repo?: string;
+  limit?: number;
+  /** Opaque cursor from a previous page (newest first). */
+  cursor?: string;
+}
+
+export interface ListCodersPage {
+  coders: Coder[];
+  total: number;
+  next_cursor: string | null;
+}
+
+export interface LogQuery {
+  /** Entries with seq > since_seq. */
+  since_seq?: number;
+  /** The last N entries (after the other filters). */
+  tail?: number;
+  kinds?: readonly string[];
+  /** At most this many entries, oldest first (ignored with tail). */
+  limit?: number;
+}
+
+export interface NewLogEntry {
+  ts: string;
+  stream: LogStream;
+  kind: string;
+  text: string;
+}
+
+/** Byte offsets into a run's output files up to which lines have been ingested. */
+export interface OutputOffsets {
+  stdout: number;
+  stderr: number;
+}
+
+/** The durable facts of one run of a coder's process, enough to re-adopt it after a daemon restart. */
+export interface RunRecord {
+  coder_id: string;
+  run_no: number;
+  pid: number;
+  pgid: number;
+  /** Process start time as the OS reports it (Linux: /proc/<pid>/stat field 22), to detect pid reuse. */
+  start_time: string;
+  run_dir: string;
+  offsets: OutputOffsets;
+}
+
+export interface StoredEvent {
+  id: number;
+  type: string;
+  coder_id: string;
+  payload: unknown;
+  ts: string;
+}
+
+export interface StoredLogEntry extends LogEntry {
+  /** Global, strictly increasing id across all coders (for SSE resumption). */
+  id: number;
+}
+
+export interface CoderStore {
+  insertCoder(coder: Coder): void;
+  /** Replaces the stored record (whole row) and returns it. */
+  saveCoder(coder: Coder): Coder;
+  getCoder(id: string): Coder | undefined;
+  /** Coders whose id starts with prefix (at most `limit`, default 2). */
+  findByIdPrefix(prefix: string, limit?: number): Coder[];
+  listCoders(q: ListCodersQuery): ListCodersPage;
+  /** Coders in any of these states, oldest first (for the scheduler and re-adoption). */
+  codersInStates(states: readonly CoderState[]): Coder[];
+  deleteCoder(id: string): void;
+
+  /**
+   * Appends entries with seq = last seq + 1, …; when `run` is given, records its new offsets in the
+   * same transaction (exactly-once ingestion across daemon crashes). Returns the stored entries.
+   */
+  appendLogs(
+    coderId: string,
+    entries: readonly NewLogEntry[],
+    run?: { run_no: number; offsets: OutputOffsets },
+    statsDelta?: Partial<CoderStats>,
+  ): StoredLogEntry[];
+  readLogs(coderId: string, q: LogQuery): LogEntry[];
+  lastSeq(coderId: string): number;
+  /** Log entries of all coders with global id > afterId, oldest first. */
+  logsAfter(afterId: number, limit: number): StoredLogEntry[];
+  lastLogId(): number;
+
+  saveRun(run: RunRecord): void;
+  getRun(coderId: string): RunRecord | undefined;
+  deleteRuns(coderId: string): void;
+
+  appendEvent(type: string, coderId: string, payload: unknown): StoredEvent;
+  eventsAfter(afterId: number, limit: number): StoredEvent[];
+  lastEventId(): number;
+
+  close(): void;
+}
+
+// ---------------------------------------------------------------- git
+
+export interface WorktreeSpec {
+  repo: string;
+  base_commit: string;
+  branch: string;
+  path: string;
+}
+
+export interface RemoveWorktreeSpec {
+  repo: string;
+  path: string;
+  branch: string;
+  base_commit: string;
+  force: boolean;
+  keep_branch: boolean;
+}
+
+export type FileChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'untracked';
+
+export interface FileChange {
+  path: string;
+  status: FileChangeStatus;
+  insertions: number;
+  deletions: number;
+  /** Previous path for renames. */
+  from?: string;
+}
+
+export interface GitPort {
+  /** Absolute toplevel of the repository containing `path`; throws not_a_repo. */
+  toplevel(path: string): Promise<string>;
+  /** The symbolic name of HEAD (branch) or its commit when detached. */
+  headRef(repo: string): Promise<string>;
+  /** Full commit id of a ref; throws unknown_ref naming the ref. */
+  resolveCommit(repo: string, ref: string): Promise<string>;
+  branchExists(repo: string, branch: string): Promise<boolean>;
+  /** Creates branch + worktree; on any failure removes what it made and rethrows. */
+  createWorktree(spec: WorktreeSpec): Promise<void>;
+  /** Guards: dirty_worktree, unmerged_commits unless force. Missing directory is fine (pruned). */
+  removeWorktree(spec: RemoveWorktreeSpec): Promise<void>;
+  /** Unified diff of the worktree (committed, staged, unstaged and untracked) against base_commit. */
+  diff(workspace: string, baseCommit: string): Promise<string>;
+  changes(workspace: string, baseCommit: string): Promise<FileChange[]>;
+}
+
+// ---------------------------------------------------------------- workspace
+
+export interface WorkspaceFile {
+  path: string;
+  size: number;
+  tracked: boolean;
+}
+
+export interface ReadResult {
+  path: string;
+  size: number;
+  offset: number;
+  content: string | null;
+  binary: boolean;
+  truncated: boolean;
+  next_offset: number | null;
+}
+
+export interface WorkspacePort {
+  list(workspace: string): Promise<WorkspaceFile[]>;
+  /** Reads a repo-relative file, confined to the worktree (path_outside otherwise). */
+  read(workspace: string, relPath: string, opts: { max_bytes: number; offset: number }): Promise<ReadResult>;
+  /** Watches the worktree (ignoring .git and ignored dirs); onChange is debounced by the implementation. */
+  watch(workspace: string, onChange: () => void): WatchHandle;
+}
+
+export interface WatchHandle {
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- process
+
+export type RunSignal = 'pause' | 'resume' | 'terminate' | 'kill';
+
+export interface RunSpec {
+  coder_id: string;
+  run_no: number;
+  argv: readonly string[];
+  cwd: string;
+  env: Readonly<Record<string, string>>;
+  /** Directory for this run's output and exit-status files (created by the runner). */
+  run_dir: string;
+}
+
+export interface OutputLines {
+  stream: 'stdout' | 'stderr';
+  lines: string[];
+  /** Byte offset in the stream's file just after these lines. */
+  offset: number;
+}
+
+export interface ExitResult {
+  exit_code: number | null;
+  signal: string | null;
+}
+
+export interface RunObserver {
+  /** Called with complete lines in order; must persist them (and the offset) before returning. */
+  onLines(out: OutputLines): void;
+  /** Called once, after every line of the run has been delivered. */
+  onExit(result: ExitResult): void;
+}
+
+export type AdoptOutcome = 'running' | 'exited' | 'gone';
+
+/** Spawning, signalling, exit observation and output streaming. Nothing above calls process APIs. */
+export interface Runner {
+  spawn(spec: RunSpec, obs: RunObserver): Promise<RunRecord>;
+  /**
+   * Re-attaches to a run recorded before a daemon restart. 'running': same process (pid and start
+   * time), tailing resumes from run.offsets. 'exited': it ended meanwhile; remaining output and the
+   * exit status are delivered through obs. 'gone': it vanished without a status; remaining output
+   * is delivered, onExit is not called.
+   */
+  adopt(run: RunRecord, obs: RunObserver): Promise<AdoptOutcome>;
+  signal(run: RunRecord, sig: RunSignal): void;
+  /** Stops watching all runs without touching the processes (daemon shutdown). */
+  detachAll(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- providers
+
+export interface ProviderDef {
+  name: string;
+  description: string;
+  /** argv; elements may hold {task} {model} {workspace} {session_id}. */
+  command: string[];
+  /** argv for a follow-up message in the same session; may hold {message} {session_id} {model} {workspace}. */
+  resume_command?: string[];
+  env: Record<string, string>;
+  parser: string;
+  /** Where the definition came from (file path), for error messages. */
+  source: string;
+}
+
+export interface StatsDelta {
+  turns?: number;
+  tokens_in?: number;
+  tokens_out?: number;
+  cost_usd?: number;
+}
+
+/** What a parser makes of one output line. */
+export interface ParsedEvent {
+  kind: string;
+  text: string;
+  session_id?: string;
+  stats?: StatsDelta;
+  last_message?: string;
+  /** Final outcome of the run, when the line says so. */
+  outcome?: { ok: boolean; reason?: string };
+}
+
+export interface OutputParser {
+  parse(line: string, stream: 'stdout' | 'stderr'): ParsedEvent[];
+}
+
+export interface ProviderCatalog {
+  get(name: string): ProviderDef | undefined;
+  list(): ProviderDef[];
+  /** A fresh parser instance for a run. */
+  parser(def: ProviderDef): OutputParser;
+}
+
+// ---------------------------------------------------------------- clock
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

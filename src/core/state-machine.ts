@@ -1,0 +1,85 @@
+/**
+ * The coder state machine, defined once. Every state change in the manager goes through `transition`,
+ * every user action through `assertAction`.
+ *
+ *   created ──start──▶ queued ──▶ starting ──▶ running ⇄ paused
+ *   running/paused ──▶ completed | failed | stopped
+ *   starting/running/paused ──▶ interrupted   (process vanished while the daemon was away)
+ *   terminal ──restart──▶ queued
+ */
+import type { Coder, CoderState } from './coder.js';
+import { AicoderError } from './errors.js';
+
+export const TRANSITIONS: Readonly<Record<CoderState, readonly CoderState[]>> = {
+  created: ['queued', 'stopped'],
+  queued: ['starting', 'stopped', 'failed'],
+  starting: ['running', 'failed', 'stopped', 'interrupted'],
+  running: ['paused', 'completed', 'failed', 'stopped', 'interrupted'],
+  paused: ['running', 'completed', 'failed', 'stopped', 'interrupted'],
+  completed: ['queued'],
+  failed: ['queued'],
+  stopped: ['queued'],
+  interrupted: ['queued'],
+};
+
+export const ACTIONS = ['start', 'pause', 'resume', 'stop', 'restart', 'remove'] as const;
+export type CoderAction = (typeof ACTIONS)[number];
+
+/** The states from which a user action is allowed. */
+export function allowedFrom(action: CoderAction): readonly CoderState[] {
+  switch (action) {
+    case 'start':
+      return ['created'];
+    case 'pause':
+      return ['running'];
+    case 'resume':
+      return ['paused'];
+    case 'stop':
+      return ['created', 'queued', 'starting', 'running', 'paused'];
+    case 'restart':
+      return ['completed', 'failed', 'stopped', 'interrupted'];
+    case 'remove':
+      return ['created', 'queued', 'completed', 'failed', 'stopped', 'interrupted'];
+  }
+}
+
+export function canTransition(from: CoderState, to: CoderState): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export function assertTransition(coder: Pick<Coder, 'id' | 'state'>, to: CoderState): void {
+  if (!canTransition(coder.state, to)) {
+    throw new AicoderError(
+      'illegal_transition',
+      `coder ${coder.id} cannot go from ${coder.state} to ${to}`,
+      { details: { from: coder.state, to } },
+    );
+  }
+}
+
+function hint(action: CoderAction, state: CoderState): string {
+  switch (action) {
+    case 'remove':
+      return state === 'running' || state === 'paused' || state === 'starting'
+        ? ' (stop it first, or force the removal)'
+        : '';
+    case 'restart':
+      return ' (stop it first)';
+    case 'resume':
+      return state === 'running' ? ' (it is not paused)' : '';
+    case 'start':
+    case 'pause':
+    case 'stop':
+      return '';
+  }
+}
+
+export function assertAction(coder: Pick<Coder, 'id' | 'state'>, action: CoderAction): void {
+  if (!allowedFrom(action).includes(coder.state)) {
+    throw new AicoderError(
+      'illegal_transition',
+      `cannot ${action} coder ${coder.id}: it is ${coder.state}${hint(action, coder.state)}`,
+      { field: 'action', details: { action, state: coder.state } },
+    );
+  }
+}
