@@ -284,3 +284,8 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+// ---------------------------------------------------------------- logging (the daemon's own log)
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type Logger = (level: LogLevel, msg: string, data?: Record<string, unknown>) => void;

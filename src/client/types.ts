@@ -1,0 +1,77 @@
+/**
+ * The typed client the CLI and TUI use to talk to the daemon. The HTTP implementation is in
+ * client/http-client.ts; tests of the TUI use an in-memory implementation of this same interface.
+ *
+ * REST routes (all JSON; errors are `{ "error": ErrorBody }` with an HTTP status):
+ *   GET    /health                                  → Health
+ *   POST   /api/coders                  CreateCoderInput → 201 Coder
+ *   GET    /api/coders?state=a,b&repo=&limit=&cursor=   → ListCodersPage
+ *   GET    /api/coders/:id                          → Coder
+ *   POST   /api/coders/:id/control      ControlInput → ControlResult
+ *   GET    /api/coders/:id/logs?since_seq=&tail=&kinds=a,b[&follow=1&timeout_ms=] → LogsResult
+ *   GET    /api/coders/:id/wait?for=terminal|s1,s2&timeout_ms=  → WaitResult (long poll, ≤ 50 s)
+ *   GET    /api/coders/:id/diff                     → { diff: string }
+ *   GET    /api/coders/:id/changes                  → { changes: FileChange[] }
+ *   GET    /api/coders/:id/files                    → { files: WorkspaceFile[] }
+ *   GET    /api/coders/:id/file?path=&max_bytes=&offset= → ReadResult
+ *   GET    /api/providers                           → { providers: ProviderInfo[] }
+ *   GET    /api/events   (SSE; Last-Event-ID header or ?last_event_id=) → AicoderEvent per `data:`
+ *   POST   /api/shutdown                            → { ok: true } then the daemon exits gracefully
+ */
+import type { Coder } from '../core/coder.js';
+import type {
+  ControlInput,
+  ControlResult,
+  CreateCoderInput,
+  ListInput,
+  LogsInput,
+  LogsResult,
+  ProviderInfo,
+  WaitResult,
+  WaitTarget,
+} from '../core/api.js';
+import type { FileChange, ListCodersPage, ReadResult, WorkspaceFile } from '../core/ports.js';
+import type { AicoderEvent } from '../core/events.js';
+
+export interface Health {
+  ok: true;
+  pid: number;
+  port: number;
+  home: string;
+  version: string;
+  started_at: string;
+}
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
+
+export interface EventSubscription {
+  close(): void;
+}
+
+export interface SubscribeOptions {
+  /** Resume after this event id (as sent in the SSE `id:` field). */
+  lastEventId?: string;
+  onEvent(e: AicoderEvent, id: string): void;
+  onStatus?(s: ConnectionStatus): void;
+  /** The server could not replay from lastEventId (too far behind): refetch everything. */
+  onReset?(): void;
+}
+
+export interface AicoderClient {
+  readonly baseUrl: string;
+  health(): Promise<Health>;
+  create(input: CreateCoderInput): Promise<Coder>;
+  list(input?: ListInput): Promise<ListCodersPage>;
+  get(id: string): Promise<Coder>;
+  control(id: string, input: ControlInput): Promise<ControlResult>;
+  logs(id: string, input?: LogsInput & { follow?: boolean; timeout_ms?: number }): Promise<LogsResult>;
+  wait(id: string, input: { for: WaitTarget; timeout_ms: number }): Promise<WaitResult>;
+  diff(id: string): Promise<string>;
+  changes(id: string): Promise<FileChange[]>;
+  files(id: string): Promise<WorkspaceFile[]>;
+  readFile(id: string, path: string, opts?: { max_bytes?: number; offset?: number }): Promise<ReadResult>;
+  providers(): Promise<ProviderInfo[]>;
+  /** Live events with automatic reconnection and resumption by last event id. */
+  subscribe(opts: SubscribeOptions): EventSubscription;
+  shutdown(): Promise<void>;
+}
