@@ -120,6 +120,8 @@ export interface RemoveWorktreeSpec {
   repo: string;
   path: string;
   branch: string;
+  /** "Commits not in base": not reachable from base_ref's current tip nor from base_commit. */
+  base_ref: string;
   base_commit: string;
   force: boolean;
   keep_branch: boolean;
