@@ -99,7 +99,11 @@ export interface ManagerApi {
   diff(idOrPrefix: string): Promise<string>;
   changes(idOrPrefix: string): Promise<FileChange[]>;
   files(idOrPrefix: string): Promise<WorkspaceFile[]>;
-  readFile(idOrPrefix: string, path: string, opts: { max_bytes: number; offset: number }): Promise<ReadResult>;
+  readFile(
+    idOrPrefix: string,
+    path: string,
+    opts: { max_bytes: number; offset: number },
+  ): Promise<ReadResult>;
   providers(): ProviderInfo[];
   subscribe(fn: (e: AicoderEvent) => void): () => void;
   /** Events after a resumption cursor "E:L" (record events and log entries), oldest first. */

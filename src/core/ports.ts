@@ -277,6 +277,16 @@ export interface ProviderCatalog {
   list(): ProviderDef[];
   /** A fresh parser instance for a run. */
   parser(def: ProviderDef): OutputParser;
+  /** Substitutes placeholders per argv element (literal; never through a shell). */
+  buildArgv(template: readonly string[], vars: ArgvVars): string[];
+}
+
+export interface ArgvVars {
+  task: string;
+  model?: string | null;
+  workspace: string;
+  session_id?: string | null;
+  message?: string;
 }
 
 // ---------------------------------------------------------------- clock

@@ -49,11 +49,9 @@ export function canTransition(from: CoderState, to: CoderState): boolean {
 
 export function assertTransition(coder: Pick<Coder, 'id' | 'state'>, to: CoderState): void {
   if (!canTransition(coder.state, to)) {
-    throw new AicoderError(
-      'illegal_transition',
-      `coder ${coder.id} cannot go from ${coder.state} to ${to}`,
-      { details: { from: coder.state, to } },
-    );
+    throw new AicoderError('illegal_transition', `coder ${coder.id} cannot go from ${coder.state} to ${to}`, {
+      details: { from: coder.state, to },
+    });
   }
 }
 

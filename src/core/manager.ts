@@ -1,0 +1,380 @@
+/**
+ * The Manager: the one implementation of ManagerApi. Every surface (HTTP for the CLI and TUI, MCP)
+ * calls it; it owns no transport. Live handles are held by the Supervisor.
+ */
+import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type {
+  ControlInput,
+  ControlResult,
+  CreateCoderInput,
+  FollowInput,
+  ListInput,
+  LogsInput,
+  LogsResult,
+  ManagerApi,
+  ProviderInfo,
+  WaitInput,
+  WaitResult,
+} from './api.js';
+import { ACTIVE_STATES, CODER_STATES, emptyStats, isTerminal, type Coder, type CoderState } from './coder.js';
+import { AicoderError } from './errors.js';
+import { EventBus, type AicoderEvent } from './events.js';
+import { defaultName, newCoderId, resolvePrefix, slugify } from './ids.js';
+import type { ManagerDeps } from './manager-deps.js';
+import { coderDir, worktreePath } from './paths.js';
+import type { FileChange, ListCodersPage, ReadResult, WorkspaceFile } from './ports.js';
+import { Records } from './records.js';
+import { assertAction } from './state-machine.js';
+import { Supervisor, errMessage } from './supervisor.js';
+import { validateCreate } from './validate.js';
+import { followLogs, waitForState } from './waits.js';
+import { parseCursor, replayEvents, formatCursor } from './replay.js';
+
+/** Log entries per page when no tail is asked for. */
+const LOG_PAGE = 1000;
+
+export class Manager implements ManagerApi {
+  private readonly bus: EventBus;
+  private readonly records: Records;
+  private readonly supervisor: Supervisor;
+
+  constructor(private readonly deps: ManagerDeps) {
+    this.bus = new EventBus((err) => deps.log('error', 'event listener threw', { error: errMessage(err) }));
+    this.records = new Records(deps.store, this.bus, deps.clock);
+    this.supervisor = new Supervisor(deps, this.records);
+  }
+
+  /** Re-adopts live coders, queues queued ones and starts the scheduler. */
+  async start(): Promise<void> {
+    await this.supervisor.recover();
+  }
+
+  /** Stops watching; agent processes keep running and are re-adopted by the next daemon. */
+  async shutdown(): Promise<void> {
+    await this.supervisor.shutdown();
+  }
+
+  async create(input: CreateCoderInput): Promise<Coder> {
+    validateCreate(input);
+    const { deps } = this;
+    const providerName = input.provider ?? deps.config.default_provider;
+    if (!deps.providers.get(providerName)) {
+      const known = deps.providers.list().map((p) => p.name);
+      throw new AicoderError(
+        'unknown_provider',
+        `unknown provider '${providerName}'; registered: ${known.join(', ') || 'none'}`,
+        { field: 'provider' },
+      );
+    }
+    const repoArg = input.repo ?? deps.config.default_repo;
+    if (!repoArg) {
+      throw new AicoderError('invalid_input', 'repo is required (no default_repo is configured)', {
+        field: 'repo',
+      });
+    }
+    const repo = await deps.git.toplevel(repoArg);
+    const baseRef = input.base_ref ?? (await deps.git.headRef(repo));
+    const baseCommit = await deps.git.resolveCommit(repo, baseRef);
+    let id = newCoderId();
+    while (deps.store.getCoder(id)) id = newCoderId();
+    const branch = input.branch ?? `aicoder/${id}-${slugify(input.task)}`;
+    if (await deps.git.branchExists(repo, branch)) {
+      throw new AicoderError('branch_exists', `branch '${branch}' already exists in ${repo}`, {
+        field: 'branch',
+      });
+    }
+    const workspace = worktreePath(deps.home, repo, id);
+    await deps.git.createWorktree({ repo, base_commit: baseCommit, branch, path: workspace });
+    const now = this.records.now();
+    const coder: Coder = {
+      id,
+      name: input.name ?? defaultName(input.task),
+      task: input.task,
+      provider: providerName,
+      model: input.model ?? null,
+      repo,
+      base_ref: baseRef,
+      base_commit: baseCommit,
+      branch,
+      workspace,
+      state: input.autostart === false ? 'created' : 'queued',
+      pid: null,
+      exit_code: null,
+      session_id: null,
+      error: null,
+      created_at: now,
+      started_at: null,
+      updated_at: now,
+      ended_at: null,
+      stats: emptyStats(),
+    };
+    try {
+      await copyWorkspaceFiles(repo, workspace, input.workspace_files ?? []);
+      this.records.insert(coder);
+    } catch (err) {
+      await deps.git
+        .removeWorktree({
+          repo,
+          path: workspace,
+          branch,
+          base_ref: baseRef,
+          base_commit: baseCommit,
+          force: true,
+          keep_branch: false,
+        })
+        .catch(() => {});
+      throw err;
+    }
+    if (coder.state === 'queued') this.supervisor.enqueue(id);
+    return this.records.get(id) ?? coder;
+  }
+
+  list(input: ListInput): ListCodersPage {
+    const states = expandStates(input.states);
+    if (
+      input.limit !== undefined &&
+      (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > 1000)
+    ) {
+      throw new AicoderError('invalid_input', 'limit must be a whole number from 1 to 1000', {
+        field: 'limit',
+      });
+    }
+    return this.deps.store.listCoders({
+      ...(states ? { states } : {}),
+      ...(input.repo !== undefined ? { repo: input.repo } : {}),
+      ...(input.limit !== undefined ? { limit: input.limit } : {}),
+      ...(input.cursor !== undefined ? { cursor: input.cursor } : {}),
+    });
+  }
+
+  get(idOrPrefix: string): Coder {
+    return resolvePrefix(idOrPrefix, (p) => this.deps.store.findByIdPrefix(p, 5));
+  }
+
+  async control(idOrPrefix: string, input: ControlInput): Promise<ControlResult> {
+    const coder = this.get(idOrPrefix);
+    const { records, supervisor } = this;
+    const id = coder.id;
+    switch (input.action) {
+      case 'start':
+        assertAction(coder, 'start');
+        records.transition(id, 'queued');
+        supervisor.enqueue(id);
+        break;
+      case 'pause':
+        assertAction(coder, 'pause');
+        supervisor.pause(id);
+        records.transition(id, 'paused');
+        break;
+      case 'resume':
+        assertAction(coder, 'resume');
+        supervisor.resume(id);
+        records.transition(id, 'running');
+        break;
+      case 'stop':
+        assertAction(coder, 'stop');
+        await this.stop(coder);
+        break;
+      case 'restart':
+        if (!isTerminal(coder.state)) await this.stop(coder);
+        assertAction(this.get(id), 'restart');
+        records.transition(id, 'queued', {
+          exit_code: null,
+          error: null,
+          ended_at: null,
+          pid: null,
+          session_id: null,
+        });
+        supervisor.enqueue(id);
+        break;
+      case 'message':
+        this.message(coder, input.message);
+        break;
+      case 'remove':
+        return this.remove(coder, input.force === true, input.keep_branch === true);
+    }
+    return { coder: this.get(id), removed: false };
+  }
+
+  private async stop(coder: Coder): Promise<void> {
+    if (this.supervisor.isLive(coder.id)) {
+      await this.supervisor.stop(coder.id);
+    } else {
+      this.supervisor.dequeue(coder.id);
+      const cur = this.get(coder.id);
+      if (cur.state === 'created' || cur.state === 'queued') {
+        this.records.transition(coder.id, 'stopped', { ended_at: this.records.now() });
+      }
+    }
+  }
+
+  private message(coder: Coder, message: string | undefined): void {
+    if (typeof message !== 'string' || message.trim() === '') {
+      throw new AicoderError('invalid_input', 'message is required for action "message"', {
+        field: 'message',
+      });
+    }
+    if (message.length > 20_000) {
+      throw new AicoderError('invalid_input', 'message must be at most 20000 characters', {
+        field: 'message',
+      });
+    }
+    const def = this.deps.providers.get(coder.provider);
+    if (!def?.resume_command) {
+      throw new AicoderError(
+        'not_supported',
+        `provider '${coder.provider}' cannot take follow-up messages (it has no resume_command)`,
+        { field: 'action' },
+      );
+    }
+    if (!isTerminal(coder.state)) {
+      throw new AicoderError(
+        'illegal_transition',
+        `cannot message coder ${coder.id}: it is ${coder.state} (wait until it ends, or stop it)`,
+        { field: 'action' },
+      );
+    }
+    if (!coder.session_id) {
+      throw new AicoderError('not_supported', `coder ${coder.id} has no agent session to continue`, {
+        field: 'action',
+      });
+    }
+    const stored = this.deps.store.appendLogs(coder.id, [
+      { ts: this.records.now(), stream: 'system', kind: 'user_message', text: message },
+    ]);
+    this.records.announceLogs(stored);
+    this.records.transition(coder.id, 'queued', { exit_code: null, error: null, ended_at: null, pid: null });
+    this.supervisor.enqueue(coder.id, { message });
+  }
+
+  private async remove(coder: Coder, force: boolean, keepBranch: boolean): Promise<ControlResult> {
+    if (force && !isTerminal(coder.state)) await this.stop(coder);
+    const cur = this.get(coder.id);
+    assertAction(cur, 'remove');
+    this.supervisor.dequeue(cur.id);
+    await this.deps.git.removeWorktree({
+      repo: cur.repo,
+      path: cur.workspace,
+      branch: cur.branch,
+      base_ref: cur.base_ref,
+      base_commit: cur.base_commit,
+      force,
+      keep_branch: keepBranch,
+    });
+    this.deps.store.deleteRuns(cur.id);
+    this.records.removed(cur.id);
+    await rm(coderDir(this.deps.home, cur.id), { recursive: true, force: true });
+    return { coder: cur, removed: true };
+  }
+
+  logs(idOrPrefix: string, input: LogsInput): LogsResult {
+    // Order matters: the state first (once terminal, no more entries come), then the last seq, then
+    // the entries (a snapshot at least as new as `last`), so next_seq never skips an entry.
+    const coder = this.get(idOrPrefix);
+    const ended = isTerminal(coder.state) && !this.supervisor.isLive(coder.id);
+    const { store } = this.deps;
+    const since = input.since_seq ?? 0;
+    const last = store.lastSeq(coder.id);
+    const kinds = input.kinds && input.kinds.length ? { kinds: input.kinds } : {};
+    const entries =
+      input.tail !== undefined
+        ? store.readLogs(coder.id, { since_seq: since, tail: input.tail, ...kinds })
+        : store.readLogs(coder.id, { since_seq: since, limit: LOG_PAGE, ...kinds });
+    const fullPage = input.tail === undefined && entries.length >= LOG_PAGE;
+    const lastRead = entries.at(-1)?.seq ?? since;
+    const next = fullPage ? lastRead : Math.max(since, last, lastRead);
+    return { entries, next_seq: next, done: ended && next >= last };
+  }
+
+  followLogs(idOrPrefix: string, input: FollowInput): Promise<LogsResult> {
+    const coder = this.get(idOrPrefix);
+    return followLogs(this, this.bus, coder.id, input);
+  }
+
+  wait(idOrPrefix: string, input: WaitInput): Promise<WaitResult> {
+    const coder = this.get(idOrPrefix);
+    return waitForState(this, this.bus, coder.id, input);
+  }
+
+  diff(idOrPrefix: string): Promise<string> {
+    const c = this.get(idOrPrefix);
+    return this.deps.git.diff(c.workspace, c.base_commit);
+  }
+
+  changes(idOrPrefix: string): Promise<FileChange[]> {
+    const c = this.get(idOrPrefix);
+    return this.deps.git.changes(c.workspace, c.base_commit);
+  }
+
+  files(idOrPrefix: string): Promise<WorkspaceFile[]> {
+    return this.deps.workspace.list(this.get(idOrPrefix).workspace);
+  }
+
+  readFile(
+    idOrPrefix: string,
+    path: string,
+    opts: { max_bytes: number; offset: number },
+  ): Promise<ReadResult> {
+    return this.deps.workspace.read(this.get(idOrPrefix).workspace, path, opts);
+  }
+
+  providers(): ProviderInfo[] {
+    return this.deps.providers.list().map((p) => ({
+      name: p.name,
+      description: p.description,
+      parser: p.parser,
+      command: [...p.command],
+      source: p.source,
+    }));
+  }
+
+  subscribe(fn: (e: AicoderEvent) => void): () => void {
+    return this.bus.subscribe(fn);
+  }
+
+  replay(cursor: string, limit: number): { events: AicoderEvent[]; complete: boolean } {
+    return replayEvents(this.deps.store, parseCursor(cursor), limit);
+  }
+
+  cursor(): string {
+    return formatCursor({ event: this.deps.store.lastEventId(), log: this.deps.store.lastLogId() });
+  }
+}
+
+function expandStates(filters: ListInput['states']): CoderState[] | undefined {
+  if (!filters || filters.length === 0 || filters.includes('all')) return undefined;
+  const out = new Set<CoderState>();
+  for (const f of filters) {
+    if (f === 'active') ACTIVE_STATES.forEach((s) => out.add(s));
+    else if ((CODER_STATES as readonly string[]).includes(f)) out.add(f as CoderState);
+    else {
+      throw new AicoderError(
+        'invalid_input',
+        `state must be one of ${CODER_STATES.join(', ')}, active or all (got '${String(f)}')`,
+        { field: 'state' },
+      );
+    }
+  }
+  return [...out];
+}
+
+/** Copies named files that exist in the repo but not in the new worktree (untracked context files). */
+async function copyWorkspaceFiles(repo: string, workspace: string, files: readonly string[]): Promise<void> {
+  for (const f of files) {
+    const src = join(repo, f);
+    const dst = join(workspace, f);
+    const s = await stat(src).catch(() => null);
+    if (!s)
+      throw new AicoderError('not_found', `workspace_files: '${f}' does not exist in ${repo}`, {
+        field: 'workspace_files',
+      });
+    if (!s.isFile())
+      throw new AicoderError('invalid_input', `workspace_files: '${f}' is not a file`, {
+        field: 'workspace_files',
+      });
+    if (await stat(dst).catch(() => null)) continue;
+    await mkdir(dirname(dst), { recursive: true });
+    await copyFile(src, dst);
+  }
+}

@@ -1,0 +1,93 @@
+/** Pure pieces of a run's life: turning output lines into log entries and stats, deciding the end state. */
+import type {
+  ExitResult,
+  NewLogEntry,
+  OutputLines,
+  OutputParser,
+  ParsedEvent,
+  ProviderDef,
+} from './ports.js';
+
+export interface ParsedBatch {
+  entries: NewLogEntry[];
+  stats: { turns: number; tokens_in: number; tokens_out: number; cost_usd: number };
+  lastMessage: string | undefined;
+  sessionId: string | undefined;
+  outcome: { ok: boolean; reason?: string } | undefined;
+}
+
+/** Runs every line through the parser; a parser that throws leaves the line as a `raw` entry. */
+export function parseLines(
+  parser: OutputParser,
+  out: OutputLines,
+  ts: string,
+  onParserError: (err: unknown) => void,
+): ParsedBatch {
+  const batch: ParsedBatch = {
+    entries: [],
+    stats: { turns: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0 },
+    lastMessage: undefined,
+    sessionId: undefined,
+    outcome: undefined,
+  };
+  for (const line of out.lines) {
+    let events: ParsedEvent[];
+    try {
+      events = parser.parse(line, out.stream);
+    } catch (err) {
+      events = [{ kind: 'raw', text: line }];
+      onParserError(err);
+    }
+    for (const ev of events) {
+      batch.entries.push({ ts, stream: out.stream, kind: ev.kind, text: ev.text });
+      if (ev.stats) {
+        batch.stats.turns += ev.stats.turns ?? 0;
+        batch.stats.tokens_in += ev.stats.tokens_in ?? 0;
+        batch.stats.tokens_out += ev.stats.tokens_out ?? 0;
+        batch.stats.cost_usd += ev.stats.cost_usd ?? 0;
+      }
+      if (ev.last_message !== undefined) batch.lastMessage = ev.last_message;
+      if (ev.session_id) batch.sessionId = ev.session_id;
+      if (ev.outcome) batch.outcome = ev.outcome;
+    }
+  }
+  return batch;
+}
+
+export interface RunEnd {
+  stopRequested: boolean;
+  outcome: { ok: boolean; reason?: string } | null;
+  /** Structured parsers must see a final result event; a stream without one was aborted. */
+  structured: boolean;
+}
+
+/** The final state of a run: a user stop wins, then the agent's own final event, then the exit code. */
+export function decideOutcome(
+  run: RunEnd,
+  res: ExitResult,
+  prevError: string | null,
+): { state: 'completed' | 'failed' | 'stopped'; error: string | null } {
+  if (run.stopRequested) return { state: 'stopped', error: prevError };
+  if (run.outcome) {
+    return run.outcome.ok
+      ? { state: 'completed', error: null }
+      : { state: 'failed', error: run.outcome.reason ?? prevError ?? 'the agent reported an error' };
+  }
+  const how =
+    res.exit_code !== null
+      ? `exited with code ${res.exit_code}`
+      : `was killed by ${res.signal ?? 'a signal'}`;
+  if (run.structured) {
+    return { state: 'failed', error: prevError ?? `the agent ended without a final result (it ${how})` };
+  }
+  if (res.exit_code === 0) return { state: 'completed', error: null };
+  return { state: 'failed', error: prevError ?? `the process ${how}` };
+}
+
+export function textDef(): ProviderDef {
+  return { name: 'text', description: '', command: [], env: {}, parser: 'text', source: '' };
+}
+
+export function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}

@@ -1,0 +1,365 @@
+/**
+ * The one place that holds live handles: runs (through the Runner port), workspace watchers and kill
+ * timers. It starts queued coders when slots free, turns process output into log entries and stats,
+ * decides each run's outcome, and re-adopts runs after a daemon restart.
+ */
+import type { Coder } from './coder.js';
+import { isAicoderError, AicoderError } from './errors.js';
+import type { ManagerDeps } from './manager-deps.js';
+import { runDir } from './paths.js';
+import type {
+  ExitResult,
+  OutputLines,
+  OutputOffsets,
+  OutputParser,
+  ProviderDef,
+  RunObserver,
+  RunRecord,
+  WatchHandle,
+} from './ports.js';
+import type { Records } from './records.js';
+import { decideOutcome, parseLines, textDef, truncate } from './outcome.js';
+
+interface LiveRun {
+  id: string;
+  run: RunRecord | null;
+  offsets: OutputOffsets;
+  parser: OutputParser;
+  /** Structured parsers must see a final result event; a stream without one was aborted. */
+  structured: boolean;
+  outcome: { ok: boolean; reason?: string } | null;
+  stopRequested: boolean;
+  killTimer: NodeJS.Timeout | null;
+  watcher: WatchHandle | null;
+  /** Observer calls that arrived before the run was recorded; replayed in order once it is. */
+  deferred: (() => void)[] | null;
+  filesBusy: boolean;
+  filesAgain: boolean;
+  ended: Promise<void>;
+  markEnded: () => void;
+}
+
+/** A follow-up run (message) uses the provider's resume_command instead of its command. */
+export interface FollowUp {
+  message: string;
+}
+
+export class Supervisor {
+  private readonly live = new Map<string, LiveRun>();
+  private readonly queue: string[] = [];
+  private readonly followUps = new Map<string, FollowUp>();
+  private closed = false;
+
+  constructor(
+    private readonly deps: ManagerDeps,
+    private readonly records: Records,
+  ) {}
+
+  isLive(id: string): boolean {
+    return this.live.has(id);
+  }
+
+  runningCount(): number {
+    return this.live.size;
+  }
+
+  enqueue(id: string, followUp?: FollowUp): void {
+    if (followUp) this.followUps.set(id, followUp);
+    else this.followUps.delete(id);
+    if (!this.queue.includes(id)) this.queue.push(id);
+    this.schedule();
+  }
+
+  dequeue(id: string): void {
+    const i = this.queue.indexOf(id);
+    if (i >= 0) this.queue.splice(i, 1);
+    this.followUps.delete(id);
+  }
+
+  /** Starts queued coders, oldest first, while slots are free. */
+  schedule(): void {
+    while (!this.closed && this.live.size < this.deps.config.max_concurrent && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      const followUp = this.followUps.get(id);
+      this.followUps.delete(id);
+      const coder = this.records.get(id);
+      if (!coder || coder.state !== 'queued') continue;
+      void this.startRun(coder, followUp);
+    }
+  }
+
+  private newLive(id: string, run: RunRecord | null, def: ProviderDef | undefined): LiveRun {
+    let markEnded = (): void => {};
+    const ended = new Promise<void>((r) => (markEnded = r));
+    const parserDef = def ?? textDef();
+    return {
+      id,
+      run,
+      offsets: run ? { ...run.offsets } : { stdout: 0, stderr: 0 },
+      parser: this.deps.providers.parser(parserDef),
+      structured: parserDef.parser !== 'text',
+      outcome: null,
+      stopRequested: false,
+      killTimer: null,
+      watcher: null,
+      deferred: run ? null : [],
+      filesBusy: false,
+      filesAgain: false,
+      ended,
+      markEnded,
+    };
+  }
+
+  private async startRun(coder: Coder, followUp: FollowUp | undefined): Promise<void> {
+    const { deps, records } = this;
+    const id = coder.id;
+    const def = deps.providers.get(coder.provider);
+    const lr = this.newLive(id, null, def);
+    this.live.set(id, lr);
+    try {
+      records.transition(id, 'starting', { pid: null, exit_code: null, error: null, ended_at: null });
+      if (!def) {
+        throw new AicoderError('unknown_provider', `provider '${coder.provider}' is not registered`, {
+          field: 'provider',
+        });
+      }
+      const template = followUp ? def.resume_command : def.command;
+      if (!template) {
+        throw new AicoderError('not_supported', `provider '${def.name}' cannot continue a session`);
+      }
+      const argv = deps.providers.buildArgv(template, {
+        task: coder.task,
+        model: coder.model,
+        workspace: coder.workspace,
+        session_id: coder.session_id,
+        ...(followUp ? { message: followUp.message } : {}),
+      });
+      const runNo = (deps.store.getRun(id)?.run_no ?? 0) + 1;
+      const run = await deps.runner.spawn(
+        {
+          coder_id: id,
+          run_no: runNo,
+          argv,
+          cwd: coder.workspace,
+          env: this.env(def, coder),
+          run_dir: runDir(deps.home, id, runNo),
+        },
+        this.observer(lr),
+      );
+      lr.run = run;
+      deps.store.saveRun(run);
+      records.transition(id, 'running', { pid: run.pid, started_at: records.now() });
+      this.watch(lr, coder);
+      if (lr.stopRequested) this.terminate(lr);
+      const deferred = lr.deferred ?? [];
+      lr.deferred = null;
+      for (const call of deferred) call();
+    } catch (err) {
+      this.live.delete(id);
+      lr.markEnded();
+      const msg = isAicoderError(err) ? err.message : `could not start: ${errMessage(err)}`;
+      deps.log('warn', 'coder failed to start', { id, error: msg });
+      const cur = records.get(id);
+      if (cur && (cur.state === 'starting' || cur.state === 'queued')) {
+        records.transition(id, lr.stopRequested ? 'stopped' : 'failed', {
+          error: msg,
+          ended_at: records.now(),
+        });
+      }
+      this.schedule();
+    }
+  }
+
+  private env(def: ProviderDef, coder: Coder): Record<string, string> {
+    const base = this.deps.baseEnv ?? process.env;
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
+    Object.assign(env, def.env);
+    env.AICODER_CODER_ID = coder.id;
+    env.AICODER_WORKSPACE = coder.workspace;
+    return env;
+  }
+
+  private observer(lr: LiveRun): RunObserver {
+    return {
+      onLines: (out) => {
+        if (lr.deferred) lr.deferred.push(() => this.ingest(lr, out));
+        else this.ingest(lr, out);
+      },
+      onExit: (res) => {
+        if (lr.deferred) lr.deferred.push(() => this.finish(lr, res));
+        else this.finish(lr, res);
+      },
+    };
+  }
+
+  private ingest(lr: LiveRun, out: OutputLines): void {
+    const { deps, records } = this;
+    const parsed = parseLines(lr.parser, out, records.now(), (err) =>
+      deps.log('warn', 'parser threw; line kept raw', { id: lr.id, error: errMessage(err) }),
+    );
+    const { entries, stats, lastMessage, sessionId } = parsed;
+    let failure: string | undefined;
+    if (parsed.outcome) {
+      lr.outcome = parsed.outcome;
+      failure = parsed.outcome.ok ? undefined : (parsed.outcome.reason ?? 'the agent reported an error');
+    }
+    lr.offsets[out.stream] = out.offset;
+    const delta = {
+      ...stats,
+      ...(lastMessage !== undefined ? { last_message: truncate(lastMessage, 2000) } : {}),
+    };
+    const run = lr.run ? { run_no: lr.run.run_no, offsets: { ...lr.offsets } } : undefined;
+    const stored = deps.store.appendLogs(lr.id, entries, run, delta);
+    records.announceLogs(stored);
+    const changed =
+      stats.turns || stats.tokens_in || stats.tokens_out || stats.cost_usd || lastMessage !== undefined;
+    if (changed || sessionId !== undefined || failure !== undefined) {
+      records.patch(lr.id, {
+        ...(sessionId !== undefined ? { session_id: sessionId } : {}),
+        ...(failure !== undefined ? { error: failure } : {}),
+      });
+    }
+  }
+
+  private finish(lr: LiveRun, res: ExitResult): void {
+    const { records } = this;
+    if (lr.killTimer) clearTimeout(lr.killTimer);
+    this.live.delete(lr.id);
+    const closing = lr.watcher?.close();
+    const cur = records.get(lr.id);
+    if (cur && cur.state !== 'completed' && cur.state !== 'failed' && cur.state !== 'stopped') {
+      const { state, error } = decideOutcome(lr, res, cur.error);
+      records.transition(lr.id, state, { exit_code: res.exit_code, error, ended_at: records.now() });
+      void Promise.resolve(closing).then(() => this.refreshFiles(lr, cur));
+    }
+    lr.markEnded();
+    this.schedule();
+  }
+
+  private watch(lr: LiveRun, coder: Coder): void {
+    try {
+      lr.watcher = this.deps.workspace.watch(coder.workspace, () => void this.refreshFiles(lr, coder));
+    } catch (err) {
+      this.deps.log('warn', 'workspace watcher failed', { id: coder.id, error: errMessage(err) });
+    }
+  }
+
+  /** Recomputes files_changed; at most one computation per coder at a time, coalescing bursts. */
+  private async refreshFiles(lr: LiveRun, coder: Coder): Promise<void> {
+    if (lr.filesBusy) {
+      lr.filesAgain = true;
+      return;
+    }
+    lr.filesBusy = true;
+    try {
+      do {
+        lr.filesAgain = false;
+        const changes = await this.deps.git.changes(coder.workspace, coder.base_commit);
+        const cur = this.records.get(coder.id);
+        if (cur && cur.stats.files_changed !== changes.length) {
+          this.records.patch(coder.id, { stats: { files_changed: changes.length } });
+        }
+      } while (lr.filesAgain);
+    } catch (err) {
+      this.deps.log('debug', 'files_changed refresh failed', { id: coder.id, error: errMessage(err) });
+    } finally {
+      lr.filesBusy = false;
+    }
+  }
+
+  pause(id: string): void {
+    const lr = this.requireRun(id);
+    this.deps.runner.signal(lr.run!, 'pause');
+  }
+
+  resume(id: string): void {
+    const lr = this.requireRun(id);
+    this.deps.runner.signal(lr.run!, 'resume');
+  }
+
+  /** Asks a live run to end (SIGTERM, then SIGKILL after the grace period) and waits for its end. */
+  async stop(id: string): Promise<void> {
+    const lr = this.live.get(id);
+    if (!lr) return;
+    lr.stopRequested = true;
+    if (lr.run) this.terminate(lr);
+    await lr.ended;
+  }
+
+  private terminate(lr: LiveRun): void {
+    const run = lr.run!;
+    this.deps.runner.signal(run, 'terminate');
+    this.deps.runner.signal(run, 'resume');
+    if (!lr.killTimer) {
+      lr.killTimer = setTimeout(() => this.deps.runner.signal(run, 'kill'), this.deps.config.stop_grace_ms);
+      lr.killTimer.unref();
+    }
+  }
+
+  private requireRun(id: string): LiveRun {
+    const lr = this.live.get(id);
+    if (!lr?.run) throw new AicoderError('illegal_transition', `coder ${id} has no running process yet`);
+    return lr;
+  }
+
+  /** Re-adopts runs recorded as live and queues the queued ones (daemon start). */
+  async recover(): Promise<void> {
+    const { deps, records } = this;
+    for (const coder of deps.store.codersInStates(['starting', 'running', 'paused'])) {
+      const run = deps.store.getRun(coder.id);
+      if (!run || (coder.pid !== null && run.pid !== coder.pid)) {
+        records.transition(coder.id, 'interrupted', {
+          error: 'the daemon stopped before the process was recorded',
+          ended_at: records.now(),
+        });
+        continue;
+      }
+      const lr = this.newLive(coder.id, run, deps.providers.get(coder.provider));
+      this.live.set(coder.id, lr);
+      let outcome;
+      try {
+        outcome = await deps.runner.adopt(run, this.observer(lr));
+      } catch (err) {
+        deps.log('error', 'adopt failed', { id: coder.id, error: errMessage(err) });
+        outcome = 'gone' as const;
+      }
+      switch (outcome) {
+        case 'running':
+          if (coder.state === 'starting') records.transition(coder.id, 'running');
+          this.watch(lr, coder);
+          deps.log('info', 're-adopted coder', { id: coder.id, pid: run.pid });
+          break;
+        case 'exited':
+          break;
+        case 'gone':
+          this.live.delete(coder.id);
+          lr.markEnded();
+          records.transition(coder.id, 'interrupted', {
+            error: 'its process vanished while the daemon was away',
+            ended_at: records.now(),
+          });
+          break;
+      }
+    }
+    for (const coder of deps.store.codersInStates(['queued'])) {
+      if (!this.queue.includes(coder.id)) this.queue.push(coder.id);
+    }
+    this.schedule();
+  }
+
+  /** Daemon shutdown: stop watching; processes keep running and are re-adopted on the next start. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    for (const lr of this.live.values()) {
+      if (lr.killTimer) clearTimeout(lr.killTimer);
+    }
+    await Promise.all([...this.live.values()].map((lr) => lr.watcher?.close() ?? Promise.resolve()));
+    await this.deps.runner.detachAll();
+    this.live.clear();
+  }
+}
+
+export function errMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

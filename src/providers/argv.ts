@@ -1,0 +1,94 @@
+/**
+ * Placeholder substitution in a provider's argv template (the rules are a user contract, documented
+ * in docs/providers.md). Substitution is per element and literal: no shell, and substituted text is
+ * never scanned again, so a task containing "{model}" or "$(…)" stays exactly as written.
+ */
+import { AicoderError } from '../core/errors.js';
+import type { ArgvVars } from '../core/ports.js';
+
+export type { ArgvVars };
+
+/** The variables a template may reference. */
+export type PlaceholderName = 'task' | 'model' | 'workspace' | 'session_id' | 'message';
+
+/** Placeholders allowed in `command`. */
+export const COMMAND_PLACEHOLDERS: readonly PlaceholderName[] = ['task', 'model', 'workspace', 'session_id'];
+/** Placeholders allowed in `resume_command` (a follow-up message in the same session). */
+export const RESUME_PLACEHOLDERS: readonly PlaceholderName[] = [
+  'task',
+  'model',
+  'workspace',
+  'session_id',
+  'message',
+];
+
+/**
+ * `{{name}}` is an escape for a literal `{name}`; `{name}` is a placeholder. Anything else with braces
+ * (`{}`, `{1}`, `{"a":1}`, `{a: .b}`) is literal text.
+ */
+const TOKEN = /\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** The placeholder names an element references, in order (escapes excluded). */
+export function placeholdersIn(element: string): string[] {
+  const names: string[] = [];
+  for (const m of element.matchAll(TOKEN)) {
+    if (m[2] !== undefined) names.push(m[2]);
+  }
+  return names;
+}
+
+function isPlaceholderName(name: string): name is PlaceholderName {
+  return (RESUME_PLACEHOLDERS as readonly string[]).includes(name);
+}
+
+function valueOf(vars: ArgvVars, name: PlaceholderName): string | null {
+  switch (name) {
+    case 'task':
+      return vars.task;
+    case 'model':
+      return vars.model ?? null;
+    case 'workspace':
+      return vars.workspace;
+    case 'session_id':
+      return vars.session_id ?? null;
+    case 'message':
+      return vars.message ?? null;
+  }
+}
+
+/**
+ * Builds the argv for one run from a template.
+ *
+ * - Each element is substituted on its own; one template element gives at most one argv element.
+ * - `{task}`, `{model}`, `{workspace}`, `{session_id}`, `{message}` are replaced by their value,
+ *   verbatim. `{{name}}` gives a literal `{name}`.
+ * - The optional rule: an element that references a variable with no value (null, absent or "") is
+ *   dropped as a whole. Write an optional flag as one element, e.g. `"--model={model}"`.
+ * - An unknown placeholder throws provider_config (templates are validated when loaded, so this only
+ *   happens with a template that did not come from the catalog).
+ */
+export function buildArgv(template: readonly string[], vars: ArgvVars): string[] {
+  const argv: string[] = [];
+  for (const [i, element] of template.entries()) {
+    let missing = false;
+    const out = element.replace(TOKEN, (_whole: string, escaped?: string, name?: string): string => {
+      if (escaped !== undefined) return `{${escaped}}`;
+      const n = name ?? '';
+      if (!isPlaceholderName(n)) {
+        throw new AicoderError(
+          'provider_config',
+          `argv element ${i} ("${element}"): unknown placeholder "{${n}}" (allowed: ${RESUME_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})`,
+          { field: 'command' },
+        );
+      }
+      const v = valueOf(vars, n);
+      if (v === null || v === '') {
+        missing = true;
+        return '';
+      }
+      return v;
+    });
+    if (!missing) argv.push(out);
+  }
+  return argv;
+}

@@ -1,0 +1,358 @@
+/**
+ * The provider registry: definitions shipped in templates/providers/*.json, then the user's in
+ * AICODER_HOME/providers/*.json (same format, overriding by name). The format is a user contract,
+ * documented in docs/providers.md. A bad file is skipped and recorded; it never hides the others.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { ProviderInfo } from '../core/api.js';
+import { AicoderError, isAicoderError } from '../core/errors.js';
+import type { ArgvVars, Logger, OutputParser, ProviderCatalog, ProviderDef } from '../core/ports.js';
+import { COMMAND_PLACEHOLDERS, RESUME_PLACEHOLDERS, buildArgv, placeholdersIn } from './argv.js';
+import { PARSERS, type ParserFactory } from './parsers.js';
+
+export const PROVIDER_NAME_RE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A file that could not be loaded: where, and why (the message names the file and the key). */
+export interface ProviderLoadError {
+  source: string;
+  message: string;
+}
+
+export interface LoadedProviderCatalog extends ProviderCatalog {
+  /** Files skipped while loading, in load order (builtin first, then user, each sorted by file name). */
+  errors(): ProviderLoadError[];
+}
+
+export interface LoadProviderCatalogOptions {
+  /** Shipped definitions (see builtinProvidersDir()). */
+  builtinDir: string;
+  /** The user's definitions (homeLayout(home).userProviders); a missing directory is fine. */
+  userDir: string;
+  log?: Logger;
+  /** Parser factories by name (default: PARSERS). */
+  parsers?: Readonly<Record<string, ParserFactory>>;
+}
+
+/** templates/providers of the installed package (src/providers and dist/providers are both two levels down). */
+export function builtinProvidersDir(moduleUrl: string = import.meta.url): string {
+  return fileURLToPath(new URL('../../templates/providers', moduleUrl));
+}
+
+/** A path as shown in messages: the home directory is written as "~". */
+export function displayPath(path: string, home: string = homedir()): string {
+  if (home !== '' && home !== sep && path.startsWith(home + sep)) return `~${path.slice(home.length)}`;
+  return path;
+}
+
+// ---------------------------------------------------------------- validation
+
+function placeholderRule(allowed: readonly string[], where: string) {
+  return (argv: string[], ctx: z.RefinementCtx): void => {
+    argv.forEach((element, i) => {
+      for (const name of placeholdersIn(element)) {
+        if (allowed.includes(name)) continue;
+        const hint =
+          name === 'message' && where === 'command'
+            ? '; {message} is only allowed in resume_command'
+            : `; write {{${name}}} for a literal "{${name}}"`;
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [i],
+          message: `unknown placeholder "{${name}}" (allowed: ${allowed.map((p) => `{${p}}`).join(' ')}${hint})`,
+        });
+      }
+    });
+    const first = argv[0];
+    if (first !== undefined && (first === '' || placeholdersIn(first).length > 0)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [0],
+        message: 'the program (first element) must be a non-empty literal, without placeholders',
+      });
+    }
+  };
+}
+
+function argvSchema(allowed: readonly string[], where: string) {
+  return z
+    .array(z.string({ invalid_type_error: 'must be a string' }), {
+      invalid_type_error: 'must be a non-empty array of strings',
+    })
+    .min(1, 'must be a non-empty array of strings')
+    .superRefine(placeholderRule(allowed, where));
+}
+
+function providerSchema(parsers: Readonly<Record<string, ParserFactory>>) {
+  const known = Object.keys(parsers).sort();
+  return z
+    .object({
+      name: z
+        .string({ invalid_type_error: 'must be a string' })
+        .regex(
+          PROVIDER_NAME_RE,
+          'must be 1–40 characters of a-z, 0-9, "_" and "-", starting with a letter or digit',
+        ),
+      description: z.string({ invalid_type_error: 'must be a string' }).default(''),
+      command: argvSchema(COMMAND_PLACEHOLDERS, 'command'),
+      resume_command: argvSchema(RESUME_PLACEHOLDERS, 'resume_command').optional(),
+      env: z
+        .record(z.string({ invalid_type_error: 'must be a string' }), {
+          invalid_type_error: 'must be an object of string values',
+        })
+        .default({})
+        .superRefine((env, ctx) => {
+          for (const key of Object.keys(env)) {
+            if (!ENV_NAME_RE.test(key)) {
+              ctx.addIssue({
+                code: z.ZodIssueCode.custom,
+                path: [key],
+                message:
+                  'is not a valid environment variable name (letters, digits, "_"; not starting with a digit)',
+              });
+            }
+          }
+        }),
+      parser: z
+        .string({ invalid_type_error: 'must be a string' })
+        .default('text')
+        .refine(
+          (p) => Object.hasOwn(parsers, p),
+          (p) => ({ message: `must name a known parser: ${known.join(', ')} (got "${p}")` }),
+        ),
+    })
+    .strict();
+}
+
+function keyPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? part : `.${part}`;
+  }
+  return out;
+}
+
+function describeValue(v: unknown): string {
+  const s = JSON.stringify(v);
+  if (s === undefined) return String(v);
+  return s.length > 60 ? `${s.slice(0, 59)}…` : s;
+}
+
+function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
+  let cur = raw;
+  for (const part of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[part];
+  }
+  return cur;
+}
+
+function formatIssue(issue: z.ZodIssue, raw: unknown): string {
+  const key = keyPath(issue.path);
+  if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+    const where = key === '' ? '' : ` in "${key}"`;
+    return issue.keys.map((k) => `unknown key "${k}"${where}`).join('; ');
+  }
+  if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') {
+    return `missing key "${key}"`;
+  }
+  if (issue.code === z.ZodIssueCode.custom) return `"${key}" ${issue.message}`;
+  const got =
+    issue.code === z.ZodIssueCode.invalid_type ? issue.received : describeValue(valueAt(raw, issue.path));
+  return `"${key}" ${issue.message} (got ${got})`;
+}
+
+/**
+ * Validates one provider definition; `source` is the file it came from. Throws provider_config with a
+ * message naming the file and the key ("~/.aicoder/providers/x.json: unknown key \"comand\"").
+ */
+export function parseProviderDef(
+  raw: unknown,
+  source: string,
+  parsers: Readonly<Record<string, ParserFactory>> = PARSERS,
+): ProviderDef {
+  const where = displayPath(source);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new AicoderError('provider_config', `${where}: must be a JSON object`, { details: { source } });
+  }
+  const result = providerSchema(parsers).safeParse(raw);
+  if (!result.success) {
+    // Unknown keys first: a typo is the likeliest cause of the other issues (e.g. a missing key).
+    const issues = [...result.error.issues].sort(
+      (a, b) =>
+        Number(b.code === z.ZodIssueCode.unrecognized_keys) -
+        Number(a.code === z.ZodIssueCode.unrecognized_keys),
+    );
+    const first = issues[0];
+    const field =
+      first?.code === z.ZodIssueCode.unrecognized_keys ? first.keys[0] : first?.path[0]?.toString();
+    throw new AicoderError(
+      'provider_config',
+      `${where}: ${issues.map((i) => formatIssue(i, raw)).join('; ')}`,
+      {
+        ...(field === undefined ? {} : { field }),
+        details: { source },
+      },
+    );
+  }
+  const d = result.data;
+  const def: ProviderDef = {
+    name: d.name,
+    description: d.description,
+    command: d.command,
+    env: d.env,
+    parser: d.parser,
+    source,
+  };
+  if (d.resume_command !== undefined) def.resume_command = d.resume_command;
+  return def;
+}
+
+/** Reads and validates one provider file (invalid JSON and read errors become provider_config). */
+export function readProviderFile(
+  path: string,
+  parsers: Readonly<Record<string, ParserFactory>> = PARSERS,
+): ProviderDef {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new AicoderError('provider_config', `${displayPath(path)}: cannot read: ${errorText(e)}`, {
+      details: { source: path },
+      cause: e,
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new AicoderError('provider_config', `${displayPath(path)}: invalid JSON: ${errorText(e)}`, {
+      details: { source: path },
+      cause: e,
+    });
+  }
+  return parseProviderDef(raw, path, parsers);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+// ---------------------------------------------------------------- loading
+
+function cloneDef(def: ProviderDef): ProviderDef {
+  const copy: ProviderDef = { ...def, command: [...def.command], env: { ...def.env } };
+  if (def.resume_command !== undefined) copy.resume_command = [...def.resume_command];
+  return copy;
+}
+
+export function toProviderInfo(def: ProviderDef): ProviderInfo {
+  return {
+    name: def.name,
+    description: def.description,
+    parser: def.parser,
+    command: [...def.command],
+    source: def.source,
+  };
+}
+
+/** *.json files of a directory, sorted by name; null when the directory does not exist. */
+function jsonFiles(dir: string): string[] | null {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  return names
+    .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+export function loadProviderCatalog(opts: LoadProviderCatalogOptions): LoadedProviderCatalog {
+  const parsers = opts.parsers ?? PARSERS;
+  const log: Logger = opts.log ?? (() => undefined);
+  const defs = new Map<string, ProviderDef>();
+  const errors: ProviderLoadError[] = [];
+
+  const record = (source: string, message: string): void => {
+    errors.push({ source, message });
+    log('warn', `provider definition skipped: ${message}`, { source });
+  };
+
+  const loadDir = (dir: string, origin: 'builtin' | 'user'): void => {
+    let files: string[] | null;
+    try {
+      files = jsonFiles(dir);
+    } catch (e) {
+      record(dir, `${displayPath(dir)}: cannot list directory: ${errorText(e)}`);
+      return;
+    }
+    if (files === null) {
+      if (origin === 'builtin') record(dir, `${displayPath(dir)}: builtin providers directory not found`);
+      return;
+    }
+    const seen = new Map<string, string>();
+    for (const file of files) {
+      let def: ProviderDef;
+      try {
+        def = readProviderFile(file, parsers);
+      } catch (e) {
+        if (!isAicoderError(e)) throw e;
+        record(file, e.message);
+        continue;
+      }
+      const earlier = seen.get(def.name);
+      if (earlier !== undefined) {
+        record(
+          file,
+          `${displayPath(file)}: "name" "${def.name}" is already defined by ${displayPath(earlier)} in the same directory`,
+        );
+        continue;
+      }
+      seen.set(def.name, file);
+      const overridden = defs.get(def.name);
+      if (overridden !== undefined) {
+        log('info', `provider "${def.name}" from ${file} overrides ${overridden.source}`, { source: file });
+      }
+      defs.set(def.name, def);
+    }
+  };
+
+  loadDir(opts.builtinDir, 'builtin');
+  loadDir(opts.userDir, 'user');
+
+  return {
+    get(name: string): ProviderDef | undefined {
+      const def = defs.get(name);
+      return def === undefined ? undefined : cloneDef(def);
+    },
+    list(): ProviderDef[] {
+      return [...defs.values()].sort((a, b) => a.name.localeCompare(b.name)).map(cloneDef);
+    },
+    parser(def: ProviderDef): OutputParser {
+      const factory = Object.hasOwn(parsers, def.parser) ? parsers[def.parser] : undefined;
+      if (factory === undefined) {
+        throw new AicoderError(
+          'provider_config',
+          `${displayPath(def.source)}: "parser" must name a known parser: ${Object.keys(parsers).sort().join(', ')} (got "${def.parser}")`,
+          { field: 'parser', details: { source: def.source } },
+        );
+      }
+      return factory();
+    },
+    buildArgv(template: readonly string[], vars: ArgvVars): string[] {
+      return buildArgv(template, vars);
+    },
+    errors(): ProviderLoadError[] {
+      return errors.map((e) => ({ ...e }));
+    },
+  };
+}
