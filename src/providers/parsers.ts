@@ -3,10 +3,20 @@
  * parser; each factory returns a fresh instance (parsers may keep per-run state).
  */
 import type { OutputParser } from '../core/ports.js';
+import { createAiderParser } from './aider.js';
+import { createClaudeParser } from './claude.js';
+import { createCodexParser } from './codex.js';
+import { createGeminiParser } from './gemini.js';
+import { createOpenCodeParser } from './opencode.js';
 import { createTextParser } from './text-parser.js';
 
 export type ParserFactory = () => OutputParser;
 
 export const PARSERS: Readonly<Record<string, ParserFactory>> = {
   text: createTextParser,
+  claude: createClaudeParser,
+  codex: () => createCodexParser(),
+  gemini: createGeminiParser,
+  opencode: createOpenCodeParser,
+  aider: createAiderParser,
 };

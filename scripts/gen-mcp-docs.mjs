@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+/* global URL, process, console */
+/**
+ * Generates docs/mcp.md from the MCP server itself (built code in dist/: run `npm run build` first):
+ * the tool list comes from tools/list over the SDK's InMemoryTransport, so the JSON Schemas are
+ * exactly what clients see (the SDK's own zod conversion). `npm run docs` writes the file;
+ * test/mcp/docs.test.ts fails when the file differs from renderMcpDocs(). The text is run through
+ * Prettier, so `npm run format` leaves it unchanged.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import * as prettier from 'prettier';
+
+const DIST = new URL('../dist/mcp/index.js', import.meta.url);
+export const DOC_PATH = fileURLToPath(new URL('../docs/mcp.md', import.meta.url));
+const URL_MCP = 'http://127.0.0.1:7777/mcp';
+
+/** A manager the docs never call: listing tools and templates touches no coder. */
+const unusedManager = new Proxy(
+  {},
+  {
+    get: (_t, name) => () => {
+      throw new Error(`the docs generator does not call manager.${String(name)}`);
+    },
+  },
+);
+
+const json = (v) => '```json\n' + JSON.stringify(v, null, 2) + '\n```';
+
+function annotationLine(a = {}) {
+  return ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint']
+    .filter((k) => a[k] !== undefined)
+    .map((k) => `\`${k}: ${a[k]}\``)
+    .join(' · ');
+}
+
+function registration() {
+  return `## Registering the server
+
+The daemon listens on 127.0.0.1 only, port \`AICODER_PORT\` (default 7777). Any \`aicoder\` command
+starts it when it is not running (\`aicoder daemon start\` does so explicitly).
+
+### Claude Code
+
+\`\`\`sh
+claude mcp add --transport http aicoder ${URL_MCP}
+\`\`\`
+
+For one run only: \`claude -p … --mcp-config '{"mcpServers":{"aicoder":{"type":"http","url":"${URL_MCP}"}}}'\`.
+In headless runs allow the tools with \`--allowedTools mcp__aicoder\` (permission modes do not cover
+MCP tools). The tools appear as \`mcp__aicoder__ai_coder_create\`, ….
+
+### Codex
+
+In \`~/.codex/config.toml\`:
+
+\`\`\`toml
+[mcp_servers.aicoder]
+url = "${URL_MCP}"
+\`\`\`
+
+Headless (\`codex exec\`) runs also need the calls approved, e.g. \`default_tools_approval_mode = "approve"\`
+in the same table.
+
+### Gemini CLI
+
+In \`~/.gemini/settings.json\` (\`trust\` lets headless runs call the tools):
+
+\`\`\`json
+{ "mcpServers": { "aicoder": { "httpUrl": "${URL_MCP}", "trust": true } } }
+\`\`\`
+
+### Clients that only speak stdio
+
+\`aicoder mcp\` is a stdio MCP server that starts the daemon if needed and forwards every message
+(requests, responses, progress and resource notifications) to \`/mcp\`, so both transports show the
+same tools and records:
+
+\`\`\`json
+{ "mcpServers": { "aicoder": { "command": "aicoder", "args": ["mcp"] } } }
+\`\`\`
+`;
+}
+
+function toolSection(tool, examples) {
+  const out = [`### ${tool.name}`, '', `**${tool.title}.** ${tool.description}`, ''];
+  out.push(`Annotations: ${annotationLine(tool.annotations)}`, '');
+  out.push('Input schema:', '', json(tool.inputSchema), '');
+  out.push(
+    'Output schema (`structuredContent`; the same JSON is sent as text):',
+    '',
+    json(tool.outputSchema),
+    '',
+  );
+  for (const ex of examples) {
+    out.push('Example call:', '', json({ name: tool.name, arguments: ex.arguments }), '');
+    out.push('Result:', '', json(ex.result), '');
+    if (ex.note) out.push(ex.note, '');
+  }
+  return out.join('\n');
+}
+
+function errorsSection(mcp) {
+  const hints = { providers: () => ['<the registered providers>'] };
+  const rows = mcp.ERROR_CODES.map(
+    (code) => `| \`${code}\` | ${mcp.nextStep({ code, message: '' }, hints).replace(/\|/g, '\\|')} |`,
+  );
+  return `## Errors
+
+Operational failures (unknown coder, illegal transition, a path outside the worktree, …) are tool
+results with \`isError: true\`. The text is the problem and the next step, e.g.
+\`no coder 'zz'; ai_coder_list shows the ids\`; \`_meta["aicoder/error"]\` holds \`{code, message, field?, hint}\`.
+Input that breaks a schema rule is refused by the same kind of result naming the field and the rule,
+e.g. \`Input validation error: Invalid arguments for tool ai_coder_create: task must be 1–20000
+characters at task\`. An illegal transition lists the actions allowed in the coder's state.
+
+| code | next step |
+| --- | --- |
+${rows.join('\n')}
+`;
+}
+
+function resourcesSection(templates) {
+  return `## Resources
+
+- \`aicoder://coders\` (JSON): the coders, newest first (at most 100), with \`total\` and \`next_cursor\`.
+${templates.map((t) => `- \`${t.uriTemplate}\` (JSON): ${t.description}`).join('\n')}
+
+Both support \`resources/subscribe\`: a subscribed client hears \`notifications/resources/updated\` when
+a coder is created, changes state or is removed (the list) and when its record changes (one coder).
+\`resources/list\` names every coder as \`aicoder://coders/<id>\`.
+`;
+}
+
+/** The full text of docs/mcp.md, formatted as `npm run format` would leave it. */
+export async function renderMcpDocs() {
+  const text = await renderRaw();
+  const config = (await prettier.resolveConfig(DOC_PATH)) ?? {};
+  return prettier.format(text, { ...config, filepath: DOC_PATH });
+}
+
+async function renderRaw() {
+  const mcp = await import(DIST.href);
+  const server = mcp.createMcpServer(unusedManager, { log: () => {}, version: 'docs' });
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  await server.connect(b);
+  const client = new Client({ name: 'gen-mcp-docs', version: '1.0.0' });
+  await client.connect(a);
+  try {
+    const { tools } = await client.listTools();
+    const { resourceTemplates } = await client.listResourceTemplates();
+    const byTool = (name) => mcp.TOOL_EXAMPLES.filter((e) => e.tool === name);
+    const summary = tools.map(
+      (t) => `| [\`${t.name}\`](#${t.name}) | ${t.title} | ${t.annotations?.readOnlyHint ? 'yes' : 'no'} |`,
+    );
+    return [
+      '# MCP surface',
+      '',
+      '<!-- Generated by scripts/gen-mcp-docs.mjs (npm run docs) from the server itself; do not edit. -->',
+      '',
+      `aicoder serves the Model Context Protocol over Streamable HTTP at \`${URL_MCP}\` (sessions: POST for`,
+      'requests, GET for the server stream, DELETE to end the session; protocol revision 2025-11-25) and',
+      'over stdio through `aicoder mcp`. Requests with a foreign `Host` or `Origin` header get 403.',
+      '',
+      'The server tells clients:',
+      '',
+      `> ${mcp.SERVER_INSTRUCTIONS}`,
+      '',
+      registration(),
+      '## Tools',
+      '',
+      'Every tool declares an output schema and returns `structuredContent` plus the same JSON as text.',
+      'Coder ids accept unique prefixes. `ai_coder_status` (with `wait_for`) and `ai_coder_logs` (with',
+      '`follow`) wait at most 50 s per call and send `notifications/progress` while they wait when the',
+      'request carries a `progressToken`.',
+      '',
+      '| tool | title | read-only |',
+      '| --- | --- | --- |',
+      ...summary,
+      '',
+      ...tools.map((t) => toolSection(t, byTool(t.name))),
+      resourcesSection(resourceTemplates),
+      errorsSection(mcp),
+    ].join('\n');
+  } finally {
+    await client.close();
+    await server.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const text = await renderMcpDocs();
+  writeFileSync(DOC_PATH, text);
+  console.log(`wrote ${DOC_PATH}`);
+}

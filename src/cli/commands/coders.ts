@@ -1,0 +1,182 @@
+/** create, list, status, pause|resume|stop|restart, rm, diff, providers. */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { CreateCoderInput, StateFilter } from '../../core/api.js';
+import type { CoderAction } from '../../core/state-machine.js';
+import type { CliContext } from '../context.js';
+import { gitToplevel } from '../git-toplevel.js';
+import { CODER_TABLE_HEADER, coderRow, outcomeLine, stateStyle, statusFields } from '../format.js';
+import { intOption, secondsOption } from '../options.js';
+import { timeoutError, waitUntilEnded } from './waiting.js';
+
+interface JsonOpt {
+  json?: boolean;
+}
+
+export function registerCoderCommands(program: Command, ctx: CliContext): void {
+  const { out } = ctx;
+
+  program
+    .command('create')
+    .description('create a coder: a new worktree and branch, and an agent working on the task')
+    .argument('<task...>', 'what the agent should do (words are joined with spaces)')
+    .option('--repo <path>', 'repository (any folder inside it); default: the current directory')
+    .option('--provider <name>', 'provider (see `aicoder providers`); default: the configured one')
+    .option('--model <model>', 'model passed to the provider')
+    .option('--base <ref>', 'base ref of the new branch; default: HEAD of the repository')
+    .option('--branch <name>', 'branch name; default: aicoder/<id>-<slug-of-task>')
+    .option('--name <name>', 'display name; default: from the task')
+    .option('--wait', 'wait until the coder ends (exit code as for `wait`)')
+    .option('--timeout <seconds>', 'with --wait: give up after this many seconds', secondsOption)
+    .option('--json', 'print the coder record as JSON')
+    .action(
+      async (
+        words: string[],
+        o: JsonOpt & {
+          repo?: string;
+          provider?: string;
+          model?: string;
+          base?: string;
+          branch?: string;
+          name?: string;
+          wait?: boolean;
+          timeout?: number;
+        },
+      ) => {
+        const input: CreateCoderInput = { task: words.join(' '), repo: resolve(ctx.cwd, o.repo ?? '.') };
+        if (o.provider !== undefined) input.provider = o.provider;
+        if (o.model !== undefined) input.model = o.model;
+        if (o.base !== undefined) input.base_ref = o.base;
+        if (o.branch !== undefined) input.branch = o.branch;
+        if (o.name !== undefined) input.name = o.name;
+        const client = await ctx.client();
+        const coder = await client.create(input);
+        if (!o.wait) {
+          if (o.json) return out.json(coder);
+          out.line(
+            `created coder ${out.paint('bold', coder.id)} (${coder.name}) · ${coder.provider} · ${out.paint(stateStyle(coder.state), coder.state)}`,
+          );
+          out.line(`  branch    ${coder.branch}`);
+          out.line(`  worktree  ${coder.workspace}`);
+          return;
+        }
+        if (!o.json) out.line(`created coder ${out.paint('bold', coder.id)} on ${coder.branch}`);
+        const timeoutMs = o.timeout === undefined ? null : o.timeout * 1000;
+        const r = await waitUntilEnded(ctx, coder.id, { timeoutMs, progress: !o.json });
+        if (o.json) out.json(r.coder);
+        if (r.timedOut) throw timeoutError(r.coder, o.timeout ?? 0);
+        if (!o.json) out.line(out.paint(stateStyle(r.coder.state), outcomeLine(r.coder)));
+        ctx.exitCode = r.coder.state === 'completed' ? 0 : 1;
+      },
+    );
+
+  program
+    .command('list')
+    .alias('ls')
+    .description('list coders, newest first')
+    .option('--state <states>', 'comma-separated states, or "active" / "all" (default: all)')
+    .option('--repo <path>', 'only coders of this repository')
+    .option('--limit <n>', 'at most this many (1–1000, default 50)', intOption(1, 1000), 50)
+    .option('--json', 'print the page as JSON: {coders, total, next_cursor}')
+    .action(async (o: JsonOpt & { state?: string; repo?: string; limit: number }) => {
+      const client = await ctx.client();
+      const page = await client.list({
+        ...(o.state !== undefined
+          ? { states: o.state.split(',').map((s) => s.trim()) as StateFilter[] }
+          : {}),
+        ...(o.repo !== undefined
+          ? { repo: gitToplevel(resolve(ctx.cwd, o.repo)) ?? resolve(ctx.cwd, o.repo) }
+          : {}),
+        limit: o.limit,
+      });
+      if (o.json) return out.json(page);
+      if (page.coders.length === 0) return out.line('no coders');
+      const now = new Date();
+      out.table(
+        CODER_TABLE_HEADER,
+        page.coders.map((c) => coderRow(c, now)),
+      );
+      if (page.total > page.coders.length) {
+        out.line(out.paint('dim', `showing ${page.coders.length} of ${page.total} (use --limit)`));
+      }
+    });
+
+  program
+    .command('status')
+    .description("show one coder's record")
+    .argument('<id>', 'coder id or unique prefix')
+    .option('--json', 'print the coder record as JSON')
+    .action(async (id: string, o: JsonOpt) => {
+      const coder = await (await ctx.client()).get(id);
+      if (o.json) return out.json(coder);
+      const fields = statusFields(coder);
+      const width = Math.max(...fields.map(([k]) => k.length));
+      for (const [k, v, style] of fields)
+        out.line(`${out.paint('dim', k.padEnd(width))}  ${out.paint(style, v)}`);
+    });
+
+  const actions: [CoderAction, string][] = [
+    ['pause', 'pause a running coder (SIGSTOP to its process group)'],
+    ['resume', 'resume a paused coder (SIGCONT)'],
+    ['stop', 'stop a coder (SIGTERM, then SIGKILL after the grace period)'],
+    ['restart', 'run an ended coder again in the same worktree'],
+  ];
+  for (const [action, description] of actions) {
+    program
+      .command(action)
+      .description(description)
+      .argument('<id>', 'coder id or unique prefix')
+      .option('--json', 'print the result as JSON: {coder, removed}')
+      .action(async (id: string, o: JsonOpt) => {
+        const r = await (await ctx.client()).control(id, { action });
+        if (o.json) return out.json(r);
+        out.line(
+          `coder ${out.paint('bold', r.coder.id)} is ${out.paint(stateStyle(r.coder.state), r.coder.state)}`,
+        );
+      });
+  }
+
+  program
+    .command('rm')
+    .description('remove a coder with its worktree and branch')
+    .argument('<id>', 'coder id or unique prefix')
+    .option('--force', 'also when running, with uncommitted changes or commits not in base')
+    .option('--keep-branch', 'keep the branch (the worktree is removed)')
+    .option('--json', 'print the result as JSON: {coder, removed}')
+    .action(async (id: string, o: JsonOpt & { force?: boolean; keepBranch?: boolean }) => {
+      const r = await (
+        await ctx.client()
+      ).control(id, {
+        action: 'remove',
+        force: o.force === true,
+        keep_branch: o.keepBranch === true,
+      });
+      if (o.json) return out.json(r);
+      const branch = o.keepBranch ? `kept branch ${r.coder.branch}` : `deleted branch ${r.coder.branch}`;
+      out.line(`removed coder ${out.paint('bold', r.coder.id)} (worktree removed, ${branch})`);
+    });
+
+  program
+    .command('diff')
+    .description("the coder's changes against its base commit (unified diff, untracked files included)")
+    .argument('<id>', 'coder id or unique prefix')
+    .option('--json', 'print {diff} as JSON')
+    .action(async (id: string, o: JsonOpt) => {
+      const diff = await (await ctx.client()).diff(id);
+      if (o.json) return out.json({ diff });
+      out.raw(diff === '' || diff.endsWith('\n') ? diff : `${diff}\n`);
+    });
+
+  program
+    .command('providers')
+    .description('list the providers (shipped and from AICODER_HOME/providers)')
+    .option('--json', 'print the providers as a JSON array')
+    .action(async (o: JsonOpt) => {
+      const providers = await (await ctx.client()).providers();
+      if (o.json) return out.json(providers);
+      out.table(
+        ['NAME', 'PARSER', 'DESCRIPTION', 'SOURCE'],
+        providers.map((p) => [{ text: p.name, style: 'bold' }, p.parser, p.description, p.source]),
+      );
+    });
+}

@@ -1,0 +1,114 @@
+/** daemon start | stop | status | run. */
+import type { Command } from 'commander';
+import { CODER_STATES, type CoderState } from '../../core/coder.js';
+import { createHttpClient } from '../../client/http-client.js';
+import { loadEnvSettings } from '../../daemon/config.js';
+import { baseUrlFor, findRunningDaemon, startDaemonInBackground, stopDaemon } from '../../daemon/control.js';
+import type { CliContext } from '../context.js';
+import { EXIT_UNREACHABLE } from '../exit-codes.js';
+import { duration, stateStyle } from '../format.js';
+
+export interface DaemonStatusJson {
+  running: boolean;
+  home: string;
+  port: number;
+  pid?: number;
+  version?: string;
+  started_at?: string;
+  uptime_s?: number;
+  counts?: Record<CoderState, number>;
+}
+
+export function registerDaemonCommands(program: Command, ctx: CliContext): void {
+  const { out } = ctx;
+  const daemon = program.command('daemon').description('start, stop or inspect the background daemon');
+
+  daemon
+    .command('start')
+    .description('start the daemon in the background (ready when /health answers)')
+    .option('--json', 'print the health record as JSON, with already_running')
+    .action(async (o: { json?: boolean }) => {
+      const { home, port } = loadEnvSettings(ctx.env);
+      const r = await startDaemonInBackground({ home, port, env: ctx.env });
+      if (o.json) return out.json({ ...r.health, already_running: r.alreadyRunning });
+      const verb = r.alreadyRunning ? 'already running' : 'started';
+      out.line(
+        `aicoder daemon ${verb} on ${baseUrlFor(r.health.port)} (pid ${r.health.pid}, home ${r.health.home})`,
+      );
+    });
+
+  daemon
+    .command('stop')
+    .description('stop the daemon gracefully (coders keep running and are re-adopted on the next start)')
+    .option('--json', 'print {was_running, pid, signalled} as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const { home } = loadEnvSettings(ctx.env);
+      const r = await stopDaemon({ home });
+      if (o.json) return out.json({ was_running: r.wasRunning, pid: r.pid, signalled: r.signalled });
+      out.line(
+        r.wasRunning ? `stopped the aicoder daemon (pid ${r.pid})` : 'the aicoder daemon is not running',
+      );
+    });
+
+  daemon
+    .command('status')
+    .description('is the daemon running: pid, address, uptime and coder counts (exit 3 when not running)')
+    .option('--json', 'print the status as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const { home, port } = loadEnvSettings(ctx.env);
+      const running = await findRunningDaemon(home);
+      if (running === null) {
+        ctx.exitCode = EXIT_UNREACHABLE;
+        const s: DaemonStatusJson = { running: false, home, port };
+        if (o.json) return out.json(s);
+        return out.line(`the aicoder daemon is not running (home ${home})`);
+      }
+      const { health } = running;
+      const client = createHttpClient({ baseUrl: baseUrlFor(health.port) });
+      const totals = await Promise.all(CODER_STATES.map((s) => client.list({ states: [s], limit: 1 })));
+      const counts = Object.fromEntries(CODER_STATES.map((s, i) => [s, totals[i]!.total])) as Record<
+        CoderState,
+        number
+      >;
+      const uptime = Math.max(0, Math.floor((Date.now() - new Date(health.started_at).getTime()) / 1000));
+      const s: DaemonStatusJson = {
+        running: true,
+        home: health.home,
+        port: health.port,
+        pid: health.pid,
+        version: health.version,
+        started_at: health.started_at,
+        uptime_s: uptime,
+        counts,
+      };
+      if (o.json) return out.json(s);
+      const nonZero = CODER_STATES.filter((st) => counts[st] > 0);
+      const summary =
+        nonZero.length === 0
+          ? 'none'
+          : nonZero.map((st) => `${counts[st]} ${out.paint(stateStyle(st), st)}`).join(' · ');
+      out.line(`aicoder daemon ${out.paint('green', 'running')}`);
+      out.line(`  pid       ${health.pid}`);
+      out.line(`  address   ${baseUrlFor(health.port)}`);
+      out.line(`  home      ${health.home}`);
+      out.line(`  version   ${health.version}`);
+      out.line(`  uptime    ${duration(uptime)}`);
+      out.line(`  coders    ${summary}`);
+    });
+
+  daemon
+    .command('run')
+    .description('run the daemon in the foreground (logs to AICODER_HOME/daemon.log)')
+    .action(async () => {
+      // Loaded here so that other commands do not load the store and the manager.
+      const { runDaemon } = await import('../../daemon/lifecycle.js');
+      const { createMcpHttpHandler } = await import('../../mcp/index.js');
+      const code = await runDaemon({
+        env: ctx.env,
+        mcp: createMcpHttpHandler,
+        onReady: (h) =>
+          out.line(`aicoder daemon listening on ${baseUrlFor(h.port)} (pid ${h.pid}, home ${h.home})`),
+      });
+      process.exit(code);
+    });
+}

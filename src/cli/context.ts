@@ -1,0 +1,35 @@
+/** What every command gets: the environment, the output, and a lazily connected daemon client. */
+import type { AicoderClient } from '../client/types.js';
+import { ensureDaemon } from '../client/ensure-daemon.js';
+import type { Output } from './output.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface CliContext {
+  env: Env;
+  cwd: string;
+  out: Output;
+  /** The daemon client; starts the daemon unless AICODER_NO_AUTOSTART=1. */
+  client(): Promise<AicoderClient>;
+  /** Forgets the client, so the next client() finds (or starts) the daemon again. */
+  resetClient(): void;
+  /** Exit code for a command that ends without an error but must not report success (wait). */
+  exitCode: number;
+}
+
+export function createContext(env: Env, out: Output, cwd: string): CliContext {
+  let client: Promise<AicoderClient> | null = null;
+  return {
+    env,
+    cwd,
+    out,
+    exitCode: 0,
+    client() {
+      client ??= ensureDaemon({ env, onStarting: () => out.note('starting the aicoder daemon…') });
+      return client;
+    },
+    resetClient() {
+      client = null;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/** Pure formatting of records for human output (tables, status blocks, log lines). */
+import type { Coder, CoderState, LogEntry } from '../core/coder.js';
+import type { Cell, Style } from './output.js';
+
+export function stateStyle(state: CoderState): Style {
+  switch (state) {
+    case 'created':
+    case 'queued':
+      return 'blue';
+    case 'starting':
+    case 'running':
+      return 'green';
+    case 'paused':
+      return 'yellow';
+    case 'completed':
+      return 'cyan';
+    case 'failed':
+      return 'red';
+    case 'stopped':
+      return 'gray';
+    case 'interrupted':
+      return 'magenta';
+  }
+}
+
+/** "42s", "5m", "3h", "2d" since an ISO time. */
+export function age(iso: string, now: Date = new Date()): string {
+  const s = Math.max(0, Math.floor((now.getTime() - new Date(iso).getTime()) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86_400)}d`;
+}
+
+/** "1h02m03s" for a number of seconds. */
+export function duration(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s`;
+  if (m > 0) return `${m}m${String(sec).padStart(2, '0')}s`;
+  return `${sec}s`;
+}
+
+function clip(text: string, max: number): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+
+export const CODER_TABLE_HEADER = ['ID', 'NAME', 'PROVIDER', 'STATE', 'EXIT', 'AGE', 'BRANCH'];
+
+export function coderRow(c: Coder, now: Date = new Date()): Cell[] {
+  return [
+    { text: c.id, style: 'bold' },
+    clip(c.name, 30),
+    c.provider,
+    { text: c.state, style: stateStyle(c.state) },
+    c.exit_code === null ? '-' : String(c.exit_code),
+    age(c.created_at, now),
+    c.branch,
+  ];
+}
+
+/** Key/value lines for `status`. */
+export function statusFields(c: Coder): [string, string, Style?][] {
+  const fields: [string, string, Style?][] = [
+    ['id', c.id],
+    ['name', c.name],
+    ['state', c.state, stateStyle(c.state)],
+    ['task', clip(c.task, 200)],
+    ['provider', c.model === null ? c.provider : `${c.provider} (model ${c.model})`],
+    ['repo', c.repo],
+    ['base', `${c.base_ref} (${c.base_commit.slice(0, 12)})`],
+    ['branch', c.branch],
+    ['worktree', c.workspace],
+  ];
+  if (c.pid !== null) fields.push(['pid', String(c.pid)]);
+  if (c.exit_code !== null) fields.push(['exit code', String(c.exit_code)]);
+  if (c.session_id !== null) fields.push(['session', c.session_id]);
+  if (c.error !== null) fields.push(['error', c.error, 'red']);
+  fields.push(['created', c.created_at]);
+  if (c.started_at !== null) fields.push(['started', c.started_at]);
+  if (c.ended_at !== null) fields.push(['ended', c.ended_at]);
+  const s = c.stats;
+  fields.push([
+    'stats',
+    `${s.turns} turns · ${s.tokens_in} tokens in · ${s.tokens_out} out · $${s.cost_usd.toFixed(4)} · ${s.files_changed} files changed`,
+  ]);
+  if (s.last_message !== null) fields.push(['last message', clip(s.last_message, 200)]);
+  return fields;
+}
+
+/** One log entry as a human line: plain text for output, a marker for other kinds and system notes. */
+export function logLine(e: LogEntry): { text: string; style?: Style } {
+  if (e.stream === 'system') return { text: `» ${e.text}`, style: 'dim' };
+  const text = e.kind === 'text' ? e.text : `[${e.kind}] ${e.text}`;
+  return e.stream === 'stderr' ? { text, style: 'red' } : { text };
+}
+
+/** "coder ab12 completed (exit code 0)" */
+export function outcomeLine(c: Coder): string {
+  const exit = c.exit_code === null ? '' : ` (exit code ${c.exit_code})`;
+  const err = c.error !== null && c.state !== 'completed' ? `: ${c.error}` : '';
+  return `coder ${c.id} ${c.state}${exit}${err}`;
+}

@@ -1,0 +1,130 @@
+/**
+ * All terminal output of the CLI goes through here (the only file allowed to write to the console).
+ * Colour only when stdout is a TTY and NO_COLOR is unset; the spinner only on a TTY.
+ */
+export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'gray';
+
+const CODES: Record<Style, [number, number]> = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  blue: [34, 39],
+  magenta: [35, 39],
+  cyan: [36, 39],
+  gray: [90, 39],
+};
+
+export type Cell = string | { text: string; style?: Style | undefined };
+
+export interface Spinner {
+  update(text: string): void;
+  stop(): void;
+}
+
+export interface Output {
+  readonly color: boolean;
+  /** stdout and stderr are terminals: progress lines are welcome. */
+  readonly interactive: boolean;
+  paint(style: Style | undefined, text: string): string;
+  /** A line on stdout. */
+  line(text?: string): void;
+  /** Text on stdout as-is (no newline added). */
+  raw(text: string): void;
+  /** Text on stderr as-is. */
+  rawErr(text: string): void;
+  /** A value as indented JSON on stdout. */
+  json(value: unknown): void;
+  /** A value as one compact JSON line on stdout (NDJSON). */
+  jsonLine(value: unknown): void;
+  /** The one error line: "aicoder: <message>" on stderr. */
+  error(message: string): void;
+  /** An informational line on stderr, only on a terminal. */
+  note(text: string): void;
+  /** An aligned table with a header row. */
+  table(header: string[], rows: Cell[][]): void;
+  /** A spinner line on stderr (a no-op unless interactive and enabled). */
+  spinner(enabled: boolean): Spinner;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+export function createOutput(env: Env = process.env): Output {
+  const stdoutTty = process.stdout.isTTY === true;
+  const color = stdoutTty && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+  const interactive = stdoutTty && process.stderr.isTTY === true;
+  const paint = (style: Style | undefined, text: string): string => {
+    if (!color || style === undefined || text === '') return text;
+    const [on, off] = CODES[style];
+    return `\x1b[${on}m${text}\x1b[${off}m`;
+  };
+  const cellText = (c: Cell) => (typeof c === 'string' ? c : c.text);
+  const cellStyle = (c: Cell) => (typeof c === 'string' ? undefined : c.style);
+
+  return {
+    color,
+    interactive,
+    paint,
+    line(text = '') {
+      process.stdout.write(text + '\n');
+    },
+    raw(text) {
+      process.stdout.write(text);
+    },
+    rawErr(text) {
+      process.stderr.write(text);
+    },
+    json(value) {
+      process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+    },
+    jsonLine(value) {
+      process.stdout.write(JSON.stringify(value) + '\n');
+    },
+    error(message) {
+      process.stderr.write(`aicoder: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
+    },
+    note(text) {
+      if (process.stderr.isTTY === true) process.stderr.write(paint('dim', text) + '\n');
+    },
+    table(header, rows) {
+      const widths = header.map((h, i) =>
+        Math.max(h.length, ...rows.map((r) => cellText(r[i] ?? '').length)),
+      );
+      const render = (cells: Cell[], headerRow: boolean) =>
+        cells
+          .map((c, i) => {
+            const t = cellText(c);
+            const padded = i === cells.length - 1 ? t : t.padEnd(widths[i] ?? 0);
+            return headerRow ? paint('bold', padded) : paint(cellStyle(c), padded);
+          })
+          .join('  ')
+          .trimEnd();
+      process.stdout.write(render(header, true) + '\n');
+      for (const r of rows) process.stdout.write(render(r, false) + '\n');
+    },
+    spinner(enabled) {
+      if (!enabled || !interactive) return { update: () => undefined, stop: () => undefined };
+      let text = '';
+      let frame = 0;
+      const draw = () => {
+        process.stderr.write(`\r\x1b[2K${paint('cyan', FRAMES[frame % FRAMES.length]!)} ${text}`);
+        frame += 1;
+      };
+      const timer = setInterval(draw, 80);
+      timer.unref();
+      return {
+        update(t) {
+          text = t;
+          draw();
+        },
+        stop() {
+          clearInterval(timer);
+          process.stderr.write('\r\x1b[2K');
+        },
+      };
+    },
+  };
+}

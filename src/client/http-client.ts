@@ -1,0 +1,238 @@
+/** The HTTP implementation of AicoderClient (fetch), including the SSE event subscription. */
+import type { Coder } from '../core/coder.js';
+import type {
+  ControlInput,
+  ControlResult,
+  CreateCoderInput,
+  ListInput,
+  LogsInput,
+  LogsResult,
+  ProviderInfo,
+  WaitResult,
+  WaitTarget,
+} from '../core/api.js';
+import { AicoderError, fromErrorBody, type ErrorBody } from '../core/errors.js';
+import type { AicoderEvent } from '../core/events.js';
+import type { FileChange, ListCodersPage, ReadResult, WorkspaceFile } from '../core/ports.js';
+import { createSseParser, type SseMessage } from './sse-parser.js';
+import type { AicoderClient, EventSubscription, Health, SubscribeOptions } from './types.js';
+
+export interface HttpClientOptions {
+  baseUrl: string;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+function causeCode(e: unknown): string | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur !== null && typeof cur === 'object'; i++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function isErrorBody(v: unknown): v is ErrorBody {
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    typeof (v as ErrorBody).code === 'string' &&
+    typeof (v as ErrorBody).message === 'string'
+  );
+}
+
+function buildQuery(q: Query): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
+  const s = params.toString();
+  return s === '' ? '' : `?${s}`;
+}
+
+function targetParam(t: WaitTarget): string {
+  return t === 'terminal' ? 'terminal' : t.join(',');
+}
+
+const enc = encodeURIComponent;
+
+export function createHttpClient(opts: HttpClientOptions): AicoderClient {
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+
+  function unreachable(e: unknown): AicoderError {
+    const code = causeCode(e);
+    return new AicoderError(
+      'daemon_unreachable',
+      `cannot reach the aicoder daemon at ${baseUrl}${code ? ` (${code})` : ''}`,
+      { cause: e },
+    );
+  }
+
+  async function request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    query: Query = {},
+  ): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${baseUrl}${path}${buildQuery(query)}`, {
+        method,
+        headers:
+          body === undefined
+            ? { accept: 'application/json' }
+            : { accept: 'application/json', 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (e) {
+      throw unreachable(e);
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (e) {
+      throw unreachable(e);
+    }
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      throw new AicoderError(
+        'internal',
+        `the daemon sent a response that is not JSON (HTTP ${res.status}): ${text.slice(0, 200)}`,
+      );
+    }
+    if (!res.ok) {
+      const err = (json as { error?: unknown } | undefined)?.error;
+      if (isErrorBody(err)) throw fromErrorBody(err);
+      throw new AicoderError('internal', `the daemon answered HTTP ${res.status}: ${text.slice(0, 200)}`);
+    }
+    return json as T;
+  }
+
+  const coderPath = (id: string, sub = '') => `/api/coders/${enc(id)}${sub}`;
+
+  return {
+    baseUrl,
+    health: () => request<Health>('GET', '/health'),
+    create: (input: CreateCoderInput) => request<Coder>('POST', '/api/coders', input),
+    list: (input: ListInput = {}) =>
+      request<ListCodersPage>('GET', '/api/coders', undefined, {
+        state: input.states?.join(','),
+        repo: input.repo,
+        limit: input.limit,
+        cursor: input.cursor,
+      }),
+    get: (id: string) => request<Coder>('GET', coderPath(id)),
+    control: (id: string, input: ControlInput) =>
+      request<ControlResult>('POST', coderPath(id, '/control'), input),
+    logs: (id: string, input: LogsInput & { follow?: boolean; timeout_ms?: number } = {}) =>
+      request<LogsResult>('GET', coderPath(id, '/logs'), undefined, {
+        since_seq: input.since_seq,
+        tail: input.tail,
+        kinds: input.kinds?.join(','),
+        follow: input.follow ? 1 : undefined,
+        timeout_ms: input.timeout_ms,
+      }),
+    wait: (id: string, input: { for: WaitTarget; timeout_ms: number }) =>
+      request<WaitResult>('GET', coderPath(id, '/wait'), undefined, {
+        for: targetParam(input.for),
+        timeout_ms: input.timeout_ms,
+      }),
+    diff: async (id: string) => (await request<{ diff: string }>('GET', coderPath(id, '/diff'))).diff,
+    changes: async (id: string) =>
+      (await request<{ changes: FileChange[] }>('GET', coderPath(id, '/changes'))).changes,
+    files: async (id: string) =>
+      (await request<{ files: WorkspaceFile[] }>('GET', coderPath(id, '/files'))).files,
+    readFile: (id: string, path: string, o: { max_bytes?: number; offset?: number } = {}) =>
+      request<ReadResult>('GET', coderPath(id, '/file'), undefined, {
+        path,
+        max_bytes: o.max_bytes,
+        offset: o.offset,
+      }),
+    providers: async () => (await request<{ providers: ProviderInfo[] }>('GET', '/api/providers')).providers,
+    subscribe: (s: SubscribeOptions) => subscribeEvents(baseUrl, s),
+    shutdown: async () => {
+      await request<{ ok: true }>('POST', '/api/shutdown');
+    },
+  };
+}
+
+const BACKOFF_MIN_MS = 250;
+const BACKOFF_MAX_MS = 5000;
+
+/** SSE over fetch with automatic reconnection (exponential backoff) and resumption by last event id. */
+export function subscribeEvents(baseUrl: string, opts: SubscribeOptions): EventSubscription {
+  let lastId = opts.lastEventId;
+  let closed = false;
+  let failures = 0;
+  let ac: AbortController | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  const handle = (m: SseMessage) => {
+    if (m.id !== undefined) lastId = m.id;
+    switch (m.event) {
+      case 'reset':
+        opts.onReset?.();
+        return;
+      case 'message': {
+        if (m.data === '') return;
+        let ev: AicoderEvent;
+        try {
+          ev = JSON.parse(m.data) as AicoderEvent;
+        } catch {
+          return;
+        }
+        opts.onEvent(ev, m.id ?? lastId ?? '');
+        return;
+      }
+      default:
+        return; // "ready" and future event types only move the id
+    }
+  };
+
+  const connect = async (): Promise<void> => {
+    timer = null;
+    opts.onStatus?.(failures === 0 ? 'connecting' : 'reconnecting');
+    ac = new AbortController();
+    try {
+      const headers: Record<string, string> = { accept: 'text/event-stream' };
+      if (lastId !== undefined) headers['last-event-id'] = lastId;
+      const res = await fetch(`${baseUrl}/api/events`, { headers, signal: ac.signal });
+      if (res.status === 400 && lastId !== undefined) {
+        // The server does not understand our position: start over.
+        await res.body?.cancel();
+        lastId = undefined;
+        opts.onReset?.();
+        throw new Error('bad last event id');
+      }
+      if (!res.ok || res.body === null) {
+        await res.body?.cancel();
+        throw new Error(`HTTP ${res.status}`);
+      }
+      failures = 0;
+      opts.onStatus?.('connected');
+      const parser = createSseParser(handle);
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+        if (closed) break;
+        parser.push(decoder.decode(chunk, { stream: true }));
+      }
+    } catch {
+      /* reconnect below */
+    }
+    if (closed) return;
+    failures += 1;
+    opts.onStatus?.('reconnecting');
+    const wait = Math.min(BACKOFF_MIN_MS * 2 ** (failures - 1), BACKOFF_MAX_MS);
+    timer = setTimeout(() => void connect(), wait);
+  };
+
+  void connect();
+  return {
+    close() {
+      closed = true;
+      if (timer !== null) clearTimeout(timer);
+      ac?.abort();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Daemon settings: AICODER_HOME and AICODER_PORT from the environment, and the manager settings from
+ * AICODER_HOME/config.json (strict: an unknown key or a bad value is an error naming the file and key).
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_MANAGER_CONFIG, type ManagerConfig } from '../core/config.js';
+import { AicoderError } from '../core/errors.js';
+import { homeLayout } from '../core/paths.js';
+
+export const DEFAULT_PORT = 7777;
+
+export interface EnvSettings {
+  home: string;
+  port: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** AICODER_HOME (default ~/.aicoder) and AICODER_PORT (default 7777). */
+export function loadEnvSettings(env: Env = process.env): EnvSettings {
+  const rawHome = env.AICODER_HOME;
+  const home = rawHome !== undefined && rawHome !== '' ? resolve(rawHome) : join(homedir(), '.aicoder');
+  const rawPort = env.AICODER_PORT;
+  let port = DEFAULT_PORT;
+  if (rawPort !== undefined && rawPort !== '') {
+    if (!/^\d+$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) {
+      throw new AicoderError(
+        'invalid_input',
+        `AICODER_PORT must be an integer from 1 to 65535 (got "${rawPort}")`,
+        {
+          field: 'AICODER_PORT',
+        },
+      );
+    }
+    port = Number(rawPort);
+  }
+  return { home, port };
+}
+
+const configSchema = z
+  .object({
+    max_concurrent: z.number().int().min(1).max(256).optional(),
+    stop_grace_s: z.number().min(0).max(3600).optional(),
+    stop_grace_ms: z.number().int().min(0).max(3_600_000).optional(),
+    default_provider: z.string().min(1).max(200).optional(),
+    default_repo: z.string().min(1).nullable().optional(),
+  })
+  .strict();
+
+const RULES: Record<string, string> = {
+  max_concurrent: 'an integer from 1 to 256',
+  stop_grace_s: 'a number of seconds from 0 to 3600',
+  stop_grace_ms: 'an integer number of milliseconds from 0 to 3600000',
+  default_provider: 'a non-empty string',
+  default_repo: 'an absolute path or null',
+};
+
+/** Reads AICODER_HOME/config.json; a missing file gives the defaults. */
+export function loadManagerConfig(home: string): ManagerConfig {
+  const file = homeLayout(home).config;
+  let raw: string;
+  try {
+    raw = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { ...DEFAULT_MANAGER_CONFIG };
+    throw new AicoderError('invalid_input', `${file}: cannot be read (${(e as Error).message})`, {
+      field: file,
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (e) {
+    throw new AicoderError('invalid_input', `${file}: not valid JSON (${(e as Error).message})`, {
+      field: file,
+    });
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new AicoderError('invalid_input', `${file}: must be a JSON object`, { field: file });
+  }
+  const parsed = configSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue?.code === 'unrecognized_keys') {
+      const key = issue.keys[0] ?? '?';
+      throw new AicoderError(
+        'invalid_input',
+        `${file}: unknown key "${key}" (allowed: ${Object.keys(RULES).join(', ')})`,
+        { field: key },
+      );
+    }
+    const key = String(issue?.path[0] ?? '?');
+    throw new AicoderError('invalid_input', `${file}: "${key}" must be ${RULES[key] ?? 'valid'}`, {
+      field: key,
+    });
+  }
+  const c = parsed.data;
+  if (c.stop_grace_s !== undefined && c.stop_grace_ms !== undefined) {
+    throw new AicoderError('invalid_input', `${file}: give "stop_grace_s" or "stop_grace_ms", not both`, {
+      field: 'stop_grace_s',
+    });
+  }
+  if (typeof c.default_repo === 'string' && !isAbsolute(c.default_repo)) {
+    throw new AicoderError('invalid_input', `${file}: "default_repo" must be ${RULES.default_repo}`, {
+      field: 'default_repo',
+    });
+  }
+  return {
+    max_concurrent: c.max_concurrent ?? DEFAULT_MANAGER_CONFIG.max_concurrent,
+    stop_grace_ms:
+      c.stop_grace_ms ??
+      (c.stop_grace_s !== undefined
+        ? Math.round(c.stop_grace_s * 1000)
+        : DEFAULT_MANAGER_CONFIG.stop_grace_ms),
+    default_provider: c.default_provider ?? DEFAULT_MANAGER_CONFIG.default_provider,
+    default_repo: c.default_repo ?? DEFAULT_MANAGER_CONFIG.default_repo,
+  };
+}

@@ -1,0 +1,100 @@
+/** Small HTTP helpers: the Host/Origin guard, JSON bodies (1 MiB cap) and JSON/error responses. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AicoderError, toErrorBody } from '../core/errors.js';
+import { httpStatus } from './http-errors.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function allowedHosts(port: number): string[] {
+  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+}
+
+export function allowedOrigins(port: number): string[] {
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
+}
+
+/** Returns the reason a request must be refused (DNS rebinding, cross-site), or null when it is fine. */
+export function guardRequest(req: IncomingMessage, port: number): string | null {
+  const host = req.headers.host;
+  if (host === undefined || !allowedHosts(port).includes(host.toLowerCase())) {
+    return `forbidden Host header ${JSON.stringify(host ?? '')}: only 127.0.0.1:${port} or localhost:${port} are accepted`;
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && !allowedOrigins(port).includes(origin.toLowerCase())) {
+    return `forbidden Origin header ${JSON.stringify(origin)}: only http://127.0.0.1:${port} or http://localhost:${port} are accepted`;
+  }
+  return null;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, err: unknown): number {
+  const body = toErrorBody(err);
+  const status = httpStatus(body.code);
+  if (res.headersSent) {
+    res.destroy();
+    return status;
+  }
+  sendJson(res, status, { error: body });
+  return status;
+}
+
+/** Sends a plain status with an error body not tied to an AicoderError code (403, 404, 405, 413, 415). */
+export function sendStatus(
+  res: ServerResponse,
+  status: number,
+  code: 'invalid_input' | 'not_found',
+  message: string,
+): void {
+  sendJson(res, status, { error: { code, message } });
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads a JSON request body. Empty body → undefined. Too large → 413, bad JSON → 400, not JSON → 415. */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    throw new HttpError(413, `request body too large: the limit is ${MAX_BODY_BYTES} bytes (1 MiB)`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      throw new HttpError(413, `request body too large: the limit is ${MAX_BODY_BYTES} bytes (1 MiB)`);
+    }
+    chunks.push(chunk);
+  }
+  if (size === 0) return undefined;
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new HttpError(
+      415,
+      `request body must be JSON (content-type: application/json), got ${JSON.stringify(type)}`,
+    );
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new AicoderError('invalid_input', `request body is not valid JSON: ${(e as Error).message}`, {
+      field: 'body',
+    });
+  }
+}

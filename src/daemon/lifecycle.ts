@@ -1,0 +1,160 @@
+/**
+ * `aicoder daemon run`: the daemon in the foreground. Opens everything, listens on 127.0.0.1, writes
+ * AICODER_HOME/daemon.json, and on SIGTERM/SIGINT or POST /api/shutdown stops accepting, ends the
+ * event streams, detaches from the coders (they keep running) and removes daemon.json.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Health } from '../client/types.js';
+import type { ManagerApi } from '../core/api.js';
+import { AicoderError } from '../core/errors.js';
+import { homeLayout } from '../core/paths.js';
+import type { Logger, LogLevel } from '../core/ports.js';
+import { loadEnvSettings, loadManagerConfig } from './config.js';
+import { baseUrlFor, findRunningDaemon } from './control.js';
+import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
+import { acquireHomeLock } from './lock.js';
+import { createFileLogger } from './logger.js';
+import { createDaemonServer, type McpHttpHandler } from './server.js';
+import { allowedHosts, allowedOrigins } from './http-util.js';
+import { packageVersion } from './version.js';
+import { wire } from './wiring.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface RunDaemonOptions {
+  env?: Env;
+  /** Called once the daemon listens (the CLI prints where). */
+  onReady?(health: Health): void;
+  /** Builds the /mcp handler (src/mcp); omitted: no /mcp route. */
+  mcp?: (
+    manager: ManagerApi,
+    opts: { log: Logger; allowedHosts: string[]; allowedOrigins: string[]; version: string },
+  ) => McpHttpHandler;
+}
+
+function errorData(e: unknown): Record<string, unknown> {
+  return {
+    error: e instanceof Error ? e.message : String(e),
+    stack: e instanceof Error ? e.stack : undefined,
+  };
+}
+
+/** Runs until shut down; resolves with the process exit code. */
+export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
+  const env = opts.env ?? process.env;
+  const { home, port } = loadEnvSettings(env);
+  const layout = homeLayout(home);
+  mkdirSync(home, { recursive: true });
+
+  const existing = await findRunningDaemon(home);
+  if (existing !== null) {
+    throw new AicoderError(
+      'conflict',
+      `another aicoder daemon (pid ${existing.info.pid}) already owns ${home} on ${baseUrlFor(existing.info.port)}; stop it with "aicoder daemon stop"`,
+    );
+  }
+  const releaseLock = await acquireHomeLock(home);
+  const level = (env.AICODER_LOG_LEVEL ?? 'info') as LogLevel;
+  const logger = createFileLogger(layout.daemonLog, {
+    minLevel: ['debug', 'info', 'warn', 'error'].includes(level) ? level : 'info',
+  });
+  const log = logger.log;
+
+  const onRejection = (e: unknown) => log('error', 'unhandled rejection', errorData(e));
+  const onException = (e: unknown) => log('error', 'uncaught exception', errorData(e));
+  process.on('unhandledRejection', onRejection);
+  process.on('uncaughtException', onException);
+  const cleanupProcessHooks = () => {
+    process.off('unhandledRejection', onRejection);
+    process.off('uncaughtException', onException);
+  };
+
+  let wiring: ReturnType<typeof wire> | undefined;
+  try {
+    const config = loadManagerConfig(home);
+    wiring = wire({ home, config, log });
+    await wiring.manager.start();
+    log('info', 'manager started', { config });
+  } catch (e) {
+    log('error', 'daemon failed to start', errorData(e));
+    await wiring?.close().catch(() => undefined);
+    logger.close();
+    releaseLock();
+    cleanupProcessHooks();
+    throw e;
+  }
+  const { manager } = wiring;
+  const started_at = new Date().toISOString();
+  const version = packageVersion();
+  const health = (): Health => ({ ok: true, pid: process.pid, port, home, version, started_at });
+
+  let resolveDone!: (code: number) => void;
+  const done = new Promise<number>((r) => (resolveDone = r));
+  let stopping = false;
+  const server = createDaemonServer({
+    manager,
+    log,
+    port,
+    health,
+    requestShutdown: () => void shutdown('shutdown request'),
+    ...(opts.mcp
+      ? {
+          mcp: opts.mcp(manager, {
+            log,
+            allowedHosts: allowedHosts(port),
+            allowedOrigins: allowedOrigins(port),
+            version,
+          }),
+        }
+      : {}),
+  });
+
+  async function shutdown(reason: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    log('info', 'daemon stopping', { reason });
+    try {
+      await server.close();
+    } catch (e) {
+      log('warn', 'closing the server failed', errorData(e));
+    }
+    try {
+      await wiring?.close();
+    } catch (e) {
+      log('error', 'manager shutdown failed', errorData(e));
+    }
+    removeDaemonInfo(home, process.pid);
+    releaseLock();
+    log('info', 'daemon stopped');
+    logger.close();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    cleanupProcessHooks();
+    resolveDone(0);
+  }
+  const onSignal = (sig: NodeJS.Signals) => void shutdown(sig);
+
+  try {
+    await server.listen();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    await wiring.close().catch(() => undefined);
+    log('error', 'listen failed', errorData(e));
+    logger.close();
+    releaseLock();
+    cleanupProcessHooks();
+    if (code === 'EADDRINUSE') {
+      throw new AicoderError(
+        'conflict',
+        `port ${port} on 127.0.0.1 is already in use (set AICODER_PORT to another port)`,
+      );
+    }
+    throw e;
+  }
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  writeDaemonInfo(home, { pid: process.pid, port, started_at, version });
+  log('info', 'daemon listening', { url: baseUrlFor(port), pid: process.pid, home, version });
+  opts.onReady?.(health());
+  return done;
+}

@@ -1,0 +1,164 @@
+/**
+ * The daemon's HTTP server: node:http on 127.0.0.1 only. Every request first passes the Host/Origin
+ * guard (DNS rebinding, cross-site requests), then goes to /health, /api/* or /mcp. A handler error
+ * becomes a JSON error response; the server never crashes on bad input.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ManagerApi } from '../core/api.js';
+import { isAicoderError } from '../core/errors.js';
+import type { Logger } from '../core/ports.js';
+import type { Health } from '../client/types.js';
+import { guardRequest, HttpError, sendError, sendStatus } from './http-util.js';
+import { dispatch, type RouteContext } from './routes.js';
+import { createSseHub, type SseOptions } from './sse.js';
+import { queryObject } from './validate.js';
+
+/** What src/mcp/index.ts's createMcpHttpHandler returns. */
+export interface McpHttpHandler {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DaemonServerOptions {
+  manager: ManagerApi;
+  log: Logger;
+  port: number;
+  health: () => Health;
+  requestShutdown: () => void;
+  mcp?: McpHttpHandler;
+  sse?: SseOptions;
+}
+
+export interface DaemonServer {
+  readonly http: Server;
+  listen(): Promise<void>;
+  /** Open SSE streams and requests in progress (long polls included). */
+  stats(): { sse: number; inflight: number };
+  /** Stops accepting, ends SSE streams and long polls, closes connections. */
+  close(): Promise<void>;
+}
+
+export const BIND_HOST = '127.0.0.1';
+
+export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
+  const { manager, log, port } = opts;
+  const sse = createSseHub(manager, log, opts.sse);
+  const inflight = new Set<AbortController>();
+  const ctx: RouteContext = { manager, sse, health: opts.health, requestShutdown: opts.requestShutdown };
+  let closing = false;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const rawUrl = req.url ?? '/';
+    const refused = guardRequest(req, port);
+    if (refused !== null) {
+      log('warn', 'refused request', {
+        method,
+        url: rawUrl,
+        host: req.headers.host,
+        origin: req.headers.origin,
+      });
+      sendStatus(res, 403, 'invalid_input', refused);
+      return;
+    }
+    const q = rawUrl.indexOf('?');
+    const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const search = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
+
+    if (path === '/mcp' && opts.mcp !== undefined) {
+      await opts.mcp.handle(req, res);
+      return;
+    }
+    if (closing) {
+      res.setHeader('connection', 'close');
+      sendStatus(res, 503, 'invalid_input', 'the daemon is shutting down');
+      return;
+    }
+    const ac = new AbortController();
+    inflight.add(ac);
+    res.on('close', () => {
+      inflight.delete(ac);
+      if (!res.writableFinished) ac.abort();
+    });
+    try {
+      const matched = await dispatch(ctx, {
+        req,
+        res,
+        method,
+        path,
+        query: queryObject(search),
+        signal: ac.signal,
+      });
+      if (!matched) sendStatus(res, 404, 'not_found', `no route ${method} ${path}`);
+    } catch (e) {
+      if (ac.signal.aborted && !res.writable) return; // the client went away; nobody to answer
+      if (e instanceof HttpError) {
+        sendStatus(res, e.status, e.status === 404 ? 'not_found' : 'invalid_input', e.message);
+        return;
+      }
+      const status = sendError(res, e);
+      if (status >= 500 || !isAicoderError(e)) {
+        log('error', 'request failed', { method, path, error: e instanceof Error ? e : String(e) });
+      }
+    }
+  }
+
+  const http = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      log('error', 'request handler crashed', { error: e instanceof Error ? e : String(e) });
+      try {
+        sendError(res, e);
+      } catch {
+        res.destroy();
+      }
+    });
+  });
+  http.on('clientError', (err, socket) => {
+    log('debug', 'client error', { error: err.message });
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  return {
+    http,
+    stats() {
+      return { sse: sse.size, inflight: inflight.size };
+    },
+    listen() {
+      return new Promise<void>((resolve, reject) => {
+        const onError = (e: NodeJS.ErrnoException) => {
+          http.off('listening', onListening);
+          reject(e);
+        };
+        const onListening = () => {
+          http.off('error', onError);
+          resolve();
+        };
+        http.once('error', onError);
+        http.once('listening', onListening);
+        http.listen(port, BIND_HOST);
+      });
+    },
+    async close() {
+      closing = true;
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      sse.closeAll();
+      for (const ac of inflight) ac.abort();
+      if (opts.mcp !== undefined) {
+        try {
+          await opts.mcp.close();
+        } catch (e) {
+          log('warn', 'closing the MCP handler failed', { error: e instanceof Error ? e : String(e) });
+        }
+      }
+      // Responses still finishing (ended streams, aborted long polls) leave keep-alive sockets behind:
+      // close them as they go idle; whatever is left after 500 ms is cut.
+      http.closeIdleConnections();
+      const sweep = setInterval(() => http.closeIdleConnections(), 20);
+      const timer = setTimeout(() => http.closeAllConnections(), 500);
+      await closed;
+      clearInterval(sweep);
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/** The composition root: builds the store, git, runner, providers, workspace and the Manager. */
+import { mkdirSync } from 'node:fs';
+import type { ManagerConfig } from '../core/config.js';
+import { Manager } from '../core/manager.js';
+import { homeLayout } from '../core/paths.js';
+import { systemClock, type CoderStore, type Logger } from '../core/ports.js';
+import { createGit } from '../git/index.js';
+import { createLocalRunner } from '../process/index.js';
+import { builtinProvidersDir, loadProviderCatalog } from '../providers/index.js';
+import { openStore } from '../store/index.js';
+import { createWorkspace } from '../workspace/index.js';
+
+export interface Wiring {
+  manager: Manager;
+  store: CoderStore;
+  /** Detaches the manager (coders keep running) and closes the store. */
+  close(): Promise<void>;
+}
+
+export function wire(opts: { home: string; config: ManagerConfig; log: Logger }): Wiring {
+  const { home, config, log } = opts;
+  const layout = homeLayout(home);
+  mkdirSync(layout.home, { recursive: true });
+  mkdirSync(layout.userProviders, { recursive: true });
+  const store = openStore(layout.db);
+  try {
+    const providers = loadProviderCatalog({
+      builtinDir: builtinProvidersDir(),
+      userDir: layout.userProviders,
+      log,
+    });
+    const manager = new Manager({
+      home,
+      config,
+      store,
+      git: createGit(),
+      runner: createLocalRunner({ log }),
+      providers,
+      workspace: createWorkspace(),
+      clock: systemClock,
+      log,
+    });
+    let closed = false;
+    return {
+      manager,
+      store,
+      async close() {
+        if (closed) return;
+        closed = true;
+        try {
+          await manager.shutdown();
+        } finally {
+          store.close();
+        }
+      },
+    };
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+}

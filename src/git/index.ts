@@ -1,0 +1,22 @@
+/** GitPort over the git CLI (argv arrays, never a shell). */
+import type { GitPort } from '../core/ports.js';
+import { changes, diff } from './diff.js';
+import { gitRunner } from './exec.js';
+import { createKeyedLock } from './lock.js';
+import { branchExists, headRef, resolveCommit, toplevel } from './refs.js';
+import { createWorktree, removeWorktree } from './worktree.js';
+
+export function createGit(opts: { gitBinary?: string } = {}): GitPort {
+  const git = gitRunner(opts.gitBinary);
+  const lock = createKeyedLock();
+  return {
+    toplevel: (path) => toplevel(git, path),
+    headRef: (repo) => headRef(git, repo),
+    resolveCommit: (repo, ref) => resolveCommit(git, repo, ref),
+    branchExists: (repo, branch) => branchExists(git, repo, branch),
+    createWorktree: (spec) => createWorktree(git, lock, spec),
+    removeWorktree: (spec) => removeWorktree(git, lock, spec),
+    diff: (workspace, baseCommit) => diff(git, workspace, baseCommit),
+    changes: (workspace, baseCommit) => changes(git, workspace, baseCommit),
+  };
+}

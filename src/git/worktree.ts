@@ -1,0 +1,284 @@
+/** Creating and removing a coder's branch + worktree, leaving nothing half-made behind. */
+import { lstat, mkdir, realpath, rm, rmdir } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { AicoderError } from '../core/errors.js';
+import type { RemoveWorktreeSpec, WorktreeSpec } from '../core/ports.js';
+import { gitMessage, isNotARepo, type GitRunner } from './exec.js';
+import type { KeyedLock } from './lock.js';
+import {
+  ensureRepoDir,
+  notARepo,
+  revParseCommit,
+  unknownRef,
+  validateBranchName,
+  validateRefArg,
+} from './refs.js';
+
+async function pathExists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function requireAbsolute(path: string): void {
+  if (typeof path !== 'string' || !isAbsolute(path)) {
+    throw new AicoderError(
+      'invalid_input',
+      `worktree path must be an absolute path (got '${String(path)}')`,
+      {
+        field: 'path',
+      },
+    );
+  }
+}
+
+/** Paths of the worktrees registered in `repo` (as git prints them, plus their realpaths). */
+async function registeredWorktrees(git: GitRunner, repo: string): Promise<Set<string>> {
+  const r = await git(['worktree', 'list', '--porcelain'], { cwd: repo });
+  if (isNotARepo(r)) throw notARepo(repo);
+  const out = new Set<string>();
+  for (const line of r.stdout.split('\n')) {
+    if (!line.startsWith('worktree ')) continue;
+    const p = line.slice('worktree '.length);
+    out.add(resolve(p));
+    try {
+      out.add(await realpath(p));
+    } catch {
+      /* directory gone */
+    }
+  }
+  return out;
+}
+
+async function isRegistered(git: GitRunner, repo: string, path: string): Promise<boolean> {
+  const known = await registeredWorktrees(git, repo);
+  if (known.has(resolve(path))) return true;
+  try {
+    return known.has(await realpath(path));
+  } catch {
+    return false;
+  }
+}
+
+/** Removes the empty directories from dirname(path) up to and including `firstMade`. */
+async function removeMadeParents(path: string, firstMade: string | undefined): Promise<void> {
+  if (firstMade === undefined) return;
+  let dir = dirname(path);
+  for (;;) {
+    const rel = relative(firstMade, dir);
+    if (rel.startsWith('..') || isAbsolute(rel)) return;
+    try {
+      await rmdir(dir);
+    } catch {
+      return; // not empty (someone else uses it) or already gone
+    }
+    if (rel === '') return;
+    dir = dirname(dir);
+  }
+}
+
+export async function createWorktree(git: GitRunner, lock: KeyedLock, spec: WorktreeSpec): Promise<void> {
+  const { repo, branch, path, base_commit } = spec;
+  requireAbsolute(path);
+  validateRefArg(base_commit, 'base_ref');
+  await ensureRepoDir(repo);
+
+  const [badBranch, base, shown] = await Promise.all([
+    validateBranchName(git, repo, branch).then(
+      () => undefined,
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    ),
+    revParseCommit(git, repo, base_commit),
+    git(['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], { cwd: repo }),
+  ]);
+  if (isNotARepo(base)) throw notARepo(repo);
+  if (badBranch !== undefined) throw badBranch;
+  const sha = base.stdout.trim();
+  if (base.exitCode !== 0 || sha === '') throw unknownRef(repo, base_commit);
+  if (shown.exitCode === 0) throw branchExistsError(repo, branch);
+
+  if (await pathExists(path)) {
+    throw new AicoderError('conflict', `worktree path already exists: ${path}`, { field: 'path' });
+  }
+
+  const key = await lockKey(repo);
+  let firstMade: string | undefined;
+  let branchIsOurs = true;
+  const attempt = () =>
+    lock.run(key, async () => {
+      try {
+        firstMade ??= await mkdir(dirname(path), { recursive: true });
+      } catch (e) {
+        throw new AicoderError('internal', `cannot create the directory for worktree ${path}: ${String(e)}`, {
+          field: 'path',
+          cause: e,
+        });
+      }
+      return git(['worktree', 'add', '-b', branch, path, sha], { cwd: repo });
+    });
+  try {
+    let r = await attempt();
+    if (r.exitCode !== 0 && /could not create (leading )?director/i.test(r.stderr)) {
+      // Another git process (outside this lock) pruned .git/worktrees meanwhile: undo and retry once.
+      await lock.run(key, () => undoCreate(git, spec, undefined, true));
+      r = await attempt();
+    }
+    if (r.exitCode !== 0) {
+      if (/a branch named .* already exists/i.test(r.stderr)) {
+        branchIsOurs = false;
+        throw branchExistsError(repo, branch);
+      }
+      throw new AicoderError('internal', `git worktree add ${path} failed: ${gitMessage(r)}`);
+    }
+  } catch (e) {
+    await lock.run(key, () => undoCreate(git, spec, firstMade, branchIsOurs));
+    throw e;
+  }
+}
+
+/** Worktree operations on one repository are serialized by its realpath. */
+async function lockKey(repo: string): Promise<string> {
+  try {
+    return await realpath(repo);
+  } catch {
+    return resolve(repo);
+  }
+}
+
+function branchExistsError(repo: string, branch: string): AicoderError {
+  return new AicoderError('branch_exists', `branch '${branch}' already exists in ${repo}`, {
+    field: 'branch',
+  });
+}
+
+/** Best effort: unregisters and deletes the worktree, deletes the branch, removes made directories. */
+async function undoCreate(
+  git: GitRunner,
+  spec: WorktreeSpec,
+  firstMade: string | undefined,
+  branchIsOurs: boolean,
+): Promise<void> {
+  const { repo, path, branch } = spec;
+  try {
+    if (await isRegistered(git, repo, path)) {
+      await git(['worktree', 'remove', '--force', '--force', path], { cwd: repo });
+    }
+  } catch {
+    /* fall through to the manual cleanup */
+  }
+  await rm(path, { recursive: true, force: true }).catch(() => undefined);
+  await git(['worktree', 'prune'], { cwd: repo }).catch(() => undefined);
+  if (branchIsOurs) {
+    await git(['branch', '-D', branch], { cwd: repo }).catch(() => undefined);
+  }
+  await removeMadeParents(path, firstMade);
+}
+
+export async function removeWorktree(
+  git: GitRunner,
+  lock: KeyedLock,
+  spec: RemoveWorktreeSpec,
+): Promise<void> {
+  const { repo, path, branch } = spec;
+  requireAbsolute(path);
+  if (typeof branch !== 'string' || branch === '' || branch.startsWith('-')) {
+    throw new AicoderError('invalid_input', `branch '${String(branch)}' is not a valid branch name`, {
+      field: 'branch',
+    });
+  }
+  validateRefArg(spec.base_commit, 'base_commit');
+  validateRefArg(spec.base_ref, 'base_ref');
+  await ensureRepoDir(repo);
+  await lock.run(await lockKey(repo), () => removeLocked(git, spec));
+}
+
+async function removeLocked(git: GitRunner, spec: RemoveWorktreeSpec): Promise<void> {
+  const { repo, path, branch, force, keep_branch } = spec;
+
+  const [dirExists, registered] = await Promise.all([pathExists(path), isRegistered(git, repo, path)]);
+  if (!force) {
+    if (dirExists && registered) await refuseIfDirty(git, path);
+    if (!keep_branch) await refuseIfUnmerged(git, spec);
+  }
+
+  if (registered) {
+    const args = force ? ['worktree', 'remove', '--force', '--force', path] : ['worktree', 'remove', path];
+    const r = await git(args, { cwd: repo });
+    if (r.exitCode !== 0 && (await pathExists(path))) {
+      if (/modified or untracked files/i.test(r.stderr)) {
+        throw new AicoderError(
+          'dirty_worktree',
+          `worktree ${path} has uncommitted changes: ${gitMessage(r)}`,
+        );
+      }
+      throw new AicoderError('conflict', `git worktree remove ${path} failed: ${gitMessage(r)}`);
+    }
+  } else if (dirExists) {
+    if (!force) {
+      throw new AicoderError(
+        'conflict',
+        `${path} exists but is not a registered worktree of ${repo}; use force to delete the directory`,
+        { field: 'path' },
+      );
+    }
+    await rm(path, { recursive: true, force: true });
+  }
+
+  const pruned = await git(['worktree', 'prune'], { cwd: repo });
+  if (pruned.exitCode !== 0) {
+    throw new AicoderError('internal', `git worktree prune failed: ${gitMessage(pruned)}`);
+  }
+
+  if (!keep_branch) {
+    const r = await git(['branch', '-D', branch], { cwd: repo });
+    if (r.exitCode !== 0 && !/not found/i.test(r.stderr)) {
+      throw new AicoderError('conflict', `cannot delete branch '${branch}': ${gitMessage(r)}`, {
+        field: 'branch',
+      });
+    }
+  }
+}
+
+async function refuseIfDirty(git: GitRunner, path: string): Promise<void> {
+  const r = await git(['status', '--porcelain'], { cwd: path });
+  if (r.exitCode !== 0) {
+    throw new AicoderError('internal', `git status in worktree ${path} failed: ${gitMessage(r)}`);
+  }
+  const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0) return;
+  const files = lines.map((l) => l.slice(3));
+  const shown = lines.slice(0, 5).join(', ');
+  const more = lines.length > 5 ? ` and ${lines.length - 5} more` : '';
+  throw new AicoderError(
+    'dirty_worktree',
+    `worktree ${path} has uncommitted changes (${shown}${more}); commit or discard them, or use force`,
+    { details: { files } },
+  );
+}
+
+async function refuseIfUnmerged(git: GitRunner, spec: RemoveWorktreeSpec): Promise<void> {
+  const { repo, branch, base_ref, base_commit } = spec;
+  const [tip, refTip] = await Promise.all([
+    revParseCommit(git, repo, `refs/heads/${branch}`),
+    revParseCommit(git, repo, base_ref),
+  ]);
+  if (tip.exitCode !== 0) return; // no branch, nothing to lose
+  const not = [base_commit];
+  if (refTip.exitCode === 0 && refTip.stdout.trim() !== '') not.push(refTip.stdout.trim());
+  const r = await git(['rev-list', '--count', tip.stdout.trim(), '--not', ...not, '--'], { cwd: repo });
+  if (r.exitCode !== 0) {
+    throw new AicoderError('internal', `git rev-list for branch '${branch}' failed: ${gitMessage(r)}`);
+  }
+  const n = Number.parseInt(r.stdout.trim(), 10);
+  if (n > 0) {
+    throw new AicoderError(
+      'unmerged_commits',
+      `branch '${branch}' has ${n} commit${n === 1 ? '' : 's'} not in '${base_ref}' nor in base commit ` +
+        `${base_commit.slice(0, 12)}; merge them, keep the branch (keep_branch), or use force`,
+      { field: 'branch', details: { count: n } },
+    );
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * Streamable HTTP with sessions, mounted by the daemon at /mcp: POST (requests; an initialize without
+ * a session starts one), GET (the session's server-to-client stream), DELETE (ends the session).
+ * Every session gets its own McpServer and transport; both are dropped on DELETE, on close() and
+ * after a long idle time. Foreign Host/Origin headers get 403 here and in the SDK transport.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { ManagerApi } from '../core/api.js';
+import type { Logger } from '../core/ports.js';
+import { createMcpServer } from './server.js';
+
+export interface McpHttpOptions {
+  log: Logger;
+  /** Exact Host header values accepted, e.g. ["127.0.0.1:7777", "localhost:7777"]. */
+  allowedHosts: string[];
+  /** Origin header values accepted when a request carries one. */
+  allowedOrigins: string[];
+  version?: string;
+  /** Sessions with no open request and no activity for this long are closed (default 30 min). */
+  idleMs?: number;
+  /** At most this many sessions at once (default 256); more get 503. */
+  maxSessions?: number;
+}
+
+export interface McpHttpHandler {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  close(): Promise<void>;
+  /** Number of open sessions (for health and tests). */
+  readonly sessionCount: number;
+}
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  server: McpServer;
+  open: number;
+  lastActive: number;
+}
+
+const MAX_BODY = 4 * 1024 * 1024;
+
+function rpcError(res: ServerResponse, status: number, code: number, message: string): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
+}
+
+class BodyError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buf.length;
+    if (size > MAX_BODY) throw new BodyError(413, -32600, `request body larger than ${MAX_BODY} bytes`);
+    chunks.push(buf);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch (err) {
+    throw new BodyError(400, -32700, `Parse error: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function lower(list: string[]): Set<string> {
+  return new Set(list.map((s) => s.toLowerCase()));
+}
+
+export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions): McpHttpHandler {
+  const sessions = new Map<string, Session>();
+  const hosts = lower(opts.allowedHosts);
+  const origins = lower(opts.allowedOrigins);
+  const idleMs = opts.idleMs ?? 30 * 60_000;
+  const maxSessions = opts.maxSessions ?? 256;
+  let closed = false;
+
+  const sweep = setInterval(
+    () => {
+      const cutoff = Date.now() - idleMs;
+      for (const s of sessions.values()) {
+        if (s.open === 0 && s.lastActive < cutoff) void closeSession(s);
+      }
+    },
+    Math.min(60_000, idleMs),
+  );
+  sweep.unref();
+
+  async function closeSession(s: Session): Promise<void> {
+    try {
+      await s.transport.close();
+      await s.server.close();
+    } catch (err) {
+      opts.log('warn', 'mcp session close failed', { error: String(err) });
+    }
+  }
+
+  function track(s: Session, res: ServerResponse): void {
+    s.open += 1;
+    s.lastActive = Date.now();
+    res.on('close', () => {
+      s.open -= 1;
+      s.lastActive = Date.now();
+    });
+  }
+
+  /** The Host/Origin check; an empty allow-list disables that check. */
+  function foreign(req: IncomingMessage): string | undefined {
+    const host = req.headers.host;
+    if (hosts.size > 0 && (host === undefined || !hosts.has(host.toLowerCase()))) {
+      return `Invalid Host header: ${host ?? '(none)'}`;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && origins.size > 0 && !origins.has(origin.toLowerCase())) {
+      return `Invalid Origin header: ${origin}`;
+    }
+    return undefined;
+  }
+
+  async function startSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    if (sessions.size >= maxSessions) {
+      rpcError(res, 503, -32000, `too many MCP sessions (${maxSessions}); end unused ones with DELETE`);
+      return;
+    }
+    const server = createMcpServer(manager, {
+      log: opts.log,
+      ...(opts.version ? { version: opts.version } : {}),
+    });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      enableDnsRebindingProtection: true,
+      allowedHosts: opts.allowedHosts,
+      allowedOrigins: opts.allowedOrigins,
+      onsessioninitialized: (id) => {
+        sessions.set(id, session);
+        opts.log('debug', 'mcp session started', { session: id });
+      },
+    });
+    const session: Session = { transport, server, open: 0, lastActive: Date.now() };
+    transport.onclose = () => {
+      const id = transport.sessionId;
+      if (id !== undefined && sessions.get(id) === session) {
+        sessions.delete(id);
+        opts.log('debug', 'mcp session ended', { session: id });
+      }
+    };
+    await server.connect(transport);
+    track(session, res);
+    await transport.handleRequest(req, res, body);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const bad = foreign(req);
+      if (bad !== undefined) return rpcError(res, 403, -32000, bad);
+      if (closed) return rpcError(res, 503, -32000, 'the MCP endpoint is shutting down');
+      const header = req.headers['mcp-session-id'];
+      const sid = Array.isArray(header) ? header[0] : header;
+      const session = sid !== undefined ? sessions.get(sid) : undefined;
+      const method = req.method ?? 'GET';
+      if (method === 'POST') {
+        const body = await readJson(req);
+        if (session) {
+          track(session, res);
+          return await session.transport.handleRequest(req, res, body);
+        }
+        if (sid !== undefined) return rpcError(res, 404, -32001, 'Session not found; initialize a new one');
+        if (!isInitializeRequest(body)) {
+          return rpcError(res, 400, -32000, 'Bad Request: no valid mcp-session-id; send initialize first');
+        }
+        return await startSession(req, res, body);
+      }
+      if (method === 'GET' || method === 'DELETE') {
+        if (sid === undefined)
+          return rpcError(res, 400, -32000, 'Bad Request: mcp-session-id header is required');
+        if (!session) return rpcError(res, 404, -32001, 'Session not found; initialize a new one');
+        track(session, res);
+        return await session.transport.handleRequest(req, res);
+      }
+      res.setHeader('allow', 'GET, POST, DELETE');
+      return rpcError(res, 405, -32000, `Method ${method} not allowed on /mcp`);
+    } catch (err) {
+      if (err instanceof BodyError) return rpcError(res, err.status, err.code, err.message);
+      opts.log('error', 'mcp request failed', {
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+      return rpcError(res, 500, -32603, 'Internal server error');
+    }
+  }
+
+  return {
+    handle,
+    async close(): Promise<void> {
+      closed = true;
+      clearInterval(sweep);
+      await Promise.all([...sessions.values()].map(closeSession));
+      sessions.clear();
+    },
+    get sessionCount(): number {
+      return sessions.size;
+    },
+  };
+}

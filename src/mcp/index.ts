@@ -1,0 +1,7 @@
+/** The MCP surface: the six ai_coder_* tools over Streamable HTTP (/mcp) and a stdio bridge. */
+export { createMcpServer, TOOL_NAMES, SERVER_INSTRUCTIONS, type McpServerOptions } from './server.js';
+export { createMcpHttpHandler, type McpHttpHandler, type McpHttpOptions } from './http.js';
+export { runStdioBridge, mcpUrl, type StdioBridgeOptions } from './stdio-bridge.js';
+export { nextStep, ERROR_CODES } from './errors.js';
+export { CODERS_URI, coderUri } from './resources.js';
+export { TOOL_EXAMPLES, type ToolExample } from './examples.js';

@@ -1,0 +1,333 @@
+/**
+ * The zod schemas of the six ai_coder_* tools: inputs (validated by the SDK before a handler runs,
+ * strict so a misspelt field is named) and outputs (the records as they cross the boundary; they let
+ * unknown fields through so older clients keep validating newer records).
+ */
+import { z } from 'zod';
+import { CODER_STATES } from '../core/coder.js';
+import { MAX_TASK_CHARS, MAX_WORKSPACE_FILES } from '../core/validate.js';
+
+export const MAX_WAIT_S = 50;
+export const DEFAULT_WAIT_S = 30;
+export const DEFAULT_MAX_BYTES = 65_536;
+export const MAX_READ_BYTES = 1_048_576;
+export const DEFAULT_LIST_LIMIT = 20;
+export const DEFAULT_TAIL = 100;
+
+export const CONTROL_ACTIONS = ['start', 'pause', 'resume', 'stop', 'restart', 'message', 'remove'] as const;
+export const WORKSPACE_OPERATIONS = ['list', 'read', 'diff', 'changes'] as const;
+export const STATUS_FILTERS = [...CODER_STATES, 'active', 'all'] as const;
+
+const stateSchema = z.enum(CODER_STATES);
+
+const coderId = z
+  .string()
+  .min(1, 'coder_id must not be empty; ai_coder_list shows the ids')
+  .max(64, 'coder_id must be at most 64 characters')
+  .describe('Coder id or a unique prefix of it (ai_coder_list shows the ids).');
+
+const waitSeconds = z
+  .number()
+  .min(0, 'timeout_s must be between 0 and 50')
+  .max(MAX_WAIT_S, `timeout_s must be at most ${MAX_WAIT_S} (call again to keep waiting)`);
+
+function optText(field: string, max: number, description: string) {
+  return z
+    .string()
+    .min(1, `${field} must not be empty (leave it out for the default)`)
+    .max(max, `${field} must be at most ${max} characters`)
+    .optional()
+    .describe(description);
+}
+
+// ---------------------------------------------------------------- inputs
+
+export const createInput = z
+  .object({
+    task: z
+      .string()
+      .min(1, `task must be 1–${MAX_TASK_CHARS} characters`)
+      .max(MAX_TASK_CHARS, `task must be 1–${MAX_TASK_CHARS} characters`)
+      .describe('What the agent should do, in plain words (1–20000 characters).'),
+    repo: optText(
+      'repo',
+      4096,
+      "Path of the git repository (any folder inside it). Default: the daemon's configured default repo.",
+    ),
+    provider: optText(
+      'provider',
+      40,
+      'Agent provider (e.g. claude, codex, gemini, or a command provider). Default: from the config.',
+    ),
+    model: optText('model', 200, "Model name passed to the provider. Default: the provider's own."),
+    name: optText('name', 100, 'Readable name. Default: the first words of the task.'),
+    base_ref: optText('base_ref', 255, 'Branch, tag or commit to start from. Default: HEAD of the repo.'),
+    branch: optText('branch', 255, 'Branch to create. Default: aicoder/<id>-<slug of the task>.'),
+    workspace_files: z
+      .array(z.string().min(1, 'workspace_files entries must not be empty'))
+      .max(MAX_WORKSPACE_FILES, `workspace_files must name at most ${MAX_WORKSPACE_FILES} paths`)
+      .optional()
+      .describe(
+        'Repo-relative paths named to the agent as starting context; untracked ones are copied into the worktree.',
+      ),
+    autostart: z
+      .boolean()
+      .default(true)
+      .describe('Start at once (default). When false the coder waits in `created` until started.'),
+  })
+  .strict();
+
+// Two instances, not one: a shared instance would become a $ref, which some clients do not follow.
+const statusFilter = () => z.enum(STATUS_FILTERS);
+
+export const listInput = z
+  .object({
+    status_filter: z
+      .union([statusFilter(), z.array(statusFilter()).min(1, 'status_filter must name at least one state')])
+      .default('all')
+      .describe('A state, `active` (created, queued, starting, running, paused), `all`, or a list of these.'),
+    repo: optText('repo', 4096, 'Only coders of this repository (path, any folder inside it).'),
+    limit: z
+      .number()
+      .int('limit must be a whole number')
+      .min(1, 'limit must be 1–100')
+      .max(100, 'limit must be 1–100')
+      .default(DEFAULT_LIST_LIMIT)
+      .describe('Page size (1–100, default 20).'),
+    cursor: z
+      .string()
+      .min(1, 'cursor must not be empty')
+      .optional()
+      .describe('next_cursor of the previous page.'),
+  })
+  .strict();
+
+export const controlInput = z
+  .object({
+    coder_id: coderId,
+    action: z
+      .enum(CONTROL_ACTIONS)
+      .describe(
+        'start (a created coder), pause, resume, stop, restart (an ended coder), message (a follow-up ' +
+          'instruction in the same session), remove (worktree and branch).',
+      ),
+    message: z
+      .string()
+      .min(1, 'message must not be empty')
+      .max(MAX_TASK_CHARS, `message must be at most ${MAX_TASK_CHARS} characters`)
+      .optional()
+      .describe('The follow-up instruction; required for action "message".'),
+    force: z
+      .boolean()
+      .optional()
+      .describe('For remove: also when the worktree has uncommitted changes or unmerged commits.'),
+    keep_branch: z.boolean().optional().describe('For remove: keep the branch, remove only the worktree.'),
+  })
+  .strict();
+
+export const statusInput = z
+  .object({
+    coder_id: coderId,
+    wait_for: z
+      .union([
+        z.literal('terminal'),
+        z.array(stateSchema).min(1, 'wait_for must name at least one state, or be "terminal"'),
+      ])
+      .optional()
+      .describe(
+        'Wait until the coder is in one of these states, or "terminal" (completed, failed, stopped, ' +
+          'interrupted). Sends progress notifications while waiting.',
+      ),
+    timeout_s: waitSeconds
+      .optional()
+      .describe(`How long to wait with wait_for, in seconds (≤ ${MAX_WAIT_S}, default ${DEFAULT_WAIT_S}).`),
+  })
+  .strict();
+
+export const workspaceInput = z
+  .object({
+    coder_id: coderId,
+    operation: z
+      .enum(WORKSPACE_OPERATIONS)
+      .describe(
+        'list: files with sizes; read: one file; diff: unified diff against base_commit; changes: per-file status.',
+      ),
+    path: z
+      .string()
+      .min(1, 'path must not be empty')
+      .max(4096, 'path must be at most 4096 characters')
+      .optional()
+      .describe('For read: a path relative to the worktree root.'),
+    max_bytes: z
+      .number()
+      .int('max_bytes must be a whole number')
+      .min(1, `max_bytes must be 1–${MAX_READ_BYTES}`)
+      .max(MAX_READ_BYTES, `max_bytes must be at most ${MAX_READ_BYTES}`)
+      .default(DEFAULT_MAX_BYTES)
+      .describe('For read and diff: at most this many bytes (default 65536, ≤ 1048576).'),
+    offset: z
+      .number()
+      .int('offset must be a whole number')
+      .min(0, 'offset must be 0 or more')
+      .default(0)
+      .describe('For read and diff: byte offset to start at (next_offset of the previous call).'),
+  })
+  .strict();
+
+export const logsInput = z
+  .object({
+    coder_id: coderId,
+    since_seq: z
+      .number()
+      .int('since_seq must be a whole number')
+      .min(0, 'since_seq must be 0 or more')
+      .optional()
+      .describe('Only entries with seq greater than this (next_seq of the previous call).'),
+    tail: z
+      .number()
+      .int('tail must be a whole number')
+      .min(1, 'tail must be 1–1000')
+      .max(1000, 'tail must be 1–1000')
+      .default(DEFAULT_TAIL)
+      .describe(
+        'At most this many entries: the last ones, or with since_seq the first ones after it (default 100).',
+      ),
+    kinds: z
+      .array(z.string().min(1, 'kinds entries must not be empty'))
+      .max(50, 'kinds must name at most 50 kinds')
+      .optional()
+      .describe('Only entries of these kinds (e.g. text, assistant, tool_use, error).'),
+    follow: z
+      .boolean()
+      .default(false)
+      .describe('Wait for new entries (after since_seq) when there are none yet.'),
+    timeout_s: waitSeconds
+      .optional()
+      .describe(`With follow: how long to wait, in seconds (≤ ${MAX_WAIT_S}, default ${DEFAULT_WAIT_S}).`),
+  })
+  .strict();
+
+// ---------------------------------------------------------------- outputs
+
+export const statsSchema = z
+  .object({
+    turns: z.number(),
+    tokens_in: z.number(),
+    tokens_out: z.number(),
+    cost_usd: z.number(),
+    files_changed: z.number(),
+    last_message: z.string().nullable(),
+  })
+  .passthrough();
+
+const coderShape = {
+  id: z.string(),
+  name: z.string(),
+  task: z.string(),
+  provider: z.string(),
+  model: z.string().nullable(),
+  repo: z.string(),
+  base_ref: z.string(),
+  base_commit: z.string(),
+  branch: z.string(),
+  workspace: z.string(),
+  state: stateSchema,
+  pid: z.number().nullable(),
+  exit_code: z.number().nullable(),
+  session_id: z.string().nullable(),
+  error: z.string().nullable(),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  updated_at: z.string(),
+  ended_at: z.string().nullable(),
+  stats: statsSchema,
+};
+
+export const coderSchema = z.object(coderShape).passthrough();
+
+export const statusOutput = z
+  .object({
+    ...coderShape,
+    timed_out: z.boolean().optional().describe('With wait_for: true when the wait ended by timeout.'),
+  })
+  .passthrough();
+
+export const listOutput = z
+  .object({
+    coders: z.array(coderSchema),
+    total: z.number(),
+    next_cursor: z.string().nullable(),
+  })
+  .passthrough();
+
+export const controlOutput = z
+  .object({
+    coder: coderSchema,
+    removed: z.boolean(),
+  })
+  .passthrough();
+
+const fileSchema = z.object({ path: z.string(), size: z.number(), tracked: z.boolean() }).passthrough();
+
+const readSchema = z
+  .object({
+    path: z.string(),
+    size: z.number(),
+    offset: z.number(),
+    content: z.string().nullable(),
+    binary: z.boolean(),
+    truncated: z.boolean(),
+    next_offset: z.number().nullable(),
+  })
+  .passthrough();
+
+const changeSchema = z
+  .object({
+    path: z.string(),
+    status: z.enum(['added', 'modified', 'deleted', 'renamed', 'untracked']),
+    insertions: z.number(),
+    deletions: z.number(),
+    from: z.string().optional(),
+  })
+  .passthrough();
+
+export const workspaceOutput = z
+  .object({
+    coder_id: z.string(),
+    operation: z.enum(WORKSPACE_OPERATIONS),
+    files: z.array(fileSchema).optional().describe('list: tracked and untracked files.'),
+    file: readSchema.optional().describe('read: the content (null when binary).'),
+    diff: z.string().optional().describe('diff: a slice of the unified diff, from offset.'),
+    diff_bytes: z.number().optional().describe('diff: total size of the diff in bytes.'),
+    truncated: z.boolean().optional().describe('diff: more follows at next_offset.'),
+    next_offset: z.number().nullable().optional().describe('diff: offset of the next slice, or null.'),
+    changes: z.array(changeSchema).optional().describe('changes: per-file status.'),
+  })
+  .passthrough();
+
+export const logEntrySchema = z
+  .object({
+    seq: z.number(),
+    ts: z.string(),
+    stream: z.enum(['stdout', 'stderr', 'system']),
+    kind: z.string(),
+    text: z.string(),
+  })
+  .passthrough();
+
+export const logsOutput = z
+  .object({
+    coder_id: z.string(),
+    entries: z.array(logEntrySchema),
+    next_seq: z.number().describe('Pass as since_seq to continue.'),
+    done: z.boolean().describe('The coder has ended and every entry has been read.'),
+    timed_out: z.boolean().optional().describe('With follow: no new entry arrived before timeout_s.'),
+  })
+  .passthrough();
+
+export type CreateArgs = z.infer<typeof createInput>;
+export type ListArgs = z.infer<typeof listInput>;
+export type ControlArgs = z.infer<typeof controlInput>;
+export type StatusArgs = z.infer<typeof statusInput>;
+export type WorkspaceArgs = z.infer<typeof workspaceInput>;
+export type LogsArgs = z.infer<typeof logsInput>;

@@ -1,0 +1,58 @@
+/** Shared plumbing of the tool handlers: success results, error results, the handler context. */
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ManagerApi } from '../core/api.js';
+import type { Coder, LogEntry } from '../core/coder.js';
+import type { Logger } from '../core/ports.js';
+import { errorResult, type HintContext } from './errors.js';
+import type { ToolExtra } from './progress.js';
+
+export interface ToolContext {
+  manager: ManagerApi;
+  log: Logger;
+  hints: HintContext;
+}
+
+export function hintContext(manager: ManagerApi): HintContext {
+  return { providers: () => manager.providers().map((p) => p.name) };
+}
+
+/** structuredContent plus the same JSON as text. */
+export function okResult(structured: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+}
+
+/** Wraps a handler: its value becomes the structured result, anything thrown an isError result. */
+export function guarded<A>(
+  ctx: ToolContext,
+  tool: string,
+  fn: (args: A, extra: ToolExtra) => Promise<Record<string, unknown>>,
+): (args: A, extra: ToolExtra) => Promise<CallToolResult> {
+  return async (args, extra) => {
+    try {
+      return okResult(await fn(args, extra));
+    } catch (err) {
+      return errorResult(err, ctx.hints, ctx.log, tool);
+    }
+  };
+}
+
+/** The record as plain JSON (a copy, so later changes to the source object do not leak in). */
+export function coderJson(c: Coder): Record<string, unknown> {
+  return { ...c, stats: { ...c.stats } };
+}
+
+export function entryJson(e: LogEntry): {
+  seq: number;
+  ts: string;
+  stream: string;
+  kind: string;
+  text: string;
+} {
+  return { seq: e.seq, ts: e.ts, stream: e.stream, kind: e.kind, text: e.text };
+}
+
+/** One line for progress messages: the state and the last message. */
+export function describeCoder(c: Coder): string {
+  const last = c.stats.last_message;
+  return last ? `${c.state}: ${last.replace(/\s+/g, ' ').trim()}` : c.state;
+}

@@ -1,0 +1,180 @@
+/** ai_coder_create, ai_coder_list, ai_coder_control and ai_coder_status. */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ControlInput, CreateCoderInput, WaitTarget } from '../core/api.js';
+import type { Coder } from '../core/coder.js';
+import { validateCreate } from '../core/validate.js';
+import { invalid } from './errors.js';
+import { heartbeat, progressFor } from './progress.js';
+import {
+  controlInput,
+  controlOutput,
+  createInput,
+  DEFAULT_WAIT_S,
+  listInput,
+  listOutput,
+  statusInput,
+  statusOutput,
+  coderSchema,
+  type ControlArgs,
+  type CreateArgs,
+  type ListArgs,
+  type StatusArgs,
+} from './schemas.js';
+import { coderJson, describeCoder, guarded, type ToolContext } from './tool-kit.js';
+
+const HEARTBEAT_MS = 10_000;
+
+export function registerCoderTools(server: McpServer, ctx: ToolContext): void {
+  const { manager } = ctx;
+
+  server.registerTool(
+    'ai_coder_create',
+    {
+      title: 'Create a coder',
+      description:
+        'Start an AI coding agent on a task in its own git worktree and branch. Returns the coder record at ' +
+        'once (it never waits for the work): follow it with ai_coder_status (wait_for "terminal"), read ' +
+        'the result with ai_coder_logs and ai_coder_workspace, clean up with ai_coder_control remove. ' +
+        'Create several to fan out independent tasks.',
+      inputSchema: createInput,
+      outputSchema: coderSchema,
+      annotations: {
+        title: 'Create a coder',
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: false,
+        openWorldHint: true,
+      },
+    },
+    guarded(ctx, 'ai_coder_create', async (args: CreateArgs) => {
+      const input: CreateCoderInput = { task: args.task, autostart: args.autostart };
+      if (args.repo !== undefined) input.repo = args.repo;
+      if (args.provider !== undefined) input.provider = args.provider;
+      if (args.model !== undefined) input.model = args.model;
+      if (args.name !== undefined) input.name = args.name;
+      if (args.base_ref !== undefined) input.base_ref = args.base_ref;
+      if (args.branch !== undefined) input.branch = args.branch;
+      if (args.workspace_files !== undefined) input.workspace_files = args.workspace_files;
+      validateCreate(input);
+      return coderJson(await manager.create(input));
+    }),
+  );
+
+  server.registerTool(
+    'ai_coder_list',
+    {
+      title: 'List coders',
+      description:
+        'List coders, newest first, with their state and stats. Filter by state (a state, "active", ' +
+        '"all" or a list) and repository; page with limit and next_cursor.',
+      inputSchema: listInput,
+      outputSchema: listOutput,
+      annotations: {
+        title: 'List coders',
+        readOnlyHint: true,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+    },
+    guarded(ctx, 'ai_coder_list', (args: ListArgs) => {
+      const states = Array.isArray(args.status_filter) ? args.status_filter : [args.status_filter];
+      const page = manager.list({
+        states,
+        limit: args.limit,
+        ...(args.repo !== undefined ? { repo: args.repo } : {}),
+        ...(args.cursor !== undefined ? { cursor: args.cursor } : {}),
+      });
+      return Promise.resolve({
+        coders: page.coders.map(coderJson),
+        total: page.total,
+        next_cursor: page.next_cursor,
+      });
+    }),
+  );
+
+  server.registerTool(
+    'ai_coder_control',
+    {
+      title: 'Control a coder',
+      description:
+        'Act on a coder: start (a created one), pause, resume, stop, restart (an ended one), message (send ' +
+        'a follow-up instruction; needs `message`), remove (deletes its worktree and branch; refuses ' +
+        'uncommitted changes or unmerged commits unless force). Returns the record after the action.',
+      inputSchema: controlInput,
+      outputSchema: controlOutput,
+      annotations: {
+        title: 'Control a coder',
+        readOnlyHint: false,
+        destructiveHint: true,
+        idempotentHint: false,
+        openWorldHint: true,
+      },
+    },
+    guarded(ctx, 'ai_coder_control', async (args: ControlArgs) => {
+      if (args.action === 'message' && args.message === undefined) {
+        throw invalid('message', 'is required when action is "message"');
+      }
+      if (args.action !== 'message' && args.message !== undefined) {
+        throw invalid('message', `is only used with action "message" (got action "${args.action}")`);
+      }
+      if (args.action !== 'remove' && (args.force !== undefined || args.keep_branch !== undefined)) {
+        const field = args.force !== undefined ? 'force' : 'keep_branch';
+        throw invalid(field, `is only used with action "remove" (got action "${args.action}")`);
+      }
+      const input: ControlInput = { action: args.action };
+      if (args.message !== undefined) input.message = args.message;
+      if (args.force !== undefined) input.force = args.force;
+      if (args.keep_branch !== undefined) input.keep_branch = args.keep_branch;
+      const res = await manager.control(args.coder_id, input);
+      return { coder: coderJson(res.coder), removed: res.removed };
+    }),
+  );
+
+  server.registerTool(
+    'ai_coder_status',
+    {
+      title: 'Coder status',
+      description:
+        'The full record of a coder with stats (turns, tokens, cost, files changed, last message). With ' +
+        'wait_for (states, or "terminal") it waits up to timeout_s (≤ 50) for the coder to get there, ' +
+        'sending progress notifications with the state and last message; call again while timed_out.',
+      inputSchema: statusInput,
+      outputSchema: statusOutput,
+      annotations: {
+        title: 'Coder status',
+        readOnlyHint: true,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+    },
+    guarded(ctx, 'ai_coder_status', async (args: StatusArgs, extra) => {
+      if (args.wait_for === undefined) {
+        if (args.timeout_s !== undefined) throw invalid('timeout_s', 'is only used with wait_for');
+        return coderJson(manager.get(args.coder_id));
+      }
+      const target: WaitTarget = args.wait_for;
+      const progress = progressFor(extra);
+      let last: Coder = manager.get(args.coder_id);
+      progress.report(describeCoder(last));
+      const stop = heartbeat(HEARTBEAT_MS, () => progress.report(describeCoder(last)));
+      try {
+        const res = await manager.wait(last.id, {
+          for: target,
+          timeout_ms: (args.timeout_s ?? DEFAULT_WAIT_S) * 1000,
+          signal: extra.signal,
+          onProgress: (c) => {
+            const changed = describeCoder(c) !== describeCoder(last);
+            last = c;
+            if (changed) progress.report(describeCoder(c));
+          },
+        });
+        return { ...coderJson(res.coder), timed_out: res.timed_out };
+      } finally {
+        stop();
+        await progress.flush();
+      }
+    }),
+  );
+}

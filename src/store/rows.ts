@@ -1,0 +1,242 @@
+/** Mapping between plain records (core/coder.ts, core/ports.ts) and SQLite rows, plus input checks. */
+import { CODER_STATES, type Coder, type CoderState, type LogEntry, type LogStream } from '../core/coder.js';
+import { AicoderError } from '../core/errors.js';
+import type { RunRecord, StoredEvent, StoredLogEntry } from '../core/ports.js';
+
+/** Coder columns in the order `coderParams` binds them. */
+export const CODER_COLUMNS = [
+  'id',
+  'name',
+  'task',
+  'provider',
+  'model',
+  'repo',
+  'base_ref',
+  'base_commit',
+  'branch',
+  'workspace',
+  'state',
+  'pid',
+  'exit_code',
+  'session_id',
+  'error',
+  'created_at',
+  'started_at',
+  'updated_at',
+  'ended_at',
+  'turns',
+  'tokens_in',
+  'tokens_out',
+  'cost_usd',
+  'files_changed',
+  'last_message',
+] as const;
+
+export const CODER_SELECT = `SELECT ${CODER_COLUMNS.join(', ')}, created_seq FROM coders`;
+
+export interface CoderRow {
+  created_seq: number;
+  id: string;
+  name: string;
+  task: string;
+  provider: string;
+  model: string | null;
+  repo: string;
+  base_ref: string;
+  base_commit: string;
+  branch: string;
+  workspace: string;
+  state: string;
+  pid: number | null;
+  exit_code: number | null;
+  session_id: string | null;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  updated_at: string;
+  ended_at: string | null;
+  turns: number;
+  tokens_in: number;
+  tokens_out: number;
+  cost_usd: number;
+  files_changed: number;
+  last_message: string | null;
+}
+
+export type SqlValue = string | number | null;
+
+export function coderParams(c: Coder): SqlValue[] {
+  if (!(CODER_STATES as readonly string[]).includes(c.state)) {
+    throw new AicoderError('invalid_input', `state must be one of ${CODER_STATES.join(', ')}`, {
+      field: 'state',
+    });
+  }
+  const s = c.stats;
+  return [
+    c.id,
+    c.name,
+    c.task,
+    c.provider,
+    c.model,
+    c.repo,
+    c.base_ref,
+    c.base_commit,
+    c.branch,
+    c.workspace,
+    c.state,
+    c.pid,
+    c.exit_code,
+    c.session_id,
+    c.error,
+    c.created_at,
+    c.started_at,
+    c.updated_at,
+    c.ended_at,
+    s.turns,
+    s.tokens_in,
+    s.tokens_out,
+    s.cost_usd,
+    s.files_changed,
+    s.last_message,
+  ];
+}
+
+export function rowToCoder(r: CoderRow): Coder {
+  return {
+    id: r.id,
+    name: r.name,
+    task: r.task,
+    provider: r.provider,
+    model: r.model,
+    repo: r.repo,
+    base_ref: r.base_ref,
+    base_commit: r.base_commit,
+    branch: r.branch,
+    workspace: r.workspace,
+    state: r.state as CoderState,
+    pid: r.pid,
+    exit_code: r.exit_code,
+    session_id: r.session_id,
+    error: r.error,
+    created_at: r.created_at,
+    started_at: r.started_at,
+    updated_at: r.updated_at,
+    ended_at: r.ended_at,
+    stats: {
+      turns: r.turns,
+      tokens_in: r.tokens_in,
+      tokens_out: r.tokens_out,
+      cost_usd: r.cost_usd,
+      files_changed: r.files_changed,
+      last_message: r.last_message,
+    },
+  };
+}
+
+export interface LogRow {
+  id: number;
+  coder_id: string;
+  seq: number;
+  ts: string;
+  stream: string;
+  kind: string;
+  text: string;
+}
+
+export function rowToLogEntry(r: LogRow): LogEntry {
+  return {
+    coder_id: r.coder_id,
+    seq: r.seq,
+    ts: r.ts,
+    stream: r.stream as LogStream,
+    kind: r.kind,
+    text: r.text,
+  };
+}
+
+export function rowToStoredLog(r: LogRow): StoredLogEntry {
+  return {
+    id: r.id,
+    coder_id: r.coder_id,
+    seq: r.seq,
+    ts: r.ts,
+    stream: r.stream as LogStream,
+    kind: r.kind,
+    text: r.text,
+  };
+}
+
+export interface RunRow {
+  coder_id: string;
+  run_no: number;
+  pid: number;
+  pgid: number;
+  start_time: string;
+  run_dir: string;
+  stdout_offset: number;
+  stderr_offset: number;
+}
+
+export function rowToRun(r: RunRow): RunRecord {
+  return {
+    coder_id: r.coder_id,
+    run_no: r.run_no,
+    pid: r.pid,
+    pgid: r.pgid,
+    start_time: r.start_time,
+    run_dir: r.run_dir,
+    offsets: { stdout: r.stdout_offset, stderr: r.stderr_offset },
+  };
+}
+
+export interface EventRow {
+  id: number;
+  type: string;
+  coder_id: string;
+  payload: string;
+  ts: string;
+}
+
+export function rowToEvent(r: EventRow): StoredEvent {
+  return {
+    id: r.id,
+    type: r.type,
+    coder_id: r.coder_id,
+    payload: JSON.parse(r.payload) as unknown,
+    ts: r.ts,
+  };
+}
+
+// ---------------------------------------------------------------- cursors and checks
+
+/** Opaque keyset cursor: base64url of the last returned coder's created_seq. */
+export function encodeCursor(createdSeq: number): string {
+  return Buffer.from(String(createdSeq), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): number {
+  const raw = /^[A-Za-z0-9_-]{1,24}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (!/^[1-9][0-9]{0,14}$/.test(raw)) {
+    throw new AicoderError(
+      'invalid_input',
+      'cursor must be a next_cursor value returned by a previous page',
+      {
+        field: 'cursor',
+      },
+    );
+  }
+  return Number(raw);
+}
+
+/** An integer ≥ min, or the fallback when undefined. */
+export function intParam(field: string, v: number | undefined, min: number, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!Number.isSafeInteger(v) || v < min) {
+    throw new AicoderError('invalid_input', `${field} must be an integer ≥ ${min}`, { field });
+  }
+  return v;
+}
+
+export function notFound(coderId: string): AicoderError {
+  return new AicoderError('not_found', `no coder with id ${coderId}`, { field: 'coder_id' });
+}

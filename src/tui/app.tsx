@@ -1,0 +1,282 @@
+/** The TUI's root: state, data feed, key routing (through the bindings table) and the screen layout. */
+import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
+import { Box, useApp, useInput, type Key } from 'ink';
+import type { AicoderClient } from '../client/types.js';
+import type { Coder } from '../core/coder.js';
+import { matchBinding, type ActionId, type Context } from './bindings.js';
+import { confirmRemove, control, runMain, type CommandContext } from './commands.js';
+import { CoderList } from './components/coder-list.js';
+import { ConfirmDialog } from './components/confirm-dialog.js';
+import { DetailPane } from './components/detail-pane.js';
+import { DiffView, diffLineCount } from './components/diff-view.js';
+import { HelpOverlay, helpMaxScroll } from './components/help-overlay.js';
+import { LogPane } from './components/log-pane.js';
+import { NewCoderForm } from './components/new-coder-form.js';
+import { PromptLine } from './components/prompt-line.js';
+import { StatusBar } from './components/status-bar.js';
+import { computeLayout, type Layout } from './layout.js';
+import { countByState, type TuiState } from './state.js';
+import { TuiStore } from './store.js';
+import { ThemeContext, makeTheme } from './theme.js';
+import { useDaemon } from './use-daemon.js';
+import { useNow, useTerminalSize } from './use-terminal.js';
+
+export interface AppProps {
+  client: AicoderClient;
+  /** The repository the TUI was started in: the new-coder form's default repo. */
+  cwdRepo?: string | null;
+  /** false = NO_COLOR: no colour or style escape codes at all. */
+  color?: boolean;
+  /** A fixed clock (ms) for the age column, for reproducible captures. */
+  now?: number;
+}
+
+/** Scroll step of a help/diff action (0: not a scroll). */
+function viewDelta(action: ActionId, page: number): number {
+  const steps: Partial<Record<ActionId, number>> = {
+    'scroll-up': -1,
+    'scroll-down': 1,
+    'page-up': -page,
+    'page-down': page,
+    'scroll-top': -Infinity,
+    'scroll-bottom': Infinity,
+  };
+  return steps[action] ?? 0;
+}
+
+/** The bindings context of the current view. */
+function contextOf(state: TuiState): Context {
+  const mode = state.mode;
+  switch (mode.kind) {
+    case 'normal':
+      return state.focus;
+    case 'help':
+    case 'diff':
+      return mode.kind;
+    case 'remove':
+      return 'confirm';
+    case 'new':
+      return 'form';
+    case 'message':
+    case 'filter':
+      return 'prompt';
+  }
+}
+
+/** Keys for the views the App handles itself (text-entry views handle their own). */
+function handleKey(input: string, key: Key, ctx: CommandContext): void {
+  const { state, dispatch, layout } = ctx;
+  const mode = state.mode;
+  if (matchBinding(contextOf(state), input, key)?.action === 'quit') return ctx.exit();
+  switch (mode.kind) {
+    case 'normal': {
+      const b = matchBinding(state.focus, input, key);
+      if (b) runMain(b.action, ctx);
+      return;
+    }
+    case 'help':
+    case 'diff': {
+      const b = matchBinding(mode.kind, input, key);
+      if (!b) return;
+      const body = layout.mainRows - 1;
+      const max =
+        mode.kind === 'help' ? helpMaxScroll(layout.mainRows, layout.width) : diffLineCount(mode.text) - body;
+      if (b.action === 'close') return dispatch({ type: 'mode', mode: { kind: 'normal' } });
+      const delta = viewDelta(b.action, Math.max(1, body - 1));
+      if (delta !== 0) dispatch({ type: 'view-scroll', delta, max });
+      return;
+    }
+    case 'remove': {
+      const b = matchBinding('confirm', input, key);
+      if (b?.action === 'confirm-yes') void confirmRemove(ctx, mode.coderId, mode.step.kind === 'force');
+      else if (b?.action === 'confirm-no') dispatch({ type: 'mode', mode: { kind: 'normal' } });
+      return;
+    }
+    case 'new':
+    case 'message':
+    case 'filter':
+      return;
+  }
+}
+
+function Bottom({ state, layout, selected }: { state: TuiState; layout: Layout; selected: Coder | null }) {
+  const mode = state.mode;
+  if (mode.kind === 'remove') {
+    return (
+      <ConfirmDialog
+        coder={state.coders.get(mode.coderId)}
+        coderId={mode.coderId}
+        step={mode.step}
+        rows={layout.bottomRows}
+        width={layout.width}
+      />
+    );
+  }
+  const detail = <DetailPane coder={selected} rows={layout.detailRows} width={layout.detailWidth} />;
+  const logs = (
+    <LogPane
+      logs={state.logs}
+      rows={layout.logRows}
+      width={layout.logWidth}
+      focused={state.focus === 'logs'}
+    />
+  );
+  return layout.sideBySide ? (
+    <Box flexDirection="row" height={layout.bottomRows}>
+      {detail}
+      <Box width={1} />
+      {logs}
+    </Box>
+  ) : (
+    <Box flexDirection="column" height={layout.bottomRows}>
+      {detail}
+      {logs}
+    </Box>
+  );
+}
+
+export function App({ client, cwdRepo = null, color = true, now: fixedNow }: AppProps) {
+  const theme = useMemo(() => makeTheme(color), [color]);
+  const store = useMemo(() => new TuiStore(), []);
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  const dispatch = store.dispatch;
+  const size = useTerminalSize();
+  const layout = useMemo(() => computeLayout(size.columns, size.rows), [size]);
+  const now = useNow(fixedNow);
+  const { exit } = useApp();
+  const { fetchOlder } = useDaemon(client, state.logs, dispatch);
+
+  const layoutRef = useRef(layout);
+  layoutRef.current = layout;
+  const ctx = useCallback(
+    (): CommandContext => ({
+      client,
+      dispatch,
+      exit: () => exit(),
+      state: store.getState(),
+      layout: layoutRef.current,
+    }),
+    [client, exit, store, dispatch],
+  );
+  useInput(useCallback((input: string, key: Key) => handleKey(input, key, ctx()), [ctx]));
+
+  // Scrolled back near the oldest loaded entry: fetch the page before it.
+  const { logs } = state;
+  useEffect(() => {
+    if (logs.hasOlder && logs.entries.length - logs.scroll < layout.logRows * 2) fetchOlder();
+  }, [logs, layout.logRows, fetchOlder]);
+
+  const toNormal = useCallback(() => dispatch({ type: 'mode', mode: { kind: 'normal' } }), []);
+  const onError = useCallback((message: string) => dispatch({ type: 'error', message }), []);
+  const onCreated = useCallback((coder: Coder) => {
+    dispatch({ type: 'upsert', coder, select: true });
+    dispatch({ type: 'mode', mode: { kind: 'normal' } });
+    dispatch({ type: 'notice', message: `created ${coder.id}` });
+  }, []);
+
+  const counts = useMemo(() => countByState(state.coders), [state.coders]);
+  const selected = state.selectedId === null ? null : (state.coders.get(state.selectedId) ?? null);
+  const mode = state.mode;
+  let main: ReactNode;
+  switch (mode.kind) {
+    case 'help':
+      main = <HelpOverlay rows={layout.mainRows} width={layout.width} scroll={mode.scroll} />;
+      break;
+    case 'diff':
+      main = (
+        <DiffView
+          coderId={mode.coderId}
+          text={mode.text}
+          scroll={mode.scroll}
+          rows={layout.mainRows}
+          width={layout.width}
+        />
+      );
+      break;
+    case 'new':
+      main = (
+        <NewCoderForm
+          client={client}
+          cwdRepo={cwdRepo}
+          rows={layout.mainRows}
+          width={layout.width}
+          onCreated={onCreated}
+          onCancel={toNormal}
+          onError={onError}
+        />
+      );
+      break;
+    case 'normal':
+    case 'remove':
+    case 'message':
+    case 'filter':
+      main = (
+        <>
+          <CoderList
+            coders={state.coders}
+            visible={state.visible}
+            selectedId={state.selectedId}
+            total={state.order.length}
+            filter={state.filter}
+            loaded={state.loaded}
+            focused={state.focus === 'list' && mode.kind === 'normal'}
+            rows={layout.listRows}
+            width={layout.width}
+            now={now}
+          />
+          <Bottom state={state} layout={layout} selected={selected} />
+        </>
+      );
+      break;
+  }
+
+  let prompt: ReactNode = null;
+  if (mode.kind === 'message') {
+    prompt = (
+      <PromptLine
+        label={`message to ${mode.coderId}:`}
+        width={layout.width}
+        onSubmit={(text) => {
+          toNormal();
+          if (text.trim() !== '') {
+            void control(ctx(), mode.coderId, { action: 'message', message: text });
+          }
+        }}
+        onCancel={toNormal}
+      />
+    );
+  } else if (mode.kind === 'filter') {
+    prompt = (
+      <PromptLine
+        label="filter (text or state):"
+        initial={state.filter}
+        width={layout.width}
+        onChange={(text) => dispatch({ type: 'filter', text })}
+        onSubmit={toNormal}
+        onCancel={() => {
+          dispatch({ type: 'filter', text: mode.before });
+          toNormal();
+        }}
+      />
+    );
+  }
+
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box flexDirection="column" width={layout.width} height={layout.height}>
+        <Box flexDirection="column" height={layout.mainRows}>
+          {main}
+        </Box>
+        <StatusBar
+          address={client.baseUrl}
+          connection={state.connection}
+          counts={counts}
+          error={state.error}
+          notice={state.notice}
+          width={layout.width}
+          prompt={prompt}
+        />
+      </Box>
+    </ThemeContext.Provider>
+  );
+}

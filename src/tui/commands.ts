@@ -1,0 +1,171 @@
+/**
+ * What each bound action does. Client calls never throw out of here: every failure becomes the status
+ * bar's error line.
+ */
+import type { Dispatch } from 'react';
+import type { AicoderClient } from '../client/types.js';
+import type { ControlInput } from '../core/api.js';
+import { isLive, type Coder } from '../core/coder.js';
+import type { ActionId } from './bindings.js';
+import { errorCode, errorMessage, isGuardRefusal } from './errors.js';
+import type { Layout } from './layout.js';
+import type { Action, TuiState } from './state.js';
+
+export interface CommandContext {
+  client: AicoderClient;
+  state: TuiState;
+  dispatch: Dispatch<Action>;
+  layout: Layout;
+  exit(): void;
+}
+
+function selected(ctx: CommandContext): Coder | null {
+  const id = ctx.state.selectedId;
+  const c = id === null ? undefined : ctx.state.coders.get(id);
+  if (!c) {
+    ctx.dispatch({ type: 'error', message: 'no coder selected' });
+    return null;
+  }
+  return c;
+}
+
+const VERBS: Record<ControlInput['action'], string> = {
+  start: 'started',
+  pause: 'paused',
+  resume: 'resumed',
+  stop: 'stopped',
+  restart: 'restarted',
+  remove: 'removed',
+  message: 'sent a message to',
+};
+
+/** Runs a control action; the outcome goes to the status bar. Resolves to the error, if any. */
+export async function control(ctx: CommandContext, id: string, input: ControlInput): Promise<unknown> {
+  const { dispatch } = ctx;
+  try {
+    const r = await ctx.client.control(id, input);
+    if (r.removed) dispatch({ type: 'removed', id });
+    else dispatch({ type: 'upsert', coder: r.coder });
+    dispatch({ type: 'notice', message: `${VERBS[input.action]} ${id}` });
+    return undefined;
+  } catch (e) {
+    dispatch({ type: 'error', message: `${input.action} ${id}: ${errorMessage(e)}` });
+    return e;
+  }
+}
+
+function openDiff(ctx: CommandContext, c: Coder): void {
+  const { dispatch } = ctx;
+  dispatch({ type: 'mode', mode: { kind: 'diff', coderId: c.id, text: null, scroll: 0 } });
+  ctx.client.diff(c.id).then(
+    (text) => dispatch({ type: 'diff-loaded', coderId: c.id, text }),
+    (e: unknown) => {
+      dispatch({ type: 'mode', mode: { kind: 'normal' } });
+      dispatch({ type: 'error', message: `diff ${c.id}: ${errorMessage(e)}` });
+    },
+  );
+}
+
+/** Actions of the list and log panes. */
+export function runMain(action: ActionId, ctx: CommandContext): void {
+  const { dispatch, state, layout } = ctx;
+  const page = Math.max(1, layout.logRows - 1);
+  switch (action) {
+    case 'select-prev':
+      return dispatch({ type: 'select-delta', delta: -1 });
+    case 'select-next':
+      return dispatch({ type: 'select-delta', delta: 1 });
+    case 'select-first':
+      return dispatch({ type: 'select-index', index: 0 });
+    case 'select-last':
+      return dispatch({ type: 'select-index', index: state.visible.length - 1 });
+    case 'focus-logs':
+      return dispatch({ type: 'focus', pane: 'logs' });
+    case 'back':
+      return dispatch({ type: 'focus', pane: 'list' });
+    case 'switch-pane':
+      return dispatch({ type: 'focus', pane: state.focus === 'list' ? 'logs' : 'list' });
+    case 'scroll-up':
+      return dispatch({ type: 'log-scroll', delta: -1, rows: layout.logRows });
+    case 'scroll-down':
+      return dispatch({ type: 'log-scroll', delta: 1, rows: layout.logRows });
+    case 'page-up':
+      return dispatch({ type: 'log-scroll', delta: -page, rows: layout.logRows });
+    case 'page-down':
+      return dispatch({ type: 'log-scroll', delta: page, rows: layout.logRows });
+    case 'scroll-top':
+      return dispatch({ type: 'log-top', rows: layout.logRows });
+    case 'scroll-bottom':
+      return dispatch({ type: 'log-follow' });
+    case 'new':
+      return dispatch({ type: 'mode', mode: { kind: 'new' } });
+    case 'filter':
+      return dispatch({ type: 'mode', mode: { kind: 'filter', before: state.filter } });
+    case 'help':
+      return dispatch({ type: 'mode', mode: { kind: 'help', scroll: 0 } });
+    case 'quit':
+      return ctx.exit();
+    case 'pause':
+    case 'resume':
+    case 'stop':
+    case 'restart':
+    case 'message':
+    case 'diff':
+    case 'remove':
+      return runOnSelected(action, ctx);
+    case 'close':
+    case 'confirm-yes':
+    case 'confirm-no':
+    case 'field-next':
+    case 'field-prev':
+    case 'option-prev':
+    case 'option-next':
+    case 'submit':
+    case 'cancel':
+      return;
+  }
+}
+
+function runOnSelected(
+  action: 'pause' | 'resume' | 'stop' | 'restart' | 'message' | 'diff' | 'remove',
+  ctx: CommandContext,
+): void {
+  const c = selected(ctx);
+  if (!c) return;
+  switch (action) {
+    case 'pause':
+    case 'stop':
+    case 'restart':
+      void control(ctx, c.id, { action });
+      return;
+    case 'resume':
+      // A coder made with autostart=false waits in `created`: r starts it.
+      void control(ctx, c.id, { action: c.state === 'created' ? 'start' : 'resume' });
+      return;
+    case 'message':
+      ctx.dispatch({ type: 'mode', mode: { kind: 'message', coderId: c.id } });
+      return;
+    case 'diff':
+      openDiff(ctx, c);
+      return;
+    case 'remove':
+      ctx.dispatch({ type: 'mode', mode: { kind: 'remove', coderId: c.id, step: { kind: 'confirm' } } });
+      return;
+  }
+}
+
+/** y in the remove dialog: remove; when the guard refuses, offer force; with force, force. */
+export async function confirmRemove(ctx: CommandContext, coderId: string, force: boolean): Promise<void> {
+  const { dispatch } = ctx;
+  const coder = ctx.state.coders.get(coderId);
+  dispatch({ type: 'mode', mode: { kind: 'normal' } });
+  const err = await control(ctx, coderId, force ? { action: 'remove', force: true } : { action: 'remove' });
+  if (err === undefined || force) return;
+  const liveRefusal = errorCode(err) === 'illegal_transition' && coder !== undefined && isLive(coder.state);
+  if (isGuardRefusal(err) || liveRefusal) {
+    dispatch({
+      type: 'mode',
+      mode: { kind: 'remove', coderId, step: { kind: 'force', reason: errorMessage(err) } },
+    });
+  }
+}

@@ -1,0 +1,65 @@
+/** The selected coder's details, most useful lines first (short terminals show the first few). */
+import { memo } from 'react';
+import { Box, Text } from 'ink';
+import type { Coder } from '../../core/coder.js';
+import { formatCost, formatCount, oneLine } from '../format.js';
+import { STATE_SYMBOLS, useTheme } from '../theme.js';
+import { PaneTitle } from './pane-title.js';
+
+export interface DetailLine {
+  label: string;
+  value: string;
+  error?: boolean;
+}
+
+export function detailLines(c: Coder): DetailLine[] {
+  const s = c.stats;
+  const lines: DetailLine[] = [{ label: 'task', value: oneLine(c.task, 500) }];
+  if (c.error) lines.push({ label: 'error', value: oneLine(c.error, 500), error: true });
+  lines.push({ label: 'last', value: s.last_message ? oneLine(s.last_message, 500) : '-' });
+  const run = [
+    `turns ${s.turns}`,
+    `tokens ${formatCount(s.tokens_in)} in / ${formatCount(s.tokens_out)} out`,
+    formatCost(s.cost_usd),
+    `files ${s.files_changed}`,
+    `pid ${c.pid ?? '-'}`,
+    ...(c.exit_code !== null ? [`exit ${c.exit_code}`] : []),
+  ];
+  lines.push({ label: 'stats', value: run.join(' · ') });
+  lines.push({ label: 'repo', value: `${c.repo} (${c.base_ref})  branch ${c.branch}` });
+  lines.push({ label: 'work', value: c.workspace });
+  lines.push({ label: 'session', value: `${c.session_id ?? '-'}${c.model ? `  model ${c.model}` : ''}` });
+  return lines;
+}
+
+export const DetailPane = memo(function DetailPane({
+  coder,
+  rows,
+  width,
+}: {
+  coder: Coder | null;
+  rows: number;
+  width: number;
+}) {
+  const theme = useTheme();
+  if (rows <= 0) return null;
+  const title = coder
+    ? `${coder.id} ${STATE_SYMBOLS[coder.state]} ${coder.state} · ${oneLine(coder.name, 100)}`
+    : 'Detail';
+  const lines = coder ? detailLines(coder).slice(0, rows) : [];
+  return (
+    <Box flexDirection="column" width={width} height={rows + 1}>
+      <PaneTitle text={title} width={width} />
+      {coder === null ? (
+        <Text {...theme.dim}>no coder selected</Text>
+      ) : (
+        lines.map((l) => (
+          <Text key={l.label} wrap="truncate-end">
+            <Text {...theme.label}>{l.label.padEnd(8)}</Text>
+            <Text {...(l.error ? theme.error : {})}>{l.value}</Text>
+          </Text>
+        ))
+      )}
+    </Box>
+  );
+});

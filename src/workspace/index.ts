@@ -1,0 +1,33 @@
+/** WorkspacePort: list, confined read and watch of a coder's worktree. */
+import type { WorkspacePort } from '../core/ports.js';
+import { gitRunner } from '../git/exec.js';
+import { listFiles } from './list.js';
+import { readFile } from './read.js';
+import { watchWorkspace, type WorkspaceWatch } from './watch.js';
+
+export interface WorkspaceOptions {
+  /** Quiet period before a watcher's onChange (default 300 ms). */
+  debounceMs?: number;
+  gitBinary?: string;
+}
+
+export interface Workspace extends WorkspacePort {
+  /** The handle also carries `ready` (the watcher sees changes from then on). */
+  watch(workspace: string, onChange: () => void): WorkspaceWatch;
+}
+
+export function createWorkspace(opts: WorkspaceOptions = {}): Workspace {
+  const git = gitRunner(opts.gitBinary);
+  return {
+    list: (workspace) => listFiles(git, workspace),
+    read: (workspace, relPath, readOpts) => readFile(workspace, relPath, readOpts),
+    watch: (workspace, onChange) =>
+      watchWorkspace(workspace, onChange, {
+        git,
+        ...(opts.debounceMs === undefined ? {} : { debounceMs: opts.debounceMs }),
+      }),
+  };
+}
+
+export type { WorkspaceWatch } from './watch.js';
+export { watchWorkspace } from './watch.js';

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { CODER_STATES, TERMINAL_STATES } from '../../src/core/coder.js';
+import { ACTIONS, allowedFrom, assertAction, canTransition, TRANSITIONS } from '../../src/core/state-machine.js';
+import { AicoderError } from '../../src/core/errors.js';
+
+describe('state machine', () => {
+  it('defines transitions for every state, into known states only', () => {
+    for (const s of CODER_STATES) {
+      for (const to of TRANSITIONS[s]) expect(CODER_STATES).toContain(to);
+    }
+  });
+
+  it('follows the documented lifecycle', () => {
+    expect(canTransition('queued', 'starting')).toBe(true);
+    expect(canTransition('starting', 'running')).toBe(true);
+    expect(canTransition('running', 'paused')).toBe(true);
+    expect(canTransition('paused', 'running')).toBe(true);
+    for (const end of ['completed', 'failed', 'stopped', 'interrupted'] as const) {
+      expect(canTransition('running', end)).toBe(true);
+    }
+    expect(canTransition('completed', 'running')).toBe(false);
+    expect(canTransition('queued', 'running')).toBe(false);
+    expect(canTransition('created', 'running')).toBe(false);
+  });
+
+  it('terminal states only leave through a new run (queued)', () => {
+    for (const s of TERMINAL_STATES) expect(TRANSITIONS[s]).toEqual(['queued']);
+  });
+
+  it('gives a clear error for an illegal action', () => {
+    let err: unknown;
+    try {
+      assertAction({ id: 'ab12', state: 'completed' }, 'pause');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AicoderError);
+    expect((err as AicoderError).code).toBe('illegal_transition');
+    expect((err as AicoderError).message).toBe('cannot pause coder ab12: it is completed');
+  });
+
+  it('allows every action from at least one state', () => {
+    for (const a of ACTIONS) expect(allowedFrom(a).length).toBeGreaterThan(0);
+  });
+});

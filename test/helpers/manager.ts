@@ -1,0 +1,98 @@
+/** A Manager wired with the real store, git, runner, providers and workspace, in a temp AICODER_HOME. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_MANAGER_CONFIG, type ManagerConfig } from '../../src/core/config.js';
+import { Manager } from '../../src/core/manager.js';
+import { homeLayout } from '../../src/core/paths.js';
+import { systemClock, type Clock, type LogLevel } from '../../src/core/ports.js';
+import { createGit } from '../../src/git/index.js';
+import { createLocalRunner } from '../../src/process/index.js';
+import { builtinProvidersDir, loadProviderCatalog } from '../../src/providers/index.js';
+import { openStore } from '../../src/store/index.js';
+import { createWorkspace } from '../../src/workspace/index.js';
+import { tempDir } from './env.js';
+
+export interface TestManager {
+  manager: Manager;
+  home: string;
+  /** Builds a second manager on the same home (a daemon restart). */
+  restart(): Promise<Manager>;
+  close(): Promise<void>;
+  logs: { level: LogLevel; msg: string; data?: Record<string, unknown> }[];
+}
+
+/** Writes a provider definition into the home's providers folder. */
+export function writeProvider(home: string, def: Record<string, unknown>): void {
+  const dir = homeLayout(home).userProviders;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${String(def.name)}.json`), JSON.stringify(def, null, 2));
+}
+
+export async function startTestManager(
+  opts: { config?: Partial<ManagerConfig>; clock?: Clock; providers?: Record<string, unknown>[] } = {},
+): Promise<TestManager> {
+  const home = tempDir('aicoder-home-');
+  for (const p of opts.providers ?? []) writeProvider(home, p);
+  const logs: TestManager['logs'] = [];
+  const open: { manager: Manager; close: () => Promise<void> }[] = [];
+  const build = async (): Promise<Manager> => {
+    const log = (level: LogLevel, msg: string, data?: Record<string, unknown>): void => {
+      logs.push({ level, msg, ...(data ? { data } : {}) });
+    };
+    const store = openStore(homeLayout(home).db);
+    const runner = createLocalRunner({ log });
+    const manager = new Manager({
+      home,
+      config: { ...DEFAULT_MANAGER_CONFIG, default_provider: 'lines', ...opts.config },
+      store,
+      git: createGit(),
+      runner,
+      providers: loadProviderCatalog({ builtinDir: builtinProvidersDir(), userDir: homeLayout(home).userProviders, log }),
+      workspace: createWorkspace({ debounceMs: 50 }),
+      clock: opts.clock ?? systemClock,
+      log,
+    });
+    await manager.start();
+    open.push({
+      manager,
+      close: async () => {
+        await manager.shutdown();
+        store.close();
+      },
+    });
+    return manager;
+  };
+  const manager = await build();
+  return {
+    manager,
+    home,
+    logs,
+    restart: async () => {
+      const last = open.pop();
+      if (last) await last.close();
+      return build();
+    },
+    close: async () => {
+      while (open.length) await open.pop()!.close();
+    },
+  };
+}
+
+/** A provider printing N numbered lines (N = the task) with a pause between them, then exiting with code. */
+export function linesProvider(name = 'lines', opts: { exitCode?: number; delay?: string } = {}): Record<string, unknown> {
+  return {
+    name,
+    description: 'prints numbered lines',
+    command: [
+      'bash',
+      '-c',
+      'n="$1"; for i in $(seq 1 "$n"); do echo "line $i"; sleep "$2"; done; exit "$3"',
+      '_',
+      '{task}',
+      opts.delay ?? '0',
+      String(opts.exitCode ?? 0),
+    ],
+    env: {},
+    parser: 'text',
+  };
+}

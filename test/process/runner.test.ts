@@ -1,0 +1,233 @@
+/** The local runner with real child processes: exit codes, output streaming, argv and env handling. */
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { AicoderError } from '../../src/core/errors.js';
+import type { LogLevel, RunRecord, Runner } from '../../src/core/ports.js';
+import { createLocalRunner } from '../../src/process/index.js';
+import { MAX_LINE_BYTES } from '../../src/process/line-buffer.js';
+import { cleanupTemp, tempDir, waitFor } from '../helpers/env.js';
+import { AGENTS, agentEnv, killLeftovers, linesAgent, numbered, recorder, runSpec } from './harness.js';
+
+const runners: Runner[] = [];
+const runs: RunRecord[] = [];
+
+function runner(): Runner {
+  const r = createLocalRunner({});
+  runners.push(r);
+  return r;
+}
+
+afterEach(async () => {
+  await Promise.all(runners.splice(0).map((r) => r.detachAll()));
+  killLeftovers(runs);
+});
+afterAll(() => cleanupTemp());
+
+describe('local runner: exit and output', () => {
+  it('records exit code 0 and delivers both streams in order', async () => {
+    const dir = tempDir();
+    const obs = recorder();
+    const rec = await runner().spawn(runSpec(dir, linesAgent('count=50', 'stderr=1')), obs);
+    runs.push(rec);
+    expect(rec.pid).toBeGreaterThan(1);
+    expect(rec.pgid).toBe(rec.pid);
+    expect(rec.start_time).toMatch(/^\d+$/);
+    expect(rec.offsets).toEqual({ stdout: 0, stderr: 0 });
+    expect(await obs.exited).toEqual({ exit_code: 0, signal: null });
+    expect(obs.out).toEqual(numbered(50));
+    expect(obs.err).toEqual(numbered(50, 'err'));
+    expect(obs.offsets.stdout).toBe(statSync(join(rec.run_dir, 'stdout.log')).size);
+    expect(obs.offsets.stderr).toBe(statSync(join(rec.run_dir, 'stderr.log')).size);
+    expect(obs.violations).toEqual([]);
+  });
+
+  it('records exit code 3 for a paced run, lines arriving while it runs', async () => {
+    const dir = tempDir();
+    const obs = recorder();
+    const rec = await runner().spawn(runSpec(dir, linesAgent('count=20', 'pace=10', 'code=3')), obs);
+    runs.push(rec);
+    // Some lines are delivered before the end (streaming, not only at exit).
+    await waitFor(() => obs.out.length > 0 && obs.exits.length === 0, { what: 'streamed lines' });
+    expect(await obs.exited).toEqual({ exit_code: 3, signal: null });
+    expect(obs.out).toEqual(numbered(20));
+    expect(obs.batches.length).toBeGreaterThan(1);
+    expect(obs.violations).toEqual([]);
+  });
+
+  it('delivers an unterminated last line (and strips \\r of CRLF lines) before onExit', async () => {
+    const dir = tempDir();
+    const obs = recorder();
+    const argv = [
+      '/bin/sh',
+      '-c',
+      'printf "crlf one\\r\\ncrlf two\\r\\n"; printf "partial" >&2; printf "no newline at end"',
+    ];
+    runs.push(await runner().spawn(runSpec(dir, argv), obs));
+    expect(await obs.exited).toEqual({ exit_code: 0, signal: null });
+    expect(obs.out).toEqual(['crlf one', 'crlf two', 'no newline at end']);
+    expect(obs.err).toEqual(['partial']);
+    expect(obs.violations).toEqual([]);
+  });
+
+  it('delivers 5 MB of output completely and in order, in capped batches', async () => {
+    const dir = tempDir();
+    const obs = recorder();
+    const n = 100_000;
+    const pad = ' ' + 'x'.repeat(40);
+    const rec = await runner().spawn(runSpec(dir, linesAgent(`count=${n}`, 'pad=40')), obs);
+    runs.push(rec);
+    await obs.exited;
+    const size = statSync(join(rec.run_dir, 'stdout.log')).size;
+    expect(size).toBeGreaterThan(5_000_000);
+    expect(obs.out.length).toBe(n);
+    expect(obs.out).toEqual(numbered(n, 'line', pad));
+    expect(obs.offsets.stdout).toBe(size);
+    expect(Math.max(...obs.batches.map((b) => b.lines.length))).toBeLessThanOrEqual(1000);
+    expect(obs.violations).toEqual([]);
+  });
+
+  it('delivers a line longer than 1 MiB in pieces that add up to it', async () => {
+    const dir = tempDir();
+    const obs = recorder();
+    // 2-byte chars, and an odd start so that a 1 MiB cut would fall inside one of them.
+    const long = 'a' + 'é'.repeat(MAX_LINE_BYTES);
+    const script = `process.stdout.write('before\\n' + 'a' + 'é'.repeat(${MAX_LINE_BYTES}) + '\\nafter\\n')`;
+    runs.push(await runner().spawn(runSpec(dir, [process.execPath, '-e', script]), obs));
+    await obs.exited;
+    expect(obs.out[0]).toBe('before');
+    expect(obs.out.at(-1)).toBe('after');
+    const pieces = obs.out.slice(1, -1);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(long);
+    for (const p of pieces) expect(Buffer.byteLength(p)).toBeLessThanOrEqual(MAX_LINE_BYTES);
+    expect(obs.violations).toEqual([]);
+  });
+
+  it('runs the agent with stdin on /dev/null, the given cwd and exactly the given env', async () => {
+    const dir = tempDir();
+    const obs = recorder();
+    // `cat` would hang forever on an open stdin.
+    runs.push(await runner().spawn(runSpec(dir, ['cat']), obs));
+    expect(await obs.exited).toEqual({ exit_code: 0, signal: null });
+
+    const obs2 = recorder();
+    const spec = runSpec(dir, [process.execPath, join(AGENTS, 'echo-args.mjs')], {
+      run_no: 2,
+      run_dir: join(dir, 'run-2'),
+      env: agentEnv({ AICODER_TEST_VAR: 'hello world' }),
+    });
+    runs.push(await runner().spawn(spec, obs2));
+    await obs2.exited;
+    expect(JSON.parse(obs2.out[0]!)).toEqual({ argv: [], cwd: dir, env: 'hello world' });
+
+    const obs3 = recorder();
+    const spec3 = runSpec(dir, ['/usr/bin/env'], { run_no: 3, run_dir: join(dir, 'run-3') });
+    runs.push(await runner().spawn(spec3, obs3));
+    await obs3.exited;
+    // Only the given variables, plus PWD (= cwd) that the wrapper shell exports.
+    expect(obs3.out.sort()).toEqual([`PATH=${agentEnv().PATH}`, `PWD=${dir}`]);
+  });
+
+  it('passes argv with shell metacharacters literally and executes none of it', async () => {
+    const dir = tempDir();
+    const obs = recorder();
+    const evil = [
+      '$(touch dollar)',
+      '; touch semi',
+      '`touch backtick`',
+      `'"quotes" and 'single'`,
+      'line1\nline2 $(touch nl)',
+      '&& touch and || touch or | tee pipe > redirect',
+      '*',
+      '$HOME ${PATH} $1 "$@"',
+      '-e',
+      '',
+    ];
+    const runDirWeird = join(dir, 'run $(touch rundir) `x`;');
+    const spec = runSpec(dir, [process.execPath, join(AGENTS, 'echo-args.mjs'), ...evil], {
+      run_dir: runDirWeird,
+    });
+    runs.push(await runner().spawn(spec, obs));
+    expect(await obs.exited).toEqual({ exit_code: 0, signal: null });
+    expect(JSON.parse(obs.out[0]!).argv).toEqual(evil);
+    expect(readdirSync(dir).sort()).toEqual(['run $(touch rundir) `x`;']);
+    expect(readdirSync(runDirWeird).sort()).toEqual(['exit-status', 'stderr.log', 'stdout.log']);
+  });
+
+  it('runs a first word like eval as a program, never as a shell builtin', async () => {
+    const dir = tempDir();
+    const obs = recorder();
+    runs.push(await runner().spawn(runSpec(dir, ['eval', 'touch pwned']), obs));
+    expect((await obs.exited).exit_code).toBe(127);
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+  });
+
+  it('records 127 with a clear message when the executable does not exist', async () => {
+    const dir = tempDir();
+    const obs = recorder();
+    runs.push(await runner().spawn(runSpec(dir, ['aicoder-no-such-program', 'x']), obs));
+    expect(await obs.exited).toEqual({ exit_code: 127, signal: null });
+    expect(obs.err.join('\n')).toContain('command not found: aicoder-no-such-program');
+  });
+
+  it('rejects a missing cwd and an empty argv with errors naming the field', async () => {
+    const dir = tempDir();
+    const r = runner();
+    const missing = runSpec(join(dir, 'nope'), ['true'], { run_dir: join(dir, 'run') });
+    await expect(r.spawn(missing, recorder())).rejects.toMatchObject({ code: 'invalid_input', field: 'cwd' });
+    await expect(r.spawn(runSpec(dir, []), recorder())).rejects.toBeInstanceOf(AicoderError);
+    await expect(r.spawn(runSpec(dir, []), recorder())).rejects.toMatchObject({ field: 'argv' });
+    expect(existsSync(join(dir, 'run'))).toBe(false);
+    // One argument over the kernel's 128 KiB limit.
+    const huge = runSpec(dir, ['echo', 'x'.repeat(200_000)]);
+    await expect(r.spawn(huge, recorder())).rejects.toMatchObject({ code: 'invalid_input', field: 'argv' });
+  });
+
+  it('survives a throwing observer: one retry of the batch, then it moves on and still exits', async () => {
+    const dir = tempDir();
+    const logs: { level: LogLevel; msg: string }[] = [];
+    const r = createLocalRunner({ log: (level, msg) => logs.push({ level, msg }) });
+    runners.push(r);
+    const inner = recorder();
+    let calls = 0;
+    const obs = {
+      onLines: (o: Parameters<typeof inner.onLines>[0]) => {
+        calls++;
+        if (calls === 1) throw new Error('transient');
+        if (o.lines.includes('line 2')) throw new Error('always fails for this batch');
+        inner.onLines(o);
+      },
+      onExit: (e: Parameters<typeof inner.onExit>[0]) => inner.onExit(e),
+    };
+    // Three separate batches: line 2 and line 3 are printed only when the test says so.
+    const spec = runSpec(dir, [
+      '/bin/sh',
+      '-c',
+      'echo "line 1"; until [ -e go2 ]; do sleep 0.01; done; echo "line 2"; until [ -e go3 ]; do sleep 0.01; done; echo "line 3"',
+    ]);
+    runs.push(await r.spawn(spec, obs));
+    await waitFor(() => inner.out.includes('line 1'), { what: 'line 1 after a retry' });
+    expect(calls).toBe(2);
+    writeFileSync(join(dir, 'go2'), '');
+    await waitFor(() => calls >= 4, { what: 'two failed attempts at line 2' });
+    writeFileSync(join(dir, 'go3'), '');
+    expect(await inner.exited).toEqual({ exit_code: 0, signal: null });
+    expect(inner.out).toEqual(['line 1', 'line 3']);
+    expect(calls).toBe(5);
+    expect(logs.filter((l) => l.msg === 'output observer threw').map((l) => l.level)).toEqual([
+      'warn',
+      'warn',
+      'error',
+    ]);
+  });
+
+  it('refuses to watch the same run twice', async () => {
+    const dir = tempDir();
+    const r = runner();
+    const rec = await r.spawn(runSpec(dir, linesAgent('count=1', 'hold=1')), recorder());
+    runs.push(rec);
+    await expect(r.spawn(runSpec(dir, ['true']), recorder())).rejects.toMatchObject({ code: 'conflict' });
+    await expect(r.adopt(rec, recorder())).rejects.toMatchObject({ code: 'conflict' });
+  });
+});
