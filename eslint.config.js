@@ -14,7 +14,10 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowNullish: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true, allowNullish: true },
+      ],
       'no-console': 'error',
     },
   },
@@ -25,9 +28,29 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../daemon/*', '../mcp/*', '../client/*', '../cli/*', '../tui/*'], message: 'core imports no UI or transport' },
-            { group: ['../store/*', '../git/*', '../process/*', '../providers/*', '../workspace/*'], message: 'core depends on ports, not implementations' },
-            { group: ['ink', 'react', 'node:http', 'http', '@modelcontextprotocol/*', 'commander', 'better-sqlite3', 'execa', 'chokidar', 'simple-git'], message: 'core imports no UI, transport or infrastructure' },
+            {
+              group: ['../daemon/*', '../mcp/*', '../client/*', '../cli/*', '../tui/*'],
+              message: 'core imports no UI or transport',
+            },
+            {
+              group: ['../store/*', '../git/*', '../process/*', '../providers/*', '../workspace/*'],
+              message: 'core depends on ports, not implementations',
+            },
+            {
+              group: [
+                'ink',
+                'react',
+                'node:http',
+                'http',
+                '@modelcontextprotocol/*',
+                'commander',
+                'better-sqlite3',
+                'execa',
+                'chokidar',
+                'simple-git',
+              ],
+              message: 'core imports no UI, transport or infrastructure',
+            },
           ],
         },
       ],

@@ -30,7 +30,9 @@ function procState(pid: number): string {
 
 describe('Manager with real git, SQLite and processes', () => {
   it('creates a worktree on its branch, runs the command, records exit codes and ordered logs', async () => {
-    tm = await startTestManager({ providers: [linesProvider('lines'), linesProvider('fail3', { exitCode: 3 })] });
+    tm = await startTestManager({
+      providers: [linesProvider('lines'), linesProvider('fail3', { exitCode: 3 })],
+    });
     const repo = makeRepo();
     const ok = await tm.manager.create({ task: '20', repo });
     expect(['queued', 'starting']).toContain(ok.state);
@@ -78,17 +80,23 @@ describe('Manager with real git, SQLite and processes', () => {
       `illegal_transition: cannot pause coder ${c.id}: it is paused`,
     );
     await tm.manager.control(c.id, { action: 'resume' });
-    await waitFor(() => tm!.manager.logs(c.id, { tail: 1 }).next_seq > seqAtPause + 3, { what: 'output resumes' });
+    await waitFor(() => tm!.manager.logs(c.id, { tail: 1 }).next_seq > seqAtPause + 3, {
+      what: 'output resumes',
+    });
     const t0 = Date.now();
     const stopped = await tm.manager.control(c.id, { action: 'stop' });
     expect(Date.now() - t0).toBeLessThan(2000 + 1500);
     expect(stopped.coder.state).toBe('stopped');
     expect(existsSync(`/proc/${running.pid!}`)).toBe(false);
-    expect(await codeOf(tm.manager.control(c.id, { action: 'resume' }))).toMatch(/cannot resume coder .*: it is stopped/);
+    expect(await codeOf(tm.manager.control(c.id, { action: 'resume' }))).toMatch(
+      /cannot resume coder .*: it is stopped/,
+    );
   });
 
   it('re-adopts running coders after a restart: every line exactly once, right exit codes', async () => {
-    tm = await startTestManager({ providers: [linesProvider('p', { delay: '0.01' }), linesProvider('p7', { delay: '0.01', exitCode: 7 })] });
+    tm = await startTestManager({
+      providers: [linesProvider('p', { delay: '0.01' }), linesProvider('p7', { delay: '0.01', exitCode: 7 })],
+    });
     const repo = makeRepo();
     const a = await tm.manager.create({ task: '150', repo, provider: 'p' });
     const b = await tm.manager.create({ task: '150', repo, provider: 'p7' });
@@ -121,7 +129,10 @@ describe('Manager with real git, SQLite and processes', () => {
   });
 
   it('never runs more than max_concurrent at once and runs everything queued', async () => {
-    tm = await startTestManager({ providers: [linesProvider('q', { delay: '0.02' })], config: { max_concurrent: 3 } });
+    tm = await startTestManager({
+      providers: [linesProvider('q', { delay: '0.02' })],
+      config: { max_concurrent: 3 },
+    });
     const repo = makeRepo();
     let running = 0;
     let peak = 0;
@@ -152,13 +163,19 @@ describe('Manager with real git, SQLite and processes', () => {
     git(notRepo, 'rev-parse', 'HEAD');
     const branchesBefore = git(repo, 'branch', '--list');
     expect(await codeOf(tm.manager.create({ task: 'x', repo: '/' }))).toMatch(/^not_a_repo/);
-    expect(await codeOf(tm.manager.create({ task: 'x', repo, base_ref: 'nope' }))).toMatch(/^unknown_ref: .*nope/);
+    expect(await codeOf(tm.manager.create({ task: 'x', repo, base_ref: 'nope' }))).toMatch(
+      /^unknown_ref: .*nope/,
+    );
     expect(await codeOf(tm.manager.create({ task: 'x', repo, provider: 'nosuch' }))).toMatch(
       /^unknown_provider: unknown provider 'nosuch'; registered: .*lines/,
     );
     expect(await codeOf(tm.manager.create({ task: '', repo }))).toBe('invalid_input: task must not be empty');
-    expect(await codeOf(tm.manager.create({ task: 'x'.repeat(20_001), repo }))).toMatch(/task must be at most 20000/);
-    expect(await codeOf(Promise.resolve().then(() => tm!.manager.get('zz')))).toBe("not_found: no coder 'zz'");
+    expect(await codeOf(tm.manager.create({ task: 'x'.repeat(20_001), repo }))).toMatch(
+      /task must be at most 20000/,
+    );
+    expect(await codeOf(Promise.resolve().then(() => tm!.manager.get('zz')))).toBe(
+      "not_found: no coder 'zz'",
+    );
     expect(git(repo, 'branch', '--list')).toBe(branchesBefore);
     expect(git(repo, 'worktree', 'list').split('\n')).toHaveLength(1);
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CODER_STATES, TERMINAL_STATES } from '../../src/core/coder.js';
-import { ACTIONS, allowedFrom, assertAction, canTransition, TRANSITIONS } from '../../src/core/state-machine.js';
+import {
+  ACTIONS,
+  allowedFrom,
+  assertAction,
+  canTransition,
+  TRANSITIONS,
+} from '../../src/core/state-machine.js';
 import { AicoderError } from '../../src/core/errors.js';
 
 describe('state machine', () => {

@@ -47,7 +47,11 @@ export async function startTestManager(
       store,
       git: createGit(),
       runner,
-      providers: loadProviderCatalog({ builtinDir: builtinProvidersDir(), userDir: homeLayout(home).userProviders, log }),
+      providers: loadProviderCatalog({
+        builtinDir: builtinProvidersDir(),
+        userDir: homeLayout(home).userProviders,
+        log,
+      }),
       workspace: createWorkspace({ debounceMs: 50 }),
       clock: opts.clock ?? systemClock,
       log,
@@ -79,7 +83,10 @@ export async function startTestManager(
 }
 
 /** A provider printing N numbered lines (N = the task) with a pause between them, then exiting with code. */
-export function linesProvider(name = 'lines', opts: { exitCode?: number; delay?: string } = {}): Record<string, unknown> {
+export function linesProvider(
+  name = 'lines',
+  opts: { exitCode?: number; delay?: string } = {},
+): Record<string, unknown> {
   return {
     name,
     description: 'prints numbered lines',
