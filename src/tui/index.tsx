@@ -25,8 +25,9 @@ export interface RunTuiOptions {
 export const INK_OPTIONS = {
   exitOnCtrlC: false,
   patchConsole: false,
-  // Rewrites only the lines that changed: no flicker from full redraws.
-  incrementalRendering: true,
+  // Ink's incremental mode mis-places the first frames in a real terminal (seen in tmux: the frame
+  // drifts down a line); whole-frame rewrites are correct, and event batching keeps them rare.
+  incrementalRendering: false,
   maxFps: 60,
 } as const;
 
