@@ -59,6 +59,8 @@ export interface RunEnd {
   outcome: { ok: boolean; reason?: string } | null;
   /** Structured parsers must see a final result event; a stream without one was aborted. */
   structured: boolean;
+  /** The last non-empty stderr line, quoted when the run failed without a reason of its own. */
+  lastStderr?: string | null;
 }
 
 /** The final state of a run: a user stop wins, then the agent's own final event, then the exit code. */
@@ -73,10 +75,11 @@ export function decideOutcome(
       ? { state: 'completed', error: null }
       : { state: 'failed', error: run.outcome.reason ?? prevError ?? 'the agent reported an error' };
   }
+  const said = run.lastStderr ? `: ${truncate(run.lastStderr, 300)}` : '';
   const how =
-    res.exit_code !== null
+    (res.exit_code !== null
       ? `exited with code ${res.exit_code}`
-      : `was killed by ${res.signal ?? 'a signal'}`;
+      : `was killed by ${res.signal ?? 'a signal'}`) + said;
   if (run.structured) {
     return { state: 'failed', error: prevError ?? `the agent ended without a final result (it ${how})` };
   }

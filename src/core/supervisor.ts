@@ -28,6 +28,8 @@ interface LiveRun {
   /** Structured parsers must see a final result event; a stream without one was aborted. */
   structured: boolean;
   outcome: { ok: boolean; reason?: string } | null;
+  /** The last non-empty stderr line, to explain a failure that has no structured reason. */
+  lastStderr: string | null;
   stopRequested: boolean;
   killTimer: NodeJS.Timeout | null;
   watcher: WatchHandle | null;
@@ -99,6 +101,7 @@ export class Supervisor {
       parser: this.deps.providers.parser(parserDef),
       structured: parserDef.parser !== 'text',
       outcome: null,
+      lastStderr: null,
       stopRequested: false,
       killTimer: null,
       watcher: null,
@@ -205,6 +208,7 @@ export class Supervisor {
       failure = parsed.outcome.ok ? undefined : (parsed.outcome.reason ?? 'the agent reported an error');
     }
     lr.offsets[out.stream] = out.offset;
+    if (out.stream === 'stderr') lr.lastStderr = lastNonEmpty(out.lines) ?? lr.lastStderr;
     const delta = {
       ...stats,
       ...(lastMessage !== undefined ? { last_message: truncate(lastMessage, 2000) } : {}),
@@ -358,6 +362,11 @@ export class Supervisor {
     await this.deps.runner.detachAll();
     this.live.clear();
   }
+}
+
+function lastNonEmpty(lines: readonly string[]): string | null {
+  for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.trim()) return lines[i]!.trim();
+  return null;
 }
 
 export function errMessage(err: unknown): string {
