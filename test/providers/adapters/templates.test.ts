@@ -25,7 +25,7 @@ describe('shipped agent templates', () => {
   });
 
   const task = '-rf $(touch /tmp/pwned) {model}';
-  const vars = { task, workspace: '/w', model: null, session_id: null };
+  const vars = { task, workspace: '/w', model: null, session_id: null, permission_mode: 'acceptEdits' };
 
   test.each([
     [
@@ -36,8 +36,7 @@ describe('shipped agent templates', () => {
         '--output-format',
         'stream-json',
         '--verbose',
-        '--permission-mode',
-        'acceptEdits',
+        '--permission-mode=acceptEdits',
         '--',
         task,
       ],
