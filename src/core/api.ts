@@ -4,13 +4,7 @@
  */
 import type { Coder, CoderState, LogEntry } from './coder.js';
 import type { CoderAction } from './state-machine.js';
-import type {
-  FileChange,
-  ListCodersPage,
-  ProviderAvailability,
-  ReadResult,
-  WorkspaceFile,
-} from './ports.js';
+import type { FileChange, ListCodersPage, ProviderAvailability, ReadResult, WorkspaceFile } from './ports.js';
 
 export type { ProviderAvailability };
 import type { AicoderEvent } from './events.js';

@@ -9,13 +9,7 @@ import type { ArgvVars } from '../core/ports.js';
 export type { ArgvVars };
 
 /** The variables a template may reference. */
-export type PlaceholderName =
-  | 'task'
-  | 'model'
-  | 'workspace'
-  | 'session_id'
-  | 'message'
-  | 'permission_mode';
+export type PlaceholderName = 'task' | 'model' | 'workspace' | 'session_id' | 'message' | 'permission_mode';
 
 /** Placeholders allowed in `command`. */
 export const COMMAND_PLACEHOLDERS: readonly PlaceholderName[] = [

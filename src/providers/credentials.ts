@@ -45,9 +45,7 @@ const RULES: Readonly<Record<string, Rule>> = {
   },
   opencode: {
     vars: ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'OPENROUTER_API_KEY'],
-    files: (env, home) => [
-      join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'opencode', 'auth.json'),
-    ],
+    files: (env, home) => [join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'opencode', 'auth.json')],
   },
   aider: {
     vars: ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'OPENROUTER_API_KEY', 'DEEPSEEK_API_KEY'],

@@ -143,7 +143,9 @@ describe('agents through the daemon, fake agent', () => {
     const busy = await cliJson<Coder>(h, ['create', '--provider', 'fakeclaude', 'hold again'], { cwd: repo });
     const refused = await runCli(h, ['message', busy.id, 'now']);
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toMatch(/cannot message coder .*: it is (queued|starting|running)|no agent session/);
+    expect(refused.stderr).toMatch(
+      /cannot message coder .*: it is (queued|starting|running)|no agent session/,
+    );
   }, 60_000);
 
   test('config.json sets the Claude permission mode and per-provider env; providers shows status', async () => {

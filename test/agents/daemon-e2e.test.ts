@@ -152,13 +152,17 @@ describe.concurrent('agents through the daemon', () => {
     120_000,
   );
 
-  test.each(CLIS)('%s: an API error ends the coder failed with the API message', async (cli) => {
-    const created = await client.create({ task: `${TASK} ${failTag(cli)}`, repo, provider: cli });
-    const c = await waitEnded(created.id);
-    const logs = await allLogs(c.id);
-    expect(c.state, describeCoder(c, logs)).toBe('failed');
-    expect(c.error).toContain(failMessage(cli));
-    expect(existsSync(join(c.workspace, 'hello.txt'))).toBe(false);
-    expect(logs.some((l) => l.text.includes(failMessage(cli)))).toBe(true);
-  }, 60_000);
+  test.each(CLIS)(
+    '%s: an API error ends the coder failed with the API message',
+    async (cli) => {
+      const created = await client.create({ task: `${TASK} ${failTag(cli)}`, repo, provider: cli });
+      const c = await waitEnded(created.id);
+      const logs = await allLogs(c.id);
+      expect(c.state, describeCoder(c, logs)).toBe('failed');
+      expect(c.error).toContain(failMessage(cli));
+      expect(existsSync(join(c.workspace, 'hello.txt'))).toBe(false);
+      expect(logs.some((l) => l.text.includes(failMessage(cli)))).toBe(true);
+    },
+    60_000,
+  );
 });

@@ -389,7 +389,10 @@ export class MemoryClient implements AicoderClient {
     return Promise.resolve(this.providerList.map((p) => ({ ...p })));
   }
 
-  async providerReport(): Promise<{ providers: ProviderInfo[]; errors: { source: string; message: string }[] }> {
+  async providerReport(): Promise<{
+    providers: ProviderInfo[];
+    errors: { source: string; message: string }[];
+  }> {
     return { providers: await this.providers(), errors: [] };
   }
 

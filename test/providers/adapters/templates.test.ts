@@ -90,3 +90,15 @@ describe('shipped agent templates', () => {
     expect(argv.at(-1)).toBe(parts.at(-1));
   });
 });
+
+describe('claude permission mode', () => {
+  test('{permission_mode} carries the configured mode into command and resume_command', () => {
+    const def = catalog.get('claude')!;
+    const base = { task: 't', workspace: '/w', session_id: 'S1', message: 'm' };
+    for (const template of [def.command, def.resume_command!]) {
+      expect(buildArgv(template, { ...base, permission_mode: 'bypassPermissions' })).toContain(
+        '--permission-mode=bypassPermissions',
+      );
+    }
+  });
+});
