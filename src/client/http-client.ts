@@ -8,6 +8,7 @@ import type {
   LogsInput,
   LogsResult,
   ProviderInfo,
+  ProviderReport,
   WaitResult,
   WaitTarget,
 } from '../core/api.js';
@@ -150,6 +151,7 @@ export function createHttpClient(opts: HttpClientOptions): AicoderClient {
         offset: o.offset,
       }),
     providers: async () => (await request<{ providers: ProviderInfo[] }>('GET', '/api/providers')).providers,
+    providerReport: () => request<ProviderReport>('GET', '/api/providers'),
     subscribe: (s: SubscribeOptions) => subscribeEvents(baseUrl, s),
     shutdown: async () => {
       await request<{ ok: true }>('POST', '/api/shutdown');

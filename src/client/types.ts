@@ -14,7 +14,7 @@
  *   GET    /api/coders/:id/changes                  → { changes: FileChange[] }
  *   GET    /api/coders/:id/files                    → { files: WorkspaceFile[] }
  *   GET    /api/coders/:id/file?path=&max_bytes=&offset= → ReadResult
- *   GET    /api/providers                           → { providers: ProviderInfo[] }
+ *   GET    /api/providers                           → { providers: ProviderInfo[], errors }
  *   GET    /api/events   (SSE; Last-Event-ID header or ?last_event_id=) → AicoderEvent per `data:`
  *   POST   /api/shutdown                            → { ok: true } then the daemon exits gracefully
  */
@@ -27,6 +27,7 @@ import type {
   LogsInput,
   LogsResult,
   ProviderInfo,
+  ProviderReport,
   WaitResult,
   WaitTarget,
 } from '../core/api.js';
@@ -71,6 +72,8 @@ export interface AicoderClient {
   files(id: string): Promise<WorkspaceFile[]>;
   readFile(id: string, path: string, opts?: { max_bytes?: number; offset?: number }): Promise<ReadResult>;
   providers(): Promise<ProviderInfo[]>;
+  /** The providers with their status (installed, version, credentials) and the skipped files. */
+  providerReport(): Promise<ProviderReport>;
   /** Live events with automatic reconnection and resumption by last event id. */
   subscribe(opts: SubscribeOptions): EventSubscription;
   shutdown(): Promise<void>;

@@ -4,7 +4,9 @@
  */
 import type { Coder, CoderState, LogEntry } from './coder.js';
 import type { CoderAction } from './state-machine.js';
-import type { FileChange, ListCodersPage, ReadResult, WorkspaceFile } from './ports.js';
+import type { FileChange, ListCodersPage, ProviderAvailability, ReadResult, WorkspaceFile } from './ports.js';
+
+export type { ProviderAvailability };
 import type { AicoderEvent } from './events.js';
 
 export interface CreateCoderInput {
@@ -84,6 +86,19 @@ export interface ProviderInfo {
   parser: string;
   command: string[];
   source: string;
+  /** Installed, version, credentials (from providerReport; absent from providers()). */
+  status?: ProviderAvailability;
+}
+
+/** A provider file that failed to load: the file and a message naming the key. */
+export interface ProviderFileError {
+  source: string;
+  message: string;
+}
+
+export interface ProviderReport {
+  providers: ProviderInfo[];
+  errors: ProviderFileError[];
 }
 
 export interface ManagerApi {
@@ -105,6 +120,8 @@ export interface ManagerApi {
     opts: { max_bytes: number; offset: number },
   ): Promise<ReadResult>;
   providers(): ProviderInfo[];
+  /** The providers with their status (program on PATH, version, credentials) and the skipped files. */
+  providerReport(): Promise<ProviderReport>;
   subscribe(fn: (e: AicoderEvent) => void): () => void;
   /** Events after a resumption cursor "E:L" (record events and log entries), oldest first. */
   replay(cursor: string, limit: number): { events: AicoderEvent[]; complete: boolean };

@@ -7,11 +7,20 @@ export interface ManagerConfig {
   default_provider: string;
   /** Repository used when a create names none (MCP); null: the caller must name one. */
   default_repo: string | null;
+  /** Claude Code's --permission-mode ({permission_mode} in templates); default acceptEdits. */
+  claude_permission_mode?: ClaudePermissionMode;
+  /** Extra environment variables per provider name, over the provider file's `env`. */
+  provider_env?: Record<string, Record<string, string>>;
 }
+
+export const CLAUDE_PERMISSION_MODES = ['acceptEdits', 'bypassPermissions', 'default', 'plan'] as const;
+export type ClaudePermissionMode = (typeof CLAUDE_PERMISSION_MODES)[number];
 
 export const DEFAULT_MANAGER_CONFIG: ManagerConfig = {
   max_concurrent: 4,
   stop_grace_ms: 10_000,
   default_provider: 'claude',
   default_repo: null,
+  claude_permission_mode: 'acceptEdits',
+  provider_env: {},
 };

@@ -1,5 +1,14 @@
 import type { ManagerConfig } from './config.js';
-import type { Clock, CoderStore, GitPort, Logger, ProviderCatalog, Runner, WorkspacePort } from './ports.js';
+import type {
+  Clock,
+  CoderStore,
+  GitPort,
+  Logger,
+  ProviderCatalog,
+  ProviderProbe,
+  Runner,
+  WorkspacePort,
+} from './ports.js';
 
 /** Everything the Manager needs, injected by the daemon's composition root (daemon/wiring.ts). */
 export interface ManagerDeps {
@@ -14,4 +23,6 @@ export interface ManagerDeps {
   log: Logger;
   /** Environment given to agent processes (default: the daemon's own process.env). */
   baseEnv?: Readonly<Record<string, string | undefined>>;
+  /** Installation/credentials checks for `providers` (none: the report has no status). */
+  probe?: ProviderProbe;
 }

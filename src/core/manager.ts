@@ -14,6 +14,7 @@ import type {
   LogsResult,
   ManagerApi,
   ProviderInfo,
+  ProviderReport,
   WaitInput,
   WaitResult,
 } from './api.js';
@@ -327,6 +328,17 @@ export class Manager implements ManagerApi {
       command: [...p.command],
       source: p.source,
     }));
+  }
+
+  async providerReport(): Promise<ProviderReport> {
+    const { probe, providers } = this.deps;
+    const defs = providers.list();
+    const infos = this.providers();
+    if (probe) {
+      const statuses = await Promise.all(defs.map((d) => probe.check(d)));
+      statuses.forEach((status, i) => (infos[i]!.status = status));
+    }
+    return { providers: infos, errors: providers.errors?.() ?? [] };
   }
 
   subscribe(fn: (e: AicoderEvent) => void): () => void {

@@ -272,13 +272,43 @@ export interface OutputParser {
   parse(line: string, stream: 'stdout' | 'stderr'): ParsedEvent[];
 }
 
+/** What a parser may know about the coder when a run starts. */
+export interface ParserContext {
+  /**
+   * The coder's stats before this run, given for a follow-up (resumed session) or a re-adopted run:
+   * a CLI that reports running totals for the whole session (Codex) subtracts them.
+   */
+  stats: CoderStats;
+}
+
 export interface ProviderCatalog {
   get(name: string): ProviderDef | undefined;
   list(): ProviderDef[];
   /** A fresh parser instance for a run. */
-  parser(def: ProviderDef): OutputParser;
+  parser(def: ProviderDef, ctx?: ParserContext): OutputParser;
+  /** Provider files skipped while loading (file and message naming the key). */
+  errors?(): { source: string; message: string }[];
   /** Substitutes placeholders per argv element (literal; never through a shell). */
   buildArgv(template: readonly string[], vars: ArgvVars): string[];
+}
+
+/** Whether a provider's program and credentials look usable (never holds a secret's value). */
+export interface ProviderAvailability {
+  /** command[0] found on the daemon's PATH (or as the absolute path it names). */
+  installed: boolean;
+  /** Where it was found; null when not installed. */
+  path: string | null;
+  /** First line of `<program> --version` (5 s timeout, cached per daemon); null when unknown. */
+  version: string | null;
+  /** `found`: a key variable or credentials file is present; `missing`: none; `n/a`: not checked. */
+  credentials: 'found' | 'missing' | 'n/a';
+  /** The variable names or files that were found, or those looked for (names and paths only). */
+  credentials_detail: string;
+}
+
+/** Checks providers' programs and credentials (src/providers/probe.ts). */
+export interface ProviderProbe {
+  check(def: ProviderDef): Promise<ProviderAvailability>;
 }
 
 export interface ArgvVars {
@@ -287,6 +317,8 @@ export interface ArgvVars {
   workspace: string;
   session_id?: string | null;
   message?: string;
+  /** Claude Code's permission mode from config (claude_permission_mode). */
+  permission_mode?: string | null;
 }
 
 // ---------------------------------------------------------------- clock

@@ -12,6 +12,7 @@ import type {
   OutputLines,
   OutputOffsets,
   OutputParser,
+  ParserContext,
   ProviderDef,
   RunObserver,
   RunRecord,
@@ -19,12 +20,15 @@ import type {
 } from './ports.js';
 import type { Records } from './records.js';
 import { decideOutcome, parseLines, textDef, truncate } from './outcome.js';
+import { buildRedactor, type Redactor } from './redact.js';
 
 interface LiveRun {
   id: string;
   run: RunRecord | null;
   offsets: OutputOffsets;
   parser: OutputParser;
+  /** Removes the run's secrets (env values of *KEY*, *TOKEN*, *SECRET*) from what is stored. */
+  redact: Redactor;
   /** Structured parsers must see a final result event; a stream without one was aborted. */
   structured: boolean;
   outcome: { ok: boolean; reason?: string } | null;
@@ -90,15 +94,21 @@ export class Supervisor {
     }
   }
 
-  private newLive(id: string, run: RunRecord | null, def: ProviderDef | undefined): LiveRun {
+  private newLive(
+    coder: Coder,
+    run: RunRecord | null,
+    def: ProviderDef | undefined,
+    ctx?: ParserContext,
+  ): LiveRun {
     let markEnded = (): void => {};
     const ended = new Promise<void>((r) => (markEnded = r));
     const parserDef = def ?? textDef();
     return {
-      id,
+      id: coder.id,
       run,
       offsets: run ? { ...run.offsets } : { stdout: 0, stderr: 0 },
-      parser: this.deps.providers.parser(parserDef),
+      parser: this.deps.providers.parser(parserDef, ctx),
+      redact: buildRedactor(this.env(parserDef, coder)),
       structured: parserDef.parser !== 'text',
       outcome: null,
       lastStderr: null,
@@ -117,7 +127,7 @@ export class Supervisor {
     const { deps, records } = this;
     const id = coder.id;
     const def = deps.providers.get(coder.provider);
-    const lr = this.newLive(id, null, def);
+    const lr = this.newLive(coder, null, def, followUp ? { stats: coder.stats } : undefined);
     this.live.set(id, lr);
     try {
       records.transition(id, 'starting', { pid: null, exit_code: null, error: null, ended_at: null });
@@ -135,6 +145,7 @@ export class Supervisor {
         model: coder.model,
         workspace: coder.workspace,
         session_id: coder.session_id,
+        permission_mode: deps.config.claude_permission_mode ?? 'acceptEdits',
         ...(followUp ? { message: followUp.message } : {}),
       });
       const runNo = (deps.store.getRun(id)?.run_no ?? 0) + 1;
@@ -160,7 +171,7 @@ export class Supervisor {
     } catch (err) {
       this.live.delete(id);
       lr.markEnded();
-      const msg = isAicoderError(err) ? err.message : `could not start: ${errMessage(err)}`;
+      const msg = lr.redact(isAicoderError(err) ? err.message : `could not start: ${errMessage(err)}`);
       deps.log('warn', 'coder failed to start', { id, error: msg });
       const cur = records.get(id);
       if (cur && (cur.state === 'starting' || cur.state === 'queued')) {
@@ -177,7 +188,7 @@ export class Supervisor {
     const base = this.deps.baseEnv ?? process.env;
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
-    Object.assign(env, def.env);
+    Object.assign(env, def.env, this.deps.config.provider_env?.[def.name]);
     env.AICODER_CODER_ID = coder.id;
     env.AICODER_WORKSPACE = coder.workspace;
     return env;
@@ -201,11 +212,14 @@ export class Supervisor {
     const parsed = parseLines(lr.parser, out, records.now(), (err) =>
       deps.log('warn', 'parser threw; line kept raw', { id: lr.id, error: errMessage(err) }),
     );
-    const { entries, stats, lastMessage, sessionId } = parsed;
+    const { stats, sessionId } = parsed;
+    const entries = parsed.entries.map((e) => ({ ...e, text: lr.redact(e.text) }));
+    const lastMessage = parsed.lastMessage === undefined ? undefined : lr.redact(parsed.lastMessage);
     let failure: string | undefined;
     if (parsed.outcome) {
-      lr.outcome = parsed.outcome;
-      failure = parsed.outcome.ok ? undefined : (parsed.outcome.reason ?? 'the agent reported an error');
+      const reason = parsed.outcome.reason === undefined ? undefined : lr.redact(parsed.outcome.reason);
+      lr.outcome = { ok: parsed.outcome.ok, ...(reason === undefined ? {} : { reason }) };
+      failure = parsed.outcome.ok ? undefined : (reason ?? 'the agent reported an error');
     }
     lr.offsets[out.stream] = out.offset;
     if (out.stream === 'stderr') lr.lastStderr = lastNonEmpty(out.lines) ?? lr.lastStderr;
@@ -234,7 +248,11 @@ export class Supervisor {
     const cur = records.get(lr.id);
     if (cur && cur.state !== 'completed' && cur.state !== 'failed' && cur.state !== 'stopped') {
       const { state, error } = decideOutcome(lr, res, cur.error);
-      records.transition(lr.id, state, { exit_code: res.exit_code, error, ended_at: records.now() });
+      records.transition(lr.id, state, {
+        exit_code: res.exit_code,
+        error: error === null ? null : lr.redact(error),
+        ended_at: records.now(),
+      });
       void Promise.resolve(closing).then(() => this.refreshFiles(lr, cur));
     }
     lr.markEnded();
@@ -319,7 +337,7 @@ export class Supervisor {
         });
         continue;
       }
-      const lr = this.newLive(coder.id, run, deps.providers.get(coder.provider));
+      const lr = this.newLive(coder, run, deps.providers.get(coder.provider), { stats: coder.stats });
       this.live.set(coder.id, lr);
       let outcome;
       try {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_MANAGER_CONFIG, type ManagerConfig } from '../core/config.js';
+import { CLAUDE_PERMISSION_MODES, DEFAULT_MANAGER_CONFIG, type ManagerConfig } from '../core/config.js';
 import { AicoderError } from '../core/errors.js';
 import { homeLayout } from '../core/paths.js';
 
@@ -47,6 +47,10 @@ const configSchema = z
     stop_grace_ms: z.number().int().min(0).max(3_600_000).optional(),
     default_provider: z.string().min(1).max(200).optional(),
     default_repo: z.string().min(1).nullable().optional(),
+    claude_permission_mode: z.enum(CLAUDE_PERMISSION_MODES).optional(),
+    provider_env: z
+      .record(z.string(), z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()))
+      .optional(),
   })
   .strict();
 
@@ -56,6 +60,8 @@ const RULES: Record<string, string> = {
   stop_grace_ms: 'an integer number of milliseconds from 0 to 3600000',
   default_provider: 'a non-empty string',
   default_repo: 'an absolute path or null',
+  claude_permission_mode: `one of ${CLAUDE_PERMISSION_MODES.join(', ')}`,
+  provider_env: 'an object: provider name → { VARIABLE: "value" }',
 };
 
 /** Reads AICODER_HOME/config.json; a missing file gives the defaults. */
@@ -117,5 +123,7 @@ export function loadManagerConfig(home: string): ManagerConfig {
         : DEFAULT_MANAGER_CONFIG.stop_grace_ms),
     default_provider: c.default_provider ?? DEFAULT_MANAGER_CONFIG.default_provider,
     default_repo: c.default_repo ?? DEFAULT_MANAGER_CONFIG.default_repo,
+    claude_permission_mode: c.claude_permission_mode ?? 'acceptEdits',
+    provider_env: c.provider_env ?? {},
   };
 }

@@ -75,7 +75,7 @@ export async function dispatch(ctx: RouteContext, r: Request): Promise<boolean> 
   if (path === '/api/providers') {
     if (method !== 'GET') return methodNotAllowed(r, 'GET');
     parseNoQuery(r.query);
-    sendJson(res, 200, { providers: manager.providers() });
+    sendJson(res, 200, await manager.providerReport());
     return true;
   }
   if (path === '/api/events') {

@@ -7,6 +7,7 @@ import { systemClock, type CoderStore, type Logger } from '../core/ports.js';
 import { createGit } from '../git/index.js';
 import { createLocalRunner } from '../process/index.js';
 import { builtinProvidersDir, loadProviderCatalog } from '../providers/index.js';
+import { createProviderProbe } from '../providers/probe.js';
 import { openStore } from '../store/index.js';
 import { createWorkspace } from '../workspace/index.js';
 
@@ -39,6 +40,7 @@ export function wire(opts: { home: string; config: ManagerConfig; log: Logger })
       workspace: createWorkspace(),
       clock: systemClock,
       log,
+      probe: createProviderProbe({ env: process.env }),
     });
     let closed = false;
     return {

@@ -9,10 +9,16 @@ import type { ArgvVars } from '../core/ports.js';
 export type { ArgvVars };
 
 /** The variables a template may reference. */
-export type PlaceholderName = 'task' | 'model' | 'workspace' | 'session_id' | 'message';
+export type PlaceholderName = 'task' | 'model' | 'workspace' | 'session_id' | 'message' | 'permission_mode';
 
 /** Placeholders allowed in `command`. */
-export const COMMAND_PLACEHOLDERS: readonly PlaceholderName[] = ['task', 'model', 'workspace', 'session_id'];
+export const COMMAND_PLACEHOLDERS: readonly PlaceholderName[] = [
+  'task',
+  'model',
+  'workspace',
+  'session_id',
+  'permission_mode',
+];
 /** Placeholders allowed in `resume_command` (a follow-up message in the same session). */
 export const RESUME_PLACEHOLDERS: readonly PlaceholderName[] = [
   'task',
@@ -20,6 +26,7 @@ export const RESUME_PLACEHOLDERS: readonly PlaceholderName[] = [
   'workspace',
   'session_id',
   'message',
+  'permission_mode',
 ];
 
 /**
@@ -53,6 +60,8 @@ function valueOf(vars: ArgvVars, name: PlaceholderName): string | null {
       return vars.session_id ?? null;
     case 'message':
       return vars.message ?? null;
+    case 'permission_mode':
+      return vars.permission_mode ?? null;
   }
 }
 

@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ProviderInfo } from '../core/api.js';
 import { AicoderError, isAicoderError } from '../core/errors.js';
-import type { ArgvVars, Logger, OutputParser, ProviderCatalog, ProviderDef } from '../core/ports.js';
+import type {
+  ArgvVars,
+  Logger,
+  OutputParser,
+  ParserContext,
+  ProviderCatalog,
+  ProviderDef,
+} from '../core/ports.js';
 import { COMMAND_PLACEHOLDERS, RESUME_PLACEHOLDERS, buildArgv, placeholdersIn } from './argv.js';
 import { PARSERS, type ParserFactory } from './parsers.js';
 
@@ -337,7 +344,7 @@ export function loadProviderCatalog(opts: LoadProviderCatalogOptions): LoadedPro
     list(): ProviderDef[] {
       return [...defs.values()].sort((a, b) => a.name.localeCompare(b.name)).map(cloneDef);
     },
-    parser(def: ProviderDef): OutputParser {
+    parser(def: ProviderDef, ctx?: ParserContext): OutputParser {
       const factory = Object.hasOwn(parsers, def.parser) ? parsers[def.parser] : undefined;
       if (factory === undefined) {
         throw new AicoderError(
@@ -346,7 +353,7 @@ export function loadProviderCatalog(opts: LoadProviderCatalogOptions): LoadedPro
           { field: 'parser', details: { source: def.source } },
         );
       }
-      return factory();
+      return factory(ctx);
     },
     buildArgv(template: readonly string[], vars: ArgvVars): string[] {
       return buildArgv(template, vars);

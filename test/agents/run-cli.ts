@@ -43,7 +43,11 @@ export interface CliRun {
  */
 export function templateArgv(name: string, vars: ArgvVars, program?: string): string[] {
   const t = loadTemplate(name);
-  const argv = buildArgv(vars.message === undefined ? t.command : t.resume_command, vars);
+  // The daemon fills {permission_mode} from config (claude_permission_mode, default acceptEdits).
+  const argv = buildArgv(vars.message === undefined ? t.command : t.resume_command, {
+    permission_mode: 'acceptEdits',
+    ...vars,
+  });
   return [program ?? join(BIN_DIR, argv[0] ?? name), ...argv.slice(1)];
 }
 

@@ -389,6 +389,13 @@ export class MemoryClient implements AicoderClient {
     return Promise.resolve(this.providerList.map((p) => ({ ...p })));
   }
 
+  async providerReport(): Promise<{
+    providers: ProviderInfo[];
+    errors: { source: string; message: string }[];
+  }> {
+    return { providers: await this.providers(), errors: [] };
+  }
+
   subscribe(opts: SubscribeOptions): EventSubscription {
     this.subs.add(opts);
     const status = this.status;

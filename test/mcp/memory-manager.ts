@@ -279,6 +279,10 @@ export class MemoryManager implements ManagerApi {
     }));
   }
 
+  providerReport(): Promise<{ providers: ProviderInfo[]; errors: { source: string; message: string }[] }> {
+    return Promise.resolve({ providers: this.providers(), errors: [] });
+  }
+
   subscribe(fn: (e: AicoderEvent) => void): () => void {
     return this.bus.subscribe(fn);
   }

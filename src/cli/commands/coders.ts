@@ -1,4 +1,4 @@
-/** create, list, status, pause|resume|stop|restart, rm, diff, providers. */
+/** create, list, status, pause|resume|stop|restart, message, rm, diff, providers. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CreateCoderInput, StateFilter } from '../../core/api.js';
@@ -7,6 +7,7 @@ import type { CliContext } from '../context.js';
 import { gitToplevel } from '../git-toplevel.js';
 import { CODER_TABLE_HEADER, coderRow, outcomeLine, stateStyle, statusFields } from '../format.js';
 import { intOption, secondsOption } from '../options.js';
+import { printProviders } from './providers.js';
 import { timeoutError, waitUntilEnded } from './waiting.js';
 
 interface JsonOpt {
@@ -137,6 +138,30 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
   }
 
   program
+    .command('message')
+    .description('send a follow-up message: the ended coder continues its agent session')
+    .argument('<id>', 'coder id or unique prefix')
+    .argument('<text...>', 'the message (words are joined with spaces)')
+    .option('--wait', 'wait until the coder ends again (exit code as for `wait`)')
+    .option('--timeout <seconds>', 'with --wait: give up after this many seconds', secondsOption)
+    .option('--json', 'print the result as JSON: {coder, removed} (with --wait: the coder record)')
+    .action(async (id: string, words: string[], o: JsonOpt & { wait?: boolean; timeout?: number }) => {
+      const r = await (await ctx.client()).control(id, { action: 'message', message: words.join(' ') });
+      if (!o.wait) {
+        if (o.json) return out.json(r);
+        return out.line(
+          `coder ${out.paint('bold', r.coder.id)} is ${out.paint(stateStyle(r.coder.state), r.coder.state)} (continuing session ${r.coder.session_id ?? '?'})`,
+        );
+      }
+      const timeoutMs = o.timeout === undefined ? null : o.timeout * 1000;
+      const w = await waitUntilEnded(ctx, r.coder.id, { timeoutMs, progress: !o.json });
+      if (o.json) out.json(w.coder);
+      if (w.timedOut) throw timeoutError(w.coder, o.timeout ?? 0);
+      if (!o.json) out.line(out.paint(stateStyle(w.coder.state), outcomeLine(w.coder)));
+      ctx.exitCode = w.coder.state === 'completed' ? 0 : 1;
+    });
+
+  program
     .command('rm')
     .description('remove a coder with its worktree and branch')
     .argument('<id>', 'coder id or unique prefix')
@@ -170,13 +195,12 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
   program
     .command('providers')
     .description('list the providers (shipped and from AICODER_HOME/providers)')
-    .option('--json', 'print the providers as a JSON array')
+    .option('--json', 'print the providers (each with its status) as a JSON array')
     .action(async (o: JsonOpt) => {
-      const providers = await (await ctx.client()).providers();
-      if (o.json) return out.json(providers);
-      out.table(
-        ['NAME', 'PARSER', 'DESCRIPTION', 'SOURCE'],
-        providers.map((p) => [{ text: p.name, style: 'bold' }, p.parser, p.description, p.source]),
-      );
+      const report = await (await ctx.client()).providerReport();
+      if (!o.json) return printProviders(out, report);
+      out.json(report.providers);
+      // Skipped files stay visible without changing the JSON shape.
+      for (const e of report.errors) out.rawErr(`aicoder: provider file skipped: ${e.message}\n`);
     });
 }

@@ -25,7 +25,7 @@ describe('shipped agent templates', () => {
   });
 
   const task = '-rf $(touch /tmp/pwned) {model}';
-  const vars = { task, workspace: '/w', model: null, session_id: null };
+  const vars = { task, workspace: '/w', model: null, session_id: null, permission_mode: 'acceptEdits' };
 
   test.each([
     [
@@ -36,8 +36,7 @@ describe('shipped agent templates', () => {
         '--output-format',
         'stream-json',
         '--verbose',
-        '--permission-mode',
-        'acceptEdits',
+        '--permission-mode=acceptEdits',
         '--',
         task,
       ],
@@ -89,5 +88,17 @@ describe('shipped agent templates', () => {
     expect(argv).toContain(model);
     for (const p of parts) expect(argv).toContain(p);
     expect(argv.at(-1)).toBe(parts.at(-1));
+  });
+});
+
+describe('claude permission mode', () => {
+  test('{permission_mode} carries the configured mode into command and resume_command', () => {
+    const def = catalog.get('claude')!;
+    const base = { task: 't', workspace: '/w', session_id: 'S1', message: 'm' };
+    for (const template of [def.command, def.resume_command!]) {
+      expect(buildArgv(template, { ...base, permission_mode: 'bypassPermissions' })).toContain(
+        '--permission-mode=bypassPermissions',
+      );
+    }
   });
 });
