@@ -3,7 +3,7 @@
  * (not ignored) files. Works on a throwaway copy of the worktree's index (GIT_INDEX_FILE in a temp
  * dir), so the user's index, HEAD and status are untouched.
  */
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AicoderError } from '../core/errors.js';
@@ -41,8 +41,13 @@ async function withWorktreeIndex<T>(
   try {
     const env = { GIT_INDEX_FILE: join(dir, 'index') };
     try {
-      // Starting from a copy keeps git's stat cache, so unchanged files are not re-hashed.
-      await copyFile(resolve(workspace, where.stdout.trim()), env.GIT_INDEX_FILE);
+      // Starting from a copy keeps git's stat cache, so unchanged files are not re-hashed. The copy
+      // keeps the original's mtime: git compares it with file mtimes to spot "racily clean" entries
+      // (a file changed in the same second it was indexed), and a fresh mtime would hide them.
+      const source = resolve(workspace, where.stdout.trim());
+      await copyFile(source, env.GIT_INDEX_FILE);
+      const st = await stat(source);
+      await utimes(env.GIT_INDEX_FILE, st.atime, st.mtime);
     } catch {
       const rt = await git(['read-tree', 'HEAD'], { cwd: workspace, env });
       if (rt.exitCode !== 0) await rm(env.GIT_INDEX_FILE, { force: true });
