@@ -12,6 +12,8 @@ export function stateStyle(state: CoderState): Style {
       return 'green';
     case 'paused':
       return 'yellow';
+    case 'needs_input':
+      return 'magenta';
     case 'completed':
       return 'cyan';
     case 'failed':

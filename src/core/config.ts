@@ -7,6 +7,16 @@ export interface ManagerConfig {
   default_provider: string;
   /** Repository used when a create names none (MCP); null: the caller must name one. */
   default_repo: string | null;
+  /** A running coder with no output, event or heartbeat for this long is flagged stalled. */
+  stall_after_s: number;
+  /** How long aicoder_ask_user waits for an answer before telling the agent to go on without one. */
+  ask_timeout_s: number;
+  /** Default limits for new coders (null = none); a create may set its own. */
+  max_turns: number | null;
+  timeout_s: number | null;
+  budget_usd: number | null;
+  /** argv run by the daemon on needs_input, completed, failed and stalled (daemon/hooks.ts); null: none. */
+  hook: string[] | null;
 }
 
 export const DEFAULT_MANAGER_CONFIG: ManagerConfig = {
@@ -14,4 +24,10 @@ export const DEFAULT_MANAGER_CONFIG: ManagerConfig = {
   stop_grace_ms: 10_000,
   default_provider: 'claude',
   default_repo: null,
+  stall_after_s: 300,
+  ask_timeout_s: 1800,
+  max_turns: null,
+  timeout_s: null,
+  budget_usd: null,
+  hook: null,
 };

@@ -18,6 +18,8 @@ import type {
   WatchHandle,
 } from './ports.js';
 import type { Records } from './records.js';
+import type { RunHooks } from './talkback.js';
+import { coderArgvVars } from './coder-argv.js';
 import { decideOutcome, parseLines, textDef, truncate } from './outcome.js';
 
 interface LiveRun {
@@ -29,6 +31,8 @@ interface LiveRun {
   structured: boolean;
   outcome: { ok: boolean; reason?: string } | null;
   stopRequested: boolean;
+  /** Set when a limit (turns, budget, timeout) ended the run: the coder ends stopped with it. */
+  limitReason: string | null;
   killTimer: NodeJS.Timeout | null;
   watcher: WatchHandle | null;
   /** Observer calls that arrived before the run was recorded; replayed in order once it is. */
@@ -53,6 +57,7 @@ export class Supervisor {
   constructor(
     private readonly deps: ManagerDeps,
     private readonly records: Records,
+    private readonly hooks?: RunHooks,
   ) {}
 
   isLive(id: string): boolean {
@@ -100,6 +105,7 @@ export class Supervisor {
       structured: parserDef.parser !== 'text',
       outcome: null,
       stopRequested: false,
+      limitReason: null,
       killTimer: null,
       watcher: null,
       deferred: run ? null : [],
@@ -133,6 +139,7 @@ export class Supervisor {
         workspace: coder.workspace,
         session_id: coder.session_id,
         ...(followUp ? { message: followUp.message } : {}),
+        ...coderArgvVars(deps, coder),
       });
       const runNo = (deps.store.getRun(id)?.run_no ?? 0) + 1;
       const run = await deps.runner.spawn(
@@ -149,6 +156,7 @@ export class Supervisor {
       lr.run = run;
       deps.store.saveRun(run);
       records.transition(id, 'running', { pid: run.pid, started_at: records.now() });
+      this.hooks?.runStarted(id);
       this.watch(lr, coder);
       if (lr.stopRequested) this.terminate(lr);
       const deferred = lr.deferred ?? [];
@@ -171,12 +179,14 @@ export class Supervisor {
   }
 
   private env(def: ProviderDef, coder: Coder): Record<string, string> {
-    const base = this.deps.baseEnv ?? process.env;
+    const { deps } = this;
+    const base = deps.baseEnv ?? process.env;
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
     Object.assign(env, def.env);
     env.AICODER_CODER_ID = coder.id;
     env.AICODER_WORKSPACE = coder.workspace;
+    if (deps.coderEndpoint) env.AICODER_MCP_URL = deps.coderEndpoint.url(coder.id);
     return env;
   }
 
@@ -220,6 +230,8 @@ export class Supervisor {
         ...(failure !== undefined ? { error: failure } : {}),
       });
     }
+    if (out.lines.length > 0) this.hooks?.activity(lr.id);
+    if (changed) this.hooks?.statsChanged(lr.id);
   }
 
   private finish(lr: LiveRun, res: ExitResult): void {
@@ -228,8 +240,12 @@ export class Supervisor {
     this.live.delete(lr.id);
     const closing = lr.watcher?.close();
     const cur = records.get(lr.id);
+    this.hooks?.runEnded(lr.id);
     if (cur && cur.state !== 'completed' && cur.state !== 'failed' && cur.state !== 'stopped') {
-      const { state, error } = decideOutcome(lr, res, cur.error);
+      let { state, error } = decideOutcome(lr, res, cur.error);
+      const limit =
+        lr.limitReason ?? (state === 'stopped' ? null : this.hooks?.limitAtEnd(lr.id, state === 'completed'));
+      if (limit) [state, error] = ['stopped', limit];
       records.transition(lr.id, state, { exit_code: res.exit_code, error, ended_at: records.now() });
       void Promise.resolve(closing).then(() => this.refreshFiles(lr, cur));
     }
@@ -287,6 +303,20 @@ export class Supervisor {
     await lr.ended;
   }
 
+  /** A limit was reached: the run is stopped and the coder ends `stopped` with the reason. */
+  stopForLimit(id: string, reason: string): void {
+    const lr = this.live.get(id);
+    if (!lr || lr.limitReason !== null) return;
+    lr.limitReason = reason;
+    lr.stopRequested = true;
+    this.deps.log('info', 'coder reached a limit', { id, reason });
+    const stored = this.deps.store.appendLogs(id, [
+      { ts: this.records.now(), stream: 'system', kind: 'limit', text: reason },
+    ]);
+    this.records.announceLogs(stored);
+    if (lr.run) this.terminate(lr);
+  }
+
   private terminate(lr: LiveRun): void {
     const run = lr.run!;
     this.deps.runner.signal(run, 'terminate');
@@ -306,7 +336,7 @@ export class Supervisor {
   /** Re-adopts runs recorded as live and queues the queued ones (daemon start). */
   async recover(): Promise<void> {
     const { deps, records } = this;
-    for (const coder of deps.store.codersInStates(['starting', 'running', 'paused'])) {
+    for (const coder of deps.store.codersInStates(['starting', 'running', 'needs_input', 'paused'])) {
       const run = deps.store.getRun(coder.id);
       if (!run || (coder.pid !== null && run.pid !== coder.pid)) {
         records.transition(coder.id, 'interrupted', {
@@ -326,7 +356,10 @@ export class Supervisor {
       }
       switch (outcome) {
         case 'running':
-          if (coder.state === 'starting') records.transition(coder.id, 'running');
+          // A question's tool call did not survive the daemon: the agent goes on (question kept).
+          if (coder.state === 'starting' || coder.state === 'needs_input')
+            records.transition(coder.id, 'running');
+          this.hooks?.runStarted(coder.id);
           this.watch(lr, coder);
           deps.log('info', 're-adopted coder', { id: coder.id, pid: run.pid });
           break;

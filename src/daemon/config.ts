@@ -47,6 +47,12 @@ const configSchema = z
     stop_grace_ms: z.number().int().min(0).max(3_600_000).optional(),
     default_provider: z.string().min(1).max(200).optional(),
     default_repo: z.string().min(1).nullable().optional(),
+    stall_after_s: z.number().min(0).max(604_800).optional(),
+    ask_timeout_s: z.number().min(1).max(604_800).optional(),
+    max_turns: z.number().int().min(1).nullable().optional(),
+    timeout_s: z.number().gt(0).max(604_800).nullable().optional(),
+    budget_usd: z.number().gt(0).nullable().optional(),
+    hook: z.array(z.string().min(1)).min(1).nullable().optional(),
   })
   .strict();
 
@@ -56,6 +62,12 @@ const RULES: Record<string, string> = {
   stop_grace_ms: 'an integer number of milliseconds from 0 to 3600000',
   default_provider: 'a non-empty string',
   default_repo: 'an absolute path or null',
+  stall_after_s: 'a number of seconds from 0 (off) to 604800',
+  ask_timeout_s: 'a number of seconds from 1 to 604800',
+  max_turns: 'an integer ≥ 1 or null',
+  timeout_s: 'a number of seconds > 0 or null',
+  budget_usd: 'a number of US dollars > 0 or null',
+  hook: 'an argv array of non-empty strings (no shell) or null',
 };
 
 /** Reads AICODER_HOME/config.json; a missing file gives the defaults. */
@@ -117,5 +129,11 @@ export function loadManagerConfig(home: string): ManagerConfig {
         : DEFAULT_MANAGER_CONFIG.stop_grace_ms),
     default_provider: c.default_provider ?? DEFAULT_MANAGER_CONFIG.default_provider,
     default_repo: c.default_repo ?? DEFAULT_MANAGER_CONFIG.default_repo,
+    stall_after_s: c.stall_after_s ?? DEFAULT_MANAGER_CONFIG.stall_after_s,
+    ask_timeout_s: c.ask_timeout_s ?? DEFAULT_MANAGER_CONFIG.ask_timeout_s,
+    max_turns: c.max_turns ?? null,
+    timeout_s: c.timeout_s ?? null,
+    budget_usd: c.budget_usd ?? null,
+    hook: c.hook ?? null,
   };
 }

@@ -37,6 +37,7 @@ const VERBS: Record<ControlInput['action'], string> = {
   restart: 'restarted',
   remove: 'removed',
   message: 'sent a message to',
+  answer: 'answered',
 };
 
 /** Runs a control action; the outcome goes to the status bar. Resolves to the error, if any. */

@@ -25,6 +25,7 @@ import {
   ACTIVE_STATES,
   CODER_STATES,
   emptyStats,
+  emptyTalk,
   isTerminal,
   type Coder,
   type CoderState,
@@ -88,6 +89,7 @@ export function makeCoder(over: Partial<Coder> & { id: string }, nowMs = Date.no
     started_at: ts,
     updated_at: ts,
     ended_at: null,
+    ...emptyTalk(),
     ...over,
     stats: { ...emptyStats(), ...over.stats },
   };
