@@ -54,7 +54,7 @@ export function resolveLimits(
   }
   return {
     max_turns: (max_turns as number | undefined) ?? defaults.max_turns,
-    timeout_s: (timeout_s as number | undefined) ?? defaults.timeout_s,
-    budget_usd: (budget_usd as number | undefined) ?? defaults.budget_usd,
+    timeout_s: timeout_s ?? defaults.timeout_s,
+    budget_usd: budget_usd ?? defaults.budget_usd,
   };
 }

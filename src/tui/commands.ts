@@ -111,6 +111,7 @@ export function runMain(action: ActionId, ctx: CommandContext): void {
     case 'stop':
     case 'restart':
     case 'message':
+    case 'answer':
     case 'diff':
     case 'remove':
       return runOnSelected(action, ctx);
@@ -128,7 +129,7 @@ export function runMain(action: ActionId, ctx: CommandContext): void {
 }
 
 function runOnSelected(
-  action: 'pause' | 'resume' | 'stop' | 'restart' | 'message' | 'diff' | 'remove',
+  action: 'pause' | 'resume' | 'stop' | 'restart' | 'message' | 'answer' | 'diff' | 'remove',
   ctx: CommandContext,
 ): void {
   const c = selected(ctx);
@@ -145,6 +146,13 @@ function runOnSelected(
       return;
     case 'message':
       ctx.dispatch({ type: 'mode', mode: { kind: 'message', coderId: c.id } });
+      return;
+    case 'answer':
+      if (c.question === null) {
+        ctx.dispatch({ type: 'error', message: `answer ${c.id}: it has asked nothing` });
+        return;
+      }
+      ctx.dispatch({ type: 'mode', mode: { kind: 'message', coderId: c.id, question: c.question } });
       return;
     case 'diff':
       openDiff(ctx, c);

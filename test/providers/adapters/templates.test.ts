@@ -38,6 +38,7 @@ describe('shipped agent templates', () => {
         '--verbose',
         '--permission-mode',
         'acceptEdits',
+        '--allowedTools=mcp__aicoder',
         '--',
         task,
       ],
