@@ -32,8 +32,10 @@ export function attentionWatch(): (e: AicoderEvent) => boolean {
   };
 }
 
-/** A marker after the state in the coder list: "?" waits for an answer, "!" is stalled. */
-export function attentionMark(c: Pick<Coder, 'state' | 'stalled'>): string {
-  if (c.state === 'needs_input') return ' ?';
-  return c.stalled ? ' !stalled' : '';
+/** The symbol before the state in the coder list: "!" for a stalled coder, else the state's own. */
+export function stateSymbol(
+  c: Pick<Coder, 'state' | 'stalled'>,
+  symbols: Readonly<Record<Coder['state'], string>>,
+): string {
+  return c.stalled ? '!' : symbols[c.state];
 }

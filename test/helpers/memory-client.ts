@@ -289,6 +289,16 @@ export class MemoryClient implements AicoderClient {
           this.update(id, { state: 'queued', exit_code: null, error: null, ended_at: null });
           this.launch(id);
           break;
+        case 'answer': {
+          if (coder.question === null) {
+            throw new AicoderError('illegal_transition', `cannot answer coder ${id}: it has asked nothing`, {
+              field: 'action',
+            });
+          }
+          assertAction(coder, 'answer');
+          this.update(id, { state: 'running', question: null });
+          break;
+        }
         case 'message': {
           const msg = input.message;
           if (typeof msg !== 'string' || msg.trim() === '') {
