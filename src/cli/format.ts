@@ -12,6 +12,8 @@ export function stateStyle(state: CoderState): Style {
       return 'green';
     case 'paused':
       return 'yellow';
+    case 'needs_input':
+      return 'magenta';
     case 'completed':
       return 'cyan';
     case 'failed':
@@ -67,7 +69,7 @@ export function statusFields(c: Coder): [string, string, Style?][] {
   const fields: [string, string, Style?][] = [
     ['id', c.id],
     ['name', c.name],
-    ['state', c.state, stateStyle(c.state)],
+    ['state', c.stalled ? `${c.state} (stalled)` : c.state, stateStyle(c.state)],
     ['task', clip(c.task, 200)],
     ['provider', c.model === null ? c.provider : `${c.provider} (model ${c.model})`],
     ['repo', c.repo],
@@ -75,6 +77,18 @@ export function statusFields(c: Coder): [string, string, Style?][] {
     ['branch', c.branch],
     ['worktree', c.workspace],
   ];
+  if (c.question !== null) fields.push(['question', clip(c.question, 500), 'magenta']);
+  if (c.progress !== null) {
+    const pct = c.progress.percent === null ? '' : `${c.progress.percent}% · `;
+    fields.push(['progress', `${pct}${clip(c.progress.message, 200)}`]);
+  }
+  const l = c.limits;
+  const limits = [
+    l.max_turns !== null ? `${l.max_turns} turns` : null,
+    l.timeout_s !== null ? `${l.timeout_s} s` : null,
+    l.budget_usd !== null ? `$${l.budget_usd.toFixed(2)}` : null,
+  ].filter((x) => x !== null);
+  if (limits.length) fields.push(['limits', limits.join(' · ')]);
   if (c.pid !== null) fields.push(['pid', String(c.pid)]);
   if (c.exit_code !== null) fields.push(['exit code', String(c.exit_code)]);
   if (c.session_id !== null) fields.push(['session', c.session_id]);

@@ -16,3 +16,10 @@ export function secondsOption(v: string): number {
   }
   return Number(v);
 }
+
+export function usdOption(v: string): number {
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) {
+    throw new InvalidArgumentError('must be a number of US dollars greater than 0');
+  }
+  return Number(v);
+}

@@ -22,6 +22,10 @@ export interface CreateCoderInput {
   autostart?: boolean;
   /** Repo-relative paths named to the agent as starting context; untracked ones are copied. */
   workspace_files?: string[];
+  /** Limits (default: the config's); the daemon stops the coder when one is reached. */
+  max_turns?: number;
+  timeout_s?: number;
+  budget_usd?: number;
 }
 
 /** `active` = created, queued, starting, running, paused; `all` = every state. */
@@ -36,6 +40,7 @@ export interface ListInput {
 
 export interface ControlInput {
   action: CoderAction | 'message';
+  /** The follow-up text (message) or the answer to the coder's question (answer). */
   message?: string;
   force?: boolean;
   keep_branch?: boolean;

@@ -5,6 +5,7 @@ export const CODER_STATES = [
   'queued',
   'starting',
   'running',
+  'needs_input',
   'paused',
   'completed',
   'failed',
@@ -14,9 +15,16 @@ export const CODER_STATES = [
 export type CoderState = (typeof CODER_STATES)[number];
 
 export const TERMINAL_STATES: readonly CoderState[] = ['completed', 'failed', 'stopped', 'interrupted'];
-export const LIVE_STATES: readonly CoderState[] = ['starting', 'running', 'paused'];
+export const LIVE_STATES: readonly CoderState[] = ['starting', 'running', 'needs_input', 'paused'];
 /** States that hold or wait for a run slot or a process. */
-export const ACTIVE_STATES: readonly CoderState[] = ['created', 'queued', 'starting', 'running', 'paused'];
+export const ACTIVE_STATES: readonly CoderState[] = [
+  'created',
+  'queued',
+  'starting',
+  'running',
+  'needs_input',
+  'paused',
+];
 
 export function isTerminal(s: CoderState): boolean {
   return TERMINAL_STATES.includes(s);
@@ -36,6 +44,31 @@ export interface CoderStats {
 
 export function emptyStats(): CoderStats {
   return { turns: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0, files_changed: 0, last_message: null };
+}
+
+/** Progress the agent reported through its coder endpoint (aicoder_report_progress). */
+export interface CoderProgress {
+  message: string;
+  /** 0–100, or null when the agent gave none. */
+  percent: number | null;
+  ts: string;
+}
+
+/** Limits the daemon holds a coder to; null = no limit. */
+export interface CoderLimits {
+  max_turns: number | null;
+  timeout_s: number | null;
+  budget_usd: number | null;
+}
+
+/** The talk-back fields of a new record (no question, no progress, not stalled, no limits). */
+export function emptyTalk(): Pick<Coder, 'question' | 'progress' | 'stalled' | 'limits'> {
+  return {
+    question: null,
+    progress: null,
+    stalled: false,
+    limits: { max_turns: null, timeout_s: null, budget_usd: null },
+  };
 }
 
 export interface Coder {
@@ -59,6 +92,12 @@ export interface Coder {
   updated_at: string;
   ended_at: string | null;
   stats: CoderStats;
+  /** The agent's open question (aicoder_ask_user) until it is answered. */
+  question: string | null;
+  progress: CoderProgress | null;
+  /** Running with no output, event or heartbeat for stall_after_s (a flag, not a state). */
+  stalled: boolean;
+  limits: CoderLimits;
 }
 
 export type LogStream = 'stdout' | 'stderr' | 'system';

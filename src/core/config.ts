@@ -11,6 +11,16 @@ export interface ManagerConfig {
   claude_permission_mode?: ClaudePermissionMode;
   /** Extra environment variables per provider name, over the provider file's `env`. */
   provider_env?: Record<string, Record<string, string>>;
+  /** A running coder with no output, event or heartbeat for this long is flagged stalled. */
+  stall_after_s: number;
+  /** How long aicoder_ask_user waits for an answer before telling the agent to go on without one. */
+  ask_timeout_s: number;
+  /** Default limits for new coders (null = none); a create may set its own. */
+  max_turns: number | null;
+  timeout_s: number | null;
+  budget_usd: number | null;
+  /** argv run by the daemon on needs_input, completed, failed and stalled (daemon/hooks.ts); null: none. */
+  hook: string[] | null;
 }
 
 export const CLAUDE_PERMISSION_MODES = ['acceptEdits', 'bypassPermissions', 'default', 'plan'] as const;
@@ -23,4 +33,10 @@ export const DEFAULT_MANAGER_CONFIG: ManagerConfig = {
   default_repo: null,
   claude_permission_mode: 'acceptEdits',
   provider_env: {},
+  stall_after_s: 300,
+  ask_timeout_s: 1800,
+  max_turns: null,
+  timeout_s: null,
+  budget_usd: null,
+  hook: null,
 };

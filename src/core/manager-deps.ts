@@ -25,4 +25,15 @@ export interface ManagerDeps {
   baseEnv?: Readonly<Record<string, string | undefined>>;
   /** Installation/credentials checks for `providers` (none: the report has no status). */
   probe?: ProviderProbe;
+  /** Where each coder reaches its own MCP endpoint (set by the daemon once it knows its port). */
+  coderEndpoint?: CoderEndpoint;
+  /** The text of templates/prompts/coder.md, with {coder_id} filled per coder. */
+  coderPrompt?: string;
+}
+
+export interface CoderEndpoint {
+  /** The endpoint URL for a coder, with its token in the path. */
+  url(coderId: string): string;
+  /** The coder's token (unguessable; never part of a record). */
+  token(coderId: string): string;
 }

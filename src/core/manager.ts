@@ -18,7 +18,17 @@ import type {
   WaitInput,
   WaitResult,
 } from './api.js';
-import { ACTIVE_STATES, CODER_STATES, emptyStats, isTerminal, type Coder, type CoderState } from './coder.js';
+import { resolveLimits } from './budgets.js';
+import { Talkback, type CoderSideApi } from './talkback.js';
+import {
+  ACTIVE_STATES,
+  CODER_STATES,
+  emptyStats,
+  emptyTalk,
+  isTerminal,
+  type Coder,
+  type CoderState,
+} from './coder.js';
 import { AicoderError } from './errors.js';
 import { EventBus, type AicoderEvent } from './events.js';
 import { defaultName, newCoderId, resolvePrefix, slugify } from './ids.js';
@@ -39,11 +49,23 @@ export class Manager implements ManagerApi {
   private readonly bus: EventBus;
   private readonly records: Records;
   private readonly supervisor: Supervisor;
+  private readonly talkback: Talkback;
 
   constructor(private readonly deps: ManagerDeps) {
     this.bus = new EventBus((err) => deps.log('error', 'event listener threw', { error: errMessage(err) }));
     this.records = new Records(deps.store, this.bus, deps.clock);
-    this.supervisor = new Supervisor(deps, this.records);
+    this.talkback = new Talkback(
+      deps,
+      this.records,
+      (id, reason) => this.supervisor.stopForLimit(id, reason),
+      (coder, message) => this.message(coder, message),
+    );
+    this.supervisor = new Supervisor(deps, this.records, this.talkback);
+  }
+
+  /** What coders' own MCP endpoints call (progress, heartbeat, questions). */
+  get coderSide(): CoderSideApi {
+    return this.talkback;
   }
 
   /** Re-adopts live coders, queues queued ones and starts the scheduler. */
@@ -53,12 +75,14 @@ export class Manager implements ManagerApi {
 
   /** Stops watching; agent processes keep running and are re-adopted by the next daemon. */
   async shutdown(): Promise<void> {
+    this.talkback.shutdown();
     await this.supervisor.shutdown();
   }
 
   async create(input: CreateCoderInput): Promise<Coder> {
     validateCreate(input);
     const { deps } = this;
+    const limits = resolveLimits(input, deps.config);
     const providerName = input.provider ?? deps.config.default_provider;
     if (!deps.providers.get(providerName)) {
       const known = deps.providers.list().map((p) => p.name);
@@ -109,6 +133,8 @@ export class Manager implements ManagerApi {
       updated_at: now,
       ended_at: null,
       stats: emptyStats(),
+      ...emptyTalk(),
+      limits,
     };
     try {
       await copyWorkspaceFiles(repo, workspace, input.workspace_files ?? []);
@@ -172,6 +198,7 @@ export class Manager implements ManagerApi {
         assertAction(coder, 'resume');
         supervisor.resume(id);
         records.transition(id, 'running');
+        this.talkback.activity(id);
         break;
       case 'stop':
         assertAction(coder, 'stop');
@@ -186,11 +213,17 @@ export class Manager implements ManagerApi {
           ended_at: null,
           pid: null,
           session_id: null,
+          question: null,
+          progress: null,
+          stalled: false,
         });
         supervisor.enqueue(id);
         break;
       case 'message':
         this.message(coder, input.message);
+        break;
+      case 'answer':
+        this.talkback.questions.answer(coder, input.message);
         break;
       case 'remove':
         return this.remove(coder, input.force === true, input.keep_branch === true);

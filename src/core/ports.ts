@@ -240,7 +240,7 @@ export interface Runner {
 export interface ProviderDef {
   name: string;
   description: string;
-  /** argv; elements may hold {task} {model} {workspace} {session_id}. */
+  /** argv; elements may hold {task} {model} {workspace} {session_id} and the talk-back placeholders. */
   command: string[];
   /** argv for a follow-up message in the same session; may hold {message} {session_id} {model} {workspace}. */
   resume_command?: string[];
@@ -319,15 +319,36 @@ export interface ArgvVars {
   message?: string;
   /** Claude Code's permission mode from config (claude_permission_mode). */
   permission_mode?: string | null;
+  /** The coder's own MCP endpoint (URL with its token) and a Claude Code --mcp-config JSON for it. */
+  coder_mcp_url?: string | null;
+  coder_mcp_config?: string | null;
+  /** Text telling the agent about the coder endpoint (templates/prompts/coder.md). */
+  coder_prompt?: string | null;
+  max_turns?: number | null;
+  budget_usd?: number | null;
 }
 
 // ---------------------------------------------------------------- clock
 
-export interface Clock {
-  now(): Date;
+export interface TimerHandle {
+  clear(): void;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+/** Time and timers. Tests inject a fake clock (advance it by hand) so time-based rules need no sleeps. */
+export interface Clock {
+  now(): Date;
+  /** Calls fn once after ms (never keeps the process alive on its own). */
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return { clear: () => clearTimeout(t) };
+  },
+};
 
 // ---------------------------------------------------------------- logging (the daemon's own log)
 

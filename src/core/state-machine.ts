@@ -3,8 +3,9 @@
  * every user action through `assertAction`.
  *
  *   created ──start──▶ queued ──▶ starting ──▶ running ⇄ paused
- *   running/paused ──▶ completed | failed | stopped
- *   starting/running/paused ──▶ interrupted   (process vanished while the daemon was away)
+ *   running ⇄ needs_input   (the agent asked the user a question; an answer goes back to running)
+ *   running/needs_input/paused ──▶ completed | failed | stopped
+ *   starting/running/needs_input/paused ──▶ interrupted   (process vanished while the daemon was away)
  *   terminal ──restart──▶ queued
  */
 import type { Coder, CoderState } from './coder.js';
@@ -14,7 +15,8 @@ export const TRANSITIONS: Readonly<Record<CoderState, readonly CoderState[]>> = 
   created: ['queued', 'stopped'],
   queued: ['starting', 'stopped', 'failed'],
   starting: ['running', 'failed', 'stopped', 'interrupted'],
-  running: ['paused', 'completed', 'failed', 'stopped', 'interrupted'],
+  running: ['paused', 'needs_input', 'completed', 'failed', 'stopped', 'interrupted'],
+  needs_input: ['running', 'completed', 'failed', 'stopped', 'interrupted'],
   paused: ['running', 'completed', 'failed', 'stopped', 'interrupted'],
   completed: ['queued'],
   failed: ['queued'],
@@ -22,7 +24,7 @@ export const TRANSITIONS: Readonly<Record<CoderState, readonly CoderState[]>> = 
   interrupted: ['queued'],
 };
 
-export const ACTIONS = ['start', 'pause', 'resume', 'stop', 'restart', 'remove'] as const;
+export const ACTIONS = ['start', 'pause', 'resume', 'stop', 'restart', 'remove', 'answer'] as const;
 export type CoderAction = (typeof ACTIONS)[number];
 
 /** The states from which a user action is allowed. */
@@ -35,11 +37,14 @@ export function allowedFrom(action: CoderAction): readonly CoderState[] {
     case 'resume':
       return ['paused'];
     case 'stop':
-      return ['created', 'queued', 'starting', 'running', 'paused'];
+      return ['created', 'queued', 'starting', 'running', 'needs_input', 'paused'];
     case 'restart':
       return ['completed', 'failed', 'stopped', 'interrupted'];
     case 'remove':
       return ['created', 'queued', 'completed', 'failed', 'stopped', 'interrupted'];
+    case 'answer':
+      // needs_input: the waiting tool call gets it; ended: it resumes the session as a follow-up.
+      return ['needs_input', 'completed', 'failed', 'stopped', 'interrupted'];
   }
 }
 
@@ -58,13 +63,15 @@ export function assertTransition(coder: Pick<Coder, 'id' | 'state'>, to: CoderSt
 function hint(action: CoderAction, state: CoderState): string {
   switch (action) {
     case 'remove':
-      return state === 'running' || state === 'paused' || state === 'starting'
+      return state === 'running' || state === 'paused' || state === 'starting' || state === 'needs_input'
         ? ' (stop it first, or force the removal)'
         : '';
     case 'restart':
       return ' (stop it first)';
     case 'resume':
       return state === 'running' ? ' (it is not paused)' : '';
+    case 'answer':
+      return ' (it has asked nothing)';
     case 'start':
     case 'pause':
     case 'stop':

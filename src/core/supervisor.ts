@@ -19,6 +19,8 @@ import type {
   WatchHandle,
 } from './ports.js';
 import type { Records } from './records.js';
+import type { RunHooks } from './talkback.js';
+import { coderArgvVars } from './coder-argv.js';
 import { decideOutcome, parseLines, textDef, truncate } from './outcome.js';
 import { buildRedactor, type Redactor } from './redact.js';
 
@@ -35,6 +37,8 @@ interface LiveRun {
   /** The last non-empty stderr line, to explain a failure that has no structured reason. */
   lastStderr: string | null;
   stopRequested: boolean;
+  /** Set when a limit (turns, budget, timeout) ended the run: the coder ends stopped with it. */
+  limitReason: string | null;
   killTimer: NodeJS.Timeout | null;
   watcher: WatchHandle | null;
   /** Observer calls that arrived before the run was recorded; replayed in order once it is. */
@@ -59,6 +63,7 @@ export class Supervisor {
   constructor(
     private readonly deps: ManagerDeps,
     private readonly records: Records,
+    private readonly hooks?: RunHooks,
   ) {}
 
   isLive(id: string): boolean {
@@ -113,6 +118,7 @@ export class Supervisor {
       outcome: null,
       lastStderr: null,
       stopRequested: false,
+      limitReason: null,
       killTimer: null,
       watcher: null,
       deferred: run ? null : [],
@@ -147,6 +153,7 @@ export class Supervisor {
         session_id: coder.session_id,
         permission_mode: deps.config.claude_permission_mode ?? 'acceptEdits',
         ...(followUp ? { message: followUp.message } : {}),
+        ...coderArgvVars(deps, coder),
       });
       const runNo = (deps.store.getRun(id)?.run_no ?? 0) + 1;
       const run = await deps.runner.spawn(
@@ -163,6 +170,7 @@ export class Supervisor {
       lr.run = run;
       deps.store.saveRun(run);
       records.transition(id, 'running', { pid: run.pid, started_at: records.now() });
+      this.hooks?.runStarted(id);
       this.watch(lr, coder);
       if (lr.stopRequested) this.terminate(lr);
       const deferred = lr.deferred ?? [];
@@ -185,12 +193,14 @@ export class Supervisor {
   }
 
   private env(def: ProviderDef, coder: Coder): Record<string, string> {
-    const base = this.deps.baseEnv ?? process.env;
+    const { deps } = this;
+    const base = deps.baseEnv ?? process.env;
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
     Object.assign(env, def.env, this.deps.config.provider_env?.[def.name]);
     env.AICODER_CODER_ID = coder.id;
     env.AICODER_WORKSPACE = coder.workspace;
+    if (deps.coderEndpoint) env.AICODER_MCP_URL = deps.coderEndpoint.url(coder.id);
     return env;
   }
 
@@ -238,6 +248,8 @@ export class Supervisor {
         ...(failure !== undefined ? { error: failure } : {}),
       });
     }
+    if (out.lines.length > 0) this.hooks?.activity(lr.id);
+    if (changed) this.hooks?.statsChanged(lr.id);
   }
 
   private finish(lr: LiveRun, res: ExitResult): void {
@@ -246,8 +258,12 @@ export class Supervisor {
     this.live.delete(lr.id);
     const closing = lr.watcher?.close();
     const cur = records.get(lr.id);
+    this.hooks?.runEnded(lr.id);
     if (cur && cur.state !== 'completed' && cur.state !== 'failed' && cur.state !== 'stopped') {
-      const { state, error } = decideOutcome(lr, res, cur.error);
+      let { state, error } = decideOutcome(lr, res, cur.error);
+      const limit =
+        lr.limitReason ?? (state === 'stopped' ? null : this.hooks?.limitAtEnd(lr.id, state === 'completed'));
+      if (limit) [state, error] = ['stopped', limit];
       records.transition(lr.id, state, {
         exit_code: res.exit_code,
         error: error === null ? null : lr.redact(error),
@@ -309,6 +325,20 @@ export class Supervisor {
     await lr.ended;
   }
 
+  /** A limit was reached: the run is stopped and the coder ends `stopped` with the reason. */
+  stopForLimit(id: string, reason: string): void {
+    const lr = this.live.get(id);
+    if (!lr || lr.limitReason !== null) return;
+    lr.limitReason = reason;
+    lr.stopRequested = true;
+    this.deps.log('info', 'coder reached a limit', { id, reason });
+    const stored = this.deps.store.appendLogs(id, [
+      { ts: this.records.now(), stream: 'system', kind: 'limit', text: reason },
+    ]);
+    this.records.announceLogs(stored);
+    if (lr.run) this.terminate(lr);
+  }
+
   private terminate(lr: LiveRun): void {
     const run = lr.run!;
     this.deps.runner.signal(run, 'terminate');
@@ -328,7 +358,7 @@ export class Supervisor {
   /** Re-adopts runs recorded as live and queues the queued ones (daemon start). */
   async recover(): Promise<void> {
     const { deps, records } = this;
-    for (const coder of deps.store.codersInStates(['starting', 'running', 'paused'])) {
+    for (const coder of deps.store.codersInStates(['starting', 'running', 'needs_input', 'paused'])) {
       const run = deps.store.getRun(coder.id);
       if (!run || (coder.pid !== null && run.pid !== coder.pid)) {
         records.transition(coder.id, 'interrupted', {
@@ -348,7 +378,10 @@ export class Supervisor {
       }
       switch (outcome) {
         case 'running':
-          if (coder.state === 'starting') records.transition(coder.id, 'running');
+          // A question's tool call did not survive the daemon: the agent goes on (question kept).
+          if (coder.state === 'starting' || coder.state === 'needs_input')
+            records.transition(coder.id, 'running');
+          this.hooks?.runStarted(coder.id);
           this.watch(lr, coder);
           deps.log('info', 're-adopted coder', { id: coder.id, pid: run.pid });
           break;

@@ -51,6 +51,12 @@ const configSchema = z
     provider_env: z
       .record(z.string(), z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()))
       .optional(),
+    stall_after_s: z.number().min(0).max(604_800).optional(),
+    ask_timeout_s: z.number().min(1).max(604_800).optional(),
+    max_turns: z.number().int().min(1).nullable().optional(),
+    timeout_s: z.number().gt(0).max(604_800).nullable().optional(),
+    budget_usd: z.number().gt(0).nullable().optional(),
+    hook: z.array(z.string().min(1)).min(1).nullable().optional(),
   })
   .strict();
 
@@ -62,6 +68,12 @@ const RULES: Record<string, string> = {
   default_repo: 'an absolute path or null',
   claude_permission_mode: `one of ${CLAUDE_PERMISSION_MODES.join(', ')}`,
   provider_env: 'an object: provider name → { VARIABLE: "value" }',
+  stall_after_s: 'a number of seconds from 0 (off) to 604800',
+  ask_timeout_s: 'a number of seconds from 1 to 604800',
+  max_turns: 'an integer ≥ 1 or null',
+  timeout_s: 'a number of seconds > 0 or null',
+  budget_usd: 'a number of US dollars > 0 or null',
+  hook: 'an argv array of non-empty strings (no shell) or null',
 };
 
 /** Reads AICODER_HOME/config.json; a missing file gives the defaults. */
@@ -125,5 +137,11 @@ export function loadManagerConfig(home: string): ManagerConfig {
     default_repo: c.default_repo ?? DEFAULT_MANAGER_CONFIG.default_repo,
     claude_permission_mode: c.claude_permission_mode ?? 'acceptEdits',
     provider_env: c.provider_env ?? {},
+    stall_after_s: c.stall_after_s ?? DEFAULT_MANAGER_CONFIG.stall_after_s,
+    ask_timeout_s: c.ask_timeout_s ?? DEFAULT_MANAGER_CONFIG.ask_timeout_s,
+    max_turns: c.max_turns ?? null,
+    timeout_s: c.timeout_s ?? null,
+    budget_usd: c.budget_usd ?? null,
+    hook: c.hook ?? null,
   };
 }

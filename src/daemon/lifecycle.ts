@@ -14,7 +14,10 @@ import { baseUrlFor, findRunningDaemon } from './control.js';
 import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
 import { acquireHomeLock } from './lock.js';
 import { createFileLogger } from './logger.js';
-import { createDaemonServer, type McpHttpHandler } from './server.js';
+import { createDaemonServer, type CoderMcpRoute, type McpHttpHandler } from './server.js';
+import { coderTokens } from './coder-tokens.js';
+import { startHooks, type HookRunner } from './hooks.js';
+import type { CoderSideApi } from '../core/talkback.js';
 import { allowedHosts, allowedOrigins } from './http-util.js';
 import { packageVersion } from './version.js';
 import { wire } from './wiring.js';
@@ -30,6 +33,11 @@ export interface RunDaemonOptions {
     manager: ManagerApi,
     opts: { log: Logger; allowedHosts: string[]; allowedOrigins: string[]; version: string },
   ) => McpHttpHandler;
+  /** Builds the coders' own endpoints (src/mcp/coder-endpoint.ts); omitted: agents get none. */
+  coderMcp?: (
+    side: CoderSideApi,
+    opts: { log: Logger; allowedHosts: string[]; allowedOrigins: string[]; version: string },
+  ) => Pick<CoderMcpRoute, 'handle'>;
 }
 
 function errorData(e: unknown): Record<string, unknown> {
@@ -70,13 +78,17 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
   };
 
   let wiring: ReturnType<typeof wire> | undefined;
+  let hooks: HookRunner | undefined;
+  const tokens = opts.coderMcp ? coderTokens(home, port) : undefined;
   try {
     const config = loadManagerConfig(home);
-    wiring = wire({ home, config, log });
+    wiring = wire({ home, config, log, ...(tokens ? { coderEndpoint: tokens } : {}) });
+    hooks = startHooks(wiring.manager, config.hook, log, env);
     await wiring.manager.start();
     log('info', 'manager started', { config });
   } catch (e) {
     log('error', 'daemon failed to start', errorData(e));
+    hooks?.close();
     await wiring?.close().catch(() => undefined);
     logger.close();
     releaseLock();
@@ -107,6 +119,19 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
           }),
         }
       : {}),
+    ...(opts.coderMcp && tokens
+      ? {
+          coderMcp: {
+            ...opts.coderMcp(wiring.manager.coderSide, {
+              log,
+              allowedHosts: allowedHosts(port),
+              allowedOrigins: allowedOrigins(port),
+              version,
+            }),
+            verify: (id: string, token: string | undefined) => tokens.verify(id, token),
+          },
+        }
+      : {}),
   });
 
   async function shutdown(reason: string): Promise<void> {
@@ -118,6 +143,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     } catch (e) {
       log('warn', 'closing the server failed', errorData(e));
     }
+    hooks?.close();
     try {
       await wiring?.close();
     } catch (e) {

@@ -8,6 +8,7 @@ import type { ManagerApi } from '../core/api.js';
 import { isAicoderError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
 import type { Health } from '../client/types.js';
+import { parseCoderPath } from './coder-tokens.js';
 import { guardRequest, HttpError, sendError, sendStatus } from './http-util.js';
 import { dispatch, type RouteContext } from './routes.js';
 import { createSseHub, type SseOptions } from './sse.js';
@@ -19,6 +20,12 @@ export interface McpHttpHandler {
   close(): Promise<void>;
 }
 
+/** The coders' own endpoints (src/mcp/coder-endpoint.ts) and their token check (coder-tokens.ts). */
+export interface CoderMcpRoute {
+  handle(req: IncomingMessage, res: ServerResponse, coderId: string): Promise<void>;
+  verify(coderId: string, token: string | undefined): boolean;
+}
+
 export interface DaemonServerOptions {
   manager: ManagerApi;
   log: Logger;
@@ -26,6 +33,7 @@ export interface DaemonServerOptions {
   health: () => Health;
   requestShutdown: () => void;
   mcp?: McpHttpHandler;
+  coderMcp?: CoderMcpRoute;
   sse?: SseOptions;
 }
 
@@ -67,6 +75,20 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
 
     if (path === '/mcp' && opts.mcp !== undefined) {
       await opts.mcp.handle(req, res);
+      return;
+    }
+    if (path.startsWith('/coder/') && opts.coderMcp !== undefined) {
+      const target = parseCoderPath(path, req.headers.authorization);
+      if (target === null) {
+        sendStatus(res, 404, 'not_found', `no route ${method} ${path}`);
+        return;
+      }
+      if (!opts.coderMcp.verify(target.id, target.token)) {
+        log('warn', 'refused coder endpoint request: bad or missing token', { id: target.id });
+        sendStatus(res, 403, 'invalid_input', "missing or wrong token for this coder's endpoint");
+        return;
+      }
+      await opts.coderMcp.handle(req, res, target.id);
       return;
     }
     if (closing) {

@@ -1,6 +1,8 @@
 /** The composition root: builds the store, git, runner, providers, workspace and the Manager. */
 import { mkdirSync } from 'node:fs';
 import type { ManagerConfig } from '../core/config.js';
+import type { CoderEndpoint } from '../core/manager-deps.js';
+import { loadCoderPrompt } from './prompts.js';
 import { Manager } from '../core/manager.js';
 import { homeLayout } from '../core/paths.js';
 import { systemClock, type CoderStore, type Logger } from '../core/ports.js';
@@ -18,7 +20,13 @@ export interface Wiring {
   close(): Promise<void>;
 }
 
-export function wire(opts: { home: string; config: ManagerConfig; log: Logger }): Wiring {
+export function wire(opts: {
+  home: string;
+  config: ManagerConfig;
+  log: Logger;
+  /** Per-coder MCP endpoints (the daemon's port is known): URLs and tokens for the agents. */
+  coderEndpoint?: CoderEndpoint;
+}): Wiring {
   const { home, config, log } = opts;
   const layout = homeLayout(home);
   mkdirSync(layout.home, { recursive: true });
@@ -41,6 +49,7 @@ export function wire(opts: { home: string; config: ManagerConfig; log: Logger })
       clock: systemClock,
       log,
       probe: createProviderProbe({ env: process.env }),
+      ...(opts.coderEndpoint ? { coderEndpoint: opts.coderEndpoint, coderPrompt: loadCoderPrompt(log) } : {}),
     });
     let closed = false;
     return {

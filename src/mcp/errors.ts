@@ -42,7 +42,10 @@ function isState(v: unknown): v is CoderState {
 }
 
 function allowedActions(state: CoderState): string {
-  const ok: string[] = ACTIONS.filter((a) => allowedFrom(a).includes(state));
+  // answer needs an open question: suggested only where one is waiting.
+  const ok: string[] = ACTIONS.filter(
+    (a) => allowedFrom(a).includes(state) && (a !== 'answer' || state === 'needs_input'),
+  );
   if (state === 'running' || state === 'paused') ok.push('message');
   return ok.length ? ok.join(', ') : 'none';
 }

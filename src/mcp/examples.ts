@@ -32,6 +32,10 @@ const created: Coder = {
   updated_at: '2025-11-25T09:30:00.000Z',
   ended_at: null,
   stats: { turns: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0, files_changed: 0, last_message: null },
+  question: null,
+  progress: null,
+  stalled: false,
+  limits: { max_turns: null, timeout_s: null, budget_usd: null },
 };
 
 const completed: Coder = {

@@ -5,3 +5,9 @@ export { runStdioBridge, mcpUrl, type StdioBridgeOptions } from './stdio-bridge.
 export { nextStep, ERROR_CODES } from './errors.js';
 export { CODERS_URI, coderUri } from './resources.js';
 export { TOOL_EXAMPLES, type ToolExample } from './examples.js';
+export {
+  createCoderMcpHandler,
+  CODER_TOOL_NAMES,
+  type CoderMcpHandler,
+  type CoderMcpOptions,
+} from './coder-endpoint.js';

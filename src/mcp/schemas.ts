@@ -14,7 +14,16 @@ export const MAX_READ_BYTES = 1_048_576;
 export const DEFAULT_LIST_LIMIT = 20;
 export const DEFAULT_TAIL = 100;
 
-export const CONTROL_ACTIONS = ['start', 'pause', 'resume', 'stop', 'restart', 'message', 'remove'] as const;
+export const CONTROL_ACTIONS = [
+  'start',
+  'pause',
+  'resume',
+  'stop',
+  'restart',
+  'message',
+  'answer',
+  'remove',
+] as const;
 export const WORKSPACE_OPERATIONS = ['list', 'read', 'diff', 'changes'] as const;
 export const STATUS_FILTERS = [...CODER_STATES, 'active', 'all'] as const;
 
@@ -74,6 +83,25 @@ export const createInput = z
       .boolean()
       .default(true)
       .describe('Start at once (default). When false the coder waits in `created` until started.'),
+    max_turns: z
+      .number()
+      .int('max_turns must be a whole number')
+      .min(1, 'max_turns must be ≥ 1')
+      .optional()
+      .describe('Stop the coder when the agent goes beyond this many turns. Default: from the config.'),
+    timeout_s: z
+      .number()
+      .gt(0, 'timeout_s must be > 0')
+      .max(604_800, 'timeout_s must be at most 604800 (7 days)')
+      .optional()
+      .describe('Stop the coder after this many seconds of running. Default: from the config.'),
+    budget_usd: z
+      .number()
+      .gt(0, 'budget_usd must be > 0')
+      .optional()
+      .describe(
+        'Stop the coder when its reported cost reaches this many US dollars. Default: from the config.',
+      ),
   })
   .strict();
 
@@ -109,14 +137,17 @@ export const controlInput = z
       .enum(CONTROL_ACTIONS)
       .describe(
         'start (a created coder), pause, resume, stop, restart (an ended coder), message (a follow-up ' +
-          'instruction in the same session), remove (worktree and branch).',
+          'instruction in the same session), answer (the answer to the question of a needs_input coder), ' +
+          'remove (worktree and branch).',
       ),
     message: z
       .string()
       .min(1, 'message must not be empty')
       .max(MAX_TASK_CHARS, `message must be at most ${MAX_TASK_CHARS} characters`)
       .optional()
-      .describe('The follow-up instruction; required for action "message".'),
+      .describe(
+        'The follow-up instruction (action "message") or the answer (action "answer"); required for both.',
+      ),
     force: z
       .boolean()
       .optional()
@@ -241,6 +272,22 @@ const coderShape = {
   updated_at: z.string(),
   ended_at: z.string().nullable(),
   stats: statsSchema,
+  question: z
+    .string()
+    .nullable()
+    .describe('The open question of a needs_input coder (answer it with action "answer").'),
+  progress: z
+    .object({ message: z.string(), percent: z.number().nullable(), ts: z.string() })
+    .passthrough()
+    .nullable(),
+  stalled: z.boolean().describe('No output, event or heartbeat for stall_after_s while running.'),
+  limits: z
+    .object({
+      max_turns: z.number().nullable(),
+      timeout_s: z.number().nullable(),
+      budget_usd: z.number().nullable(),
+    })
+    .passthrough(),
 };
 
 export const coderSchema = z.object(coderShape).passthrough();

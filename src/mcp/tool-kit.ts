@@ -53,6 +53,16 @@ export function entryJson(e: LogEntry): {
 
 /** One line for progress messages: the state and the last message. */
 export function describeCoder(c: Coder): string {
+  if (c.state === 'needs_input' && c.question) return `needs_input: ${oneLine(c.question)}`;
+  const flag = c.stalled ? `${c.state} (stalled)` : c.state;
+  if (c.progress) {
+    const pct = c.progress.percent === null ? '' : ` ${c.progress.percent}%`;
+    return `${flag}:${pct} ${oneLine(c.progress.message)}`;
+  }
   const last = c.stats.last_message;
-  return last ? `${c.state}: ${last.replace(/\s+/g, ' ').trim()}` : c.state;
+  return last ? `${flag}: ${oneLine(last)}` : flag;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
 }

@@ -55,6 +55,9 @@ export function registerCoderTools(server: McpServer, ctx: ToolContext): void {
       if (args.base_ref !== undefined) input.base_ref = args.base_ref;
       if (args.branch !== undefined) input.branch = args.branch;
       if (args.workspace_files !== undefined) input.workspace_files = args.workspace_files;
+      if (args.max_turns !== undefined) input.max_turns = args.max_turns;
+      if (args.timeout_s !== undefined) input.timeout_s = args.timeout_s;
+      if (args.budget_usd !== undefined) input.budget_usd = args.budget_usd;
       validateCreate(input);
       return coderJson(await manager.create(input));
     }),
@@ -99,7 +102,8 @@ export function registerCoderTools(server: McpServer, ctx: ToolContext): void {
       title: 'Control a coder',
       description:
         'Act on a coder: start (a created one), pause, resume, stop, restart (an ended one), message (send ' +
-        'a follow-up instruction; needs `message`), remove (deletes its worktree and branch; refuses ' +
+        'a follow-up instruction; needs `message`), answer (answer the question of a needs_input coder; ' +
+        'needs `message`), remove (deletes its worktree and branch; refuses ' +
         'uncommitted changes or unmerged commits unless force). Returns the record after the action.',
       inputSchema: controlInput,
       outputSchema: controlOutput,
@@ -112,11 +116,15 @@ export function registerCoderTools(server: McpServer, ctx: ToolContext): void {
       },
     },
     guarded(ctx, 'ai_coder_control', async (args: ControlArgs) => {
-      if (args.action === 'message' && args.message === undefined) {
-        throw invalid('message', 'is required when action is "message"');
+      const texted = args.action === 'message' || args.action === 'answer';
+      if (texted && args.message === undefined) {
+        throw invalid('message', `is required when action is "${args.action}"`);
       }
-      if (args.action !== 'message' && args.message !== undefined) {
-        throw invalid('message', `is only used with action "message" (got action "${args.action}")`);
+      if (!texted && args.message !== undefined) {
+        throw invalid(
+          'message',
+          `is only used with actions "message" and "answer" (got action "${args.action}")`,
+        );
       }
       if (args.action !== 'remove' && (args.force !== undefined || args.keep_branch !== undefined)) {
         const field = args.force !== undefined ? 'force' : 'keep_branch';

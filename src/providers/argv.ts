@@ -9,7 +9,27 @@ import type { ArgvVars } from '../core/ports.js';
 export type { ArgvVars };
 
 /** The variables a template may reference. */
-export type PlaceholderName = 'task' | 'model' | 'workspace' | 'session_id' | 'message' | 'permission_mode';
+export type PlaceholderName =
+  | 'permission_mode'
+  | 'task'
+  | 'model'
+  | 'workspace'
+  | 'session_id'
+  | 'message'
+  | 'coder_mcp_url'
+  | 'coder_mcp_config'
+  | 'coder_prompt'
+  | 'max_turns'
+  | 'budget_usd';
+
+/** The coder's own endpoint, its prompt and its limits: empty (element dropped) when not set. */
+const TALKBACK_PLACEHOLDERS: readonly PlaceholderName[] = [
+  'coder_mcp_url',
+  'coder_mcp_config',
+  'coder_prompt',
+  'max_turns',
+  'budget_usd',
+];
 
 /** Placeholders allowed in `command`. */
 export const COMMAND_PLACEHOLDERS: readonly PlaceholderName[] = [
@@ -18,6 +38,7 @@ export const COMMAND_PLACEHOLDERS: readonly PlaceholderName[] = [
   'workspace',
   'session_id',
   'permission_mode',
+  ...TALKBACK_PLACEHOLDERS,
 ];
 /** Placeholders allowed in `resume_command` (a follow-up message in the same session). */
 export const RESUME_PLACEHOLDERS: readonly PlaceholderName[] = [
@@ -27,6 +48,7 @@ export const RESUME_PLACEHOLDERS: readonly PlaceholderName[] = [
   'session_id',
   'message',
   'permission_mode',
+  ...TALKBACK_PLACEHOLDERS,
 ];
 
 /**
@@ -62,6 +84,16 @@ function valueOf(vars: ArgvVars, name: PlaceholderName): string | null {
       return vars.message ?? null;
     case 'permission_mode':
       return vars.permission_mode ?? null;
+    case 'coder_mcp_url':
+      return vars.coder_mcp_url ?? null;
+    case 'coder_mcp_config':
+      return vars.coder_mcp_config ?? null;
+    case 'coder_prompt':
+      return vars.coder_prompt ?? null;
+    case 'max_turns':
+      return vars.max_turns == null ? null : String(vars.max_turns);
+    case 'budget_usd':
+      return vars.budget_usd == null ? null : String(vars.budget_usd);
   }
 }
 

@@ -11,7 +11,7 @@ export { SqliteStore } from './sqlite-store.js';
 
 export interface OpenStoreOptions {
   /** Source of event timestamps (default: the system clock). */
-  clock?: Clock;
+  clock?: Pick<Clock, 'now'>;
   /** How long a writer waits for another connection's lock, in ms (default 5000). */
   busyTimeoutMs?: number;
 }

@@ -82,6 +82,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    // Coders talk back: an open question, reported progress, the stalled flag and per-coder limits.
+    version: 2,
+    up(db) {
+      db.exec(`
+        ALTER TABLE coders ADD COLUMN question TEXT;
+        ALTER TABLE coders ADD COLUMN progress TEXT;
+        ALTER TABLE coders ADD COLUMN stalled INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE coders ADD COLUMN max_turns INTEGER;
+        ALTER TABLE coders ADD COLUMN timeout_s REAL;
+        ALTER TABLE coders ADD COLUMN budget_usd REAL;
+      `);
+    },
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

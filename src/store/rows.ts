@@ -30,6 +30,12 @@ export const CODER_COLUMNS = [
   'cost_usd',
   'files_changed',
   'last_message',
+  'question',
+  'progress',
+  'stalled',
+  'max_turns',
+  'timeout_s',
+  'budget_usd',
 ] as const;
 
 export const CODER_SELECT = `SELECT ${CODER_COLUMNS.join(', ')}, created_seq FROM coders`;
@@ -61,6 +67,13 @@ export interface CoderRow {
   cost_usd: number;
   files_changed: number;
   last_message: string | null;
+  question: string | null;
+  /** JSON of CoderProgress, or null. */
+  progress: string | null;
+  stalled: number;
+  max_turns: number | null;
+  timeout_s: number | null;
+  budget_usd: number | null;
 }
 
 export type SqlValue = string | number | null;
@@ -98,6 +111,12 @@ export function coderParams(c: Coder): SqlValue[] {
     s.cost_usd,
     s.files_changed,
     s.last_message,
+    c.question,
+    c.progress === null ? null : JSON.stringify(c.progress),
+    c.stalled ? 1 : 0,
+    c.limits.max_turns,
+    c.limits.timeout_s,
+    c.limits.budget_usd,
   ];
 }
 
@@ -130,6 +149,10 @@ export function rowToCoder(r: CoderRow): Coder {
       files_changed: r.files_changed,
       last_message: r.last_message,
     },
+    question: r.question,
+    progress: r.progress === null ? null : (JSON.parse(r.progress) as Coder['progress']),
+    stalled: r.stalled === 1,
+    limits: { max_turns: r.max_turns, timeout_s: r.timeout_s, budget_usd: r.budget_usd },
   };
 }
 

@@ -44,7 +44,7 @@ export class SqliteStore implements CoderStore {
 
   constructor(
     private readonly db: Database.Database,
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>,
   ) {
     this.stmts = new StatementCache(db);
     this.logs = new LogTable(db);

@@ -1,6 +1,8 @@
 /** The TUI's root: state, data feed, key routing (through the bindings table) and the screen layout. */
 import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
-import { Box, useApp, useInput, type Key } from 'ink';
+import { Box, useApp, useInput, useStdout, type Key } from 'ink';
+import { BELL } from './attention.js';
+import { oneLine } from './format.js';
 import type { AicoderClient } from '../client/types.js';
 import type { Coder } from '../core/coder.js';
 import { matchBinding, type ActionId, type Context } from './bindings.js';
@@ -144,7 +146,8 @@ export function App({ client, cwdRepo = null, color = true, now: fixedNow }: App
   const layout = useMemo(() => computeLayout(size.columns, size.rows), [size]);
   const now = useNow(fixedNow);
   const { exit } = useApp();
-  const { fetchOlder } = useDaemon(client, state.logs, dispatch);
+  const { stdout } = useStdout();
+  const { fetchOlder } = useDaemon(client, state.logs, dispatch, () => stdout.write(BELL));
 
   const layoutRef = useRef(layout);
   layoutRef.current = layout;
@@ -234,12 +237,17 @@ export function App({ client, cwdRepo = null, color = true, now: fixedNow }: App
   if (mode.kind === 'message') {
     prompt = (
       <PromptLine
-        label={`message to ${mode.coderId}:`}
+        label={
+          mode.question === undefined
+            ? `message to ${mode.coderId}:`
+            : `answer ${mode.coderId} (${oneLine(mode.question, 60)}):`
+        }
         width={layout.width}
         onSubmit={(text) => {
           toNormal();
           if (text.trim() !== '') {
-            void control(ctx(), mode.coderId, { action: 'message', message: text });
+            const action = mode.question === undefined ? 'message' : 'answer';
+            void control(ctx(), mode.coderId, { action, message: text });
           }
         }}
         onCancel={toNormal}

@@ -22,6 +22,7 @@ export type ActionId =
   | 'stop'
   | 'restart'
   | 'message'
+  | 'answer'
   | 'diff'
   | 'remove'
   | 'filter'
@@ -98,6 +99,7 @@ export const BINDINGS: readonly Binding[] = [
   bind('Anywhere', MAIN, 'stop', ['s'], 'stop the selected coder', 'stop'),
   bind('Anywhere', MAIN, 'restart', ['R'], 'restart the selected coder'),
   bind('Anywhere', MAIN, 'message', ['m'], 'send a follow-up message', 'msg'),
+  bind('Anywhere', MAIN, 'answer', ['a'], "answer the coder's question (needs_input)"),
   bind('Anywhere', MAIN, 'diff', ['d'], "show the coder's diff", 'diff'),
   bind('Anywhere', MAIN, 'remove', ['x'], 'remove (asks to confirm)', 'rm'),
   bind('Anywhere', MAIN, 'filter', ['/'], 'filter by text or state', 'filter'),

@@ -37,6 +37,7 @@ const VERBS: Record<ControlInput['action'], string> = {
   restart: 'restarted',
   remove: 'removed',
   message: 'sent a message to',
+  answer: 'answered',
 };
 
 /** Runs a control action; the outcome goes to the status bar. Resolves to the error, if any. */
@@ -110,6 +111,7 @@ export function runMain(action: ActionId, ctx: CommandContext): void {
     case 'stop':
     case 'restart':
     case 'message':
+    case 'answer':
     case 'diff':
     case 'remove':
       return runOnSelected(action, ctx);
@@ -127,7 +129,7 @@ export function runMain(action: ActionId, ctx: CommandContext): void {
 }
 
 function runOnSelected(
-  action: 'pause' | 'resume' | 'stop' | 'restart' | 'message' | 'diff' | 'remove',
+  action: 'pause' | 'resume' | 'stop' | 'restart' | 'message' | 'answer' | 'diff' | 'remove',
   ctx: CommandContext,
 ): void {
   const c = selected(ctx);
@@ -144,6 +146,13 @@ function runOnSelected(
       return;
     case 'message':
       ctx.dispatch({ type: 'mode', mode: { kind: 'message', coderId: c.id } });
+      return;
+    case 'answer':
+      if (c.question === null) {
+        ctx.dispatch({ type: 'error', message: `answer ${c.id}: it has asked nothing` });
+        return;
+      }
+      ctx.dispatch({ type: 'mode', mode: { kind: 'message', coderId: c.id, question: c.question } });
       return;
     case 'diff':
       openDiff(ctx, c);

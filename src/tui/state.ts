@@ -32,7 +32,8 @@ export type Mode =
   | { kind: 'diff'; coderId: string; text: string | null; scroll: number }
   | { kind: 'remove'; coderId: string; step: RemoveStep }
   | { kind: 'new' }
-  | { kind: 'message'; coderId: string }
+  /** A prompt for a follow-up message, or (with `question`) for the answer to the coder's question. */
+  | { kind: 'message'; coderId: string; question?: string }
   | { kind: 'filter'; before: string };
 
 export type Pane = 'list' | 'logs';

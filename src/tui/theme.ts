@@ -40,6 +40,7 @@ export const STATE_SYMBOLS: Readonly<Record<CoderState, string>> = {
   starting: '◐',
   running: '●',
   paused: '‖',
+  needs_input: '?',
   completed: '✓',
   failed: '✗',
   stopped: '■',
@@ -58,6 +59,8 @@ function stateColor(s: CoderState): TextProps['color'] {
       return 'green';
     case 'paused':
       return 'yellow';
+    case 'needs_input':
+      return 'yellowBright';
     case 'completed':
       return 'greenBright';
     case 'failed':

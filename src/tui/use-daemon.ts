@@ -9,6 +9,7 @@ import type { AicoderEvent } from '../core/events.js';
 import { EventBatcher } from './event-batcher.js';
 import type { Action, LogView } from './state.js';
 import { errorMessage } from './errors.js';
+import { attentionWatch } from './attention.js';
 
 /** Entries fetched when a coder is selected. */
 export const LOG_TAIL = 500;
@@ -33,15 +34,21 @@ export function useDaemon(
   client: AicoderClient,
   logs: LogView,
   dispatch: Dispatch<Action>,
+  /** Called when a coder needs attention (needs_input, completed, failed, stalled): the bell. */
+  onAttention?: () => void,
 ): { fetchOlder: () => void } {
+  const attentionRef = useRef(onAttention);
+  attentionRef.current = onAttention;
   useEffect(() => {
     let closed = false;
+    const attention = attentionWatch();
     // The first list can fail when the daemon is not reachable yet: fetch again once connected.
     let listFailed = false;
-    const batcher = new EventBatcher<AicoderEvent>(
-      (events) => dispatch({ type: 'events', events }),
-      BATCH_MS,
-    );
+    const batcher = new EventBatcher<AicoderEvent>((events) => {
+      // Every event goes through the check (it tracks the stalled flags), then one bell per batch.
+      if (events.map(attention).some(Boolean)) attentionRef.current?.();
+      dispatch({ type: 'events', events });
+    }, BATCH_MS);
     const refetch = async (): Promise<void> => {
       // Events keep queueing while the list is fetched and are applied on top of it (the reducer keeps
       // the newer of two records), so nothing between the snapshot and the stream is lost.

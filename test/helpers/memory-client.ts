@@ -25,6 +25,7 @@ import {
   ACTIVE_STATES,
   CODER_STATES,
   emptyStats,
+  emptyTalk,
   isTerminal,
   type Coder,
   type CoderState,
@@ -88,6 +89,7 @@ export function makeCoder(over: Partial<Coder> & { id: string }, nowMs = Date.no
     started_at: ts,
     updated_at: ts,
     ended_at: null,
+    ...emptyTalk(),
     ...over,
     stats: { ...emptyStats(), ...over.stats },
   };
@@ -287,6 +289,16 @@ export class MemoryClient implements AicoderClient {
           this.update(id, { state: 'queued', exit_code: null, error: null, ended_at: null });
           this.launch(id);
           break;
+        case 'answer': {
+          if (coder.question === null) {
+            throw new AicoderError('illegal_transition', `cannot answer coder ${id}: it has asked nothing`, {
+              field: 'action',
+            });
+          }
+          assertAction(coder, 'answer');
+          this.update(id, { state: 'running', question: null });
+          break;
+        }
         case 'message': {
           const msg = input.message;
           if (typeof msg !== 'string' || msg.trim() === '') {

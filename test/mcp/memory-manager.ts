@@ -16,7 +16,7 @@ import type {
   WaitInput,
   WaitResult,
 } from '../../src/core/api.js';
-import { ACTIVE_STATES, CODER_STATES, emptyStats, isTerminal } from '../../src/core/coder.js';
+import { ACTIVE_STATES, CODER_STATES, emptyStats, emptyTalk, isTerminal } from '../../src/core/coder.js';
 import type { Coder, CoderState, LogEntry } from '../../src/core/coder.js';
 import { AicoderError } from '../../src/core/errors.js';
 import { EventBus, type AicoderEvent } from '../../src/core/events.js';
@@ -71,6 +71,7 @@ export class MemoryManager implements ManagerApi {
       updated_at: ts,
       ended_at: null,
       stats: emptyStats(),
+      ...emptyTalk(),
     };
     this.coders.set(id, coder);
     this.logsOf.set(id, []);
@@ -162,6 +163,8 @@ export class MemoryManager implements ManagerApi {
         return { coder: this.setState(c.id, 'running'), removed: false };
       case 'stop':
         return await Promise.resolve({ coder: this.setState(c.id, 'stopped'), removed: false });
+      case 'answer':
+        return { coder: this.setState(c.id, 'running'), removed: false };
     }
   }
 

@@ -168,7 +168,7 @@ describe('ai_coder_control', () => {
     );
     expect(
       err(await call(client, 'ai_coder_control', { coder_id: c.id, action: 'stop', message: 'hi' })),
-    ).toMatch(/message is only used with action "message"/);
+    ).toMatch(/message is only used with actions "message" and "answer"/);
     expect(
       err(await call(client, 'ai_coder_control', { coder_id: c.id, action: 'stop', force: true })),
     ).toMatch(/force is only used with action "remove"/);

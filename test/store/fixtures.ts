@@ -1,6 +1,6 @@
 /** Shared builders for store tests: plain Coder records and a fresh store in a temp dir. */
 import { join } from 'node:path';
-import { emptyStats, type Coder } from '../../src/core/coder.js';
+import { emptyStats, emptyTalk, type Coder } from '../../src/core/coder.js';
 import type { CoderStore } from '../../src/core/ports.js';
 import { openStore } from '../../src/store/index.js';
 import { tempDir } from '../helpers/env.js';
@@ -31,6 +31,7 @@ export function makeCoder(overrides: Partial<Coder> = {}): Coder {
     updated_at: '2025-01-01T00:00:00.000Z',
     ended_at: null,
     stats: emptyStats(),
+    ...emptyTalk(),
     ...overrides,
   };
 }

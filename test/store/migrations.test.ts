@@ -72,7 +72,7 @@ describe('migrations', () => {
     expect(err).toBeInstanceOf(AicoderError);
     expect((err as AicoderError).code).toBe('not_supported');
     expect((err as AicoderError).message).toMatch(
-      /schema version 99, newer than this aicoder supports \(1\)/,
+      new RegExp(`schema version 99, newer than this aicoder supports \\(${latestVersion()}\\)`),
     );
     expect(pragma(dbPath, 'user_version')).toBe(99);
   });
@@ -81,16 +81,17 @@ describe('migrations', () => {
     const { store, dbPath } = freshStore();
     store.close();
     const db = new Database(dbPath);
-    const m2: Migration = { version: 2, up: (d) => d.exec('CREATE TABLE extra (x INTEGER)') };
+    const next = latestVersion() + 1;
+    const m2: Migration = { version: next, up: (d) => d.exec('CREATE TABLE extra (x INTEGER)') };
     const bad: Migration = {
-      version: 3,
+      version: next + 1,
       up: (d) => {
         d.exec('CREATE TABLE half_done (x INTEGER)');
         throw new Error('boom in migration 3');
       },
     };
     expect(() => migrate(db, [...MIGRATIONS, m2, bad])).toThrow(/boom in migration 3/);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(next);
     const names = (
       db.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]
     ).map((r) => r.name);

@@ -6,7 +6,7 @@ import type { CoderAction } from '../../core/state-machine.js';
 import type { CliContext } from '../context.js';
 import { gitToplevel } from '../git-toplevel.js';
 import { CODER_TABLE_HEADER, coderRow, outcomeLine, stateStyle, statusFields } from '../format.js';
-import { intOption, secondsOption } from '../options.js';
+import { intOption, secondsOption, usdOption } from '../options.js';
 import { printProviders } from './providers.js';
 import { timeoutError, waitUntilEnded } from './waiting.js';
 
@@ -28,7 +28,13 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
     .option('--branch <name>', 'branch name; default: aicoder/<id>-<slug-of-task>')
     .option('--name <name>', 'display name; default: from the task')
     .option('--wait', 'wait until the coder ends (exit code as for `wait`)')
-    .option('--timeout <seconds>', 'with --wait: give up after this many seconds', secondsOption)
+    .option(
+      '--timeout <seconds>',
+      'stop the coder after this many seconds of running (its timeout_s)',
+      secondsOption,
+    )
+    .option('--max-turns <n>', 'stop the coder when the agent goes beyond n turns', intOption(1, 1_000_000))
+    .option('--budget-usd <usd>', 'stop the coder when its cost reaches this many US dollars', usdOption)
     .option('--json', 'print the coder record as JSON')
     .action(
       async (
@@ -42,6 +48,8 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
           name?: string;
           wait?: boolean;
           timeout?: number;
+          maxTurns?: number;
+          budgetUsd?: number;
         },
       ) => {
         const input: CreateCoderInput = { task: words.join(' '), repo: resolve(ctx.cwd, o.repo ?? '.') };
@@ -50,6 +58,9 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
         if (o.base !== undefined) input.base_ref = o.base;
         if (o.branch !== undefined) input.branch = o.branch;
         if (o.name !== undefined) input.name = o.name;
+        if (o.timeout !== undefined) input.timeout_s = o.timeout;
+        if (o.maxTurns !== undefined) input.max_turns = o.maxTurns;
+        if (o.budgetUsd !== undefined) input.budget_usd = o.budgetUsd;
         const client = await ctx.client();
         const coder = await client.create(input);
         if (!o.wait) {
@@ -62,8 +73,8 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
           return;
         }
         if (!o.json) out.line(`created coder ${out.paint('bold', coder.id)} on ${coder.branch}`);
-        const timeoutMs = o.timeout === undefined ? null : o.timeout * 1000;
-        const r = await waitUntilEnded(ctx, coder.id, { timeoutMs, progress: !o.json });
+        // --timeout is the coder's own limit: the daemon stops it, which ends this wait too.
+        const r = await waitUntilEnded(ctx, coder.id, { timeoutMs: null, progress: !o.json });
         if (o.json) out.json(r.coder);
         if (r.timedOut) throw timeoutError(r.coder, o.timeout ?? 0);
         if (!o.json) out.line(out.paint(stateStyle(r.coder.state), outcomeLine(r.coder)));
@@ -159,6 +170,20 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
       if (w.timedOut) throw timeoutError(w.coder, o.timeout ?? 0);
       if (!o.json) out.line(out.paint(stateStyle(w.coder.state), outcomeLine(w.coder)));
       ctx.exitCode = w.coder.state === 'completed' ? 0 : 1;
+    });
+
+  program
+    .command('answer')
+    .description('answer the question of a coder in needs_input (or resume an ended one with the answer)')
+    .argument('<id>', 'coder id or unique prefix')
+    .argument('<text...>', 'the answer (words are joined with spaces)')
+    .option('--json', 'print the result as JSON: {coder, removed}')
+    .action(async (id: string, words: string[], o: JsonOpt) => {
+      const r = await (await ctx.client()).control(id, { action: 'answer', message: words.join(' ') });
+      if (o.json) return out.json(r);
+      out.line(
+        `answered coder ${out.paint('bold', r.coder.id)}; it is ${out.paint(stateStyle(r.coder.state), r.coder.state)}`,
+      );
     });
 
   program

@@ -102,10 +102,11 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
     .action(async () => {
       // Loaded here so that other commands do not load the store and the manager.
       const { runDaemon } = await import('../../daemon/lifecycle.js');
-      const { createMcpHttpHandler } = await import('../../mcp/index.js');
+      const { createMcpHttpHandler, createCoderMcpHandler } = await import('../../mcp/index.js');
       const code = await runDaemon({
         env: ctx.env,
         mcp: createMcpHttpHandler,
+        coderMcp: createCoderMcpHandler,
         onReady: (h) =>
           out.line(`aicoder daemon listening on ${baseUrlFor(h.port)} (pid ${h.pid}, home ${h.home})`),
       });

@@ -6,6 +6,7 @@ import { fit, formatAge, formatCost, formatCount, oneLine } from '../format.js';
 import { MARKER, listColumns, type Column } from '../layout.js';
 import { STATE_SYMBOLS, useTheme, type Style } from '../theme.js';
 import { PaneTitle } from './pane-title.js';
+import { stateSymbol } from '../attention.js';
 
 export interface CoderListProps {
   coders: ReadonlyMap<string, Coder>;
@@ -38,7 +39,7 @@ function cell(c: Coder, col: Column, now: number): string {
     case 'provider':
       return c.provider;
     case 'state':
-      return `${STATE_SYMBOLS[c.state]} ${c.state}`;
+      return `${stateSymbol(c, STATE_SYMBOLS)} ${c.state}`;
     case 'branch':
       return c.branch;
     case 'age':

@@ -15,7 +15,14 @@ export interface DetailLine {
 export function detailLines(c: Coder): DetailLine[] {
   const s = c.stats;
   const lines: DetailLine[] = [{ label: 'task', value: oneLine(c.task, 500) }];
+  if (c.question) lines.push({ label: 'asks', value: oneLine(c.question, 500), error: true });
   if (c.error) lines.push({ label: 'error', value: oneLine(c.error, 500), error: true });
+  if (c.progress) {
+    const pct = c.progress.percent === null ? '' : `${c.progress.percent}% `;
+    lines.push({ label: 'doing', value: `${pct}${oneLine(c.progress.message, 500)}` });
+  }
+  if (c.stalled)
+    lines.push({ label: 'stalled', value: 'no output, event or heartbeat for a while', error: true });
   lines.push({ label: 'last', value: s.last_message ? oneLine(s.last_message, 500) : '-' });
   const run = [
     `turns ${s.turns}`,

@@ -37,6 +37,7 @@ describe('shipped agent templates', () => {
         'stream-json',
         '--verbose',
         '--permission-mode=acceptEdits',
+        '--allowedTools=mcp__aicoder',
         '--',
         task,
       ],

@@ -1,0 +1,26 @@
+/** The talk-back placeholders of a run's argv: the coder's own MCP endpoint, its prompt and its limits. */
+import type { Coder } from './coder.js';
+import type { ManagerDeps } from './manager-deps.js';
+import type { ArgvVars } from './ports.js';
+
+/** The MCP server name agents know the coder endpoint by (tools: mcp__aicoder__aicoder_ask_user, …). */
+export const CODER_MCP_NAME = 'aicoder';
+
+export function coderArgvVars(
+  deps: Pick<ManagerDeps, 'coderEndpoint' | 'coderPrompt'>,
+  coder: Pick<Coder, 'id' | 'limits'>,
+): Partial<ArgvVars> {
+  const vars: Partial<ArgvVars> = {
+    max_turns: coder.limits.max_turns,
+    budget_usd: coder.limits.budget_usd,
+  };
+  if (deps.coderEndpoint) {
+    const url = deps.coderEndpoint.url(coder.id);
+    vars.coder_mcp_url = url;
+    vars.coder_mcp_config = JSON.stringify({
+      mcpServers: { [CODER_MCP_NAME]: { type: 'http', url } },
+    });
+    if (deps.coderPrompt) vars.coder_prompt = deps.coderPrompt.replaceAll('{coder_id}', coder.id);
+  }
+  return vars;
+}

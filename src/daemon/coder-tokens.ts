@@ -1,0 +1,57 @@
+/**
+ * Per-coder endpoint tokens. Each coder's token is HMAC-SHA256(home secret, coder id): unguessable
+ * without the secret (32 random bytes in AICODER_HOME/coder-secret, mode 0600, made once), the same
+ * after a daemon restart (re-adopted agents keep working), and never stored in a record or shown by
+ * the API. The agent gets it inside its endpoint URL (/coder/<id>/<token>/mcp); a Bearer header with
+ * the token is accepted too.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CoderEndpoint } from '../core/manager-deps.js';
+
+export interface CoderTokens extends CoderEndpoint {
+  /** True only for this coder's own token (constant-time comparison). */
+  verify(coderId: string, token: string | undefined): boolean;
+}
+
+function loadSecret(home: string): Buffer {
+  const file = join(home, 'coder-secret');
+  try {
+    const s = readFileSync(file);
+    if (s.length >= 32) return s;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const secret = randomBytes(32);
+  try {
+    writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch {
+    return readFileSync(file); // another process made it first
+  }
+}
+
+export function coderTokens(home: string, port: number): CoderTokens {
+  const secret = loadSecret(home);
+  const token = (id: string): string => createHmac('sha256', secret).update(`coder:${id}`).digest('hex');
+  return {
+    token,
+    url: (id) => `http://127.0.0.1:${port}/coder/${id}/${token(id)}/mcp`,
+    verify(id, given) {
+      if (given === undefined || !/^[0-9a-f]{64}$/.test(given)) return false;
+      return timingSafeEqual(Buffer.from(token(id), 'hex'), Buffer.from(given, 'hex'));
+    },
+  };
+}
+
+/** /coder/<id>/<token>/mcp or /coder/<id>/mcp (token in `Authorization: Bearer`). */
+export function parseCoderPath(
+  path: string,
+  authorization: string | undefined,
+): { id: string; token: string | undefined } | null {
+  const m = /^\/coder\/([A-Za-z0-9_-]{1,64})(?:\/([^/]+))?\/mcp$/.exec(path);
+  if (!m) return null;
+  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  return { id: m[1]!, token: m[2] ?? bearer };
+}
