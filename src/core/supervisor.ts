@@ -19,6 +19,7 @@ import type {
 } from './ports.js';
 import type { Records } from './records.js';
 import { decideOutcome, parseLines, textDef, truncate } from './outcome.js';
+import { PortPool, prepareRun, readPorts } from './prep-phase.js';
 
 interface LiveRun {
   id: string;
@@ -31,6 +32,8 @@ interface LiveRun {
   stopRequested: boolean;
   killTimer: NodeJS.Timeout | null;
   watcher: WatchHandle | null;
+  /** The setup command running before the agent (stop signals it). */
+  setup: RunRecord | null;
   /** Observer calls that arrived before the run was recorded; replayed in order once it is. */
   deferred: (() => void)[] | null;
   filesBusy: boolean;
@@ -49,11 +52,15 @@ export class Supervisor {
   private readonly queue: string[] = [];
   private readonly followUps = new Map<string, FollowUp>();
   private closed = false;
+  /** Loopback ports of live coders (.aicoder.json "ports"). */
+  readonly ports: PortPool;
 
   constructor(
     private readonly deps: ManagerDeps,
     private readonly records: Records,
-  ) {}
+  ) {
+    this.ports = new PortPool(deps);
+  }
 
   isLive(id: string): boolean {
     return this.live.has(id);
@@ -102,6 +109,7 @@ export class Supervisor {
       stopRequested: false,
       killTimer: null,
       watcher: null,
+      setup: null,
       deferred: run ? null : [],
       filesBusy: false,
       filesAgain: false,
@@ -127,6 +135,15 @@ export class Supervisor {
       if (!template) {
         throw new AicoderError('not_supported', `provider '${def.name}' cannot continue a session`);
       }
+      const first = followUp === undefined && deps.store.getRun(id) === undefined;
+      const extraEnv = await prepareRun(deps, records, this.ports, {
+        coder,
+        env: this.env(def, coder),
+        first,
+        onSetupRun: (r) => (lr.setup = r),
+        cancelled: () => lr.stopRequested,
+      });
+      if (lr.stopRequested) throw new AicoderError('conflict', 'stopped before the agent started');
       const argv = deps.providers.buildArgv(template, {
         task: coder.task,
         model: coder.model,
@@ -141,7 +158,7 @@ export class Supervisor {
           run_no: runNo,
           argv,
           cwd: coder.workspace,
-          env: this.env(def, coder),
+          env: { ...this.env(def, coder), ...extraEnv },
           run_dir: runDir(deps.home, id, runNo),
         },
         this.observer(lr),
@@ -156,6 +173,7 @@ export class Supervisor {
       for (const call of deferred) call();
     } catch (err) {
       this.live.delete(id);
+      this.ports.release(id);
       lr.markEnded();
       const msg = isAicoderError(err) ? err.message : `could not start: ${errMessage(err)}`;
       deps.log('warn', 'coder failed to start', { id, error: msg });
@@ -226,6 +244,7 @@ export class Supervisor {
     const { records } = this;
     if (lr.killTimer) clearTimeout(lr.killTimer);
     this.live.delete(lr.id);
+    this.ports.release(lr.id);
     const closing = lr.watcher?.close();
     const cur = records.get(lr.id);
     if (cur && cur.state !== 'completed' && cur.state !== 'failed' && cur.state !== 'stopped') {
@@ -284,6 +303,7 @@ export class Supervisor {
     if (!lr) return;
     lr.stopRequested = true;
     if (lr.run) this.terminate(lr);
+    else if (lr.setup) this.deps.runner.signal(lr.setup, 'terminate');
     await lr.ended;
   }
 
@@ -328,6 +348,7 @@ export class Supervisor {
         case 'running':
           if (coder.state === 'starting') records.transition(coder.id, 'running');
           this.watch(lr, coder);
+          readPorts(deps.home, coder.id, this.ports);
           deps.log('info', 're-adopted coder', { id: coder.id, pid: run.pid });
           break;
         case 'exited':

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DEFAULT_MANAGER_CONFIG, type ManagerConfig } from '../core/config.js';
 import { AicoderError } from '../core/errors.js';
 import { homeLayout } from '../core/paths.js';
+import { parseSettings } from '../workspace/settings.js';
 
 export const DEFAULT_PORT = 7777;
 
@@ -47,6 +48,7 @@ const configSchema = z
     stop_grace_ms: z.number().int().min(0).max(3_600_000).optional(),
     default_provider: z.string().min(1).max(200).optional(),
     default_repo: z.string().min(1).nullable().optional(),
+    worktree: z.unknown().optional(),
   })
   .strict();
 
@@ -56,6 +58,7 @@ const RULES: Record<string, string> = {
   stop_grace_ms: 'an integer number of milliseconds from 0 to 3600000',
   default_provider: 'a non-empty string',
   default_repo: 'an absolute path or null',
+  worktree: 'an object with the keys of .aicoder.json (copy, setup, teardown, ports)',
 };
 
 /** Reads AICODER_HOME/config.json; a missing file gives the defaults. */
@@ -108,7 +111,9 @@ export function loadManagerConfig(home: string): ManagerConfig {
       field: 'default_repo',
     });
   }
+  const worktree = c.worktree === undefined ? undefined : parseSettings(c.worktree, `${file} "worktree"`);
   return {
+    ...(worktree !== undefined ? { worktree_defaults: worktree } : {}),
     max_concurrent: c.max_concurrent ?? DEFAULT_MANAGER_CONFIG.max_concurrent,
     stop_grace_ms:
       c.stop_grace_ms ??
