@@ -267,9 +267,7 @@ export class Manager implements ManagerApi, WorktreeApi {
     const cur = this.get(coder.id);
     assertAction(cur, 'remove');
     this.supervisor.dequeue(cur.id);
-    if (force || keepBranch || (await this.deps.gitOps.isMerged(cur).catch(() => false))) {
-      await ops.teardown(this.ops(), cur);
-    }
+    await ops.teardown(this.ops(), cur, { guarded: !force && !keepBranch });
     await this.deps.git.removeWorktree({
       repo: cur.repo,
       path: cur.workspace,

@@ -211,8 +211,12 @@ export async function disk(ctx: OpsContext, ids: readonly string[]): Promise<Dis
   return out;
 }
 
-/** Runs the repo's teardown commands in the worktree; failures are logged and never block removal. */
-export async function teardown(ctx: OpsContext, c: Coder): Promise<void> {
+/**
+ * Runs the repo's teardown commands in the worktree; failures are logged and never block removal.
+ * `guarded`: skipped when the removal's guards would refuse (unmerged or uncommitted work), so a
+ * refused removal does not tear down a worktree that stays.
+ */
+export async function teardown(ctx: OpsContext, c: Coder, opts: { guarded: boolean }): Promise<void> {
   const { deps, records } = ctx;
   if (!(await deps.prep.exists(c.workspace))) return;
   let commands: string[][];
@@ -223,6 +227,7 @@ export async function teardown(ctx: OpsContext, c: Coder): Promise<void> {
     return;
   }
   if (commands.length === 0) return;
+  if (opts.guarded && !(await deps.gitOps.isMerged(c).catch(() => false))) return;
   const base = deps.baseEnv ?? process.env;
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
