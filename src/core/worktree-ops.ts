@@ -130,7 +130,8 @@ export async function conflicts(
       const ca = coders.find((c) => c.id === a)!;
       if (only === undefined || only === a) {
         const base = await deps.gitOps.forecast(repo, ca.base_ref, snaps.get(a)!).catch(() => null);
-        if (base && !base.clean) report.with_base.push({ coder: a, base_ref: ca.base_ref, files: base.files });
+        if (base && !base.clean)
+          report.with_base.push({ coder: a, base_ref: ca.base_ref, files: base.files });
       }
       for (const b of ids.slice(i + 1)) {
         if (only !== undefined && only !== a && only !== b) continue;

@@ -45,7 +45,12 @@ describe('cleanup', () => {
     const real = await tm.manager.gc({});
     expect(real.removed).toEqual(dry.removed);
     expect(real.pruned).toEqual([repo]);
-    expect(tm.manager.list({}).coders.map((c) => c.id).sort()).toEqual([dirty, committed, idle.id].sort());
+    expect(
+      tm.manager
+        .list({})
+        .coders.map((c) => c.id)
+        .sort(),
+    ).toEqual([dirty, committed, idle.id].sort());
 
     const tooNew = await tm.manager.gc({ include_unmerged: true, older_than_ms: 3_600_000, dry_run: true });
     expect(tooNew.removed).toEqual([]);

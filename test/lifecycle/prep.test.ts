@@ -46,7 +46,9 @@ describe('worktree preparation', () => {
     tm = await startTestManager({ providers: [check] });
     const repo = repoWith({
       copy: ['.env*'],
-      setup: [['node', '-e', "require('fs').writeFileSync('setup-marker','marker-ok\\n');console.log('set up')"]],
+      setup: [
+        ['node', '-e', "require('fs').writeFileSync('setup-marker','marker-ok\\n');console.log('set up')"],
+      ],
     });
     const c = await tm.manager.create({ task: 'check', repo, provider: 'check' });
     const logs = await textLogs(tm.manager, c.id);
@@ -63,7 +65,9 @@ describe('worktree preparation', () => {
 
   it('a failing setup ends the coder failed with its output in the logs', async () => {
     tm = await startTestManager({ providers: [check] });
-    const repo = repoWith({ setup: [['bash', '-c', 'echo "installing deps"; echo "boom: no network" >&2; exit 7']] });
+    const repo = repoWith({
+      setup: [['bash', '-c', 'echo "installing deps"; echo "boom: no network" >&2; exit 7']],
+    });
     const c = await tm.manager.create({ task: 'check', repo, provider: 'check' });
     const logs = await textLogs(tm.manager, c.id);
     const done = tm.manager.get(c.id);
