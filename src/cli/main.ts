@@ -10,6 +10,7 @@ import { registerDaemonCommands } from './commands/daemon.js';
 import { registerLogCommands } from './commands/logs.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerTuiCommand } from './commands/tui.js';
+import { registerWorktreeCommands } from './commands/worktree.js';
 import { createContext, type CliContext } from './context.js';
 import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 import { createOutput, type Output } from './output.js';
@@ -38,6 +39,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDaemonCommands(program, ctx);
   registerMcpCommand(program, ctx);
   registerTuiCommand(program, ctx);
+  registerWorktreeCommands(program, ctx);
   return program;
 }
 

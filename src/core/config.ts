@@ -1,3 +1,5 @@
+import type { RepoSettings } from './worktree-types.js';
+
 /** Settings the manager needs. Loaded from AICODER_HOME/config.json by the daemon (daemon/config.ts). */
 export interface ManagerConfig {
   /** Running coders at once; more wait in `queued` (FIFO). */
@@ -21,6 +23,8 @@ export interface ManagerConfig {
   budget_usd: number | null;
   /** argv run by the daemon on needs_input, completed, failed and stalled (daemon/hooks.ts); null: none. */
   hook: string[] | null;
+  /** Defaults for every repo's .aicoder.json keys (config.json "worktree"). */
+  worktree_defaults?: Partial<RepoSettings>;
 }
 
 export const CLAUDE_PERMISSION_MODES = ['acceptEdits', 'bypassPermissions', 'default', 'plan'] as const;

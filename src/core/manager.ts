@@ -41,11 +41,22 @@ import { Supervisor, errMessage } from './supervisor.js';
 import { validateCreate } from './validate.js';
 import { followLogs, waitForState } from './waits.js';
 import { parseCursor, replayEvents, formatCursor } from './replay.js';
+import * as ops from './worktree-ops.js';
+import type {
+  CommitResult,
+  ConflictReport,
+  DiskUsage,
+  GcInput,
+  GcResult,
+  MergeResult,
+  MergeStrategy,
+  WorktreeApi,
+} from './worktree-types.js';
 
 /** Log entries per page when no tail is asked for. */
 const LOG_PAGE = 1000;
 
-export class Manager implements ManagerApi {
+export class Manager implements ManagerApi, WorktreeApi {
   private readonly bus: EventBus;
   private readonly records: Records;
   private readonly supervisor: Supervisor;
@@ -70,6 +81,7 @@ export class Manager implements ManagerApi {
 
   /** Re-adopts live coders, queues queued ones and starts the scheduler. */
   async start(): Promise<void> {
+    await ops.reconcile(this.ops());
     await this.supervisor.recover();
   }
 
@@ -109,6 +121,7 @@ export class Manager implements ManagerApi {
         field: 'branch',
       });
     }
+    const settings = await deps.prep.loadSettings(repo, deps.config.worktree_defaults);
     const workspace = worktreePath(deps.home, repo, id);
     await deps.git.createWorktree({ repo, base_commit: baseCommit, branch, path: workspace });
     const now = this.records.now();
@@ -137,6 +150,7 @@ export class Manager implements ManagerApi {
       limits,
     };
     try {
+      await deps.prep.copyIntoWorktree(repo, workspace, settings);
       await copyWorkspaceFiles(repo, workspace, input.workspace_files ?? []);
       this.records.insert(coder);
     } catch (err) {
@@ -287,6 +301,7 @@ export class Manager implements ManagerApi {
     const cur = this.get(coder.id);
     assertAction(cur, 'remove');
     this.supervisor.dequeue(cur.id);
+    await ops.teardown(this.ops(), cur, { guarded: !force && !keepBranch });
     await this.deps.git.removeWorktree({
       repo: cur.repo,
       path: cur.workspace,
@@ -372,6 +387,41 @@ export class Manager implements ManagerApi {
       statuses.forEach((status, i) => (infos[i]!.status = status));
     }
     return { providers: infos, errors: providers.errors?.() ?? [] };
+  }
+
+  // ---------------------------------------------------------------- worktree lifecycle
+
+  private ops(): ops.OpsContext {
+    return {
+      deps: this.deps,
+      records: this.records,
+      get: (id) => this.get(id),
+      isLive: (id) => this.supervisor.isLive(id),
+      remove: (c, force, keepBranch) => this.remove(c, force, keepBranch),
+    };
+  }
+
+  commit(idOrPrefix: string, input: { message?: string }): Promise<CommitResult & { coder_id: string }> {
+    return ops.commit(this.ops(), idOrPrefix, input);
+  }
+
+  merge(
+    idOrPrefix: string,
+    input: { strategy?: MergeStrategy; message?: string },
+  ): Promise<MergeResult & { coder_id: string }> {
+    return ops.merge(this.ops(), idOrPrefix, input);
+  }
+
+  conflicts(input: { repo?: string; coder?: string }): Promise<ConflictReport[]> {
+    return ops.conflicts(this.ops(), input);
+  }
+
+  gc(input: GcInput): Promise<GcResult> {
+    return ops.gc(this.ops(), input);
+  }
+
+  disk(ids: readonly string[]): Promise<DiskUsage[]> {
+    return ops.disk(this.ops(), ids);
   }
 
   subscribe(fn: (e: AicoderEvent) => void): () => void {

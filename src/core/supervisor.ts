@@ -23,6 +23,7 @@ import type { RunHooks } from './talkback.js';
 import { coderArgvVars } from './coder-argv.js';
 import { decideOutcome, parseLines, textDef, truncate } from './outcome.js';
 import { buildRedactor, type Redactor } from './redact.js';
+import { PortPool, prepareRun, readPorts } from './prep-phase.js';
 
 interface LiveRun {
   id: string;
@@ -41,6 +42,8 @@ interface LiveRun {
   limitReason: string | null;
   killTimer: NodeJS.Timeout | null;
   watcher: WatchHandle | null;
+  /** The setup command running before the agent (stop signals it). */
+  setup: RunRecord | null;
   /** Observer calls that arrived before the run was recorded; replayed in order once it is. */
   deferred: (() => void)[] | null;
   filesBusy: boolean;
@@ -59,12 +62,16 @@ export class Supervisor {
   private readonly queue: string[] = [];
   private readonly followUps = new Map<string, FollowUp>();
   private closed = false;
+  /** Loopback ports of live coders (.aicoder.json "ports"). */
+  readonly ports: PortPool;
 
   constructor(
     private readonly deps: ManagerDeps,
     private readonly records: Records,
     private readonly hooks?: RunHooks,
-  ) {}
+  ) {
+    this.ports = new PortPool(deps);
+  }
 
   isLive(id: string): boolean {
     return this.live.has(id);
@@ -121,6 +128,7 @@ export class Supervisor {
       limitReason: null,
       killTimer: null,
       watcher: null,
+      setup: null,
       deferred: run ? null : [],
       filesBusy: false,
       filesAgain: false,
@@ -146,6 +154,15 @@ export class Supervisor {
       if (!template) {
         throw new AicoderError('not_supported', `provider '${def.name}' cannot continue a session`);
       }
+      const first = followUp === undefined && deps.store.getRun(id) === undefined;
+      const extraEnv = await prepareRun(deps, records, this.ports, {
+        coder,
+        env: this.env(def, coder),
+        first,
+        onSetupRun: (r) => (lr.setup = r),
+        cancelled: () => lr.stopRequested,
+      });
+      if (lr.stopRequested) throw new AicoderError('conflict', 'stopped before the agent started');
       const argv = deps.providers.buildArgv(template, {
         task: coder.task,
         model: coder.model,
@@ -162,7 +179,7 @@ export class Supervisor {
           run_no: runNo,
           argv,
           cwd: coder.workspace,
-          env: this.env(def, coder),
+          env: { ...this.env(def, coder), ...extraEnv },
           run_dir: runDir(deps.home, id, runNo),
         },
         this.observer(lr),
@@ -178,6 +195,7 @@ export class Supervisor {
       for (const call of deferred) call();
     } catch (err) {
       this.live.delete(id);
+      this.ports.release(id);
       lr.markEnded();
       const msg = lr.redact(isAicoderError(err) ? err.message : `could not start: ${errMessage(err)}`);
       deps.log('warn', 'coder failed to start', { id, error: msg });
@@ -256,6 +274,7 @@ export class Supervisor {
     const { records } = this;
     if (lr.killTimer) clearTimeout(lr.killTimer);
     this.live.delete(lr.id);
+    this.ports.release(lr.id);
     const closing = lr.watcher?.close();
     const cur = records.get(lr.id);
     this.hooks?.runEnded(lr.id);
@@ -322,6 +341,7 @@ export class Supervisor {
     if (!lr) return;
     lr.stopRequested = true;
     if (lr.run) this.terminate(lr);
+    else if (lr.setup) this.deps.runner.signal(lr.setup, 'terminate');
     await lr.ended;
   }
 
@@ -383,6 +403,7 @@ export class Supervisor {
             records.transition(coder.id, 'running');
           this.hooks?.runStarted(coder.id);
           this.watch(lr, coder);
+          readPorts(deps.home, coder.id, this.ports);
           deps.log('info', 're-adopted coder', { id: coder.id, pid: run.pid });
           break;
         case 'exited':

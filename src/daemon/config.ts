@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { CLAUDE_PERMISSION_MODES, DEFAULT_MANAGER_CONFIG, type ManagerConfig } from '../core/config.js';
 import { AicoderError } from '../core/errors.js';
 import { homeLayout } from '../core/paths.js';
+import { parseSettings } from '../workspace/settings.js';
 
 export const DEFAULT_PORT = 7777;
 
@@ -57,6 +58,7 @@ const configSchema = z
     timeout_s: z.number().gt(0).max(604_800).nullable().optional(),
     budget_usd: z.number().gt(0).nullable().optional(),
     hook: z.array(z.string().min(1)).min(1).nullable().optional(),
+    worktree: z.unknown().optional(),
   })
   .strict();
 
@@ -74,6 +76,7 @@ const RULES: Record<string, string> = {
   timeout_s: 'a number of seconds > 0 or null',
   budget_usd: 'a number of US dollars > 0 or null',
   hook: 'an argv array of non-empty strings (no shell) or null',
+  worktree: 'an object with the keys of .aicoder.json (copy, setup, teardown, ports)',
 };
 
 /** Reads AICODER_HOME/config.json; a missing file gives the defaults. */
@@ -126,7 +129,9 @@ export function loadManagerConfig(home: string): ManagerConfig {
       field: 'default_repo',
     });
   }
+  const worktree = c.worktree === undefined ? undefined : parseSettings(c.worktree, `${file} "worktree"`);
   return {
+    ...(worktree !== undefined ? { worktree_defaults: worktree } : {}),
     max_concurrent: c.max_concurrent ?? DEFAULT_MANAGER_CONFIG.max_concurrent,
     stop_grace_ms:
       c.stop_grace_ms ??

@@ -4,6 +4,7 @@ import type { ManagerApi } from '../core/api.js';
 import { AicoderError } from '../core/errors.js';
 import type { Health } from '../client/types.js';
 import { HttpError, readJsonBody, sendJson, sendStatus } from './http-util.js';
+import { dispatchWorktree } from './routes-worktree.js';
 import type { SseHub } from './sse.js';
 import {
   controlSchema,
@@ -95,6 +96,7 @@ export async function dispatch(ctx: RouteContext, r: Request): Promise<boolean> 
     ctx.requestShutdown();
     return true;
   }
+  if (await dispatchWorktree(manager, r)) return true;
   const m = CODER_ROUTE.exec(path);
   if (m === null) return false;
   const id = decodeId(m[1]!);

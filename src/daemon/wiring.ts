@@ -7,6 +7,9 @@ import { Manager } from '../core/manager.js';
 import { homeLayout } from '../core/paths.js';
 import { systemClock, type CoderStore, type Logger } from '../core/ports.js';
 import { createGit } from '../git/index.js';
+import { gitRunner } from '../git/exec.js';
+import { createGitOps } from '../git/ops.js';
+import { createPrep } from '../workspace/prep.js';
 import { createLocalRunner } from '../process/index.js';
 import { builtinProvidersDir, loadProviderCatalog } from '../providers/index.js';
 import { createProviderProbe } from '../providers/probe.js';
@@ -46,6 +49,8 @@ export function wire(opts: {
       runner: createLocalRunner({ log }),
       providers,
       workspace: createWorkspace(),
+      prep: createPrep(gitRunner()),
+      gitOps: createGitOps(),
       clock: systemClock,
       log,
       probe: createProviderProbe({ env: process.env }),

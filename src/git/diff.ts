@@ -28,7 +28,7 @@ async function ensureWorkspace(workspace: string): Promise<void> {
 }
 
 /** Runs `fn` with GIT_INDEX_FILE pointing at a temp index that mirrors the whole work tree. */
-async function withWorktreeIndex<T>(
+export async function withWorktreeIndex<T>(
   git: GitRunner,
   workspace: string,
   fn: (env: Record<string, string>) => Promise<T>,

@@ -120,6 +120,23 @@ export const TOOL_EXAMPLES: readonly ToolExample[] = [
   },
   {
     tool: 'ai_coder_workspace',
+    arguments: { coder_id: '3f9a', operation: 'merge', strategy: 'squash' },
+    result: {
+      coder_id: '3f9a1c2e',
+      operation: 'merge',
+      merge: {
+        strategy: 'squash',
+        base_ref: 'main',
+        before: '5b1d0c7e9a2f4b8c1d3e5f7a9b0c2d4e6f8a1b3c',
+        after: '9c0e2b4d6f8a1c3e5b7d9f0a2c4e6b8d0f1a3c5e',
+        outcome: 'merged',
+        updated_checkout: '/home/me/src/shop',
+      },
+    },
+    note: 'After operation "commit". On a conflict the result is an error naming the files, and nothing changes.',
+  },
+  {
+    tool: 'ai_coder_workspace',
     arguments: { coder_id: '3f9a', operation: 'read', path: 'src/commands/export.ts', max_bytes: 200 },
     result: {
       coder_id: '3f9a1c2e',

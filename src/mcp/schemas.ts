@@ -24,7 +24,17 @@ export const CONTROL_ACTIONS = [
   'answer',
   'remove',
 ] as const;
-export const WORKSPACE_OPERATIONS = ['list', 'read', 'diff', 'changes'] as const;
+
+export const WORKSPACE_OPERATIONS = [
+  'list',
+  'read',
+  'diff',
+  'changes',
+  'commit',
+  'merge',
+  'conflicts',
+] as const;
+export const MERGE_STRATEGIES = ['merge', 'squash', 'rebase'] as const;
 export const STATUS_FILTERS = [...CODER_STATES, 'active', 'all'] as const;
 
 const stateSchema = z.enum(CODER_STATES);
@@ -181,7 +191,10 @@ export const workspaceInput = z
     operation: z
       .enum(WORKSPACE_OPERATIONS)
       .describe(
-        'list: files with sizes; read: one file; diff: unified diff against base_commit; changes: per-file status.',
+        'list: files with sizes; read: one file; diff: unified diff against base_commit; changes: per-file ' +
+          'status; commit: commit all changes (untracked included) on the branch; merge: merge the branch ' +
+          'into base_ref (refused, changing nothing, on conflict); conflicts: which files would conflict ' +
+          'with base_ref and with the other coders of the repo (uncommitted work included).',
       ),
     path: z
       .string()
@@ -202,6 +215,18 @@ export const workspaceInput = z
       .min(0, 'offset must be 0 or more')
       .default(0)
       .describe('For read and diff: byte offset to start at (next_offset of the previous call).'),
+    message: z
+      .string()
+      .min(1, 'message must not be empty')
+      .max(MAX_TASK_CHARS, `message must be at most ${MAX_TASK_CHARS} characters`)
+      .optional()
+      .describe('For commit and merge: the commit message. Default: from the task.'),
+    strategy: z
+      .enum(MERGE_STRATEGIES)
+      .optional()
+      .describe(
+        'For merge: merge (default; fast-forward when possible), squash (one commit), or rebase (replays the branch on base_ref, then fast-forwards).',
+      ),
   })
   .strict();
 
@@ -349,6 +374,37 @@ export const workspaceOutput = z
     truncated: z.boolean().optional().describe('diff: more follows at next_offset.'),
     next_offset: z.number().nullable().optional().describe('diff: offset of the next slice, or null.'),
     changes: z.array(changeSchema).optional().describe('changes: per-file status.'),
+    commit: z
+      .object({ commit: z.string().nullable(), files: z.number(), message: z.string() })
+      .passthrough()
+      .optional()
+      .describe('commit: the new commit (null when there was nothing to commit).'),
+    merge: z
+      .object({
+        strategy: z.enum(MERGE_STRATEGIES),
+        base_ref: z.string(),
+        before: z.string(),
+        after: z.string(),
+        outcome: z.enum(['fast_forward', 'merged', 'up_to_date']),
+        updated_checkout: z.string().nullable(),
+      })
+      .passthrough()
+      .optional()
+      .describe("merge: base_ref's tip before and after, and the checkout that was moved (if any)."),
+    conflicts: z
+      .object({
+        repo: z.string(),
+        coders: z.array(z.string()),
+        pairs: z.array(z.object({ a: z.string(), b: z.string(), files: z.array(z.string()) }).passthrough()),
+        with_base: z.array(
+          z.object({ coder: z.string(), base_ref: z.string(), files: z.array(z.string()) }).passthrough(),
+        ),
+      })
+      .passthrough()
+      .optional()
+      .describe(
+        'conflicts: pairs involving this coder, and its conflicts with base_ref (empty lists: none).',
+      ),
   })
   .passthrough();
 

@@ -26,7 +26,8 @@ export const SERVER_INSTRUCTIONS =
   'aicoder runs AI coding agents ("coders"), each in its own git worktree and branch. To fan out work: ' +
   'ai_coder_create once per independent task (it returns at once); ai_coder_status with wait_for ' +
   '"terminal" to wait (≤ 50 s per call, call again while timed_out); ai_coder_logs and ' +
-  'ai_coder_workspace (diff, changes, read) to see the result; ai_coder_control remove to clean up. ' +
+  'ai_coder_workspace (diff, changes, read) to see the result, and (commit, merge, conflicts) to bring ' +
+  'it back; ai_coder_control remove to clean up. ' +
   'Coder ids accept unique prefixes.';
 
 export function createMcpServer(manager: ManagerApi, opts: McpServerOptions): McpServer {

@@ -1,7 +1,9 @@
 /** ai_coder_workspace and ai_coder_logs. */
 import { StringDecoder } from 'node:string_decoder';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { LogsResult } from '../core/api.js';
+import type { LogsResult, ManagerApi } from '../core/api.js';
+import { AicoderError } from '../core/errors.js';
+import type { WorktreeApi } from '../core/worktree-types.js';
 import { checkRelativePath } from '../core/validate.js';
 import { invalid } from './errors.js';
 import { progressFor, type ToolExtra } from './progress.js';
@@ -29,6 +31,14 @@ export function sliceBytes(
   return { text: piece, total: buf.length, next_offset: end < buf.length ? end : null };
 }
 
+function lifecycle(manager: ManagerApi): WorktreeApi {
+  const m = manager as ManagerApi & Partial<WorktreeApi>;
+  if (!m.commit || !m.merge || !m.conflicts) {
+    throw new AicoderError('not_supported', 'this daemon has no worktree lifecycle operations');
+  }
+  return m as WorktreeApi;
+}
+
 export function registerWorkspaceTools(server: McpServer, ctx: ToolContext): void {
   const { manager } = ctx;
 
@@ -40,20 +50,31 @@ export function registerWorkspaceTools(server: McpServer, ctx: ToolContext): voi
         "Look into a coder's worktree. list: tracked and untracked files with sizes; read: one file by " +
         'path relative to the worktree (text; binary files say so; never outside the worktree); diff: ' +
         'unified diff of all its work (committed and uncommitted) against base_commit; changes: per-file ' +
-        'status with insertions/deletions. read and diff return at most max_bytes from offset.',
+        'status with insertions/deletions. read and diff return at most max_bytes from offset. ' +
+        'commit: commits all changes (untracked included) on its branch, message defaults to the task; ' +
+        'merge: merges the branch into base_ref (strategy merge | squash | rebase) — forecast first, and on ' +
+        'a conflict, or when the checkout of base_ref has uncommitted changes, nothing changes and the ' +
+        'files are reported; conflicts: files that would conflict with base_ref and with other coders.',
       inputSchema: workspaceInput,
       outputSchema: workspaceOutput,
       annotations: {
         title: 'Coder workspace',
-        readOnlyHint: true,
+        // commit and merge write to the repository (never destructively: merge only moves forward).
+        readOnlyHint: false,
         destructiveHint: false,
-        idempotentHint: true,
+        idempotentHint: false,
         openWorldHint: false,
       },
     },
     guarded(ctx, 'ai_coder_workspace', async (args: WorkspaceArgs) => {
       if (args.operation !== 'read' && args.path !== undefined) {
         throw invalid('path', `is only used with operation "read" (got "${args.operation}")`);
+      }
+      if (args.operation !== 'commit' && args.operation !== 'merge' && args.message !== undefined) {
+        throw invalid('message', `is only used with operations "commit" and "merge"`);
+      }
+      if (args.operation !== 'merge' && args.strategy !== undefined) {
+        throw invalid('strategy', `is only used with operation "merge"`);
       }
       const coder = manager.get(args.coder_id);
       const base = { coder_id: coder.id, operation: args.operation };
@@ -83,6 +104,23 @@ export function registerWorkspaceTools(server: McpServer, ctx: ToolContext): voi
         }
         case 'changes':
           return { ...base, changes: await manager.changes(coder.id) };
+        case 'commit': {
+          const { coder_id: _c, ...commit } = await lifecycle(manager).commit(coder.id, {
+            ...(args.message !== undefined ? { message: args.message } : {}),
+          });
+          return { ...base, commit: { ...commit } };
+        }
+        case 'merge': {
+          const { coder_id: _c, ...merge } = await lifecycle(manager).merge(coder.id, {
+            ...(args.message !== undefined ? { message: args.message } : {}),
+            ...(args.strategy !== undefined ? { strategy: args.strategy } : {}),
+          });
+          return { ...base, merge: { ...merge } };
+        }
+        case 'conflicts': {
+          const [report] = await lifecycle(manager).conflicts({ coder: coder.id });
+          return { ...base, conflicts: { ...report! } };
+        }
       }
     }),
   );

@@ -6,6 +6,9 @@ import { Manager } from '../../src/core/manager.js';
 import { homeLayout } from '../../src/core/paths.js';
 import { systemClock, type Clock, type LogLevel } from '../../src/core/ports.js';
 import { createGit } from '../../src/git/index.js';
+import { gitRunner } from '../../src/git/exec.js';
+import { createGitOps } from '../../src/git/ops.js';
+import { createPrep } from '../../src/workspace/prep.js';
 import { createLocalRunner } from '../../src/process/index.js';
 import { builtinProvidersDir, loadProviderCatalog } from '../../src/providers/index.js';
 import { openStore } from '../../src/store/index.js';
@@ -53,6 +56,8 @@ export async function startTestManager(
         log,
       }),
       workspace: createWorkspace({ debounceMs: 50 }),
+      prep: createPrep(gitRunner()),
+      gitOps: createGitOps(),
       clock: opts.clock ?? systemClock,
       log,
     });

@@ -36,10 +36,15 @@ describe('tools/list', () => {
       expect(t.annotations?.title, t.name).toBe(t.title);
     }
     const byName = new Map(tools.map((t) => [t.name, t]));
-    for (const n of ['ai_coder_list', 'ai_coder_status', 'ai_coder_workspace', 'ai_coder_logs']) {
+    for (const n of ['ai_coder_list', 'ai_coder_status', 'ai_coder_logs']) {
       expect(byName.get(n)!.annotations?.readOnlyHint, n).toBe(true);
     }
     expect(byName.get('ai_coder_control')!.annotations?.destructiveHint).toBe(true);
+    // workspace commits and merges (issue 7): it writes, but never destructively
+    expect(byName.get('ai_coder_workspace')!.annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: false,
+    });
     expect(byName.get('ai_coder_create')!.annotations?.readOnlyHint).toBe(false);
     const create = byName.get('ai_coder_create')!.inputSchema;
     expect(create.required).toEqual(['task']);

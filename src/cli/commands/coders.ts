@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 import type { CreateCoderInput, StateFilter } from '../../core/api.js';
 import type { CoderAction } from '../../core/state-machine.js';
 import type { CliContext } from '../context.js';
-import { gitToplevel } from '../git-toplevel.js';
+import { createWorktreeClient } from '../../client/worktree-client.js';
+import { formatBytes } from '../format-bytes.js';
+import { repoArg } from './worktree.js';
 import { CODER_TABLE_HEADER, coderRow, outcomeLine, stateStyle, statusFields } from '../format.js';
 import { intOption, secondsOption, usdOption } from '../options.js';
 import { printProviders } from './providers.js';
@@ -89,24 +91,27 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
     .option('--state <states>', 'comma-separated states, or "active" / "all" (default: all)')
     .option('--repo <path>', 'only coders of this repository')
     .option('--limit <n>', 'at most this many (1–1000, default 50)', intOption(1, 1000), 50)
-    .option('--json', 'print the page as JSON: {coders, total, next_cursor}')
-    .action(async (o: JsonOpt & { state?: string; repo?: string; limit: number }) => {
+    .option('--disk', "also each worktree's disk usage (computed now)")
+    .option('--json', 'print the page as JSON: {coders, total, next_cursor} (with --disk: and disk)')
+    .action(async (o: JsonOpt & { state?: string; repo?: string; limit: number; disk?: boolean }) => {
       const client = await ctx.client();
       const page = await client.list({
         ...(o.state !== undefined
           ? { states: o.state.split(',').map((s) => s.trim()) as StateFilter[] }
           : {}),
-        ...(o.repo !== undefined
-          ? { repo: gitToplevel(resolve(ctx.cwd, o.repo)) ?? resolve(ctx.cwd, o.repo) }
-          : {}),
+        ...(o.repo !== undefined ? { repo: repoArg(ctx.cwd, o.repo) } : {}),
         limit: o.limit,
       });
-      if (o.json) return out.json(page);
+      const disk = o.disk
+        ? await createWorktreeClient(client.baseUrl).disk(page.coders.map((c) => c.id))
+        : undefined;
+      if (o.json) return out.json(disk ? { ...page, disk } : page);
       if (page.coders.length === 0) return out.line('no coders');
       const now = new Date();
+      const size = new Map((disk ?? []).map((d) => [d.id, formatBytes(d.bytes)]));
       out.table(
-        CODER_TABLE_HEADER,
-        page.coders.map((c) => coderRow(c, now)),
+        disk ? [...CODER_TABLE_HEADER, 'DISK'] : CODER_TABLE_HEADER,
+        page.coders.map((c) => (disk ? [...coderRow(c, now), size.get(c.id) ?? '-'] : coderRow(c, now))),
       );
       if (page.total > page.coders.length) {
         out.line(out.paint('dim', `showing ${page.coders.length} of ${page.total} (use --limit)`));
