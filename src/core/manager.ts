@@ -2,8 +2,7 @@
  * The Manager: the one implementation of ManagerApi. Every surface (HTTP for the CLI and TUI, MCP)
  * calls it; it owns no transport. Live handles are held by the Supervisor.
  */
-import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type {
   ControlInput,
   ControlResult,
@@ -18,27 +17,18 @@ import type {
   WaitInput,
   WaitResult,
 } from './api.js';
-import { resolveLimits } from './budgets.js';
 import { Talkback, type CoderSideApi } from './talkback.js';
-import {
-  ACTIVE_STATES,
-  CODER_STATES,
-  emptyStats,
-  emptyTalk,
-  isTerminal,
-  type Coder,
-  type CoderState,
-} from './coder.js';
+import { ACTIVE_STATES, CODER_STATES, isTerminal, type Coder, type CoderState } from './coder.js';
 import { AicoderError } from './errors.js';
 import { EventBus, type AicoderEvent } from './events.js';
-import { defaultName, newCoderId, resolvePrefix, slugify } from './ids.js';
+import { resolvePrefix } from './ids.js';
 import type { ManagerDeps } from './manager-deps.js';
-import { coderDir, worktreePath } from './paths.js';
+import { coderDir } from './paths.js';
 import type { FileChange, ListCodersPage, ReadResult, WorkspaceFile } from './ports.js';
 import { Records } from './records.js';
 import { assertAction } from './state-machine.js';
 import { Supervisor, errMessage } from './supervisor.js';
-import { validateCreate } from './validate.js';
+import { createCoder } from './create.js';
 import { followLogs, waitForState } from './waits.js';
 import { parseCursor, replayEvents, formatCursor } from './replay.js';
 import * as ops from './worktree-ops.js';
@@ -92,83 +82,9 @@ export class Manager implements ManagerApi, WorktreeApi {
   }
 
   async create(input: CreateCoderInput): Promise<Coder> {
-    validateCreate(input);
-    const { deps } = this;
-    const limits = resolveLimits(input, deps.config);
-    const providerName = input.provider ?? deps.config.default_provider;
-    if (!deps.providers.get(providerName)) {
-      const known = deps.providers.list().map((p) => p.name);
-      throw new AicoderError(
-        'unknown_provider',
-        `unknown provider '${providerName}'; registered: ${known.join(', ') || 'none'}`,
-        { field: 'provider' },
-      );
-    }
-    const repoArg = input.repo ?? deps.config.default_repo;
-    if (!repoArg) {
-      throw new AicoderError('invalid_input', 'repo is required (no default_repo is configured)', {
-        field: 'repo',
-      });
-    }
-    const repo = await deps.git.toplevel(repoArg);
-    const baseRef = input.base_ref ?? (await deps.git.headRef(repo));
-    const baseCommit = await deps.git.resolveCommit(repo, baseRef);
-    let id = newCoderId();
-    while (deps.store.getCoder(id)) id = newCoderId();
-    const branch = input.branch ?? `aicoder/${id}-${slugify(input.task)}`;
-    if (await deps.git.branchExists(repo, branch)) {
-      throw new AicoderError('branch_exists', `branch '${branch}' already exists in ${repo}`, {
-        field: 'branch',
-      });
-    }
-    const settings = await deps.prep.loadSettings(repo, deps.config.worktree_defaults);
-    const workspace = worktreePath(deps.home, repo, id);
-    await deps.git.createWorktree({ repo, base_commit: baseCommit, branch, path: workspace });
-    const now = this.records.now();
-    const coder: Coder = {
-      id,
-      name: input.name ?? defaultName(input.task),
-      task: input.task,
-      provider: providerName,
-      model: input.model ?? null,
-      repo,
-      base_ref: baseRef,
-      base_commit: baseCommit,
-      branch,
-      workspace,
-      state: input.autostart === false ? 'created' : 'queued',
-      pid: null,
-      exit_code: null,
-      session_id: null,
-      error: null,
-      created_at: now,
-      started_at: null,
-      updated_at: now,
-      ended_at: null,
-      stats: emptyStats(),
-      ...emptyTalk(),
-      limits,
-    };
-    try {
-      await deps.prep.copyIntoWorktree(repo, workspace, settings);
-      await copyWorkspaceFiles(repo, workspace, input.workspace_files ?? []);
-      this.records.insert(coder);
-    } catch (err) {
-      await deps.git
-        .removeWorktree({
-          repo,
-          path: workspace,
-          branch,
-          base_ref: baseRef,
-          base_commit: baseCommit,
-          force: true,
-          keep_branch: false,
-        })
-        .catch(() => {});
-      throw err;
-    }
-    if (coder.state === 'queued') this.supervisor.enqueue(id);
-    return this.records.get(id) ?? coder;
+    const coder = await createCoder(this.deps, this.records, input);
+    if (coder.state === 'queued') this.supervisor.enqueue(coder.id);
+    return this.records.get(coder.id) ?? coder;
   }
 
   list(input: ListInput): ListCodersPage {
@@ -452,24 +368,4 @@ function expandStates(filters: ListInput['states']): CoderState[] | undefined {
     }
   }
   return [...out];
-}
-
-/** Copies named files that exist in the repo but not in the new worktree (untracked context files). */
-async function copyWorkspaceFiles(repo: string, workspace: string, files: readonly string[]): Promise<void> {
-  for (const f of files) {
-    const src = join(repo, f);
-    const dst = join(workspace, f);
-    const s = await stat(src).catch(() => null);
-    if (!s)
-      throw new AicoderError('not_found', `workspace_files: '${f}' does not exist in ${repo}`, {
-        field: 'workspace_files',
-      });
-    if (!s.isFile())
-      throw new AicoderError('invalid_input', `workspace_files: '${f}' is not a file`, {
-        field: 'workspace_files',
-      });
-    if (await stat(dst).catch(() => null)) continue;
-    await mkdir(dirname(dst), { recursive: true });
-    await copyFile(src, dst);
-  }
 }

@@ -94,3 +94,9 @@ export function textDef(): ProviderDef {
 export function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
+
+/** The last non-empty line of a batch, trimmed. */
+export function lastNonEmpty(lines: readonly string[]): string | null {
+  for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.trim()) return lines[i]!.trim();
+  return null;
+}

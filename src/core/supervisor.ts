@@ -7,50 +7,13 @@ import type { Coder } from './coder.js';
 import { isAicoderError, AicoderError } from './errors.js';
 import type { ManagerDeps } from './manager-deps.js';
 import { runDir } from './paths.js';
-import type {
-  ExitResult,
-  OutputLines,
-  OutputOffsets,
-  OutputParser,
-  ParserContext,
-  ProviderDef,
-  RunObserver,
-  RunRecord,
-  WatchHandle,
-} from './ports.js';
+import type { ExitResult, OutputLines, RunObserver } from './ports.js';
 import type { Records } from './records.js';
 import type { RunHooks } from './talkback.js';
-import { coderArgvVars } from './coder-argv.js';
-import { decideOutcome, parseLines, textDef, truncate } from './outcome.js';
-import { buildRedactor, type Redactor } from './redact.js';
+import { runArgv, runEnv } from './run-spec.js';
+import { decideOutcome, lastNonEmpty, parseLines, truncate } from './outcome.js';
+import { newLiveRun, type LiveRun } from './live-run.js';
 import { PortPool, prepareRun, readPorts } from './prep-phase.js';
-
-interface LiveRun {
-  id: string;
-  run: RunRecord | null;
-  offsets: OutputOffsets;
-  parser: OutputParser;
-  /** Removes the run's secrets (env values of *KEY*, *TOKEN*, *SECRET*) from what is stored. */
-  redact: Redactor;
-  /** Structured parsers must see a final result event; a stream without one was aborted. */
-  structured: boolean;
-  outcome: { ok: boolean; reason?: string } | null;
-  /** The last non-empty stderr line, to explain a failure that has no structured reason. */
-  lastStderr: string | null;
-  stopRequested: boolean;
-  /** Set when a limit (turns, budget, timeout) ended the run: the coder ends stopped with it. */
-  limitReason: string | null;
-  killTimer: NodeJS.Timeout | null;
-  watcher: WatchHandle | null;
-  /** The setup command running before the agent (stop signals it). */
-  setup: RunRecord | null;
-  /** Observer calls that arrived before the run was recorded; replayed in order once it is. */
-  deferred: (() => void)[] | null;
-  filesBusy: boolean;
-  filesAgain: boolean;
-  ended: Promise<void>;
-  markEnded: () => void;
-}
 
 /** A follow-up run (message) uses the provider's resume_command instead of its command. */
 export interface FollowUp {
@@ -106,42 +69,11 @@ export class Supervisor {
     }
   }
 
-  private newLive(
-    coder: Coder,
-    run: RunRecord | null,
-    def: ProviderDef | undefined,
-    ctx?: ParserContext,
-  ): LiveRun {
-    let markEnded = (): void => {};
-    const ended = new Promise<void>((r) => (markEnded = r));
-    const parserDef = def ?? textDef();
-    return {
-      id: coder.id,
-      run,
-      offsets: run ? { ...run.offsets } : { stdout: 0, stderr: 0 },
-      parser: this.deps.providers.parser(parserDef, ctx),
-      redact: buildRedactor(this.env(parserDef, coder)),
-      structured: parserDef.parser !== 'text',
-      outcome: null,
-      lastStderr: null,
-      stopRequested: false,
-      limitReason: null,
-      killTimer: null,
-      watcher: null,
-      setup: null,
-      deferred: run ? null : [],
-      filesBusy: false,
-      filesAgain: false,
-      ended,
-      markEnded,
-    };
-  }
-
   private async startRun(coder: Coder, followUp: FollowUp | undefined): Promise<void> {
     const { deps, records } = this;
     const id = coder.id;
     const def = deps.providers.get(coder.provider);
-    const lr = this.newLive(coder, null, def, followUp ? { stats: coder.stats } : undefined);
+    const lr = newLiveRun(this.deps, coder, null, def, followUp ? { stats: coder.stats } : undefined);
     this.live.set(id, lr);
     try {
       records.transition(id, 'starting', { pid: null, exit_code: null, error: null, ended_at: null });
@@ -150,28 +82,16 @@ export class Supervisor {
           field: 'provider',
         });
       }
-      const template = followUp ? def.resume_command : def.command;
-      if (!template) {
-        throw new AicoderError('not_supported', `provider '${def.name}' cannot continue a session`);
-      }
       const first = followUp === undefined && deps.store.getRun(id) === undefined;
       const extraEnv = await prepareRun(deps, records, this.ports, {
         coder,
-        env: this.env(def, coder),
+        env: runEnv(deps, def, coder),
         first,
         onSetupRun: (r) => (lr.setup = r),
         cancelled: () => lr.stopRequested,
       });
       if (lr.stopRequested) throw new AicoderError('conflict', 'stopped before the agent started');
-      const argv = deps.providers.buildArgv(template, {
-        task: coder.task,
-        model: coder.model,
-        workspace: coder.workspace,
-        session_id: coder.session_id,
-        permission_mode: deps.config.claude_permission_mode ?? 'acceptEdits',
-        ...(followUp ? { message: followUp.message } : {}),
-        ...coderArgvVars(deps, coder),
-      });
+      const argv = runArgv(deps, def, coder, followUp);
       const runNo = (deps.store.getRun(id)?.run_no ?? 0) + 1;
       const run = await deps.runner.spawn(
         {
@@ -179,7 +99,7 @@ export class Supervisor {
           run_no: runNo,
           argv,
           cwd: coder.workspace,
-          env: { ...this.env(def, coder), ...extraEnv },
+          env: { ...runEnv(deps, def, coder), ...extraEnv },
           run_dir: runDir(deps.home, id, runNo),
         },
         this.observer(lr),
@@ -208,18 +128,6 @@ export class Supervisor {
       }
       this.schedule();
     }
-  }
-
-  private env(def: ProviderDef, coder: Coder): Record<string, string> {
-    const { deps } = this;
-    const base = deps.baseEnv ?? process.env;
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
-    Object.assign(env, def.env, this.deps.config.provider_env?.[def.name]);
-    env.AICODER_CODER_ID = coder.id;
-    env.AICODER_WORKSPACE = coder.workspace;
-    if (deps.coderEndpoint) env.AICODER_MCP_URL = deps.coderEndpoint.url(coder.id);
-    return env;
   }
 
   private observer(lr: LiveRun): RunObserver {
@@ -387,7 +295,9 @@ export class Supervisor {
         });
         continue;
       }
-      const lr = this.newLive(coder, run, deps.providers.get(coder.provider), { stats: coder.stats });
+      const lr = newLiveRun(this.deps, coder, run, deps.providers.get(coder.provider), {
+        stats: coder.stats,
+      });
       this.live.set(coder.id, lr);
       let outcome;
       try {
@@ -434,11 +344,6 @@ export class Supervisor {
     await this.deps.runner.detachAll();
     this.live.clear();
   }
-}
-
-function lastNonEmpty(lines: readonly string[]): string | null {
-  for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.trim()) return lines[i]!.trim();
-  return null;
 }
 
 export function errMessage(err: unknown): string {

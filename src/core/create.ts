@@ -1,0 +1,114 @@
+/** Making a coder: validation, its branch and worktree, the files it starts with, its record. */
+import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { CreateCoderInput } from './api.js';
+import { resolveLimits } from './budgets.js';
+import { emptyStats, emptyTalk, type Coder } from './coder.js';
+import { AicoderError } from './errors.js';
+import { defaultName, newCoderId, slugify } from './ids.js';
+import type { ManagerDeps } from './manager-deps.js';
+import { worktreePath } from './paths.js';
+import type { Records } from './records.js';
+import { validateCreate } from './validate.js';
+
+export async function createCoder(
+  deps: ManagerDeps,
+  records: Records,
+  input: CreateCoderInput,
+): Promise<Coder> {
+  validateCreate(input);
+  const limits = resolveLimits(input, deps.config);
+  const providerName = input.provider ?? deps.config.default_provider;
+  if (!deps.providers.get(providerName)) {
+    const known = deps.providers.list().map((p) => p.name);
+    throw new AicoderError(
+      'unknown_provider',
+      `unknown provider '${providerName}'; registered: ${known.join(', ') || 'none'}`,
+      { field: 'provider' },
+    );
+  }
+  const repoArg = input.repo ?? deps.config.default_repo;
+  if (!repoArg) {
+    throw new AicoderError('invalid_input', 'repo is required (no default_repo is configured)', {
+      field: 'repo',
+    });
+  }
+  const repo = await deps.git.toplevel(repoArg);
+  const baseRef = input.base_ref ?? (await deps.git.headRef(repo));
+  const baseCommit = await deps.git.resolveCommit(repo, baseRef);
+  let id = newCoderId();
+  while (deps.store.getCoder(id)) id = newCoderId();
+  const branch = input.branch ?? `aicoder/${id}-${slugify(input.task)}`;
+  if (await deps.git.branchExists(repo, branch)) {
+    throw new AicoderError('branch_exists', `branch '${branch}' already exists in ${repo}`, {
+      field: 'branch',
+    });
+  }
+  const settings = await deps.prep.loadSettings(repo, deps.config.worktree_defaults);
+  const workspace = worktreePath(deps.home, repo, id);
+  await deps.git.createWorktree({ repo, base_commit: baseCommit, branch, path: workspace });
+  const now = records.now();
+  const coder: Coder = {
+    id,
+    name: input.name ?? defaultName(input.task),
+    task: input.task,
+    provider: providerName,
+    model: input.model ?? null,
+    repo,
+    base_ref: baseRef,
+    base_commit: baseCommit,
+    branch,
+    workspace,
+    state: input.autostart === false ? 'created' : 'queued',
+    pid: null,
+    exit_code: null,
+    session_id: null,
+    error: null,
+    created_at: now,
+    started_at: null,
+    updated_at: now,
+    ended_at: null,
+    stats: emptyStats(),
+    ...emptyTalk(),
+    limits,
+  };
+  try {
+    await deps.prep.copyIntoWorktree(repo, workspace, settings);
+    await copyWorkspaceFiles(repo, workspace, input.workspace_files ?? []);
+    records.insert(coder);
+  } catch (err) {
+    await deps.git
+      .removeWorktree({
+        repo,
+        path: workspace,
+        branch,
+        base_ref: baseRef,
+        base_commit: baseCommit,
+        force: true,
+        keep_branch: false,
+      })
+      .catch(() => {});
+    throw err;
+  }
+  return coder;
+}
+
+/** Copies named files that exist in the repo but not in the new worktree (untracked context files). */
+async function copyWorkspaceFiles(repo: string, workspace: string, files: readonly string[]): Promise<void> {
+  for (const f of files) {
+    const src = join(repo, f);
+    const dst = join(workspace, f);
+    const s = await stat(src).catch(() => null);
+    if (!s)
+      throw new AicoderError('not_found', `workspace_files: '${f}' does not exist in ${repo}`, {
+        field: 'workspace_files',
+      });
+    if (!s.isFile())
+      throw new AicoderError('invalid_input', `workspace_files: '${f}' is not a file`, {
+        field: 'workspace_files',
+      });
+    if (await stat(dst).catch(() => null)) continue;
+    await mkdir(dirname(dst), { recursive: true });
+    await copyFile(src, dst);
+  }
+}
