@@ -3,7 +3,7 @@
  * Runs every bench (one process each, --json), prints their figures, and rewrites the table between
  * the markers in docs/performance.md with the machine it ran on.
  *
- *   npm run bench [-- --quick]
+ *   npm run bench [-- --quick] [-- --only create,idle]
  */
 /* global process, console */
 import { execFileSync } from 'node:child_process';
@@ -12,7 +12,11 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, QUICK } from './lib.mjs';
 
-const BENCHES = ['create', 'mcp-list', 'log-ingest', 'idle', 'cli-list', 'tui-keypress'];
+const ALL = ['create', 'mcp-list', 'log-ingest', 'idle', 'cli-list', 'tui-keypress'];
+// --only a,b: run these and replace only their rows of the existing table.
+const onlyAt = process.argv.indexOf('--only');
+const ONLY = onlyAt === -1 ? null : process.argv[onlyAt + 1].split(',');
+const BENCHES = ONLY ?? ALL;
 const results = [];
 const t0 = Date.now();
 for (const name of BENCHES) {
@@ -73,7 +77,24 @@ const end = '<!-- bench:end -->';
 const i = doc.indexOf(start);
 const j = doc.indexOf(end);
 if (i === -1 || j === -1) throw new Error(`${docPath} has no ${start} … ${end} markers`);
-writeFileSync(docPath, `${doc.slice(0, i + start.length)}\n${table}\n${doc.slice(j)}`);
+let body = table;
+if (ONLY) {
+  const lines = doc
+    .slice(i + start.length, j)
+    .trim()
+    .split('\n');
+  for (const r of results) {
+    const fig = `| ${ALL.indexOf(r.name) + 1}. `;
+    const at = lines.findIndex((l) => l.startsWith(fig));
+    if (at !== -1) lines[at] = row(r);
+  }
+  lines.push(
+    '',
+    `Figures ${ONLY.map((n) => ALL.indexOf(n) + 1).join(', ')} re-run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (\`--only\`).`,
+  );
+  body = lines.join('\n');
+}
+writeFileSync(docPath, `${doc.slice(0, i + start.length)}\n${body}\n${doc.slice(j)}`);
 try {
   // Keep the doc as `prettier --check` wants it (tables are aligned).
   execFileSync(
