@@ -174,6 +174,10 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
       const method = req.method ?? 'GET';
       if (method === 'POST') {
         const body = await readJson(req);
+        // JSON-RPC: an empty batch is an Invalid Request (the SDK would answer 202 as if to notifications).
+        if (Array.isArray(body) && body.length === 0) {
+          return rpcError(res, 400, -32600, 'Invalid Request: an empty batch');
+        }
         if (session) {
           track(session, res);
           return await session.transport.handleRequest(req, res, body);

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+/**
+ * The floor of figure 2: a bare MCP SDK server with one trivial tool, over Streamable HTTP with
+ * sessions (as the daemon serves it), in its own process. Prints its port on stdout.
+ */
+/* global console, Buffer */
+import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { z } from 'zod';
+
+const transports = new Map();
+const http = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+    const sid = req.headers['mcp-session-id'];
+    let t = sid ? transports.get(sid) : undefined;
+    if (!t) {
+      const server = new McpServer({ name: 'floor', version: '1.0.0' });
+      server.registerTool(
+        'ping',
+        { description: 'trivial', inputSchema: { n: z.number().optional() } },
+        async () => ({ content: [{ type: 'text', text: 'pong' }] }),
+      );
+      t = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => transports.set(id, t),
+      });
+      void server.connect(t).then(() => t.handleRequest(req, res, body));
+      return;
+    }
+    void t.handleRequest(req, res, body);
+  });
+});
+http.listen(0, '127.0.0.1', () => console.log(String(http.address().port)));

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+/**
+ * Figure 2: MCP `ai_coder_list` (limit 100) with 100 coders on the real daemon over Streamable HTTP,
+ * round-trip p50/p99, vs a bare SDK server with one trivial tool in its own process (same layout:
+ * SDK client here, server in another process, loopback HTTP, one session).
+ *
+ *   npm run build && node bench/mcp-list.mjs [--quick] [--json]
+ */
+/* global process, URL */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  QUICK,
+  ROOT,
+  api,
+  cleanupTemps,
+  makeHome,
+  makeRepo,
+  ms,
+  report,
+  startDaemon,
+  stats,
+  stopAll,
+} from './lib.mjs';
+
+const CODERS = 100;
+const CALLS = QUICK ? 200 : 1000;
+const WARMUP = 50;
+
+async function connect(url) {
+  const client = new Client({ name: 'bench', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return client;
+}
+
+async function timeCalls(client, name, args, check) {
+  for (let i = 0; i < WARMUP; i++) check(await client.callTool({ name, arguments: args }));
+  const times = [];
+  for (let i = 0; i < CALLS; i++) {
+    const t0 = performance.now();
+    const r = await client.callTool({ name, arguments: args });
+    times.push(performance.now() - t0);
+    check(r);
+  }
+  return stats(times);
+}
+
+const repo = makeRepo(10);
+const h = await makeHome();
+const daemon = await startDaemon(h);
+const floorProc = spawn(process.execPath, [join(ROOT, 'bench', 'floor-mcp-server.mjs')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+try {
+  for (let i = 0; i < CODERS; i++) {
+    await api(h, 'POST', '/api/coders', { task: `coder ${i}`, repo, provider: 'sleeper', autostart: false });
+  }
+  const floorPort = await new Promise((resolve) =>
+    floorProc.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
+  );
+
+  const fc = await connect(`http://127.0.0.1:${floorPort}/mcp`);
+  const f = await timeCalls(fc, 'ping', { n: 1 }, (r) => {
+    if (r.isError) throw new Error('floor call failed');
+  });
+  await fc.close();
+
+  const pc = await connect(`${h.base}/mcp`);
+  const p = await timeCalls(pc, 'ai_coder_list', { limit: 100 }, (r) => {
+    if (r.isError || r.structuredContent.coders.length !== CODERS)
+      throw new Error(`list failed: ${JSON.stringify(r).slice(0, 300)}`);
+  });
+  await pc.close();
+
+  const ratio = p.p50 / f.p50;
+  report({
+    bench: 'mcp-list',
+    figure: 2,
+    title: `MCP ai_coder_list, ${CODERS} coders, ${CALLS} calls over Streamable HTTP`,
+    project: p.p50,
+    floor: f.p50,
+    project_p99: p.p99,
+    floor_p99: f.p99,
+    unit: 'ms',
+    ratio,
+    goal: '≤ 1.5x p50',
+    goal_met: ratio <= 1.5,
+    lines: [
+      `ai_coder_list (100)   p50 ${ms(p.p50)}  p99 ${ms(p.p99)}`,
+      `bare SDK, 1 tool      p50 ${ms(f.p50)}  p99 ${ms(f.p99)}`,
+      `ratio (p50)           ${ratio.toFixed(2)}x`,
+    ],
+  });
+} finally {
+  floorProc.kill();
+  await stopAll(h, daemon);
+  cleanupTemps();
+}
+process.exit(0);

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+/** `npm run test:reliability`: the full reliability suites (the reduced ones run in `npm test`). */
+export default defineConfig({
+  test: {
+    include: ['test/reliability/**/*.full.test.ts'],
+    testTimeout: 600_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    maxWorkers: 1,
+    reporters: ['default'],
+  },
+});
