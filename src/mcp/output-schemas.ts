@@ -1,0 +1,172 @@
+/**
+ * The output schemas of the ai_coder_* tools: the records as they cross the boundary. They let unknown
+ * fields through, so older clients keep validating newer records.
+ */
+import { z } from 'zod';
+import { CODER_STATES } from '../core/coder.js';
+import { MERGE_STRATEGIES, WORKSPACE_OPERATIONS } from './constants.js';
+
+const stateSchema = z.enum(CODER_STATES);
+
+export const statsSchema = z
+  .object({
+    turns: z.number(),
+    tokens_in: z.number(),
+    tokens_out: z.number(),
+    cost_usd: z.number(),
+    files_changed: z.number(),
+    last_message: z.string().nullable(),
+  })
+  .passthrough();
+
+const coderShape = {
+  id: z.string(),
+  name: z.string(),
+  task: z.string(),
+  provider: z.string(),
+  model: z.string().nullable(),
+  repo: z.string(),
+  base_ref: z.string(),
+  base_commit: z.string(),
+  branch: z.string(),
+  workspace: z.string(),
+  state: stateSchema,
+  pid: z.number().nullable(),
+  exit_code: z.number().nullable(),
+  session_id: z.string().nullable(),
+  error: z.string().nullable(),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  updated_at: z.string(),
+  ended_at: z.string().nullable(),
+  stats: statsSchema,
+  question: z
+    .string()
+    .nullable()
+    .describe('The open question of a needs_input coder (answer it with action "answer").'),
+  progress: z
+    .object({ message: z.string(), percent: z.number().nullable(), ts: z.string() })
+    .passthrough()
+    .nullable(),
+  stalled: z.boolean().describe('No output, event or heartbeat for stall_after_s while running.'),
+  limits: z
+    .object({
+      max_turns: z.number().nullable(),
+      timeout_s: z.number().nullable(),
+      budget_usd: z.number().nullable(),
+    })
+    .passthrough(),
+};
+
+export const coderSchema = z.object(coderShape).passthrough();
+
+export const statusOutput = z
+  .object({
+    ...coderShape,
+    timed_out: z.boolean().optional().describe('With wait_for: true when the wait ended by timeout.'),
+  })
+  .passthrough();
+
+export const listOutput = z
+  .object({
+    coders: z.array(coderSchema),
+    total: z.number(),
+    next_cursor: z.string().nullable(),
+  })
+  .passthrough();
+
+export const controlOutput = z
+  .object({
+    coder: coderSchema,
+    removed: z.boolean(),
+  })
+  .passthrough();
+
+const fileSchema = z.object({ path: z.string(), size: z.number(), tracked: z.boolean() }).passthrough();
+
+const readSchema = z
+  .object({
+    path: z.string(),
+    size: z.number(),
+    offset: z.number(),
+    content: z.string().nullable(),
+    binary: z.boolean(),
+    truncated: z.boolean(),
+    next_offset: z.number().nullable(),
+  })
+  .passthrough();
+
+const changeSchema = z
+  .object({
+    path: z.string(),
+    status: z.enum(['added', 'modified', 'deleted', 'renamed', 'untracked']),
+    insertions: z.number(),
+    deletions: z.number(),
+    from: z.string().optional(),
+  })
+  .passthrough();
+
+export const workspaceOutput = z
+  .object({
+    coder_id: z.string(),
+    operation: z.enum(WORKSPACE_OPERATIONS),
+    files: z.array(fileSchema).optional().describe('list: tracked and untracked files.'),
+    file: readSchema.optional().describe('read: the content (null when binary).'),
+    diff: z.string().optional().describe('diff: a slice of the unified diff, from offset.'),
+    diff_bytes: z.number().optional().describe('diff: total size of the diff in bytes.'),
+    truncated: z.boolean().optional().describe('diff: more follows at next_offset.'),
+    next_offset: z.number().nullable().optional().describe('diff: offset of the next slice, or null.'),
+    changes: z.array(changeSchema).optional().describe('changes: per-file status.'),
+    commit: z
+      .object({ commit: z.string().nullable(), files: z.number(), message: z.string() })
+      .passthrough()
+      .optional()
+      .describe('commit: the new commit (null when there was nothing to commit).'),
+    merge: z
+      .object({
+        strategy: z.enum(MERGE_STRATEGIES),
+        base_ref: z.string(),
+        before: z.string(),
+        after: z.string(),
+        outcome: z.enum(['fast_forward', 'merged', 'up_to_date']),
+        updated_checkout: z.string().nullable(),
+      })
+      .passthrough()
+      .optional()
+      .describe("merge: base_ref's tip before and after, and the checkout that was moved (if any)."),
+    conflicts: z
+      .object({
+        repo: z.string(),
+        coders: z.array(z.string()),
+        pairs: z.array(z.object({ a: z.string(), b: z.string(), files: z.array(z.string()) }).passthrough()),
+        with_base: z.array(
+          z.object({ coder: z.string(), base_ref: z.string(), files: z.array(z.string()) }).passthrough(),
+        ),
+      })
+      .passthrough()
+      .optional()
+      .describe(
+        'conflicts: pairs involving this coder, and its conflicts with base_ref (empty lists: none).',
+      ),
+  })
+  .passthrough();
+
+export const logEntrySchema = z
+  .object({
+    seq: z.number(),
+    ts: z.string(),
+    stream: z.enum(['stdout', 'stderr', 'system']),
+    kind: z.string(),
+    text: z.string(),
+  })
+  .passthrough();
+
+export const logsOutput = z
+  .object({
+    coder_id: z.string(),
+    entries: z.array(logEntrySchema),
+    next_seq: z.number().describe('Pass as since_seq to continue.'),
+    done: z.boolean().describe('The coder has ended and every entry has been read.'),
+    timed_out: z.boolean().optional().describe('With follow: no new entry arrived before timeout_s.'),
+  })
+  .passthrough();
