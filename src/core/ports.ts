@@ -187,6 +187,7 @@ export interface WatchHandle {
 
 // ---------------------------------------------------------------- process
 
+/** `terminate` also continues a paused group, so a paused run can end. */
 export type RunSignal = 'pause' | 'resume' | 'terminate' | 'kill';
 
 export interface RunSpec {

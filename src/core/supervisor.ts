@@ -270,7 +270,6 @@ export class Supervisor {
   private terminate(lr: LiveRun): void {
     const run = lr.run!;
     this.deps.runner.signal(run, 'terminate');
-    this.deps.runner.signal(run, 'resume');
     if (!lr.killTimer) {
       lr.killTimer = setTimeout(() => this.deps.runner.signal(run, 'kill'), this.deps.config.stop_grace_ms);
       lr.killTimer.unref();
