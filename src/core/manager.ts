@@ -29,6 +29,7 @@ import { Records } from './records.js';
 import { assertAction } from './state-machine.js';
 import { Supervisor, errMessage } from './supervisor.js';
 import { createCoder } from './create.js';
+import { requireMessage } from './validate.js';
 import { followLogs, waitForState } from './waits.js';
 import { parseCursor, replayEvents, formatCursor } from './replay.js';
 import * as ops from './worktree-ops.js';
@@ -174,16 +175,7 @@ export class Manager implements ManagerApi, WorktreeApi {
   }
 
   private message(coder: Coder, message: string | undefined): void {
-    if (typeof message !== 'string' || message.trim() === '') {
-      throw new AicoderError('invalid_input', 'message is required for action "message"', {
-        field: 'message',
-      });
-    }
-    if (message.length > 20_000) {
-      throw new AicoderError('invalid_input', 'message must be at most 20000 characters', {
-        field: 'message',
-      });
-    }
+    requireMessage(message, 'message is required for action "message"');
     const def = this.deps.providers.get(coder.provider);
     if (!def?.resume_command) {
       throw new AicoderError(

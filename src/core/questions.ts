@@ -10,9 +10,9 @@ import { AicoderError } from './errors.js';
 import type { Clock, NewLogEntry, TimerHandle } from './ports.js';
 import type { Records } from './records.js';
 import { assertAction } from './state-machine.js';
+import { requireMessage } from './validate.js';
 
 export const MAX_QUESTION_CHARS = 4000;
-export const MAX_ANSWER_CHARS = 20_000;
 
 export type AskOutcome = { answered: true; answer: string } | { answered: false; reason: string };
 
@@ -91,16 +91,7 @@ export class Questions {
 
   /** The user's answer: to the waiting tool call, or as a follow-up that resumes an ended session. */
   answer(coder: Coder, message: string | undefined): void {
-    if (typeof message !== 'string' || message.trim() === '') {
-      throw new AicoderError('invalid_input', 'message is required for action "answer" (the answer text)', {
-        field: 'message',
-      });
-    }
-    if (message.length > MAX_ANSWER_CHARS) {
-      throw new AicoderError('invalid_input', `message must be at most ${MAX_ANSWER_CHARS} characters`, {
-        field: 'message',
-      });
-    }
+    requireMessage(message, 'message is required for action "answer" (the answer text)');
     if (coder.question === null) {
       throw new AicoderError('illegal_transition', `cannot answer coder ${coder.id}: it has asked nothing`, {
         field: 'action',

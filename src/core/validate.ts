@@ -5,6 +5,20 @@ import { AicoderError } from './errors.js';
 
 export const MAX_TASK_CHARS = 20_000;
 export const MAX_WORKSPACE_FILES = 50;
+/** Follow-up messages, answers and commit messages share the task's limit. */
+export const MAX_MESSAGE_CHARS = MAX_TASK_CHARS;
+
+/** A required message text: `missing` is the error when it is absent or blank. */
+export function requireMessage(message: unknown, missing: string): asserts message is string {
+  if (typeof message !== 'string' || message.trim() === '') {
+    throw new AicoderError('invalid_input', missing, { field: 'message' });
+  }
+  if (message.length > MAX_MESSAGE_CHARS) {
+    throw new AicoderError('invalid_input', `message must be at most ${MAX_MESSAGE_CHARS} characters`, {
+      field: 'message',
+    });
+  }
+}
 
 function bad(field: string, rule: string): AicoderError {
   return new AicoderError('invalid_input', `${field} ${rule}`, { field });

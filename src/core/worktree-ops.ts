@@ -11,6 +11,7 @@ import type { ManagerDeps } from './manager-deps.js';
 import { coderDir, homeLayout } from './paths.js';
 import { failureMessage, portEnv, runCommands } from './prep-phase.js';
 import type { Records } from './records.js';
+import { MAX_MESSAGE_CHARS } from './validate.js';
 import { errMessage } from './supervisor.js';
 import type {
   CommitResult,
@@ -31,12 +32,10 @@ export interface OpsContext {
   remove(coder: Coder, force: boolean, keepBranch: boolean): Promise<unknown>;
 }
 
-const MAX_MESSAGE = 20_000;
-
 function checkMessage(message: string | undefined): void {
   if (message === undefined) return;
-  if (typeof message !== 'string' || message.trim() === '' || message.length > MAX_MESSAGE) {
-    throw new AicoderError('invalid_input', `message must be 1–${MAX_MESSAGE} characters`, {
+  if (typeof message !== 'string' || message.trim() === '' || message.length > MAX_MESSAGE_CHARS) {
+    throw new AicoderError('invalid_input', `message must be 1–${MAX_MESSAGE_CHARS} characters`, {
       field: 'message',
     });
   }

@@ -10,12 +10,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import type { ManagerApi } from '../core/api.js';
+import { MAX_MESSAGE_CHARS } from '../core/validate.js';
 import { AicoderError } from '../core/errors.js';
 import type { WorktreeApi } from '../core/worktree-types.js';
 import { readJsonBody, sendJson } from './http-util.js';
 import { parseNoQuery, parseWith } from './validate.js';
 
-const message = z.string().min(1, 'must be 1–20000 characters').max(20_000, 'must be 1–20000 characters');
+const messageRule = `must be 1–${MAX_MESSAGE_CHARS} characters`;
+const message = z.string().min(1, messageRule).max(MAX_MESSAGE_CHARS, messageRule);
 const absPath = z
   .string()
   .min(1, 'must be an absolute path')

@@ -8,6 +8,7 @@ import { CODER_STATES, type CoderState } from '../core/coder.js';
 import type { ControlInput, CreateCoderInput, ListInput, StateFilter, WaitTarget } from '../core/api.js';
 import { ACTIONS } from '../core/state-machine.js';
 import { AicoderError } from '../core/errors.js';
+import { MAX_MESSAGE_CHARS, MAX_TASK_CHARS } from '../core/validate.js';
 
 /** Long polls (wait, logs follow) never hold a request longer than this. */
 export const MAX_LONG_POLL_MS = 50_000;
@@ -51,7 +52,7 @@ const text = (min: number, max: number) =>
 
 export const createSchema: ZodType<CreateCoderInput, ZodTypeDef, unknown> = z
   .object({
-    task: text(1, 20_000),
+    task: text(1, MAX_TASK_CHARS),
     repo: text(1, 4096)
       .refine((p) => isAbsolute(p), 'must be an absolute path')
       .optional(),
@@ -71,7 +72,7 @@ export const createSchema: ZodType<CreateCoderInput, ZodTypeDef, unknown> = z
 export const controlSchema: ZodType<ControlInput, ZodTypeDef, unknown> = z
   .object({
     action: z.enum([...ACTIONS, 'message']),
-    message: text(1, 20_000).optional(),
+    message: text(1, MAX_MESSAGE_CHARS).optional(),
     force: z.boolean().optional(),
     keep_branch: z.boolean().optional(),
   })
