@@ -57,7 +57,7 @@ export function coderRow(c: Coder, now: Date = new Date()): Cell[] {
     { text: c.id, style: 'bold' },
     clip(c.name, 30),
     c.provider,
-    { text: c.state, style: stateStyle(c.state) },
+    { text: c.warnings.length > 0 ? `${c.state} (!)` : c.state, style: stateStyle(c.state) },
     c.exit_code === null ? '-' : String(c.exit_code),
     age(c.created_at, now),
     c.branch,
@@ -93,6 +93,7 @@ export function statusFields(c: Coder): [string, string, Style?][] {
   if (c.exit_code !== null) fields.push(['exit code', String(c.exit_code)]);
   if (c.session_id !== null) fields.push(['session', c.session_id]);
   if (c.error !== null) fields.push(['error', c.error, 'red']);
+  for (const w of c.warnings) fields.push(['warning', clip(w, 500), 'yellow']);
   fields.push(['created', c.created_at]);
   if (c.started_at !== null) fields.push(['started', c.started_at]);
   if (c.ended_at !== null) fields.push(['ended', c.ended_at]);

@@ -62,12 +62,13 @@ export interface CoderLimits {
 }
 
 /** The talk-back fields of a new record (no question, no progress, not stalled, no limits). */
-export function emptyTalk(): Pick<Coder, 'question' | 'progress' | 'stalled' | 'limits'> {
+export function emptyTalk(): Pick<Coder, 'question' | 'progress' | 'stalled' | 'limits' | 'warnings'> {
   return {
     question: null,
     progress: null,
     stalled: false,
     limits: { max_turns: null, timeout_s: null, budget_usd: null },
+    warnings: [],
   };
 }
 
@@ -98,6 +99,12 @@ export interface Coder {
   /** Running with no output, event or heartbeat for stall_after_s (a flag, not a state). */
   stalled: boolean;
   limits: CoderLimits;
+  /**
+   * Things the user should know about this coder's worktree that did not stop it (e.g. "git-lfs is
+   * not installed: LFS files were left as pointers", "submodule vendor/lib could not be cloned: …").
+   * One sentence each, oldest first; shown by list, status and MCP. Empty when all is well.
+   */
+  warnings: string[];
 }
 
 export type LogStream = 'stdout' | 'stderr' | 'system';

@@ -36,6 +36,7 @@ const created: Coder = {
   progress: null,
   stalled: false,
   limits: { max_turns: null, timeout_s: null, budget_usd: null },
+  warnings: [],
 };
 
 const completed: Coder = {

@@ -56,6 +56,9 @@ const coderShape = {
       budget_usd: z.number().nullable(),
     })
     .passthrough(),
+  warnings: z
+    .array(z.string())
+    .describe("Things to know about the coder's worktree that did not stop it (e.g. git-lfs missing)."),
 };
 
 export const coderSchema = z.object(coderShape).passthrough();

@@ -96,6 +96,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    // Warnings about a coder's worktree (LFS not installed, a submodule that could not be cloned, …).
+    version: 3,
+    up(db) {
+      db.exec(`ALTER TABLE coders ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';`);
+    },
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

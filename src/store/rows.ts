@@ -36,6 +36,7 @@ export const CODER_COLUMNS = [
   'max_turns',
   'timeout_s',
   'budget_usd',
+  'warnings',
 ] as const;
 
 export const CODER_SELECT = `SELECT ${CODER_COLUMNS.join(', ')}, created_seq FROM coders`;
@@ -74,6 +75,8 @@ export interface CoderRow {
   max_turns: number | null;
   timeout_s: number | null;
   budget_usd: number | null;
+  /** JSON array of strings. */
+  warnings: string;
 }
 
 export type SqlValue = string | number | null;
@@ -117,6 +120,7 @@ export function coderParams(c: Coder): SqlValue[] {
     c.limits.max_turns,
     c.limits.timeout_s,
     c.limits.budget_usd,
+    JSON.stringify(c.warnings),
   ];
 }
 
@@ -153,7 +157,17 @@ export function rowToCoder(r: CoderRow): Coder {
     progress: r.progress === null ? null : (JSON.parse(r.progress) as Coder['progress']),
     stalled: r.stalled === 1,
     limits: { max_turns: r.max_turns, timeout_s: r.timeout_s, budget_usd: r.budget_usd },
+    warnings: parseWarnings(r.warnings),
   };
+}
+
+function parseWarnings(json: string): string[] {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.filter((w): w is string => typeof w === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 export interface LogRow {

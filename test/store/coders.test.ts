@@ -18,6 +18,15 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 describe('coders', () => {
+  it('keeps warnings (worktree warnings: git-lfs missing, submodule not cloned) in order', () => {
+    const { store } = freshStore();
+    const c = makeCoder({ warnings: ['git-lfs is not installed', 'submodule vendor/lib: 日本 ✅'] });
+    store.insertCoder(c);
+    expect(store.getCoder(c.id)!.warnings).toEqual(c.warnings);
+    expect(store.saveCoder({ ...c, warnings: [] }).warnings).toEqual([]);
+    expect(store.getCoder(c.id)!.warnings).toEqual([]);
+  });
+
   it('inserts, gets, saves and deletes plain records (nulls stay null)', () => {
     const { store } = freshStore();
     const c = makeCoder({ model: null, pid: null });
