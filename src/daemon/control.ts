@@ -5,12 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AicoderError } from '../core/errors.js';
 import { homeLayout } from '../core/paths.js';
 import type { Health } from '../client/types.js';
+import { homeLockHolder } from './lock.js';
 import { pidAlive, readDaemonInfo, removeDaemonInfo, type DaemonInfo } from './daemon-info.js';
 
 export const START_TIMEOUT_MS = 20_000;
@@ -23,9 +23,7 @@ export function baseUrlFor(port: number): string {
   return `http://127.0.0.1:${port}`;
 }
 
-export function lockPath(home: string): string {
-  return join(home, 'daemon.lock');
-}
+export { lockPath } from './lock.js';
 
 /** The entry script of this package (bin/aicoder.js), two levels up from src/daemon or dist/daemon. */
 export function binPath(): string {
@@ -58,14 +56,13 @@ export async function findRunningDaemon(home: string): Promise<RunningDaemon | n
   return { info, health };
 }
 
-/** True while a lock file names a live process other than us (a daemon is starting or running). */
+/**
+ * True while another process holds the home lock (a daemon is starting or running). Judged by the
+ * lock itself (see lock.ts), never by /health or pid files.
+ */
 export function lockHeldByOther(home: string): boolean {
-  try {
-    const holder = JSON.parse(readFileSync(lockPath(home), 'utf8')) as { pid?: unknown };
-    return typeof holder.pid === 'number' && holder.pid !== process.pid && pidAlive(holder.pid);
-  } catch {
-    return false;
-  }
+  const holder = homeLockHolder(home);
+  return holder !== null && holder.pid !== process.pid;
 }
 
 function lastLogLine(home: string): string {

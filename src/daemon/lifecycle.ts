@@ -61,7 +61,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
       `another aicoder daemon (pid ${existing.info.pid}) already owns ${home} on ${baseUrlFor(existing.info.port)}; stop it with "aicoder daemon stop"`,
     );
   }
-  const releaseLock = await acquireHomeLock(home);
+  const releaseLock = acquireHomeLock(home);
   const level = (env.AICODER_LOG_LEVEL ?? 'info') as LogLevel;
   const logger = createFileLogger(layout.daemonLog, {
     minLevel: ['debug', 'info', 'warn', 'error'].includes(level) ? level : 'info',
