@@ -46,7 +46,7 @@ export async function createCoder(
   }
   const settings = await deps.prep.loadSettings(repo, deps.config.worktree_defaults);
   const workspace = worktreePath(deps.home, repo, id);
-  await deps.git.createWorktree({ repo, base_commit: baseCommit, branch, path: workspace });
+  const made = await deps.git.createWorktree({ repo, base_commit: baseCommit, branch, path: workspace });
   const now = records.now();
   const coder: Coder = {
     id,
@@ -71,6 +71,7 @@ export async function createCoder(
     stats: emptyStats(),
     ...emptyTalk(),
     limits,
+    warnings: made.warnings,
   };
   try {
     await deps.prep.copyIntoWorktree(repo, workspace, settings);

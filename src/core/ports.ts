@@ -116,6 +116,12 @@ export interface WorktreeSpec {
   path: string;
 }
 
+/** What `createWorktree` made, beyond the worktree itself. */
+export interface CreatedWorktree {
+  /** Problems that did not stop the checkout (e.g. git-lfs missing), one sentence each. */
+  warnings: string[];
+}
+
 export interface RemoveWorktreeSpec {
   repo: string;
   path: string;
@@ -147,7 +153,7 @@ export interface GitPort {
   resolveCommit(repo: string, ref: string): Promise<string>;
   branchExists(repo: string, branch: string): Promise<boolean>;
   /** Creates branch + worktree; on any failure removes what it made and rethrows. */
-  createWorktree(spec: WorktreeSpec): Promise<void>;
+  createWorktree(spec: WorktreeSpec): Promise<CreatedWorktree>;
   /** Guards: dirty_worktree, unmerged_commits unless force. Missing directory is fine (pruned). */
   removeWorktree(spec: RemoveWorktreeSpec): Promise<void>;
   /** Unified diff of the worktree (committed, staged, unstaged and untracked) against base_commit. */

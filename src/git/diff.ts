@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { AicoderError } from '../core/errors.js';
 import type { FileChange, FileChangeStatus } from '../core/ports.js';
 import { gitMessage, isDirectory, isNotARepo, splitZ, type GitRunner } from './exec.js';
+import { lfsCheckout } from './lfs.js';
 import { notARepo, validateRefArg } from './refs.js';
 
 /** Stable output whatever the user's diff configuration says. */
@@ -52,7 +53,10 @@ export async function withWorktreeIndex<T>(
       const rt = await git(['read-tree', 'HEAD'], { cwd: workspace, env });
       if (rt.exitCode !== 0) await rm(env.GIT_INDEX_FILE, { force: true });
     }
-    const add = await git(['add', '-A', '--ignore-errors'], { cwd: workspace, env });
+    // Without git-lfs, a worktree of an LFS repository holds pointer files and the required filter
+    // cannot run: the temporary index takes the files as they are.
+    const lfs = await lfsCheckout(git, workspace);
+    const add = await git([...lfs.args, 'add', '-A', '--ignore-errors'], { cwd: workspace, env });
     if (add.exitCode !== 0 && !/unable to (index|stat)|failed to insert/i.test(add.stderr)) {
       throw new AicoderError(
         'internal',

@@ -2,8 +2,9 @@
 import { lstat, mkdir, realpath, rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { AicoderError } from '../core/errors.js';
-import type { RemoveWorktreeSpec, WorktreeSpec } from '../core/ports.js';
+import type { CreatedWorktree, RemoveWorktreeSpec, WorktreeSpec } from '../core/ports.js';
 import { gitMessage, isNotARepo, type GitRunner } from './exec.js';
+import { lfsCheckout, lfsWarning } from './lfs.js';
 import type { KeyedLock } from './lock.js';
 import {
   ensureRepoDir,
@@ -80,19 +81,28 @@ async function removeMadeParents(path: string, firstMade: string | undefined): P
   }
 }
 
-export async function createWorktree(git: GitRunner, lock: KeyedLock, spec: WorktreeSpec): Promise<void> {
+/**
+ * Makes branch + worktree at `spec.path` from `spec.base_commit`; on any failure removes what it made
+ * and rethrows. Returns warnings about the checkout that did not stop it (git-lfs missing, …).
+ */
+export async function createWorktree(
+  git: GitRunner,
+  lock: KeyedLock,
+  spec: WorktreeSpec,
+): Promise<CreatedWorktree> {
   const { repo, branch, path, base_commit } = spec;
   requireAbsolute(path);
   validateRefArg(base_commit, 'base_ref');
   await ensureRepoDir(repo);
 
-  const [badBranch, base, shown] = await Promise.all([
+  const [badBranch, base, shown, lfs] = await Promise.all([
     validateBranchName(git, repo, branch).then(
       () => undefined,
       (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
     ),
     revParseCommit(git, repo, base_commit),
     git(['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], { cwd: repo }),
+    lfsCheckout(git, repo),
   ]);
   if (isNotARepo(base)) throw notARepo(repo);
   if (badBranch !== undefined) throw badBranch;
@@ -117,7 +127,7 @@ export async function createWorktree(git: GitRunner, lock: KeyedLock, spec: Work
           cause: e,
         });
       }
-      return git(['worktree', 'add', '-b', branch, path, sha], { cwd: repo });
+      return git([...lfs.args, 'worktree', 'add', '-b', branch, path, sha], { cwd: repo, env: lfs.env });
     });
   try {
     let r = await attempt();
@@ -137,6 +147,12 @@ export async function createWorktree(git: GitRunner, lock: KeyedLock, spec: Work
     await lock.run(key, () => undoCreate(git, spec, firstMade, branchIsOurs));
     throw e;
   }
+  const warnings: string[] = [];
+  if (!lfs.installed) {
+    const w = await lfsWarning(git, path).catch(() => null);
+    if (w !== null) warnings.push(w);
+  }
+  return { warnings };
 }
 
 /** Worktree operations on one repository are serialized by its realpath. */
