@@ -6,6 +6,7 @@ export default defineConfig({
     include: ['test/reliability/**/*.full.test.ts'],
     testTimeout: 600_000,
     hookTimeout: 60_000,
+    globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 1,
     reporters: ['default'],
