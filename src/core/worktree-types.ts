@@ -1,5 +1,5 @@
 /**
- * Types and ports of the worktree lifecycle (issue 7): per-repo settings (.aicoder.json), commit and
+ * Types and ports of the worktree lifecycle: per-repo settings (.aicoder.json), commit and
  * merge back, conflict forecast, garbage collection and disk usage. The implementations live in
  * src/workspace (settings, copying, ports, sizes) and src/git (commit, merge, forecast).
  */

@@ -1,4 +1,4 @@
-/** Issue 2 acceptance items 2, 3 and 6, end to end through the real CLI against a real daemon. */
+/** Coders end to end through the real CLI against a real daemon: create, wait, logs, pause/resume/stop, errors. */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ControlResult } from '../../src/core/api.js';

@@ -1,4 +1,4 @@
-/** Issue 2 acceptance items 4 and 5: a daemon killed with -9 while coders print, and the concurrency cap. */
+/** Recovery and the concurrency cap through the real CLI: a daemon killed with -9 while coders print, and max_concurrent. */
 import type { DaemonStatusJson } from '../../src/cli/commands/daemon.js';
 import type { ListCodersPage } from '../../src/core/ports.js';
 import type { Coder } from '../../src/core/coder.js';

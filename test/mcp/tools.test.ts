@@ -40,7 +40,7 @@ describe('tools/list', () => {
       expect(byName.get(n)!.annotations?.readOnlyHint, n).toBe(true);
     }
     expect(byName.get('ai_coder_control')!.annotations?.destructiveHint).toBe(true);
-    // workspace commits and merges (issue 7): it writes, but never destructively
+    // workspace commits and merges: it writes, but never destructively
     expect(byName.get('ai_coder_workspace')!.annotations).toMatchObject({
       readOnlyHint: false,
       destructiveHint: false,
