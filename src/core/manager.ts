@@ -2,6 +2,7 @@
  * The Manager: the one implementation of ManagerApi. Every surface (HTTP for the CLI and TUI, MCP)
  * calls it; it owns no transport. Live handles are held by the Supervisor.
  */
+import { checkSessionId } from './agent-values.js';
 import { rm } from 'node:fs/promises';
 import type {
   ControlInput,
@@ -196,6 +197,7 @@ export class Manager implements ManagerApi, WorktreeApi {
         field: 'action',
       });
     }
+    checkSessionId(coder.session_id);
     const stored = this.deps.store.appendLogs(coder.id, [
       { ts: this.records.now(), stream: 'system', kind: 'user_message', text: message },
     ]);

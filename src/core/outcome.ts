@@ -7,6 +7,7 @@ import type {
   ParsedEvent,
   ProviderDef,
 } from './ports.js';
+import { isSafeSessionId } from './agent-values.js';
 
 export interface ParsedBatch {
   entries: NewLogEntry[];
@@ -47,7 +48,17 @@ export function parseLines(
         batch.stats.cost_usd += ev.stats.cost_usd ?? 0;
       }
       if (ev.last_message !== undefined) batch.lastMessage = ev.last_message;
-      if (ev.session_id) batch.sessionId = ev.session_id;
+      if (ev.session_id && isSafeSessionId(ev.session_id)) batch.sessionId = ev.session_id;
+      else if (ev.session_id) {
+        // Agent output controls this value and it would reach `resume_command`'s argv: drop it.
+        const shown = JSON.stringify(ev.session_id.slice(0, 80));
+        batch.entries.push({
+          ts,
+          stream: out.stream,
+          kind: 'error',
+          text: `ignored session id ${shown}: not a valid session id, so it will never be passed to the agent`,
+        });
+      }
       if (ev.outcome) batch.outcome = ev.outcome;
     }
   }

@@ -1,6 +1,7 @@
 /** What a run is started with: the agent's environment and its argv from the provider template. */
 import type { Coder } from './coder.js';
 import { coderArgvVars } from './coder-argv.js';
+import { checkSessionId } from './agent-values.js';
 import { AicoderError } from './errors.js';
 import type { ManagerDeps } from './manager-deps.js';
 import type { ProviderDef } from './ports.js';
@@ -28,6 +29,8 @@ export function runArgv(
   if (!template) {
     throw new AicoderError('not_supported', `provider '${def.name}' cannot continue a session`);
   }
+  // The session id came from the agent's output: it must still be an identifier, not an option.
+  if (coder.session_id !== null) checkSessionId(coder.session_id);
   return deps.providers.buildArgv(template, {
     task: coder.task,
     model: coder.model,

@@ -1,9 +1,12 @@
 /**
  * Runs git with an argv array (never a shell), a stable environment and stable output:
  * no prompts, C locale, unquoted paths, no opportunistic index writes, and none of the caller's
- * GIT_DIR-style variables leaking in.
+ * GIT_DIR-style variables leaking in; configuration that cannot execute what a worktree's files
+ * select, and linked worktrees verified before git reads them (issue: an agent can plant a `.git`).
  */
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { execa } from 'execa';
 import { AicoderError } from '../core/errors.js';
 
@@ -52,12 +55,75 @@ export function gitEnv(extra: Record<string, string> = {}): Record<string, strin
 
 export type GitRunner = (args: readonly string[], opts: GitRunOptions) => Promise<GitResult>;
 
+export interface GitRunnerOptions {
+  /**
+   * The folder that holds only linked worktrees made by aicoder (AICODER_HOME/worktrees, laid out as
+   * `<repo>-<hash>/<id>`). Before git runs with a cwd inside one of them, the worktree's `.git` file is
+   * verified (see verifyLinkedWorktree) and git is pointed at the verified admin directory with
+   * GIT_DIR/GIT_WORK_TREE, so a `.git` an agent planted is never read, not even between check and use.
+   */
+  worktreeRoot?: string;
+}
+
+/**
+ * Subcommands that never need a hook: they run with core.hooksPath=/dev/null. (commit, merge, rebase,
+ * worktree add, push keep the user's own hooks: those live in the repository's git dir, which the
+ * worktree check keeps out of an agent's reach.)
+ */
+const HOOKLESS = new Set([
+  'add',
+  'cat-file',
+  'check-ignore',
+  'commit-tree',
+  'diff',
+  'diff-files',
+  'diff-index',
+  'diff-tree',
+  'for-each-ref',
+  'hash-object',
+  'log',
+  'ls-files',
+  'ls-tree',
+  'merge-base',
+  'merge-tree',
+  'read-tree',
+  'rev-list',
+  'rev-parse',
+  'show',
+  'show-ref',
+  'status',
+  'symbolic-ref',
+  'write-tree',
+]);
+/** Subcommands that could run an external diff or a textconv filter named in .gitattributes. */
+const DIFFING = new Set(['diff', 'log', 'show', 'diff-tree', 'diff-index', 'diff-files']);
+
+/**
+ * The argv git gets: configuration that cannot execute anything the worktree's files could select
+ * (no fsmonitor hook; no hooks for the HOOKLESS commands; no external diff or textconv for diffs),
+ * then the caller's arguments. Aliases cannot apply: every call names a built-in subcommand.
+ */
+export function hardenedArgs(args: readonly string[]): string[] {
+  const sub = args[0] ?? '';
+  const pre = ['-c', 'core.quotepath=false', '-c', 'core.fsmonitor=false'];
+  if (HOOKLESS.has(sub)) pre.push('-c', 'core.hooksPath=/dev/null');
+  if (DIFFING.has(sub)) return [...pre, sub, '--no-ext-diff', '--no-textconv', ...args.slice(1)];
+  return [...pre, ...args];
+}
+
 /** A runner bound to one git binary. Never rejects for a non-zero exit; rejects if git cannot start. */
-export function gitRunner(gitBinary = 'git'): GitRunner {
+export function gitRunner(gitBinary = 'git', runnerOpts: GitRunnerOptions = {}): GitRunner {
+  const root = runnerOpts.worktreeRoot === undefined ? undefined : resolve(runnerOpts.worktreeRoot);
   return async (args, opts) => {
-    const r = await execa(gitBinary, ['-c', 'core.quotepath=false', ...args], {
+    let env = opts.env;
+    const top = root === undefined ? null : worktreeTop(root, opts.cwd);
+    if (top !== null && (await isDirectory(top))) {
+      const gitDir = await verifyLinkedWorktree(top);
+      env = { ...env, GIT_DIR: gitDir, GIT_WORK_TREE: top };
+    }
+    const r = await execa(gitBinary, hardenedArgs(args), {
       cwd: opts.cwd,
-      env: gitEnv(opts.env),
+      env: gitEnv(env),
       extendEnv: false,
       reject: false,
       stripFinalNewline: false,
@@ -71,6 +137,81 @@ export function gitRunner(gitBinary = 'git'): GitRunner {
     }
     return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
   };
+}
+
+/** `root/<repo>-<hash>/<id>` when `cwd` lies in (or is) such a worktree, else null. */
+function worktreeTop(root: string, cwd: string): string | null {
+  const rel = relative(root, resolve(cwd));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return null;
+  const parts = rel.split(sep);
+  if (parts.length < 2) return null;
+  return join(root, parts[0]!, parts[1]!);
+}
+
+function tampered(top: string, why: string): AicoderError {
+  return new AicoderError(
+    'conflict',
+    `the worktree ${top} was tampered with (${why}); aicoder runs no git command in it. Remove the coder with rm --force`,
+    { field: 'workspace', details: { workspace: top, reason: why } },
+  );
+}
+
+async function readSmall(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+async function realOrSelf(path: string): Promise<string> {
+  return realpath(path).catch(() => resolve(path));
+}
+
+/**
+ * Checks that `top` is still the linked worktree git made: `top/.git` is a regular file (not a
+ * symlink or folder) saying `gitdir: <common git dir>/worktrees/<name>`, that admin folder lies
+ * outside the worktree, its `gitdir` file points back at `top/.git`, its `commondir` leads to the
+ * common git dir that holds it, and — for the usual `<repo>/.git` layout — that repository is the
+ * one the worktree's folder name was made for (`<basename>-<sha256(repo)[0,8]>`, core/paths.ts).
+ * Returns the admin folder's path; throws `conflict` naming what was changed.
+ * Format: git-worktree(1) "DETAILS" (the .git file, `gitdir`, `commondir`).
+ */
+export async function verifyLinkedWorktree(top: string): Promise<string> {
+  const dotGit = join(top, '.git');
+  const st = await lstat(dotGit).catch(() => null);
+  if (st === null) throw tampered(top, '.git is missing');
+  if (!st.isFile()) throw tampered(top, `.git is a ${st.isDirectory() ? 'folder' : 'link or special file'}`);
+  if (st.size > 4096) throw tampered(top, '.git is not a gitdir file');
+  const m = /^gitdir: (.+?)\r?\n?$/.exec((await readSmall(dotGit)) ?? '');
+  if (!m) throw tampered(top, '.git is not a gitdir file');
+  const realTop = await realOrSelf(top);
+  const admin = await realOrSelf(resolve(top, m[1]!));
+  const inTop = relative(realTop, admin);
+  if (inTop === '' || (!inTop.startsWith('..') && !isAbsolute(inTop))) {
+    throw tampered(top, '.git points inside the worktree');
+  }
+  if (basename(dirname(admin)) !== 'worktrees')
+    throw tampered(top, `.git points at ${admin}, not a worktrees/ entry`);
+  const back = (await readSmall(join(admin, 'gitdir')))?.trim();
+  if (!back || (await realOrSelf(dirname(resolve(admin, back)))) !== realTop) {
+    throw tampered(top, `${admin} does not point back to this worktree`);
+  }
+  const commondir = (await readSmall(join(admin, 'commondir')))?.trim();
+  const common = await realOrSelf(dirname(dirname(admin)));
+  if (!commondir || (await realOrSelf(resolve(admin, commondir))) !== common) {
+    throw tampered(top, `${admin} does not belong to the repository that holds it`);
+  }
+  if (basename(common) === '.git') {
+    const repo = dirname(common);
+    const folder = basename(dirname(top));
+    const hash = (p: string) => createHash('sha256').update(p).digest('hex').slice(0, 8);
+    const expected = [repo, dirname(await realOrSelf(join(repo, '.git')))].map(
+      (p) => `${basename(p)}-${hash(p)}`,
+    );
+    if (!expected.includes(folder)) throw tampered(top, `.git points at another repository (${repo})`);
+  }
+  return admin;
 }
 
 /** First lines of git's stderr, without "fatal: " noise, for error messages. */

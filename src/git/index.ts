@@ -6,8 +6,8 @@ import { createKeyedLock } from './lock.js';
 import { branchExists, headRef, resolveCommit, toplevel } from './refs.js';
 import { createWorktree, removeWorktree } from './worktree.js';
 
-export function createGit(opts: { gitBinary?: string } = {}): GitPort {
-  const git = gitRunner(opts.gitBinary);
+export function createGit(opts: { gitBinary?: string; worktreeRoot?: string } = {}): GitPort {
+  const git = gitRunner(opts.gitBinary, opts);
   const lock = createKeyedLock();
   return {
     toplevel: (path) => toplevel(git, path),

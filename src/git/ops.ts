@@ -5,8 +5,8 @@ import { commitAll, forecast, isMerged, prune, snapshot } from './lifecycle.js';
 import { createKeyedLock } from './lock.js';
 import { mergeBranch } from './merge.js';
 
-export function createGitOps(opts: { gitBinary?: string } = {}): GitOpsPort {
-  const git = gitRunner(opts.gitBinary);
+export function createGitOps(opts: { gitBinary?: string; worktreeRoot?: string } = {}): GitOpsPort {
+  const git = gitRunner(opts.gitBinary, opts);
   // Merges into one repository run one at a time (each reads the base tip, then moves it).
   const lock = createKeyedLock();
   return {

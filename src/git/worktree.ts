@@ -223,7 +223,11 @@ async function removeLocked(git: GitRunner, spec: RemoveWorktreeSpec): Promise<v
   if (registered) {
     const args = force ? ['worktree', 'remove', '--force', '--force', path] : ['worktree', 'remove', path];
     const r = await git(args, { cwd: repo });
-    if (r.exitCode !== 0 && (await pathExists(path))) {
+    if (r.exitCode !== 0 && force && (await pathExists(path))) {
+      // git refuses a worktree whose .git was changed ("does not point back"): force deletes the
+      // folder without reading it, and the prune below drops the registration.
+      await rm(path, { recursive: true, force: true });
+    } else if (r.exitCode !== 0 && (await pathExists(path))) {
       if (/modified or untracked files/i.test(r.stderr)) {
         throw new AicoderError(
           'dirty_worktree',

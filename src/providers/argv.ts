@@ -3,6 +3,7 @@
  * in docs/providers.md). Substitution is per element and literal: no shell, and substituted text is
  * never scanned again, so a task containing "{model}" or "$(…)" stays exactly as written.
  */
+import { checkSessionId } from '../core/agent-values.js';
 import { AicoderError } from '../core/errors.js';
 import type { ArgvVars } from '../core/ports.js';
 
@@ -79,6 +80,8 @@ function valueOf(vars: ArgvVars, name: PlaceholderName): string | null {
     case 'workspace':
       return vars.workspace;
     case 'session_id':
+      // Printed by the agent: checked again here, so no caller can pass one through unchecked.
+      if (vars.session_id) checkSessionId(vars.session_id);
       return vars.session_id ?? null;
     case 'message':
       return vars.message ?? null;

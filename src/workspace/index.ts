@@ -9,6 +9,8 @@ export interface WorkspaceOptions {
   /** Quiet period before a watcher's onChange (default 300 ms). */
   debounceMs?: number;
   gitBinary?: string;
+  /** AICODER_HOME/worktrees: git runs there only in verified worktrees (git/exec.ts). */
+  worktreeRoot?: string;
 }
 
 export interface Workspace extends WorkspacePort {
@@ -17,7 +19,7 @@ export interface Workspace extends WorkspacePort {
 }
 
 export function createWorkspace(opts: WorkspaceOptions = {}): Workspace {
-  const git = gitRunner(opts.gitBinary);
+  const git = gitRunner(opts.gitBinary, opts);
   return {
     list: (workspace) => listFiles(git, workspace),
     read: (workspace, relPath, readOpts) => readFile(workspace, relPath, readOpts),

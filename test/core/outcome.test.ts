@@ -77,4 +77,30 @@ describe('parseLines', () => {
     expect(b.lastMessage).toBe('c');
     expect(errors).toHaveLength(1);
   });
+
+  it('drops a session id that is not an identifier (an agent could make it an option) and says so', () => {
+    const parser: OutputParser = {
+      parse: (line) => [{ kind: 'session_started', text: line, session_id: line }],
+    };
+    const evil = parseLines(
+      parser,
+      { stream: 'stdout', lines: ['--dangerously-bypass-approvals-and-sandbox'], offset: 0 },
+      'T',
+      () => undefined,
+    );
+    expect(evil.sessionId).toBeUndefined();
+    expect(evil.entries.at(-1)).toMatchObject({
+      kind: 'error',
+      text: expect.stringMatching(/^ignored session id/),
+    });
+    for (const bad of ['-x', 'a b', 'a\nb', '', 'x'.repeat(129), 'a;b', '$(id)']) {
+      const b = parseLines(parser, { stream: 'stdout', lines: [bad], offset: 0 }, 'T', () => undefined);
+      expect(b.sessionId).toBeUndefined();
+    }
+    for (const good of ['0199a8c2-7c1e-7f41-9d7e-3c1a2b3c4d5e', 'ses_7f3a9B', 'abc']) {
+      expect(
+        parseLines(parser, { stream: 'stdout', lines: [good], offset: 0 }, 'T', () => undefined).sessionId,
+      ).toBe(good);
+    }
+  });
 });

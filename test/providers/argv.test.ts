@@ -126,4 +126,17 @@ describe('buildArgv', () => {
     expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe(task);
     expect(existsSync(marker)).toBe(false);
   });
+
+  it('refuses a session id that could be read as an option, whatever the template', () => {
+    for (const session_id of ['--dangerously-bypass-approvals-and-sandbox', '-c', 'a b', 'x\0y']) {
+      expect(() =>
+        buildArgv(['codex', 'exec', 'resume', '{session_id}', '--', '{message}'], {
+          task: 't',
+          workspace: '/w',
+          session_id,
+          message: 'go on',
+        }),
+      ).toThrow(expect.objectContaining({ code: 'invalid_input', field: 'session_id' }));
+    }
+  });
 });
