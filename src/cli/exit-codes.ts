@@ -32,6 +32,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'path_outside':
     case 'not_supported':
     case 'conflict':
+    case 'worktree_gone':
     case 'timeout':
     case 'internal':
       return EXIT_FAILED;

@@ -46,7 +46,9 @@ export interface ControlInput {
   keep_branch?: boolean;
 }
 
-export type ControlResult = { coder: Coder; removed: false } | { coder: Coder; removed: true };
+/** `notes` (remove only, when not empty): what the removal could not do, e.g. the repository is gone. */
+export type ControlResult =
+  { coder: Coder; removed: false } | { coder: Coder; removed: true; notes?: string[] };
 
 export interface LogsInput {
   since_seq?: number;

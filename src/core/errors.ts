@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'path_outside'
   | 'not_supported'
   | 'conflict'
+  | 'worktree_gone'
   | 'daemon_unreachable'
   | 'timeout'
   | 'internal';

@@ -212,7 +212,7 @@ export class Manager implements ManagerApi, WorktreeApi {
     assertAction(cur, 'remove');
     this.supervisor.dequeue(cur.id);
     await ops.teardown(this.ops(), cur, { guarded: !force && !keepBranch });
-    await this.deps.git.removeWorktree({
+    const { notes } = await this.deps.git.removeWorktree({
       repo: cur.repo,
       path: cur.workspace,
       branch: cur.branch,
@@ -224,7 +224,9 @@ export class Manager implements ManagerApi, WorktreeApi {
     this.deps.store.deleteRuns(cur.id);
     this.records.removed(cur.id);
     await rm(coderDir(this.deps.home, cur.id), { recursive: true, force: true });
-    return { coder: cur, removed: true };
+    await ops.removeEmptyRepoDir(this.deps.home, cur.workspace);
+    for (const note of notes) this.deps.log('warn', 'remove: ' + note, { id: cur.id });
+    return notes.length > 0 ? { coder: cur, removed: true, notes } : { coder: cur, removed: true };
   }
 
   logs(idOrPrefix: string, input: LogsInput): LogsResult {

@@ -122,6 +122,11 @@ export interface CreatedWorktree {
   warnings: string[];
 }
 
+/** What `removeWorktree` could not do (e.g. the repository is gone), one sentence each. */
+export interface RemovedWorktree {
+  notes: string[];
+}
+
 export interface RemoveWorktreeSpec {
   repo: string;
   path: string;
@@ -154,8 +159,11 @@ export interface GitPort {
   branchExists(repo: string, branch: string): Promise<boolean>;
   /** Creates branch + worktree; on any failure removes what it made and rethrows. */
   createWorktree(spec: WorktreeSpec): Promise<CreatedWorktree>;
-  /** Guards: dirty_worktree, unmerged_commits unless force. Missing directory is fine (pruned). */
-  removeWorktree(spec: RemoveWorktreeSpec): Promise<void>;
+  /**
+   * Guards: dirty_worktree, unmerged_commits unless force. Missing directory is fine (pruned). A gone
+   * repository: worktree_gone, or with force the folder is deleted and `notes` say what was not done.
+   */
+  removeWorktree(spec: RemoveWorktreeSpec): Promise<RemovedWorktree>;
   /** Unified diff of the worktree (committed, staged, unstaged and untracked) against base_commit. */
   diff(workspace: string, baseCommit: string): Promise<string>;
   changes(workspace: string, baseCommit: string): Promise<FileChange[]>;

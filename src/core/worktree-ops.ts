@@ -3,7 +3,9 @@
  * teardown on remove, and the start-up reconciliation of worktrees with coder records.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { ControlResult } from './api.js';
 import type { Coder } from './coder.js';
 import { isTerminal } from './coder.js';
 import { AicoderError } from './errors.js';
@@ -29,7 +31,7 @@ export interface OpsContext {
   records: Records;
   get(idOrPrefix: string): Coder;
   isLive(id: string): boolean;
-  remove(coder: Coder, force: boolean, keepBranch: boolean): Promise<unknown>;
+  remove(coder: Coder, force: boolean, keepBranch: boolean): Promise<ControlResult>;
 }
 
 function checkMessage(message: string | undefined): void {
@@ -173,14 +175,19 @@ export async function gc(ctx: OpsContext, input: GcInput): Promise<GcResult> {
       result.skipped.push({ ...item, reason: 'ended too recently' });
       continue;
     }
-    item.merged = await deps.gitOps.isMerged(c).catch(() => false);
+    const repoThere = await deps.prep.exists(c.repo);
+    item.merged = repoThere && (await deps.gitOps.isMerged(c).catch(() => false));
     if (!item.merged && !input.include_unmerged) {
-      result.skipped.push({ ...item, reason: 'unmerged commits or uncommitted changes' });
+      const reason = repoThere
+        ? 'unmerged commits or uncommitted changes'
+        : `repository ${c.repo} is gone (deleted, moved or renamed); include_unmerged removes the worktree folder and the coder`;
+      result.skipped.push({ ...item, reason });
       continue;
     }
     if (!result.dry_run) {
       try {
-        await ctx.remove(c, !item.merged, false);
+        const removed = await ctx.remove(c, !item.merged, false);
+        if (removed.removed && removed.notes?.length) item.notes = removed.notes;
       } catch (e) {
         result.skipped.push({ ...item, reason: `removal failed: ${errMessage(e)}` });
         continue;
@@ -191,6 +198,7 @@ export async function gc(ctx: OpsContext, input: GcInput): Promise<GcResult> {
   const repos = repoFilter !== undefined ? [repoFilter] : [...new Set(all.map((c) => c.repo))];
   if (!result.dry_run) {
     for (const repo of repos.sort()) {
+      if (!(await deps.prep.exists(repo))) continue;
       try {
         await deps.gitOps.prune(repo);
         result.pruned.push(repo);
@@ -262,12 +270,28 @@ function recordedPortEnv(home: string, id: string): Record<string, string> {
 export async function reconcile(ctx: OpsContext): Promise<void> {
   const { deps, records } = ctx;
   const coders = deps.store.listCoders({ limit: 1000 }).coders;
+  const goneRepos = new Set<string>();
   for (const repo of new Set(coders.map((c) => c.repo))) {
+    if (!(await deps.prep.exists(repo))) {
+      goneRepos.add(repo);
+      const n = coders.filter((c) => c.repo === repo).length;
+      deps.log('warn', 'repository gone', {
+        repo,
+        error: `repository ${repo} does not exist (deleted, moved or renamed); ${n} coder(s) use it; rm --force or gc --include-unmerged removes them`,
+      });
+      continue;
+    }
     try {
       await deps.gitOps.prune(repo);
     } catch (e) {
       deps.log('warn', 'worktree prune failed', { repo, error: errMessage(e) });
     }
+  }
+  for (const c of coders) {
+    if (!goneRepos.has(c.repo)) continue;
+    const note = `repository ${c.repo} is gone (deleted, moved or renamed)`;
+    if (c.error?.includes(note)) continue;
+    records.patch(c.id, { error: c.error ? `${c.error}; ${note}` : note });
   }
   const root = homeLayout(deps.home).worktrees;
   for (const c of coders) {
@@ -277,4 +301,11 @@ export async function reconcile(ctx: OpsContext): Promise<void> {
     records.patch(c.id, { error: c.error ? `${c.error}; ${note}` : note });
     deps.log('warn', 'coder worktree vanished', { id: c.id, workspace: c.workspace });
   }
+}
+
+/** Removes `worktrees/<repo>-<hash>/` of AICODER_HOME once its last coder's worktree is gone. */
+export async function removeEmptyRepoDir(home: string, workspace: string): Promise<void> {
+  const parent = dirname(workspace);
+  if (dirname(parent) !== homeLayout(home).worktrees) return;
+  await rmdir(parent).catch(() => undefined); // not empty: other coders of the repository
 }

@@ -131,6 +131,8 @@ export interface GcItem {
   workspace: string;
   state: string;
   merged: boolean;
+  /** What the removal could not do (e.g. the repository is gone: its branch stays). */
+  notes?: string[];
 }
 
 export interface GcResult {

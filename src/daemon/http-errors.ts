@@ -20,6 +20,8 @@ export function httpStatus(code: ErrorCode): number {
     case 'unmerged_commits':
     case 'conflict':
       return 409;
+    case 'worktree_gone':
+      return 410;
     case 'provider_config':
       return 422;
     case 'internal':

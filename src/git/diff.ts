@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AicoderError } from '../core/errors.js';
 import type { FileChange, FileChangeStatus } from '../core/ports.js';
-import { gitMessage, isDirectory, isNotARepo, splitZ, type GitRunner } from './exec.js';
+import { gitMessage, isNotARepo, splitZ, type GitRunner } from './exec.js';
+import { ensureWorktreeDir, explainNotARepo } from './gone.js';
 import { lfsCheckout } from './lfs.js';
 import { notARepo, validateRefArg } from './refs.js';
 
@@ -22,21 +23,15 @@ const DIFF_FLAGS = [
   '-M',
 ];
 
-async function ensureWorkspace(workspace: string): Promise<void> {
-  if (!(await isDirectory(workspace))) {
-    throw new AicoderError('not_found', `workspace ${workspace} does not exist`, { field: 'workspace' });
-  }
-}
-
 /** Runs `fn` with GIT_INDEX_FILE pointing at a temp index that mirrors the whole work tree. */
 export async function withWorktreeIndex<T>(
   git: GitRunner,
   workspace: string,
   fn: (env: Record<string, string>) => Promise<T>,
 ): Promise<T> {
-  await ensureWorkspace(workspace);
+  await ensureWorktreeDir(workspace);
   const where = await git(['rev-parse', '--git-path', 'index'], { cwd: workspace });
-  if (isNotARepo(where)) throw notARepo(workspace);
+  if (isNotARepo(where)) throw (await explainNotARepo(workspace)) ?? notARepo(workspace);
   if (where.exitCode !== 0) throw new AicoderError('internal', `git rev-parse failed: ${gitMessage(where)}`);
   const dir = await mkdtemp(join(tmpdir(), 'aicoder-index-'));
   try {

@@ -130,7 +130,13 @@ export function gitRunner(gitBinary = 'git', runnerOpts: GitRunnerOptions = {}):
       ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
     });
     if (r.exitCode === undefined) {
-      const why = r.code === 'ENOENT' ? `cannot run '${gitBinary}' (is git installed?)` : r.message;
+      // A missing cwd also fails the spawn with ENOENT: name the true cause.
+      const why =
+        r.code !== 'ENOENT'
+          ? r.message
+          : (await isDirectory(opts.cwd))
+            ? `cannot run '${gitBinary}' (is git installed?)`
+            : `directory ${opts.cwd} does not exist`;
       throw new AicoderError('internal', `git ${args[0] ?? ''} failed to start in ${opts.cwd}: ${why}`, {
         cause: r,
       });

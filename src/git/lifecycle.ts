@@ -5,8 +5,9 @@
 import { AicoderError } from '../core/errors.js';
 import type { CommitResult, Forecast } from '../core/worktree-types.js';
 import { withWorktreeIndex } from './diff.js';
-import { gitMessage, isDirectory, splitZ, type GitRunner } from './exec.js';
-import { revParseCommit, validateRefArg } from './refs.js';
+import { gitMessage, isDirectory, isNotARepo, splitZ, type GitRunner } from './exec.js';
+import { ensureWorktreeDir, explainNotARepo } from './gone.js';
+import { notARepo, revParseCommit, validateRefArg } from './refs.js';
 
 /** Identity for aicoder's own throwaway objects (snapshots), so they work without user.name set. */
 export const SNAPSHOT_IDENTITY: Record<string, string> = {
@@ -17,10 +18,9 @@ export const SNAPSHOT_IDENTITY: Record<string, string> = {
 };
 
 export async function commitAll(git: GitRunner, workspace: string, message: string): Promise<CommitResult> {
-  if (!(await isDirectory(workspace))) {
-    throw new AicoderError('not_found', `worktree ${workspace} does not exist`, { field: 'workspace' });
-  }
+  await ensureWorktreeDir(workspace);
   const add = await git(['add', '-A'], { cwd: workspace });
+  if (isNotARepo(add)) throw (await explainNotARepo(workspace)) ?? notARepo(workspace);
   if (add.exitCode !== 0) {
     throw new AicoderError('internal', `git add -A in ${workspace} failed: ${gitMessage(add)}`);
   }

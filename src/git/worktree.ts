@@ -2,8 +2,9 @@
 import { lstat, mkdir, realpath, rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { AicoderError } from '../core/errors.js';
-import type { CreatedWorktree, RemoveWorktreeSpec, WorktreeSpec } from '../core/ports.js';
-import { gitMessage, isNotARepo, type GitRunner } from './exec.js';
+import type { CreatedWorktree, RemovedWorktree, RemoveWorktreeSpec, WorktreeSpec } from '../core/ports.js';
+import { gitMessage, isDirectory, isNotARepo, type GitRunner } from './exec.js';
+import { repoGone } from './gone.js';
 import { lfsCheckout, lfsWarning } from './lfs.js';
 import type { KeyedLock } from './lock.js';
 import {
@@ -193,11 +194,16 @@ async function undoCreate(
   await removeMadeParents(path, firstMade);
 }
 
+/**
+ * Removes worktree and branch (guards: dirty_worktree, unmerged_commits unless force). When the
+ * repository is gone (deleted, moved), refuses with worktree_gone, or with force deletes the worktree
+ * folder alone and returns notes saying what it could not do.
+ */
 export async function removeWorktree(
   git: GitRunner,
   lock: KeyedLock,
   spec: RemoveWorktreeSpec,
-): Promise<void> {
+): Promise<RemovedWorktree> {
   const { repo, path, branch } = spec;
   requireAbsolute(path);
   if (typeof branch !== 'string' || branch === '' || branch.startsWith('-')) {
@@ -207,8 +213,33 @@ export async function removeWorktree(
   }
   validateRefArg(spec.base_commit, 'base_commit');
   validateRefArg(spec.base_ref, 'base_ref');
-  await ensureRepoDir(repo);
+  if (!(await isRepo(git, repo))) return removeWithoutRepo(spec);
   await lock.run(await lockKey(repo), () => removeLocked(git, spec));
+  return { notes: [] };
+}
+
+async function isRepo(git: GitRunner, repo: string): Promise<boolean> {
+  if (!(await isDirectory(repo))) return false;
+  const r = await git(['rev-parse', '--git-dir'], { cwd: repo });
+  return !isNotARepo(r);
+}
+
+async function removeWithoutRepo(spec: RemoveWorktreeSpec): Promise<RemovedWorktree> {
+  const { repo, path, branch, force } = spec;
+  if (!force) {
+    throw repoGone(
+      repo,
+      `the worktree cannot be checked for unsaved work; use force to delete the worktree folder ${path} and the coder`,
+    );
+  }
+  await rm(path, { recursive: true, force: true });
+  return {
+    notes: [
+      `repository ${repo} is gone (deleted, moved or renamed): deleted the worktree folder ${path}, but ` +
+        `not its registration nor branch '${branch}'; if the repository moved, run 'git worktree prune' ` +
+        `and 'git branch -D ${branch}' in its new place`,
+    ],
+  };
 }
 
 async function removeLocked(git: GitRunner, spec: RemoveWorktreeSpec): Promise<void> {

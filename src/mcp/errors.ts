@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'path_outside',
   'not_supported',
   'conflict',
+  'worktree_gone',
   'daemon_unreachable',
   'timeout',
   'internal',
@@ -90,6 +91,8 @@ export function nextStep(body: ErrorBody, ctx: HintContext): string {
       return 'this provider cannot do that; start a new coder with ai_coder_create instead';
     case 'conflict':
       return 'the coder changed meanwhile; check ai_coder_status and try again';
+    case 'worktree_gone':
+      return 'the worktree or its repository no longer exists; ai_coder_control "remove" with force: true removes the coder';
     case 'daemon_unreachable':
       return 'start the daemon (aicoder daemon start) and call again';
     case 'timeout':

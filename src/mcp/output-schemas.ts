@@ -82,6 +82,10 @@ export const controlOutput = z
   .object({
     coder: coderSchema,
     removed: z.boolean(),
+    notes: z
+      .array(z.string())
+      .optional()
+      .describe('remove: what it could not do (e.g. the repository is gone, so its branch stays)'),
   })
   .passthrough();
 

@@ -3,21 +3,23 @@ import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicoderError } from '../core/errors.js';
 import type { WorkspaceFile } from '../core/ports.js';
-import { gitMessage, isDirectory, isNotARepo, splitZ, type GitRunner } from '../git/exec.js';
+import { gitMessage, isNotARepo, splitZ, type GitRunner } from '../git/exec.js';
+import { ensureWorktreeDir, explainNotARepo } from '../git/gone.js';
 
 const STAT_BATCH = 256;
 
 export async function listFiles(git: GitRunner, workspace: string): Promise<WorkspaceFile[]> {
-  if (!(await isDirectory(workspace))) {
-    throw new AicoderError('not_found', `workspace ${workspace} does not exist`, { field: 'workspace' });
-  }
+  await ensureWorktreeDir(workspace);
   const [tracked, untracked] = await Promise.all([
     git(['ls-files', '-c', '-z'], { cwd: workspace }),
     git(['ls-files', '-o', '--exclude-standard', '-z'], { cwd: workspace }),
   ]);
   for (const r of [tracked, untracked]) {
     if (isNotARepo(r)) {
-      throw new AicoderError('not_a_repo', `not a git repository: ${workspace}`, { field: 'workspace' });
+      throw (
+        (await explainNotARepo(workspace)) ??
+        new AicoderError('not_a_repo', `not a git repository: ${workspace}`, { field: 'workspace' })
+      );
     }
     if (r.exitCode !== 0) throw new AicoderError('internal', `git ls-files failed: ${gitMessage(r)}`);
   }

@@ -207,6 +207,12 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
         keep_branch: o.keepBranch === true,
       });
       if (o.json) return out.json(r);
+      const notes = r.removed ? (r.notes ?? []) : [];
+      if (notes.length > 0) {
+        out.line(`removed coder ${out.paint('bold', r.coder.id)} (worktree folder deleted)`);
+        for (const n of notes) out.line(out.paint('yellow', `note: ${n}`));
+        return;
+      }
       const branch = o.keepBranch ? `kept branch ${r.coder.branch}` : `deleted branch ${r.coder.branch}`;
       out.line(`removed coder ${out.paint('bold', r.coder.id)} (worktree removed, ${branch})`);
     });

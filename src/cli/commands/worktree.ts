@@ -182,6 +182,8 @@ function printGc(ctx: CliContext, r: GcResult): void {
       ['ID', 'STATE', 'MERGED', 'BRANCH'],
       r.removed.map((i) => [i.id, i.state, i.merged ? 'yes' : 'no', i.branch]),
     );
+    for (const i of r.removed)
+      for (const n of i.notes ?? []) out.line(out.paint('yellow', `note: ${i.id}: ${n}`));
   }
   if (r.skipped.length > 0) {
     out.line(out.paint('dim', `kept ${r.skipped.length}:`));
