@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { AicoderError } from '../core/errors.js';
+import { worktreeGone } from '../git/gone.js';
 
 function outside(path: string, why: string): AicoderError {
   return new AicoderError('path_outside', `path '${path}' is not allowed: ${why}`, { field: 'path' });
@@ -50,7 +51,7 @@ async function workspaceRoot(workspace: string): Promise<string> {
   try {
     return await realpath(workspace);
   } catch {
-    throw new AicoderError('not_found', `workspace ${workspace} does not exist`, { field: 'workspace' });
+    throw worktreeGone(workspace);
   }
 }
 

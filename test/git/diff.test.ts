@@ -127,7 +127,7 @@ describe('diff and changes', () => {
       field: 'base_commit',
     });
     await expect(port.changes(repo, '-p')).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(port.diff(join(repo, 'missing'), 'HEAD')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(port.diff(join(repo, 'missing'), 'HEAD')).rejects.toMatchObject({ code: 'worktree_gone' });
     await expect(port.diff(tempDir(), 'HEAD')).rejects.toMatchObject({ code: 'not_a_repo' });
   });
 });

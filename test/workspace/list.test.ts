@@ -33,6 +33,6 @@ it('lists tracked and untracked-not-ignored files with sizes, skipping deleted a
 
 it('a missing workspace is not_found, a plain directory not_a_repo', async () => {
   const dir = tempDir();
-  await expect(ws.list(join(dir, 'nope'))).rejects.toMatchObject({ code: 'not_found' });
+  await expect(ws.list(join(dir, 'nope'))).rejects.toMatchObject({ code: 'worktree_gone' });
   await expect(ws.list(dir)).rejects.toMatchObject({ code: 'not_a_repo' });
 });

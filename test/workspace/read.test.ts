@@ -64,7 +64,9 @@ describe('read confinement', () => {
     await expect(ws.read(repo, '.', all)).rejects.toMatchObject({ code: 'invalid_input' });
     execFileSync('mkfifo', [join(repo, 'fifo')]);
     await expect(ws.read(repo, 'fifo', all)).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(ws.read(join(repo, 'gone'), 'README.md', all)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(ws.read(join(repo, 'gone'), 'README.md', all)).rejects.toMatchObject({
+      code: 'worktree_gone',
+    });
   });
 
   it('validates max_bytes and offset', async () => {
