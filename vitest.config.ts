@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    exclude: ['test/reliability/**/*.full.test.ts', 'node_modules/**'],
+    // test/readme: `npm run test:readme`, its own step in .ci/run (it installs a fresh clone).
+    exclude: ['test/reliability/**/*.full.test.ts', 'test/readme/**', 'node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
