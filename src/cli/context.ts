@@ -25,7 +25,12 @@ export function createContext(env: Env, out: Output, cwd: string): CliContext {
     out,
     exitCode: 0,
     client() {
-      client ??= ensureDaemon({ env, onStarting: () => out.note('starting the aicoder daemon…') });
+      client ??= ensureDaemon({
+        env,
+        onStarting: () => out.note('starting the aicoder daemon…'),
+        // Always shown (not only on a terminal): the command may wait up to AICODER_CONNECT_TIMEOUT_S.
+        onWaiting: (note) => out.rawErr(`aicoder: ${note}\n`),
+      });
       return client;
     },
     resetClient() {

@@ -4,7 +4,7 @@
  * and CLI can import it without loading the daemon.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AicoderError } from '../core/errors.js';
@@ -12,6 +12,13 @@ import { homeLayout } from '../core/paths.js';
 import type { Health } from '../client/types.js';
 import { homeLockHolder } from './lock.js';
 import { pidAlive, readDaemonInfo, removeDaemonInfo, type DaemonInfo } from './daemon-info.js';
+import {
+  newStartReportPath,
+  readStartReport,
+  removeStartReport,
+  START_REPORT_ENV,
+  type StartReport,
+} from './start-report.js';
 
 export const START_TIMEOUT_MS = 20_000;
 export const STOP_TIMEOUT_MS = 20_000;
@@ -56,15 +63,6 @@ export async function findRunningDaemon(home: string): Promise<RunningDaemon | n
   return { info, health };
 }
 
-/**
- * True while another process holds the home lock (a daemon is starting or running). Judged by the
- * lock itself (see lock.ts), never by /health or pid files.
- */
-export function lockHeldByOther(home: string): boolean {
-  const holder = homeLockHolder(home);
-  return holder !== null && holder.pid !== process.pid;
-}
-
 function lastLogLine(home: string): string {
   try {
     const text = readFileSync(homeLayout(home).daemonLog, 'utf8');
@@ -82,71 +80,230 @@ function lastLogLine(home: string): string {
   }
 }
 
+/**
+ * What stands behind AICODER_HOME right now:
+ * - `running`: daemon.json names a live process that answers /health for this home;
+ * - `unresponsive`: the home lock (lock.ts) is held by the live process daemon.json names, which did
+ *   not answer /health in time (its event loop is busy, or it is stopped: `stopped` is true for state
+ *   T in /proc);
+ * - `starting`: the home lock is held, but daemon.json does not name the holder yet (a daemon that is
+ *   starting, usually launched by another command; pid from daemon.lock, null when not written yet);
+ * - `absent`: nobody holds the home lock; a new daemon may be started.
+ * Never answers `absent` for a live daemon that is merely slow: callers wait for it instead of
+ * starting a second one.
+ */
+export type DaemonProbe =
+  | { state: 'running'; info: DaemonInfo; health: Health }
+  | { state: 'unresponsive'; pid: number; port: number; stopped: boolean }
+  | { state: 'starting'; pid: number | null }
+  | { state: 'absent' };
+
+export async function probeDaemon(home: string, healthTimeoutMs = 2000): Promise<DaemonProbe> {
+  const info = readDaemonInfo(home);
+  const alive = info !== null && pidAlive(info.pid);
+  if (info !== null && alive) {
+    const health = await fetchHealth(info.port, healthTimeoutMs);
+    if (health !== null && health.pid === info.pid && health.home === home) {
+      return { state: 'running', info, health };
+    }
+  }
+  // The home lock (an OS lock, see lock.ts) says whether a live daemon owns the home, whatever
+  // /health says.
+  const holder = homeLockHolder(home);
+  if (holder === null || holder.pid === process.pid) return { state: 'absent' };
+  if (info !== null && alive && (holder.pid === null || holder.pid === info.pid)) {
+    return { state: 'unresponsive', pid: info.pid, port: info.port, stopped: procState(info.pid) === 'T' };
+  }
+  return { state: 'starting', pid: holder.pid };
+}
+
+/** The one-letter process state from /proc (R, S, D, T, Z, …); '' where /proc is not available. */
+function procState(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * How long a command waits for a live daemon that does not answer (busy or stopped) before giving
+ * up: AICODER_CONNECT_TIMEOUT_S seconds, default 90.
+ */
+export function connectTimeoutMs(env: Env): number {
+  const s = Number(env.AICODER_CONNECT_TIMEOUT_S);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 90_000;
+}
+
+/** The note a CLI prints while it waits for a daemon that is alive but not answering. */
+export function waitingNote(p: Exclude<DaemonProbe, { state: 'running' } | { state: 'absent' }>): string {
+  if (p.state === 'starting') return `the aicoder daemon (pid ${p.pid ?? '?'}) is starting; waiting for it…`;
+  return p.stopped
+    ? `the aicoder daemon (pid ${p.pid}) is stopped (SIGSTOP?) and not answering; waiting for it to continue…`
+    : `the aicoder daemon (pid ${p.pid}) is busy and not answering yet; waiting…`;
+}
+
+/**
+ * Waits while the daemon is `unresponsive` or `starting`. Resolves with the running daemon, or null
+ * when it went away (the caller may start one). Throws `daemon_unreachable` after timeoutMs: the
+ * daemon is alive but silent, and a second one must not be started.
+ */
+export async function waitForLiveDaemon(
+  home: string,
+  opts: { timeoutMs: number; onWaiting?: (note: string) => void },
+): Promise<RunningDaemon | null> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let noted = '';
+  for (;;) {
+    const p = await probeDaemon(home);
+    if (p.state === 'running') return { info: p.info, health: p.health };
+    if (p.state === 'absent') return null;
+    const note = waitingNote(p);
+    if (note !== noted) opts.onWaiting?.(note);
+    noted = note;
+    if (Date.now() > deadline) {
+      const s = Math.round(opts.timeoutMs / 1000);
+      throw new AicoderError(
+        'daemon_unreachable',
+        p.state === 'starting'
+          ? `the aicoder daemon (pid ${p.pid ?? '?'}) has been starting for over ${s} s without answering (log: ${homeLayout(home).daemonLog})`
+          : `the aicoder daemon (pid ${p.pid}) is running but has not answered on ${baseUrlFor(p.port)}/health for ${s} s` +
+              `${p.stopped ? ' (it is stopped: SIGCONT resumes it)' : ''}; no second daemon was started. ` +
+              `Wait, or end it with "aicoder daemon stop" (log: ${homeLayout(home).daemonLog})`,
+      );
+    }
+    await delay(200);
+  }
+}
+
 export interface StartResult {
   health: Health;
   alreadyRunning: boolean;
 }
 
-/** `daemon start`: spawns `node bin/aicoder.js daemon run` detached, then waits until /health answers. */
+function startFailure(home: string, why: string): AicoderError {
+  return new AicoderError(
+    'daemon_unreachable',
+    `the aicoder daemon could not start: ${why} (log: ${homeLayout(home).daemonLog})`,
+  );
+}
+
+/**
+ * `daemon start` and autostart: unless a daemon owns the home (running, busy or starting: then it
+ * waits for that one), spawns `node bin/aicoder.js daemon run` detached and waits until /health
+ * answers. Any startup failure is reported as soon as the daemon exits, with its own message (read
+ * from the start report, see start-report.ts; else the exit status and the log's last line).
+ * Errors: `daemon_unreachable` naming the cause.
+ */
 export async function startDaemonInBackground(opts: {
   home: string;
   port: number;
   env?: Env;
   timeoutMs?: number;
+  /** Called before a new daemon is spawned. */
+  onStarting?: () => void;
+  /** Called with a note while waiting for a live daemon that does not answer yet. */
+  onWaiting?: (note: string) => void;
 }): Promise<StartResult> {
   const { home, port } = opts;
-  const running = await findRunningDaemon(home);
-  if (running !== null) return { health: running.health, alreadyRunning: true };
-
+  const env = opts.env ?? process.env;
   const layout = homeLayout(home);
+  for (let attempt = 0; ; attempt++) {
+    const p = await probeDaemon(home);
+    if (p.state === 'running') return { health: p.health, alreadyRunning: attempt === 0 };
+    if (p.state !== 'absent') {
+      const live = await waitForLiveDaemon(home, {
+        timeoutMs: connectTimeoutMs(env),
+        ...(opts.onWaiting ? { onWaiting: opts.onWaiting } : {}),
+      });
+      if (live !== null) return { health: live.health, alreadyRunning: true };
+      continue;
+    }
+    if (attempt >= 3) throw startFailure(home, 'another daemon kept taking and leaving the home lock');
+    opts.onStarting?.();
+    const r = await spawnAndWait({ home, port, env, timeoutMs: opts.timeoutMs ?? START_TIMEOUT_MS, layout });
+    if (r.health !== null) return { health: r.health, alreadyRunning: false };
+    // It lost to another daemon (conflict): wait for that one on the next round, if it is there.
+    if (r.report?.code === 'conflict' && (await probeDaemon(home)).state !== 'absent') continue;
+    throw startFailure(home, r.why);
+  }
+}
+
+async function spawnAndWait(o: {
+  home: string;
+  port: number;
+  env: Env;
+  timeoutMs: number;
+  layout: ReturnType<typeof homeLayout>;
+}): Promise<
+  | { health: Health; report?: undefined; why?: undefined }
+  | { health: null; report: StartReport | null; why: string }
+> {
+  const { home, port, layout } = o;
   mkdirSync(home, { recursive: true });
+  const reportPath = newStartReportPath(home);
   const fd = openSync(layout.daemonLog, 'a');
-  let exitCode: number | null | undefined;
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  let spawnError: Error | undefined;
+  let pid: number | undefined;
   try {
     const child = spawn(process.execPath, [binPath(), 'daemon', 'run'], {
       cwd: home,
       detached: true,
       stdio: ['ignore', fd, fd],
-      env: { ...(opts.env ?? process.env), AICODER_HOME: home, AICODER_PORT: String(port) },
+      env: { ...o.env, AICODER_HOME: home, AICODER_PORT: String(port), [START_REPORT_ENV]: reportPath },
     });
-    child.on('exit', (code) => {
-      exitCode = code;
-    });
-    child.on('error', () => {
-      exitCode = -1;
-    });
+    pid = child.pid;
+    child.on('exit', (code, signal) => (exit = { code, signal }));
+    child.on('error', (e) => (spawnError = e));
     child.unref();
   } finally {
     closeSync(fd);
   }
-
-  const deadline = Date.now() + (opts.timeoutMs ?? START_TIMEOUT_MS);
-  for (;;) {
-    const health = await fetchHealth(port, 1000);
-    if (health !== null && health.home === home) return { health, alreadyRunning: false };
-    if (health !== null) {
-      throw new AicoderError(
-        'daemon_unreachable',
-        `port ${port} is used by an aicoder daemon for another home (${health.home}); set AICODER_PORT`,
-      );
+  try {
+    const deadline = Date.now() + o.timeoutMs;
+    for (;;) {
+      if (spawnError !== undefined)
+        return { health: null, report: null, why: `cannot run ${process.execPath}: ${spawnError.message}` };
+      const report = readStartReport(reportPath);
+      if (report !== null && !report.ok)
+        return { health: null, report, why: report.message ?? 'unknown error' };
+      const health = await fetchHealth(port, 1000);
+      if (health !== null && health.home === home) return { health };
+      if (health !== null) {
+        throw new AicoderError(
+          'daemon_unreachable',
+          `port ${port} is used by an aicoder daemon for another home (${health.home}); set AICODER_PORT`,
+        );
+      }
+      if (exit !== undefined) {
+        const late = readStartReport(reportPath);
+        if (late !== null && !late.ok)
+          return { health: null, report: late, why: late.message ?? 'unknown error' };
+        const how =
+          exit.signal !== null
+            ? `it was killed by ${exit.signal}`
+            : `it exited with code ${exit.code ?? '?'}`;
+        const last = lastLogLine(home);
+        return {
+          health: null,
+          report: null,
+          why: `${how} during startup${last ? `; last log line: ${last}` : ''}`,
+        };
+      }
+      if (Date.now() > deadline) {
+        const last = lastLogLine(home);
+        throw new AicoderError(
+          'daemon_unreachable',
+          `the aicoder daemon (pid ${pid ?? '?'}) started but did not answer on ${baseUrlFor(port)}/health within ${Math.round(o.timeoutMs / 1000)} s` +
+            `${last ? `; last log line: ${last}` : ''} (log: ${layout.daemonLog})`,
+        );
+      }
+      await delay(POLL_MS);
     }
-    // Our child lost a start race to another daemon: wait for that one instead.
-    if (exitCode !== undefined && !lockHeldByOther(home)) {
-      const again = await findRunningDaemon(home);
-      if (again !== null) return { health: again.health, alreadyRunning: true };
-      const why = lastLogLine(home);
-      throw new AicoderError(
-        'daemon_unreachable',
-        `the daemon exited during startup (code ${exitCode ?? 'unknown'})${why ? `: ${why}` : ''} (log: ${layout.daemonLog})`,
-      );
-    }
-    if (Date.now() > deadline) {
-      throw new AicoderError(
-        'daemon_unreachable',
-        `the daemon did not answer on ${baseUrlFor(port)}/health within ${Math.round((opts.timeoutMs ?? START_TIMEOUT_MS) / 1000)} s (log: ${layout.daemonLog})`,
-      );
-    }
-    await delay(POLL_MS);
+  } finally {
+    removeStartReport(reportPath);
   }
 }
 
@@ -159,13 +316,16 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   return true;
 }
 
+/** Whether pid runs `… daemon run` (from /proc; true where /proc is not available, e.g. macOS). */
 function looksLikeDaemon(pid: number): boolean {
+  let cmdline: string;
   try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return argv.includes('daemon') && argv.includes('run');
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {
-    return false;
+    return !existsSync('/proc/self/cmdline');
   }
+  const argv = cmdline.split('\0');
+  return argv.includes('daemon') && argv.includes('run');
 }
 
 export interface StopResult {

@@ -4,7 +4,9 @@ import { CODER_STATES, type CoderState } from '../../core/coder.js';
 import { createHttpClient } from '../../client/http-client.js';
 import { loadEnvSettings } from '../../daemon/config.js';
 import { baseUrlFor, findRunningDaemon, startDaemonInBackground, stopDaemon } from '../../daemon/control.js';
+import { takeStartReportPath, writeStartReport } from '../../daemon/start-report.js';
 import type { CliContext } from '../context.js';
+import { reportError } from '../main.js';
 import { EXIT_UNREACHABLE } from '../exit-codes.js';
 import { duration, stateStyle } from '../format.js';
 
@@ -29,7 +31,12 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
     .option('--json', 'print the health record as JSON, with already_running')
     .action(async (o: { json?: boolean }) => {
       const { home, port } = loadEnvSettings(ctx.env);
-      const r = await startDaemonInBackground({ home, port, env: ctx.env });
+      const r = await startDaemonInBackground({
+        home,
+        port,
+        env: ctx.env,
+        onWaiting: (note) => out.rawErr(`aicoder: ${note}\n`),
+      });
       if (o.json) return out.json({ ...r.health, already_running: r.alreadyRunning });
       const verb = r.alreadyRunning ? 'already running' : 'started';
       out.line(
@@ -100,16 +107,28 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
     .command('run')
     .description('run the daemon in the foreground (logs to AICODER_HOME/daemon.log)')
     .action(async () => {
-      // Loaded here so that other commands do not load the store and the manager.
-      const { runDaemon } = await import('../../daemon/lifecycle.js');
-      const { createMcpHttpHandler, createCoderMcpHandler } = await import('../../mcp/index.js');
-      const code = await runDaemon({
-        env: ctx.env,
-        mcp: createMcpHttpHandler,
-        coderMcp: createCoderMcpHandler,
-        onReady: (h) =>
-          out.line(`aicoder daemon listening on ${baseUrlFor(h.port)} (pid ${h.pid}, home ${h.home})`),
-      });
+      // A starter (start-report.ts) learns how startup ended; agents must not inherit the variable.
+      const report = takeStartReportPath();
+      let code: number;
+      try {
+        // Loaded here so that other commands do not load the store and the manager.
+        const { runDaemon } = await import('../../daemon/lifecycle.js');
+        const { createMcpHttpHandler, createCoderMcpHandler } = await import('../../mcp/index.js');
+        code = await runDaemon({
+          env: ctx.env,
+          mcp: createMcpHttpHandler,
+          coderMcp: createCoderMcpHandler,
+          onReady: (h) => {
+            writeStartReport(report, { ok: true });
+            out.line(`aicoder daemon listening on ${baseUrlFor(h.port)} (pid ${h.pid}, home ${h.home})`);
+          },
+        });
+      } catch (e) {
+        writeStartReport(report, { error: e });
+        // Exit now: a handle left open by the failed start must not keep a dead daemon alive.
+        process.exitCode = reportError(e, out, ctx.env);
+        process.exit();
+      }
       process.exit(code);
     });
 }
