@@ -167,7 +167,7 @@ describe('daemon lifecycle', () => {
     // Autostart reports the daemon's own reason.
     const r3 = await runCli(h, ['list']);
     expect(r3.code).toBe(3);
-    expect(r3.stderr).toMatch(/the daemon exited during startup .*"max_concurrent" must be an integer/);
+    expect(r3.stderr).toMatch(/the aicoder daemon could not start: .*"max_concurrent" must be an integer/);
     expect(existsSync(join(h.home, 'daemon.lock'))).toBe(false);
   });
 });
