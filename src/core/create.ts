@@ -1,6 +1,4 @@
 /** Making a coder: validation, its branch and worktree, the files it starts with, its record. */
-import { copyFile, mkdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { CreateCoderInput } from './api.js';
 import { resolveLimits } from './budgets.js';
 import { emptyStats, emptyTalk, type Coder } from './coder.js';
@@ -75,7 +73,7 @@ export async function createCoder(
   };
   try {
     await deps.prep.copyIntoWorktree(repo, workspace, settings);
-    await copyWorkspaceFiles(repo, workspace, input.workspace_files ?? []);
+    await deps.prep.copyNamedFiles(repo, workspace, input.workspace_files ?? []);
     records.insert(coder);
   } catch (err) {
     await deps.git
@@ -92,24 +90,4 @@ export async function createCoder(
     throw err;
   }
   return coder;
-}
-
-/** Copies named files that exist in the repo but not in the new worktree (untracked context files). */
-async function copyWorkspaceFiles(repo: string, workspace: string, files: readonly string[]): Promise<void> {
-  for (const f of files) {
-    const src = join(repo, f);
-    const dst = join(workspace, f);
-    const s = await stat(src).catch(() => null);
-    if (!s)
-      throw new AicoderError('not_found', `workspace_files: '${f}' does not exist in ${repo}`, {
-        field: 'workspace_files',
-      });
-    if (!s.isFile())
-      throw new AicoderError('invalid_input', `workspace_files: '${f}' is not a file`, {
-        field: 'workspace_files',
-      });
-    if (await stat(dst).catch(() => null)) continue;
-    await mkdir(dirname(dst), { recursive: true });
-    await copyFile(src, dst);
-  }
 }

@@ -23,6 +23,13 @@ export interface PrepPort {
   loadSettings(repo: string, defaults: Partial<RepoSettings> | undefined): Promise<RepoSettings>;
   /** Copies untracked/ignored files matching `copy` and .worktreeinclude; returns the copied paths. */
   copyIntoWorktree(repo: string, workspace: string, settings: RepoSettings): Promise<string[]>;
+  /**
+   * Copies the named repo-relative regular files (create's `workspace_files`) from the checkout into
+   * the worktree, skipping those already there. Never follows a symlink out of either: a name whose
+   * realpath leaves the checkout, or whose destination folder leaves the worktree, throws
+   * path_outside (field workspace_files); a missing file not_found; a non-file invalid_input.
+   */
+  copyNamedFiles(repo: string, workspace: string, files: readonly string[]): Promise<void>;
   /** A loopback port that is free now (verified by binding) and not in `taken`. */
   freePort(taken: ReadonlySet<number>): Promise<number>;
   /** Bytes used by a directory tree (files counted once, symlinks not followed); 0 when missing. */

@@ -2,7 +2,7 @@
  * Runs git with an argv array (never a shell), a stable environment and stable output:
  * no prompts, C locale, unquoted paths, no opportunistic index writes, and none of the caller's
  * GIT_DIR-style variables leaking in; configuration that cannot execute what a worktree's files
- * select, and linked worktrees verified before git reads them (issue: an agent can plant a `.git`).
+ * select, and linked worktrees verified before git reads them (a `.git` file in a worktree is agent-writable).
  */
 import { createHash } from 'node:crypto';
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';

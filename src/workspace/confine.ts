@@ -5,7 +5,7 @@
  */
 import { constants } from 'node:fs';
 import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { AicoderError } from '../core/errors.js';
 import { worktreeGone } from '../git/gone.js';
 
@@ -109,7 +109,9 @@ async function checkDeepestAncestor(root: string, rel: string): Promise<void> {
  * Opens a confined regular file for reading without following a final symlink and without blocking
  * on FIFOs, then re-checks (Linux: /proc/self/fd) that what was opened is the confined file.
  */
-export async function openConfined(c: ConfinedPath): Promise<{ fh: FileHandle; size: number }> {
+export async function openConfined(
+  c: ConfinedPath,
+): Promise<{ fh: FileHandle; size: number; nlink: number }> {
   const st = await stat(c.real).catch((e: unknown) => {
     throw errCode(e) === 'ENOENT' ? notFound(c.rel) : e;
   });
@@ -138,9 +140,40 @@ export async function openConfined(c: ConfinedPath): Promise<{ fh: FileHandle; s
         throw outside(c.rel, 'it resolves outside the worktree');
       }
     }
-    return { fh, size: fst.size };
+    return { fh, size: fst.size, nlink: fst.nlink };
   } catch (e) {
     await fh.close();
     throw e;
   }
+}
+
+/**
+ * Throws path_outside unless `path` (which may not exist yet) stays inside `root` once every symlink
+ * in its existing part is resolved: the deepest existing ancestor's realpath must lie inside root's.
+ * For copying into and out of a checkout without following a symlinked folder out of it.
+ */
+export async function requireInside(root: string, path: string, field: string): Promise<void> {
+  const realRoot = await realpath(root);
+  let probe = path;
+  for (;;) {
+    let real: string | null = null;
+    try {
+      real = await realpath(probe);
+    } catch (e) {
+      if (errCode(e) === 'ELOOP') throw outsideField(path, field, 'it is a symbolic link loop');
+    }
+    if (real !== null) {
+      if (inside(realRoot, real) === null) {
+        throw outsideField(relative(root, path) || path, field, `it resolves outside ${root}`);
+      }
+      return;
+    }
+    const up = dirname(probe);
+    if (up === probe) return;
+    probe = up;
+  }
+}
+
+function outsideField(path: string, field: string, why: string): AicoderError {
+  return new AicoderError('path_outside', `path '${path}' is not allowed: ${why}`, { field });
 }

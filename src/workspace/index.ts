@@ -22,7 +22,11 @@ export function createWorkspace(opts: WorkspaceOptions = {}): Workspace {
   const git = gitRunner(opts.gitBinary, opts);
   return {
     list: (workspace) => listFiles(git, workspace),
-    read: (workspace, relPath, readOpts) => readFile(workspace, relPath, readOpts),
+    read: (workspace, relPath, readOpts) =>
+      readFile(workspace, relPath, readOpts, async (ws, rel) => {
+        const r = await git(['ls-files', '-z', '--', `:(literal)${rel}`], { cwd: ws });
+        return r.exitCode === 0 && r.stdout === `${rel}\0`;
+      }),
     watch: (workspace, onChange) =>
       watchWorkspace(workspace, onChange, {
         git,

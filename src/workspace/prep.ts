@@ -1,10 +1,12 @@
 /** PrepPort: settings, copying untracked/ignored files into a new worktree, free ports, disk usage. */
 import { copyFile, lstat, mkdir, readdir, readlink, stat, symlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { AicoderError } from '../core/errors.js';
 import type { PrepPort, RepoSettings } from '../core/worktree-types.js';
 import { gitMessage, splitZ, type GitRunner } from '../git/exec.js';
+import { normalizeRelPath, requireInside } from './confine.js';
 import { loadSettings } from './settings.js';
 
 export const WORKTREE_INCLUDE = '.worktreeinclude';
@@ -51,14 +53,44 @@ async function copyInto(repo: string, workspace: string, files: readonly string[
     const dst = join(workspace, f);
     if (await exists(dst)) continue;
     const s = await lstat(src).catch(() => null);
-    if (!s) continue;
+    if (!s || !(s.isFile() || s.isSymbolicLink())) continue;
+    // Never through a symlinked folder: the source's folder stays in the checkout, the destination's
+    // in the worktree (a symlink itself is copied as a symlink, never followed).
+    await requireInside(repo, dirname(src), 'copy');
+    await requireInside(workspace, dirname(dst), 'copy');
     await mkdir(dirname(dst), { recursive: true });
     if (s.isSymbolicLink()) await symlink(await readlink(src), dst);
-    else if (s.isFile()) await copyFile(src, dst);
-    else continue;
+    else await copyFile(src, dst, constants.COPYFILE_EXCL);
     copied.push(f);
   }
   return copied;
+}
+
+/** PrepPort.copyNamedFiles: create's workspace_files, confined to the checkout and the worktree. */
+export async function copyNamedFiles(
+  repo: string,
+  workspace: string,
+  files: readonly string[],
+): Promise<void> {
+  for (const f of files) {
+    const rel = normalizeRelPath(f);
+    const field = 'workspace_files';
+    if (rel === '')
+      throw new AicoderError('invalid_input', `workspace_files: '${f}' is not a file`, { field });
+    const src = join(repo, rel);
+    const dst = join(workspace, rel);
+    await requireInside(repo, src, field);
+    const s = await stat(src).catch(() => null);
+    if (!s)
+      throw new AicoderError('not_found', `workspace_files: '${f}' does not exist in ${repo}`, { field });
+    if (!s.isFile())
+      throw new AicoderError('invalid_input', `workspace_files: '${f}' is not a file`, { field });
+    if (await exists(dst)) continue;
+    await requireInside(workspace, dirname(dst), field);
+    await mkdir(dirname(dst), { recursive: true });
+    await requireInside(workspace, dirname(dst), field);
+    await copyFile(src, dst, constants.COPYFILE_EXCL);
+  }
 }
 
 function listenOnce(): Promise<number> {
@@ -115,6 +147,7 @@ export function createPrep(git: GitRunner): PrepPort {
     loadSettings,
     copyIntoWorktree: async (repo, workspace, settings) =>
       copyInto(repo, workspace, await filesToCopy(git, repo, settings)),
+    copyNamedFiles,
     freePort,
     dirSize,
     exists: async (path) => (await stat(path).catch(() => null))?.isDirectory() === true,

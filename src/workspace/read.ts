@@ -39,16 +39,32 @@ export function utf8Cut(buf: Buffer, max: number): number {
   return Math.min(seqLength(lead), buf.length);
 }
 
+/** Whether git tracks `rel` in the worktree (its index). */
+export type TrackedCheck = (workspace: string, rel: string) => Promise<boolean>;
+
+/**
+ * Reads a worktree file, confined (confine.ts). A file with more than one hard link may be another
+ * name for a file outside the worktree, so it is refused with path_outside unless git tracks it
+ * (`isTracked`; without one, every such file is refused).
+ */
 export async function readFile(
   workspace: string,
   relPath: string,
   opts: { max_bytes: number; offset: number },
+  isTracked?: TrackedCheck,
 ): Promise<ReadResult> {
   checkInt(opts.max_bytes, 'max_bytes', 1);
   checkInt(opts.offset, 'offset', 0);
   const c = await confine(workspace, relPath);
-  const { fh, size } = await openConfined(c);
+  const { fh, size, nlink } = await openConfined(c);
   try {
+    if (nlink > 1 && !(await (isTracked?.(workspace, c.rel) ?? false))) {
+      throw new AicoderError(
+        'path_outside',
+        `path '${c.rel}' is not allowed: it has ${nlink} hard links (it may be another name for a file outside the worktree) and git does not track it`,
+        { field: 'path' },
+      );
+    }
     if (opts.offset > size) {
       throw new AicoderError(
         'invalid_input',

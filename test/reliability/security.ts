@@ -4,7 +4,16 @@
  * metacharacters in every text field of create, which must reach git and the agent as literal text.
  * Not covered here: the per-coder endpoint token (another change in progress adds that endpoint).
  */
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Coder } from '../../src/core/coder.js';
 import { cleanupHome, makeHome, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
@@ -133,7 +142,10 @@ export async function securityScenario(opts: { full: boolean }): Promise<Securit
     await waitFor(async () => (await allStdout(h, victim.id)).includes('ready'), {
       what: 'echo coder ready',
     });
+    // A hard link in the worktree to a file outside it (same filesystem): another name for the secret.
+    linkSync(join(outside, 'secret.txt'), join(victim.workspace, 'hard-link.txt'));
     const paths = [
+      'hard-link.txt',
       ...TRAVERSALS,
       'links/secret-link',
       'links/dir-link/secret.txt',
@@ -181,11 +193,16 @@ export async function securityScenario(opts: { full: boolean }): Promise<Securit
         })) as { isError?: boolean; structuredContent?: Coder };
         if (!r.isError && r.structuredContent) {
           const ws = r.structuredContent.workspace;
+          // A copy is a regular file holding the secret's bytes, wherever it landed (also under
+          // links/, where a symlinked folder would have put it).
           const leaked = readdirSync(ws, { recursive: true })
             .map(String)
-            .filter((p) => /passwd|secret/.test(p));
-          const secretCopied = leaked.some((p) => !p.startsWith('links'));
-          if (secretCopied) f.traversal_escapes.push(`workspace_files ${wf} copied ${leaked.join(',')}`);
+            .filter((p) => !p.split('/').includes('.git'))
+            .filter((p) => {
+              const st = lstatSync(join(ws, p));
+              return st.isFile() && /SECRET|root:/.test(readFileSync(join(ws, p), 'utf8'));
+            });
+          if (leaked.length > 0) f.traversal_escapes.push(`workspace_files ${wf} copied ${leaked.join(',')}`);
         }
       }
     } finally {

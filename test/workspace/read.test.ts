@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWorkspace } from '../../src/workspace/index.js';
@@ -164,5 +164,24 @@ describe('read with a worktree reached through a symlink', () => {
     mkdirSync(join(repo, 'd'));
     expect((await ws.read(link, 'a.txt', all)).content).toBe('a\n');
     await expect(ws.read(link, '../ws-link/a.txt', all)).rejects.toMatchObject({ code: 'path_outside' });
+  });
+});
+
+describe('hard links', () => {
+  it('refuses an untracked file with more than one link (another name for an outside file)', async () => {
+    const repo = makeRepo({ 'tracked.txt': 'mine\n' });
+    const outside = tempDir('aicoder-outside-');
+    writeFileSync(join(outside, 'secret.txt'), 'SECRET\n');
+    linkSync(join(outside, 'secret.txt'), join(repo, 'innocent.txt'));
+    await expect(ws.read(repo, 'innocent.txt', all)).rejects.toMatchObject({
+      code: 'path_outside',
+      message: expect.stringMatching(/2 hard links/),
+    });
+    // A tracked file that has a second name is still readable (git made it part of the worktree).
+    linkSync(join(repo, 'tracked.txt'), join(outside, 'second-name.txt'));
+    expect((await ws.read(repo, 'tracked.txt', all)).content).toBe('mine\n');
+    // One link: readable as usual.
+    writeFileSync(join(repo, 'plain.txt'), 'p\n');
+    expect((await ws.read(repo, 'plain.txt', all)).content).toBe('p\n');
   });
 });
