@@ -1,6 +1,8 @@
 /** Pure formatting of records for human output (tables, status blocks, log lines). */
 import type { Coder, CoderState, LogEntry } from '../core/coder.js';
 import type { Cell, Style } from './output.js';
+import { safeText } from '../term/safe-text.js';
+import { truncateEnd } from '../term/width.js';
 
 export function stateStyle(state: CoderState): Style {
   switch (state) {
@@ -45,9 +47,20 @@ export function duration(totalSeconds: number): string {
   return `${sec}s`;
 }
 
-function clip(text: string, max: number): string {
-  const one = text.replace(/\s+/g, ' ').trim();
-  return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+/**
+ * Agent text (a name, task, question, message or error) as one safe display line of at most `max`
+ * terminal cells: controls made visible and inert (term/safe-text.ts), whitespace runs folded.
+ */
+export function clip(text: string, max: number): string {
+  const one = safeText(text.length > max * 4 ? text.slice(0, max * 4) : text)
+    .replace(/\s+/g, ' ')
+    .trim();
+  return truncateEnd(one, max);
+}
+
+/** Agent text as one safe display line, whole (see clip). */
+export function shown(text: string): string {
+  return safeText(text);
 }
 
 export const CODER_TABLE_HEADER = ['ID', 'NAME', 'PROVIDER', 'STATE', 'EXIT', 'AGE', 'BRANCH'];
@@ -68,7 +81,7 @@ export function coderRow(c: Coder, now: Date = new Date()): Cell[] {
 export function statusFields(c: Coder): [string, string, Style?][] {
   const fields: [string, string, Style?][] = [
     ['id', c.id],
-    ['name', c.name],
+    ['name', shown(c.name)],
     ['state', c.stalled ? `${c.state} (stalled)` : c.state, stateStyle(c.state)],
     ['task', clip(c.task, 200)],
     ['provider', c.model === null ? c.provider : `${c.provider} (model ${c.model})`],
@@ -91,8 +104,8 @@ export function statusFields(c: Coder): [string, string, Style?][] {
   if (limits.length) fields.push(['limits', limits.join(' · ')]);
   if (c.pid !== null) fields.push(['pid', String(c.pid)]);
   if (c.exit_code !== null) fields.push(['exit code', String(c.exit_code)]);
-  if (c.session_id !== null) fields.push(['session', c.session_id]);
-  if (c.error !== null) fields.push(['error', c.error, 'red']);
+  if (c.session_id !== null) fields.push(['session', shown(c.session_id)]);
+  if (c.error !== null) fields.push(['error', shown(c.error), 'red']);
   for (const w of c.warnings) fields.push(['warning', clip(w, 500), 'yellow']);
   fields.push(['created', c.created_at]);
   if (c.started_at !== null) fields.push(['started', c.started_at]);
@@ -106,16 +119,17 @@ export function statusFields(c: Coder): [string, string, Style?][] {
   return fields;
 }
 
-/** One log entry as a human line: plain text for output, a marker for other kinds and system notes. */
+/** One log entry as a human line (controls made visible and inert; `logs --raw` prints e.text as is): plain text for output, a marker for other kinds and system notes. */
 export function logLine(e: LogEntry): { text: string; style?: Style } {
-  if (e.stream === 'system') return { text: `» ${e.text}`, style: 'dim' };
-  const text = e.kind === 'text' ? e.text : `[${e.kind}] ${e.text}`;
+  const body = safeText(e.text, { multiline: true });
+  if (e.stream === 'system') return { text: `» ${body}`, style: 'dim' };
+  const text = e.kind === 'text' ? body : `[${e.kind}] ${body}`;
   return e.stream === 'stderr' ? { text, style: 'red' } : { text };
 }
 
 /** "coder ab12 completed (exit code 0)" */
 export function outcomeLine(c: Coder): string {
   const exit = c.exit_code === null ? '' : ` (exit code ${c.exit_code})`;
-  const err = c.error !== null && c.state !== 'completed' ? `: ${c.error}` : '';
+  const err = c.error !== null && c.state !== 'completed' ? `: ${shown(c.error)}` : '';
   return `coder ${c.id} ${c.state}${exit}${err}`;
 }

@@ -13,7 +13,7 @@ import { registerTuiCommand } from './commands/tui.js';
 import { registerWorktreeCommands } from './commands/worktree.js';
 import { createContext, type CliContext } from './context.js';
 import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
-import { createOutput, type Output } from './output.js';
+import { createOutput, exitQuietlyOnClosedPipe, type Output } from './output.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const { out } = ctx;
@@ -72,6 +72,7 @@ export function reportError(
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   const env = process.env;
+  exitQuietlyOnClosedPipe();
   const out = createOutput(env);
   const ctx = createContext(env, out, process.cwd());
   let code: number;

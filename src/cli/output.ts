@@ -1,7 +1,16 @@
 /**
  * All terminal output of the CLI goes through here (the only file allowed to write to the console).
  * Colour only when stdout is a TTY and NO_COLOR is unset; the spinner only on a TTY.
+ *
+ * Terminal safety: agent text is made safe where it is formatted (format.ts, with term/safe-text.ts,
+ * the function the TUI uses too), and every line, table cell, error and progress text passes through
+ * safeText again here as a net: nothing but our own colour codes reaches the terminal. Only `raw`
+ * (commander's help, `diff`, `logs --raw`) writes bytes as they are. Table columns are measured in
+ * terminal cells (term/width.ts), so CJK and emoji names keep them aligned.
  */
+import { safeText } from '../term/safe-text.js';
+import { padEnd, textWidth } from '../term/width.js';
+
 export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'gray';
 
 const CODES: Record<Style, [number, number]> = {
@@ -61,7 +70,10 @@ export function createOutput(env: Env = process.env): Output {
     const [on, off] = CODES[style];
     return `\x1b[${on}m${text}\x1b[${off}m`;
   };
-  const cellText = (c: Cell) => (typeof c === 'string' ? c : c.text);
+  // Table cells are one display line each: sanitised before they are measured.
+  const cellText = (c: Cell) => safeText(typeof c === 'string' ? c : c.text);
+  // The net: lines keep their line breaks and tabs, and our own SGR codes when colour is on.
+  const safeLine = (text: string) => safeText(text, { multiline: true, keepStyles: color });
   const cellStyle = (c: Cell) => (typeof c === 'string' ? undefined : c.style);
 
   return {
@@ -69,7 +81,7 @@ export function createOutput(env: Env = process.env): Output {
     interactive,
     paint,
     line(text = '') {
-      process.stdout.write(text + '\n');
+      process.stdout.write(safeLine(text) + '\n');
     },
     raw(text) {
       process.stdout.write(text);
@@ -84,20 +96,20 @@ export function createOutput(env: Env = process.env): Output {
       process.stdout.write(JSON.stringify(value) + '\n');
     },
     error(message) {
-      process.stderr.write(`aicoder: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
+      process.stderr.write(`aicoder: ${safeText(message.trim().replace(/\s*\n\s*/g, ' '))}\n`);
     },
     note(text) {
-      if (process.stderr.isTTY === true) process.stderr.write(paint('dim', text) + '\n');
+      if (process.stderr.isTTY === true) process.stderr.write(paint('dim', safeText(text)) + '\n');
     },
     table(header, rows) {
       const widths = header.map((h, i) =>
-        Math.max(h.length, ...rows.map((r) => cellText(r[i] ?? '').length)),
+        Math.max(textWidth(h), ...rows.map((r) => textWidth(cellText(r[i] ?? '')))),
       );
       const render = (cells: Cell[], headerRow: boolean) =>
         cells
           .map((c, i) => {
             const t = cellText(c);
-            const padded = i === cells.length - 1 ? t : t.padEnd(widths[i] ?? 0);
+            const padded = i === cells.length - 1 ? t : padEnd(t, widths[i] ?? 0);
             return headerRow ? paint('bold', padded) : paint(cellStyle(c), padded);
           })
           .join('  ')
@@ -117,7 +129,7 @@ export function createOutput(env: Env = process.env): Output {
       timer.unref();
       return {
         update(t) {
-          text = t;
+          text = safeText(t);
           draw();
         },
         stop() {
@@ -127,4 +139,23 @@ export function createOutput(env: Env = process.env): Output {
       };
     },
   };
+}
+
+let pipeGuard = false;
+
+/**
+ * A closed stdout or stderr (`aicoder status ID | head -4`, `aicoder logs -f ID | head`) ends the
+ * process silently with exit code 0, as `cat` or `git log` do, instead of an EPIPE stack trace. Node
+ * ignores SIGPIPE, so the failed write surfaces as an 'error' event (code EPIPE) on the stream; any
+ * other stream error is rethrown. Installed once, by the CLI's main().
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  if (pipeGuard) return;
+  pipeGuard = true;
+  const onError = (e: NodeJS.ErrnoException): void => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') process.exit(0);
+    throw e;
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
 }

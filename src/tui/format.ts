@@ -1,5 +1,7 @@
-/** Pure text helpers for the TUI: ages, money, times, one-line sanitising and the filter. */
+/** Pure text helpers for the TUI: ages, money, times, one-line sanitising (via term/) and the filter. */
+import ansiRegex from 'ansi-regex';
 import { CODER_STATES, type Coder, type CoderState } from '../core/coder.js';
+import { safeText } from '../term/safe-text.js';
 
 /** "45s", "12m", "3h", "2d" since `iso`. */
 export function formatAge(iso: string, nowMs: number): string {
@@ -35,29 +37,26 @@ export function formatClock(iso: string): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
-
 /**
- * One display line from arbitrary agent output: escape sequences removed (they would break the
- * layout and NO_COLOR), tabs expanded, newlines shown as ⏎, other control characters dropped.
+ * One display line from arbitrary agent output, at most `max` UTF-16 units (the pane cuts it to its
+ * width after): control characters and escape sequences made visible and inert by the shared
+ * `safeText` (the CLI uses the same function), line breaks shown as ⏎, tabs as spaces.
  */
 export function oneLine(text: string, max = 2000): string {
-  const s = text.length > max * 2 ? text.slice(0, max * 2) : text;
-  return s
-    .replace(ANSI, '')
-    .replace(/\r\n|\n|\r/g, ' ⏎ ')
-    .replace(/\t/g, '  ')
-    .replace(CONTROL, '')
-    .slice(0, max);
+  const s = safeText(text.length > max * 2 ? text.slice(0, max * 2) : text);
+  if (s.length <= max) return s;
+  // Do not leave half a surrogate pair at the cut.
+  const end = /[\ud800-\udbff]/.test(s[max - 1]!) ? max - 1 : max;
+  return s.slice(0, end);
 }
 
-/** Text for printable keyboard input (drops escape and control characters). */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
+
+/** Text for printable keyboard input (drops escape sequences and control characters). */
 export function printable(input: string): string {
   return input
-    .replace(ANSI, '')
+    .replace(ansiRegex(), '')
     .replace(/[\r\n\t]/g, ' ')
     .replace(CONTROL, '');
 }
@@ -88,47 +87,4 @@ export function matchesFilter(c: Coder, f: Filter): boolean {
   if (f.words.length === 0) return true;
   const hay = `${c.id} ${c.name} ${c.task} ${c.provider} ${c.branch} ${c.repo}`.toLowerCase();
   return f.words.every((w) => hay.includes(w));
-}
-
-/** Display width of one code point: 2 for East Asian wide/fullwidth and emoji, 0 for combining marks. */
-export function charWidth(cp: number): number {
-  if (cp < 0x300) return 1;
-  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || cp === 0xfe0f) return 0;
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1faff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
-}
-
-/** Fits `s` into exactly `width` columns: cut with "…" when longer, padded with spaces when shorter. */
-export function fit(s: string, width: number): string {
-  if (width <= 0) return '';
-  let w = 0;
-  let out = '';
-  for (const ch of s) {
-    const cw = charWidth(ch.codePointAt(0)!);
-    if (w + cw > width) {
-      // Cut: make room for the ellipsis.
-      const cut = [...out];
-      let cutW = w;
-      while (cut.length > 0 && cutW + 1 > width) {
-        cutW -= charWidth(cut.pop()!.codePointAt(0)!);
-      }
-      out = cut.join('') + '…';
-      return out + ' '.repeat(Math.max(0, width - cutW - 1));
-    }
-    out += ch;
-    w += cw;
-  }
-  return out + ' '.repeat(width - w);
 }

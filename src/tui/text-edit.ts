@@ -1,6 +1,7 @@
 /** Line editing for the TUI's text fields: typing, Backspace/Delete, Ctrl-U (clear), Ctrl-W (word). */
 import type { Key } from 'ink';
 import { printable } from './format.js';
+import { truncateStart } from '../term/width.js';
 
 /** The edited value, or null when this keypress is not an edit. */
 export function editText(value: string, input: string, key: Key, max = 20_000): string | null {
@@ -15,9 +16,7 @@ export function editText(value: string, input: string, key: Key, max = 20_000): 
   return (value + text).slice(0, max);
 }
 
-/** The end of a value that fits in `width` columns (the cursor is at the end). */
+/** The end of a value that fits in `width - 1` terminal cells (the cursor is at the end, in the last cell). */
 export function tailFit(value: string, width: number): string {
-  const chars = [...value];
-  if (chars.length < width) return value;
-  return '…' + chars.slice(chars.length - width + 2).join('');
+  return truncateStart(value, width - 1);
 }

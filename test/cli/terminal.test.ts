@@ -63,7 +63,7 @@ describe('terminal output', () => {
     h = await makeHome();
     d = await startDaemon(h);
     const repo = makeRepo();
-    const c = await cliJson<Coder>(h, ['create', '--provider', 'lines', '12 0 0.05'], { cwd: repo });
+    const c = await cliJson<Coder>(h, ['create', '--provider', 'lines', '12 0 0.4'], { cwd: repo });
 
     const waited = await inTerminal(h, ['wait', c.id]);
     expect(waited.code).toBe(0);

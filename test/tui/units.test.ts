@@ -10,7 +10,8 @@ import {
   type Context,
 } from '../../src/tui/bindings.js';
 import { EventBatcher } from '../../src/tui/event-batcher.js';
-import { fit, formatAge, formatCost, matchesFilter, oneLine, parseFilter } from '../../src/tui/format.js';
+import { fitWidth } from '../../src/term/width.js';
+import { formatAge, formatCost, matchesFilter, oneLine, parseFilter } from '../../src/tui/format.js';
 import { computeLayout, listColumns, MARKER } from '../../src/tui/layout.js';
 import { windowStart } from '../../src/tui/components/coder-list.js';
 import { visibleEntries } from '../../src/tui/components/log-pane.js';
@@ -200,9 +201,9 @@ describe('bindings table', () => {
 });
 
 describe('text helpers', () => {
-  test('oneLine strips escape sequences and control characters', () => {
-    expect(oneLine('\x1b[31mred\x1b[0m\tx\r\ny\x07')).toBe('red  x ⏎ y');
-    expect(oneLine('\x1b]0;title\x07ok')).toBe('ok');
+  test('terminal safety: oneLine drops colours and shows every other control sequence inert', () => {
+    expect(oneLine('\x1b[31mred\x1b[0m\tx\r\ny\x07')).toBe('red  x ⏎ y␇');
+    expect(oneLine('\x1b]0;title\x07ok')).toBe('␛]0;title␇ok');
     expect(oneLine('a'.repeat(5000), 10)).toBe('a'.repeat(10));
   });
 
@@ -213,8 +214,8 @@ describe('text helpers', () => {
     expect(formatAge('2025-12-28T00:00:00Z', now)).toBe('5d');
     expect(formatCost(0)).toBe('$0.00');
     expect(formatCost(1.234)).toBe('$1.23');
-    expect(fit('abcdef', 4)).toBe('abc…');
-    expect(fit('ab', 4)).toBe('ab  ');
+    expect(fitWidth('abcdef', 4)).toBe('abc…');
+    expect(fitWidth('ab', 4)).toBe('ab  ');
   });
 
   test('filter: state words, state: prefix, text words (all must match)', () => {

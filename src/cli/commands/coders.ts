@@ -7,7 +7,7 @@ import type { CliContext } from '../context.js';
 import { createWorktreeClient } from '../../client/worktree-client.js';
 import { formatBytes } from '../format-bytes.js';
 import { repoArg } from './worktree.js';
-import { CODER_TABLE_HEADER, coderRow, outcomeLine, stateStyle, statusFields } from '../format.js';
+import { CODER_TABLE_HEADER, coderRow, outcomeLine, shown, stateStyle, statusFields } from '../format.js';
 import { intOption, secondsOption, usdOption } from '../options.js';
 import { printProviders } from './providers.js';
 import { timeoutError, waitUntilEnded } from './waiting.js';
@@ -68,7 +68,7 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
         if (!o.wait) {
           if (o.json) return out.json(coder);
           out.line(
-            `created coder ${out.paint('bold', coder.id)} (${coder.name}) · ${coder.provider} · ${out.paint(stateStyle(coder.state), coder.state)}`,
+            `created coder ${out.paint('bold', coder.id)} (${shown(coder.name)}) · ${coder.provider} · ${out.paint(stateStyle(coder.state), coder.state)}`,
           );
           out.line(`  branch    ${coder.branch}`);
           out.line(`  worktree  ${coder.workspace}`);

@@ -8,6 +8,8 @@ import { timeoutError, waitUntilEnded, withReconnect } from './waiting.js';
 
 const FOLLOW_SLICE_MS = 45_000;
 
+type LogsOptions = { follow?: boolean; tail?: number; since?: number; json?: boolean; raw?: boolean };
+
 export function registerLogCommands(program: Command, ctx: CliContext): void {
   const { out } = ctx;
 
@@ -19,9 +21,11 @@ export function registerLogCommands(program: Command, ctx: CliContext): void {
     .option('--tail <n>', 'only the last N entries', intOption(1, 100_000))
     .option('--since <seq>', 'only entries after this sequence number', intOption(0, Number.MAX_SAFE_INTEGER))
     .option('--json', 'print each entry as one JSON line (NDJSON)')
-    .action(async (idArg: string, o: { follow?: boolean; tail?: number; since?: number; json?: boolean }) => {
+    .option('--raw', "print each entry's text as it is, control sequences included (unsafe on a terminal)")
+    .action(async (idArg: string, o: LogsOptions) => {
       const print = (e: LogEntry) => {
         if (o.json) return out.jsonLine(e);
+        if (o.raw) return out.raw(`${e.text}\n`);
         const l = logLine(e);
         out.line(out.paint(l.style, l.text));
       };

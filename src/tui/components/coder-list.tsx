@@ -2,10 +2,11 @@
 import { memo, useMemo, useRef } from 'react';
 import { Box, Text } from 'ink';
 import type { Coder } from '../../core/coder.js';
-import { fit, formatAge, formatCost, formatCount, oneLine } from '../format.js';
+import { formatAge, formatCost, formatCount, oneLine } from '../format.js';
 import { MARKER, listColumns, type Column } from '../layout.js';
 import { STATE_SYMBOLS, useTheme, type Style } from '../theme.js';
 import { PaneTitle } from './pane-title.js';
+import { fitWidth } from '../../term/width.js';
 import { stateSymbol } from '../attention.js';
 
 export interface CoderListProps {
@@ -33,15 +34,15 @@ export function windowStart(prev: number, selected: number, count: number, rows:
 function cell(c: Coder, col: Column, now: number): string {
   switch (col.key) {
     case 'id':
-      return c.id;
+      return oneLine(c.id, 40);
     case 'name':
       return oneLine(c.name, 200);
     case 'provider':
-      return c.provider;
+      return oneLine(c.provider, 100);
     case 'state':
       return `${stateSymbol(c, STATE_SYMBOLS)} ${c.state}`;
     case 'branch':
-      return c.branch;
+      return oneLine(c.branch, 200);
     case 'age':
       return formatAge(c.created_at, now);
     case 'turns':
@@ -53,10 +54,9 @@ function cell(c: Coder, col: Column, now: number): string {
   }
 }
 
+/** A cell in exactly its column's width (terminal cells, so wide names keep the columns aligned). */
 function pad(text: string, col: Column): string {
-  if (!col.right) return fit(text, col.width);
-  const cut = fit(text, col.width).trimEnd();
-  return ' '.repeat(Math.max(0, col.width - cut.length)) + cut;
+  return fitWidth(text, col.width, col.right ? 'right' : 'left');
 }
 
 /**

@@ -36,7 +36,8 @@ export function detailLines(c: Coder): DetailLine[] {
   lines.push({ label: 'repo', value: `${c.repo} (${c.base_ref})  branch ${c.branch}` });
   lines.push({ label: 'work', value: c.workspace });
   lines.push({ label: 'session', value: `${c.session_id ?? '-'}${c.model ? `  model ${c.model}` : ''}` });
-  return lines;
+  // Every value is agent or user text: one safe line each (oneLine is idempotent on safe text).
+  return lines.map((l) => ({ ...l, value: oneLine(l.value, 500) }));
 }
 
 export const DetailPane = memo(function DetailPane({
@@ -51,7 +52,7 @@ export const DetailPane = memo(function DetailPane({
   const theme = useTheme();
   if (rows <= 0) return null;
   const title = coder
-    ? `${coder.id} ${STATE_SYMBOLS[coder.state]} ${coder.state} · ${oneLine(coder.name, 100)}`
+    ? `${oneLine(coder.id, 40)} ${STATE_SYMBOLS[coder.state]} ${coder.state} · ${oneLine(coder.name, 100)}`
     : 'Detail';
   const lines = coder ? detailLines(coder).slice(0, rows) : [];
   return (

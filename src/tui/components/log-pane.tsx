@@ -31,7 +31,7 @@ function entryStyle(theme: Theme, e: LogEntry): Style {
 }
 
 function entryText(e: LogEntry, width: number): string {
-  const kind = e.kind === 'text' ? '' : `[${e.kind}] `;
+  const kind = e.kind === 'text' ? '' : `[${oneLine(e.kind, 40)}] `;
   // Cut long lines before Ink measures them: a 1 MB line costs nothing to draw.
   return `${formatClock(e.ts)} ${kind}${oneLine(e.text, width + 10)}`;
 }

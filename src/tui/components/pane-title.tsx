@@ -1,5 +1,6 @@
 import { Text } from 'ink';
 import { useTheme } from '../theme.js';
+import { textWidth } from '../../term/width.js';
 
 /** A pane's title line: "─ Title · extra ─────…", filled to the width. */
 export function PaneTitle({
@@ -13,7 +14,7 @@ export function PaneTitle({
 }) {
   const theme = useTheme();
   const head = `${focused ? '▶' : '─'} ${text} `;
-  const fill = Math.max(0, width - [...head].length);
+  const fill = Math.max(0, width - textWidth(head));
   return (
     <Text wrap="truncate-end" {...(focused ? theme.titleFocused : theme.title)}>
       {head + '─'.repeat(fill)}

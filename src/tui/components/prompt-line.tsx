@@ -4,6 +4,7 @@ import { Text, useInput } from 'ink';
 import { matchBinding } from '../bindings.js';
 import { editText, tailFit } from '../text-edit.js';
 import { useTheme } from '../theme.js';
+import { textWidth } from '../../term/width.js';
 
 export interface PromptLineProps {
   label: string;
@@ -29,7 +30,7 @@ export function PromptLine({ label, initial = '', width, onChange, onSubmit, onC
     setValue(next);
     onChange?.(next);
   });
-  const room = Math.max(4, width - label.length - 3);
+  const room = Math.max(4, width - textWidth(label) - 3);
   return (
     <Text wrap="truncate-end">
       <Text {...theme.titleFocused}>{label}</Text>

@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import type { ConnectionStatus } from '../../client/types.js';
 import type { CoderState } from '../../core/coder.js';
 import { keyHints } from '../bindings.js';
+import { oneLine } from '../format.js';
 import { STATE_SYMBOLS, useTheme } from '../theme.js';
 
 export interface StatusBarProps {
@@ -41,11 +42,11 @@ export const StatusBar = memo(function StatusBar(p: StatusBarProps) {
         p.prompt
       ) : p.error !== null ? (
         <Text wrap="truncate-end" {...theme.error}>
-          {`error: ${p.error}`}
+          {`error: ${oneLine(p.error, 1000)}`}
         </Text>
       ) : p.notice !== null ? (
         <Text wrap="truncate-end">
-          <Text {...theme.notice}>{p.notice}</Text>
+          <Text {...theme.notice}>{oneLine(p.notice, 1000)}</Text>
           <Text {...theme.dim}>{'  ' + HINTS}</Text>
         </Text>
       ) : (
