@@ -84,20 +84,31 @@ same tools and records:
 `;
 }
 
-function toolSection(tool, examples) {
+/** The text content the model reads for an example result (list and logs render text; the rest JSON). */
+function modelText(mcp, tool, result) {
+  if (tool === 'ai_coder_list' && result.coders.every((c) => typeof c.stats === 'string')) {
+    return mcp.compactListText(result);
+  }
+  if (tool === 'ai_coder_logs' && typeof result.lines === 'string') return mcp.logsText(result);
+  return undefined;
+}
+
+function toolSection(mcp, tool, examples) {
   const out = [`### ${tool.name}`, '', `**${tool.title}.** ${tool.description}`, ''];
   out.push(`Annotations: ${annotationLine(tool.annotations)}`, '');
   out.push('Input schema:', '', json(tool.inputSchema), '');
   out.push(
-    'Output schema (`structuredContent`; the same JSON is sent as text):',
+    'Result (`structuredContent`, not sent in `tools/list`; the text content is the same JSON unless shown otherwise):',
     '',
-    json(tool.outputSchema),
+    json(mcp.resultJsonSchema(mcp.OUTPUT_SCHEMAS[tool.name])),
     '',
   );
   for (const ex of examples) {
     out.push('Example call:', '', json({ name: tool.name, arguments: ex.arguments }), '');
     out.push('Result:', '', json(ex.result), '');
     if (ex.note) out.push(ex.note, '');
+    const text = modelText(mcp, tool.name, ex.result);
+    if (text !== undefined) out.push('```text\n' + text + '\n```', '');
   }
   return out.join('\n');
 }
@@ -125,12 +136,19 @@ ${rows.join('\n')}
 function resourcesSection(templates) {
   return `## Resources
 
-- \`aicoder://coders\` (JSON): the coders, newest first (at most 100), with \`total\` and \`next_cursor\`.
+- \`aicoder://coders\` (JSON): the coders, newest first (compact records, at most 100), with \`total\` and
+  \`next_cursor\`.
 ${templates.map((t) => `- \`${t.uriTemplate}\` (JSON): ${t.description}`).join('\n')}
+- \`aicoder://stats\` (JSON): the fleet summary, the same as \`GET /api/stats\`: \`total\`, \`by_state\` (every
+  state), \`running\`, \`queued\`, \`by_provider\` (\`{coders, tokens_in, tokens_out, cost_usd}\`), the same
+  totals over all providers, and \`uptime_s\` of the daemon.
 
-Both support \`resources/subscribe\`: a subscribed client hears \`notifications/resources/updated\` when
-a coder is created, changes state or is removed (the list) and when its record changes (one coder).
-\`resources/list\` names every coder as \`aicoder://coders/<id>\`.
+All support \`resources/subscribe\`: a subscribed client hears \`notifications/resources/updated\` when a
+coder is created, changes state or is removed (the list, the stats) and when its record changes (one
+coder, the stats). \`resources/list\` names the list, the stats and every coder as
+\`aicoder://coders/<id>\`, 100 coders a page (\`nextCursor\` for the next). Every session that listed
+resources hears \`notifications/resources/list_changed\` when a coder is created or removed. An unknown
+resource is always error -32002.
 `;
 }
 
@@ -171,7 +189,10 @@ async function renderRaw() {
       registration(),
       '## Tools',
       '',
-      'Every tool declares an output schema and returns `structuredContent` plus the same JSON as text.',
+      'Every tool returns `structuredContent` and a text content, which is what the model reads: the same',
+      'JSON, except for `ai_coder_list` (compact records as a table) and `ai_coder_logs` (log lines, then',
+      'the cursor once). `tools/list` carries no output schemas (it stays under 2,500 tokens); each',
+      'result\'s shape is given below. List and status return compact records unless `detail` is `"full"`.',
       'Coder ids accept unique prefixes. `ai_coder_status` (with `wait_for`) and `ai_coder_logs` (with',
       '`follow`) wait at most 50 s per call and send `notifications/progress` while they wait when the',
       'request carries a `progressToken`.',
@@ -180,7 +201,7 @@ async function renderRaw() {
       '| --- | --- | --- |',
       ...summary,
       '',
-      ...tools.map((t) => toolSection(t, byTool(t.name))),
+      ...tools.map((t) => toolSection(mcp, t, byTool(t.name))),
       resourcesSection(resourceTemplates),
       errorsSection(mcp),
     ].join('\n');

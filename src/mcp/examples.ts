@@ -3,6 +3,7 @@
  * tool's input and output schemas, so the documentation cannot drift from the tools.
  */
 import type { Coder } from '../core/coder.js';
+import { compactCoder } from './compact.js';
 
 export interface ToolExample {
   tool: string;
@@ -58,6 +59,10 @@ const completed: Coder = {
   },
 };
 
+/** "Now" for the examples' ages. */
+const NOW = Date.parse('2025-11-25T09:34:00.000Z');
+const compact = (c: Coder): Record<string, unknown> => ({ ...compactCoder(c, NOW) });
+
 export const TOOL_EXAMPLES: readonly ToolExample[] = [
   {
     tool: 'ai_coder_create',
@@ -67,17 +72,33 @@ export const TOOL_EXAMPLES: readonly ToolExample[] = [
       provider: 'claude',
       workspace_files: ['src/commands/export.ts'],
     },
-    result: { ...created },
+    result: compact(created),
   },
   {
     tool: 'ai_coder_list',
     arguments: { status_filter: 'active', limit: 20 },
-    result: { coders: [{ ...created, state: 'running', pid: 48121 }], total: 1, next_cursor: null },
+    result: {
+      coders: [
+        compact({ ...created, state: 'running', pid: 48121, stats: { ...completed.stats, turns: 3 } }),
+        compact({
+          ...created,
+          id: '8c2d0b71',
+          name: 'Fix the flaky login test',
+          branch: 'aicoder/8c2d0b71-fix-the-flaky-login-test',
+          provider: 'codex',
+          state: 'needs_input',
+          question: 'Should the retry stay, or remove it and fix the race?',
+        }),
+      ],
+      total: 2,
+      next_cursor: null,
+    },
+    note: 'The model reads the text content, a table (about 45 tokens per coder):',
   },
   {
     tool: 'ai_coder_status',
     arguments: { coder_id: '3f9a', wait_for: 'terminal', timeout_s: 50 },
-    result: { ...completed, timed_out: false },
+    result: { ...compact(completed), timed_out: false },
     note:
       'With a progressToken in the request, notifications/progress arrive while it waits, e.g. ' +
       '`{"progress": 2, "message": "running: Reading src/commands/export.ts"}`.',
@@ -85,6 +106,18 @@ export const TOOL_EXAMPLES: readonly ToolExample[] = [
   {
     tool: 'ai_coder_logs',
     arguments: { coder_id: '3f9a', tail: 2 },
+    result: {
+      coder_id: '3f9a1c2e',
+      lines:
+        '41 assistant: Added --json to export and a test; all tests pass.\n42 system exit: exited with code 0',
+      next_seq: 42,
+      done: true,
+    },
+    note: 'The model reads the lines, then the cursor once:',
+  },
+  {
+    tool: 'ai_coder_logs',
+    arguments: { coder_id: '3f9a', tail: 2, format: 'entries' },
     result: {
       coder_id: '3f9a1c2e',
       entries: [
@@ -156,7 +189,7 @@ export const TOOL_EXAMPLES: readonly ToolExample[] = [
   {
     tool: 'ai_coder_control',
     arguments: { coder_id: '3f9a', action: 'remove' },
-    result: { coder: { ...completed }, removed: true },
+    result: { coder: compact(completed), removed: true },
     note:
       'Refused with isError while the worktree has uncommitted changes or the branch has commits not in ' +
       'its base ("…; commit or discard the changes …, or remove with force: true").',

@@ -1,17 +1,19 @@
 /**
  * Streamable HTTP with sessions, mounted by the daemon at /mcp: POST (requests; an initialize without
  * a session starts one), GET (the session's server-to-client stream), DELETE (ends the session).
- * Every session gets its own McpServer and transport; both are dropped on DELETE, on close() and
- * after a long idle time. Foreign Host/Origin headers get 403 here and in the SDK transport.
+ * Every session gets its own server and transport; both are dropped on DELETE, on close(), after
+ * `idleMs` with no open request or stream, and when a new client needs room: at `maxSessions`, the
+ * least recently used session with nothing open is evicted, so no client is refused because earlier
+ * ones (Claude Code, Gemini CLI, the Inspector never DELETE) left sessions behind.
+ * Foreign Host/Origin headers get 403 here and in the SDK transport.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ManagerApi } from '../core/api.js';
 import type { Logger } from '../core/ports.js';
-import { createMcpServer } from './server.js';
+import { createMcpServer, type AicoderMcpServer } from './server.js';
 
 export interface McpHttpOptions {
   log: Logger;
@@ -20,9 +22,12 @@ export interface McpHttpOptions {
   /** Origin header values accepted when a request carries one. */
   allowedOrigins: string[];
   version?: string;
-  /** Sessions with no open request and no activity for this long are closed (default 30 min). */
+  /** Sessions with no open request or stream and no activity for this long are closed (default 5 min). */
   idleMs?: number;
-  /** At most this many sessions at once (default 256); more get 503. */
+  /**
+   * At most this many sessions at once (default 256). A new client beyond it evicts the least
+   * recently used session that has no open request or stream; only when every session is busy: 503.
+   */
   maxSessions?: number;
 }
 
@@ -31,14 +36,23 @@ export interface McpHttpHandler {
   close(): Promise<void>;
   /** Number of open sessions (for health and tests). */
   readonly sessionCount: number;
+  /** Requests and streams still open over all sessions (for tests). */
+  readonly openRequests: number;
 }
 
 interface Session {
+  id: string | undefined;
   transport: StreamableHTTPServerTransport;
-  server: McpServer;
+  server: AicoderMcpServer;
+  /** Requests and streams (POST or GET responses) still open. */
   open: number;
   lastActive: number;
+  /** The protocol version the client asked for in initialize. */
+  version: string | undefined;
 }
+
+/** Protocol revisions from this one on have no JSON-RPC batches (removed in 2025-06-18). */
+const NO_BATCH_FROM = '2025-06-18';
 
 const MAX_BODY = 4 * 1024 * 1024;
 
@@ -85,7 +99,7 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
   const sessions = new Map<string, Session>();
   const hosts = lower(opts.allowedHosts);
   const origins = lower(opts.allowedOrigins);
-  const idleMs = opts.idleMs ?? 30 * 60_000;
+  const idleMs = opts.idleMs ?? 5 * 60_000;
   const maxSessions = opts.maxSessions ?? 256;
   let closed = false;
 
@@ -96,7 +110,7 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
         if (s.open === 0 && s.lastActive < cutoff) void closeSession(s);
       }
     },
-    Math.min(60_000, idleMs),
+    Math.min(30_000, idleMs),
   );
   sweep.unref();
 
@@ -109,13 +123,43 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
     }
   }
 
+  /** Marks the session used (most recently used last in the map) and counts res as open. */
   function track(s: Session, res: ServerResponse): void {
     s.open += 1;
     s.lastActive = Date.now();
+    if (s.id !== undefined && sessions.get(s.id) === s) {
+      sessions.delete(s.id);
+      sessions.set(s.id, s);
+    }
     res.on('close', () => {
       s.open -= 1;
       s.lastActive = Date.now();
     });
+  }
+
+  /** Frees one slot: the least recently used session with nothing open. False when all are busy. */
+  function evictOne(): boolean {
+    for (const s of sessions.values()) {
+      if (s.open > 0) continue;
+      if (s.id !== undefined) sessions.delete(s.id);
+      opts.log('debug', 'mcp session evicted (least recently used)', { session: s.id });
+      void closeSession(s);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * notifications/cancelled: the SDK stops the handler and never answers the request, which would
+   * leave its SSE stream open and counted; close that stream (spec: cancellation).
+   */
+  function closeCancelled(s: Session, body: unknown): void {
+    for (const m of Array.isArray(body) ? body : [body]) {
+      const msg = m as { method?: unknown; params?: { requestId?: unknown } } | null;
+      if (msg?.method !== 'notifications/cancelled') continue;
+      const id = msg.params?.requestId;
+      if (typeof id === 'string' || typeof id === 'number') s.transport.closeSSEStream(id);
+    }
   }
 
   /** The Host/Origin check; an empty allow-list disables that check. */
@@ -132,9 +176,11 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
   }
 
   async function startSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    if (sessions.size >= maxSessions) {
-      rpcError(res, 503, -32000, `too many MCP sessions (${maxSessions}); end unused ones with DELETE`);
-      return;
+    while (sessions.size >= maxSessions) {
+      if (!evictOne()) {
+        rpcError(res, 503, -32000, `all ${maxSessions} MCP sessions are busy; try again shortly`);
+        return;
+      }
     }
     const server = createMcpServer(manager, {
       log: opts.log,
@@ -146,11 +192,20 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
       allowedHosts: opts.allowedHosts,
       allowedOrigins: opts.allowedOrigins,
       onsessioninitialized: (id) => {
+        session.id = id;
         sessions.set(id, session);
         opts.log('debug', 'mcp session started', { session: id });
       },
     });
-    const session: Session = { transport, server, open: 0, lastActive: Date.now() };
+    const params = (body as { params?: { protocolVersion?: unknown } }).params;
+    const session: Session = {
+      id: undefined,
+      transport,
+      server,
+      open: 0,
+      lastActive: Date.now(),
+      version: typeof params?.protocolVersion === 'string' ? params.protocolVersion : undefined,
+    };
     transport.onclose = () => {
       const id = transport.sessionId;
       if (id !== undefined && sessions.get(id) === session) {
@@ -178,9 +233,23 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
         if (Array.isArray(body) && body.length === 0) {
           return rpcError(res, 400, -32600, 'Invalid Request: an empty batch');
         }
+        if (Array.isArray(body)) {
+          const header = req.headers['mcp-protocol-version'];
+          const version = (Array.isArray(header) ? header[0] : header) ?? session?.version;
+          if (!session || version === undefined || version >= NO_BATCH_FROM) {
+            return rpcError(
+              res,
+              400,
+              -32600,
+              `Invalid Request: JSON-RPC batches are not supported${version ? ` in protocol version ${version}` : ' for initialize'}; send one message per request`,
+            );
+          }
+        }
         if (session) {
           track(session, res);
-          return await session.transport.handleRequest(req, res, body);
+          await session.transport.handleRequest(req, res, body);
+          closeCancelled(session, body);
+          return;
         }
         if (sid !== undefined) return rpcError(res, 404, -32001, 'Session not found; initialize a new one');
         if (!isInitializeRequest(body)) {
@@ -216,6 +285,11 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
     },
     get sessionCount(): number {
       return sessions.size;
+    },
+    get openRequests(): number {
+      let n = 0;
+      for (const s of sessions.values()) n += s.open;
+      return n;
     },
   };
 }

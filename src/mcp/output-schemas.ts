@@ -6,20 +6,22 @@ import { z } from 'zod';
 import { CODER_STATES } from '../core/coder.js';
 import { MERGE_STRATEGIES, WORKSPACE_OPERATIONS } from './constants.js';
 
-const stateSchema = z.enum(CODER_STATES);
+// Fresh instances per use (functions, not constants): a shared instance becomes a $ref in JSON Schema.
+const stateSchema = () => z.enum(CODER_STATES);
 
-export const statsSchema = z
-  .object({
-    turns: z.number(),
-    tokens_in: z.number(),
-    tokens_out: z.number(),
-    cost_usd: z.number(),
-    files_changed: z.number(),
-    last_message: z.string().nullable(),
-  })
-  .passthrough();
+export const statsSchema = () =>
+  z
+    .object({
+      turns: z.number(),
+      tokens_in: z.number(),
+      tokens_out: z.number(),
+      cost_usd: z.number(),
+      files_changed: z.number(),
+      last_message: z.string().nullable(),
+    })
+    .passthrough();
 
-const coderShape = {
+const coderShape = () => ({
   id: z.string(),
   name: z.string(),
   task: z.string(),
@@ -30,7 +32,7 @@ const coderShape = {
   base_commit: z.string(),
   branch: z.string(),
   workspace: z.string(),
-  state: stateSchema,
+  state: stateSchema(),
   pid: z.number().nullable(),
   exit_code: z.number().nullable(),
   session_id: z.string().nullable(),
@@ -39,7 +41,7 @@ const coderShape = {
   started_at: z.string().nullable(),
   updated_at: z.string(),
   ended_at: z.string().nullable(),
-  stats: statsSchema,
+  stats: statsSchema(),
   question: z
     .string()
     .nullable()
@@ -59,20 +61,42 @@ const coderShape = {
   warnings: z
     .array(z.string())
     .describe("Things to know about the coder's worktree that did not stop it (e.g. git-lfs missing)."),
-};
+});
 
-export const coderSchema = z.object(coderShape).passthrough();
+export const coderSchema = z.object(coderShape()).passthrough();
 
-export const statusOutput = z
-  .object({
-    ...coderShape,
-    timed_out: z.boolean().optional().describe('With wait_for: true when the wait ended by timeout.'),
-  })
-  .passthrough();
+/** The compact record (compact.ts): what list, status, create and control return by default. */
+const compactShape = () =>
+  z
+    .object({
+      id: z.string(),
+      name: z.string().describe('At most 60 characters.'),
+      state: stateSchema(),
+      provider: z.string(),
+      branch: z.string(),
+      age: z.string().describe('Time since creation: "42s", "7m", "3h", "2d".'),
+      stats: z.string().describe('"9 turns, 52k tokens, $0.19, 2 files" (zero parts left out).'),
+      question: z.string().optional().describe('The open question of a needs_input coder.'),
+      error: z.string().optional(),
+      stalled: z.literal(true).optional(),
+      progress: z.string().optional().describe('The last progress the agent reported.'),
+      warnings: z.array(z.string()).optional().describe('Worktree problems that did not stop it.'),
+    })
+    .passthrough();
+
+/** The compact record (compact.ts): what list, status, create and control return by default. */
+export const compactCoderSchema = compactShape();
+
+const timedOut = () => z.boolean().optional().describe('With wait_for: true when the wait ended by timeout.');
+
+export const statusOutput = z.union([
+  compactShape().extend({ timed_out: timedOut() }),
+  z.object({ ...coderShape(), timed_out: timedOut() }).passthrough(),
+]);
 
 export const listOutput = z
   .object({
-    coders: z.array(coderSchema),
+    coders: z.array(z.union([compactShape(), z.object(coderShape()).passthrough()])),
     total: z.number(),
     next_cursor: z.string().nullable(),
   })
@@ -80,7 +104,7 @@ export const listOutput = z
 
 export const controlOutput = z
   .object({
-    coder: coderSchema,
+    coder: compactShape(),
     removed: z.boolean(),
     notes: z
       .array(z.string())
@@ -171,9 +195,23 @@ export const logEntrySchema = z
 export const logsOutput = z
   .object({
     coder_id: z.string(),
-    entries: z.array(logEntrySchema),
+    lines: z
+      .string()
+      .optional()
+      .describe('format text: one line per entry, "<seq> <kind>: <text>" (stderr kinds as "stderr").'),
+    entries: z.array(logEntrySchema).optional().describe('format entries: the entries as objects.'),
     next_seq: z.number().describe('Pass as since_seq to continue.'),
     done: z.boolean().describe('The coder has ended and every entry has been read.'),
     timed_out: z.boolean().optional().describe('With follow: no new entry arrived before timeout_s.'),
   })
   .passthrough();
+
+/** The result shape of each tool (structuredContent), by tool name: for docs/mcp.md and the tests. */
+export const OUTPUT_SCHEMAS = {
+  ai_coder_create: compactCoderSchema,
+  ai_coder_list: listOutput,
+  ai_coder_control: controlOutput,
+  ai_coder_status: statusOutput,
+  ai_coder_workspace: workspaceOutput,
+  ai_coder_logs: logsOutput,
+} as const;

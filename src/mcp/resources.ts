@@ -1,27 +1,31 @@
 /**
- * Resources aicoder://coders (the list) and aicoder://coders/{id} (one record), both JSON, with
- * subscriptions: a subscribed client hears notifications/resources/updated when a coder changes.
- * The manager's event bus is listened to only while this session has subscriptions.
+ * Resources (MCP spec 2025-11-25, server/resources), all JSON:
+ * - aicoder://coders: the coders, newest first (compact records, at most 100, with total);
+ * - aicoder://coders/{id}: one full record;
+ * - aicoder://stats: the fleet summary (core/stats.ts).
+ * resources/list pages with nextCursor (100 coders a page). A session that listed resources or holds
+ * subscriptions listens to the manager's event bus: it hears notifications/resources/list_changed
+ * when a coder is created or removed, and notifications/resources/updated for what it subscribed to.
+ * An unknown resource is always -32002 (the spec's resource-not-found code).
  */
-import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import {
-  McpError,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
-  type ReadResourceResult,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { ReadResourceResult, Resource } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import type { ManagerApi } from '../core/api.js';
-import { AicoderError } from '../core/errors.js';
 import type { AicoderEvent } from '../core/events.js';
 import type { Logger } from '../core/ports.js';
+import { fleetStats } from '../core/stats.js';
+import { compactCoder } from './compact.js';
+import { parseParams, rawHandler, RpcError } from './handlers.js';
 import { coderJson } from './tool-kit.js';
 
 export const CODERS_URI = 'aicoder://coders';
+export const STATS_URI = 'aicoder://stats';
 export const coderUri = (id: string): string => `${CODERS_URI}/${id}`;
 
 /** JSON-RPC code for an unknown resource (MCP spec). */
-const RESOURCE_NOT_FOUND = -32002;
-const LIST_LIMIT = 100;
+export const RESOURCE_NOT_FOUND = -32002;
+const PAGE = 100;
 
 function json(uri: string, value: unknown): ReadResourceResult {
   return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value) }] };
@@ -31,28 +35,30 @@ function json(uri: string, value: unknown): ReadResourceResult {
 export function urisFor(e: AicoderEvent): string[] {
   switch (e.type) {
     case 'coder.created':
-      return [CODERS_URI, coderUri(e.coder.id)];
     case 'coder.state':
-      return [CODERS_URI, coderUri(e.coder.id)];
+      return [CODERS_URI, coderUri(e.coder.id), STATS_URI];
     case 'coder.updated':
-      return [coderUri(e.coder.id)];
+      return [coderUri(e.coder.id), STATS_URI];
     case 'coder.removed':
-      return [CODERS_URI, coderUri(e.id)];
+      return [CODERS_URI, coderUri(e.id), STATS_URI];
     case 'coder.log':
       return [];
   }
 }
 
-/** The URI with the coder's full id; throws resource-not-found for anything else. */
+function notFound(uri: string, why: string): RpcError {
+  return new RpcError(RESOURCE_NOT_FOUND, `${why}; resources/list shows the resources`, { uri });
+}
+
+/** The URI with the coder's full id; resource-not-found for anything else. */
 function canonicalUri(manager: ManagerApi, uri: string): string {
-  if (uri === CODERS_URI) return uri;
+  if (uri === CODERS_URI || uri === STATS_URI) return uri;
   const id = uri.startsWith(`${CODERS_URI}/`) ? uri.slice(CODERS_URI.length + 1) : '';
-  if (!id) throw new McpError(RESOURCE_NOT_FOUND, `no resource '${uri}'; resources/list shows them`, { uri });
+  if (!id) throw notFound(uri, `no resource '${uri}'`);
   try {
     return coderUri(manager.get(id).id);
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    throw new McpError(RESOURCE_NOT_FOUND, `${msg}; resources/list shows the coders`, { uri });
+    throw notFound(uri, err instanceof Error ? err.message : String(err));
   }
 }
 
@@ -61,65 +67,48 @@ export interface ResourceHandle {
   close(): void;
 }
 
-export function registerResources(server: McpServer, manager: ManagerApi, log: Logger): ResourceHandle {
-  server.registerResource(
-    'coders',
-    CODERS_URI,
+const uriParams = z.object({ uri: z.string() }).passthrough();
+const pageParams = z.object({ cursor: z.string().optional() }).passthrough();
+
+export function registerResources(
+  server: Server,
+  manager: ManagerApi,
+  log: Logger,
+  opts: { startedAtMs: number },
+): ResourceHandle {
+  const fixed: Resource[] = [
     {
+      uri: CODERS_URI,
+      name: 'coders',
       title: 'Coders',
-      description: `All coders, newest first (at most ${LIST_LIMIT}), with total.`,
+      description: `All coders, newest first (compact records, at most ${PAGE}), with total.`,
       mimeType: 'application/json',
     },
-    (uri) => {
-      const page = manager.list({ states: ['all'], limit: LIST_LIMIT });
-      return json(uri.href, {
-        coders: page.coders.map(coderJson),
-        total: page.total,
-        next_cursor: page.next_cursor,
-      });
+    {
+      uri: STATS_URI,
+      name: 'stats',
+      title: 'Fleet stats',
+      description: 'Coders by state, running and queued, tokens and cost per provider, daemon uptime.',
+      mimeType: 'application/json',
     },
-  );
-
-  server.registerResource(
-    'coder',
-    new ResourceTemplate(`${CODERS_URI}/{id}`, {
-      list: () => ({
-        resources: manager.list({ states: ['all'], limit: LIST_LIMIT }).coders.map((c) => ({
-          uri: coderUri(c.id),
-          name: c.name,
-          description: `${c.state} · ${c.provider} · ${c.branch}`,
-          mimeType: 'application/json',
-        })),
-      }),
-    }),
-    { title: 'Coder', description: 'One coder record with stats.', mimeType: 'application/json' },
-    (uri, vars) => {
-      const id = Array.isArray(vars.id) ? vars.id[0] : vars.id;
-      try {
-        return json(uri.href, coderJson(manager.get(id ?? '')));
-      } catch (err) {
-        if (err instanceof AicoderError) {
-          throw new McpError(RESOURCE_NOT_FOUND, `${err.message}; resources/list shows the coders`, {
-            uri: uri.href,
-          });
-        }
-        throw err;
-      }
-    },
-  );
+  ];
 
   /** Canonical URI (full coder id) → the URI the client subscribed with (maybe an id prefix). */
   const subscribed = new Map<string, string>();
+  /** This session listed resources: it hears list_changed. */
+  let listed = false;
   let unlisten: (() => void) | undefined;
 
   const onEvent = (e: AicoderEvent): void => {
-    if (e.type === 'coder.created' || e.type === 'coder.removed') {
-      server.sendResourceListChanged();
+    if (listed && (e.type === 'coder.created' || e.type === 'coder.removed')) {
+      server.sendResourceListChanged().catch((err: unknown) => {
+        log('debug', 'mcp list_changed not delivered', { error: String(err) });
+      });
     }
     for (const canonical of urisFor(e)) {
       const uri = subscribed.get(canonical);
       if (uri === undefined) continue;
-      server.server.sendResourceUpdated({ uri }).catch((err: unknown) => {
+      server.sendResourceUpdated({ uri }).catch((err: unknown) => {
         log('debug', 'mcp resource update not delivered', { uri, error: String(err) });
       });
     }
@@ -127,22 +116,77 @@ export function registerResources(server: McpServer, manager: ManagerApi, log: L
   };
 
   const sync = (): void => {
-    if (subscribed.size > 0 && !unlisten) unlisten = manager.subscribe(onEvent);
-    if (subscribed.size === 0 && unlisten) {
+    const want = listed || subscribed.size > 0;
+    if (want && !unlisten) unlisten = manager.subscribe(onEvent);
+    if (!want && unlisten) {
       unlisten();
       unlisten = undefined;
     }
   };
 
-  server.server.setRequestHandler(SubscribeRequestSchema, (req) => {
-    const uri = req.params.uri;
+  rawHandler(server, 'resources/list', (params) => {
+    const p = parseParams('resources/list', pageParams, params);
+    listed = true;
+    sync();
+    let page;
+    try {
+      page = manager.list({ states: ['all'], limit: PAGE, ...(p.cursor ? { cursor: p.cursor } : {}) });
+    } catch (err) {
+      throw new RpcError(-32602, `Invalid params for resources/list: params.cursor ${String(err)}`);
+    }
+    const coders: Resource[] = page.coders.map((c) => ({
+      uri: coderUri(c.id),
+      name: c.name,
+      description: `${c.state} · ${c.provider} · ${c.branch}`,
+      mimeType: 'application/json',
+    }));
+    return {
+      resources: p.cursor ? coders : [...fixed, ...coders],
+      ...(page.next_cursor ? { nextCursor: page.next_cursor } : {}),
+    };
+  });
+
+  rawHandler(server, 'resources/templates/list', () => ({
+    resourceTemplates: [
+      {
+        uriTemplate: `${CODERS_URI}/{id}`,
+        name: 'coder',
+        title: 'Coder',
+        description: 'One full coder record with stats (the id or a unique prefix).',
+        mimeType: 'application/json',
+      },
+    ],
+  }));
+
+  rawHandler(server, 'resources/read', (params) => {
+    const { uri } = parseParams('resources/read', uriParams, params);
+    const canonical = canonicalUri(manager, uri);
+    if (canonical === CODERS_URI) {
+      const page = manager.list({ states: ['all'], limit: PAGE });
+      const now = Date.now();
+      return json(uri, {
+        coders: page.coders.map((c) => compactCoder(c, now)),
+        total: page.total,
+        next_cursor: page.next_cursor,
+      });
+    }
+    if (canonical === STATS_URI) return json(uri, fleetStats(manager, opts.startedAtMs));
+    try {
+      return json(uri, coderJson(manager.get(canonical.slice(CODERS_URI.length + 1))));
+    } catch (err) {
+      throw notFound(uri, err instanceof Error ? err.message : String(err));
+    }
+  });
+
+  rawHandler(server, 'resources/subscribe', (params) => {
+    const { uri } = parseParams('resources/subscribe', uriParams, params);
     subscribed.set(canonicalUri(manager, uri), uri);
     sync();
     return {};
   });
 
-  server.server.setRequestHandler(UnsubscribeRequestSchema, (req) => {
-    const uri = req.params.uri;
+  rawHandler(server, 'resources/unsubscribe', (params) => {
+    const { uri } = parseParams('resources/unsubscribe', uriParams, params);
     for (const [canonical, asked] of subscribed) if (asked === uri) subscribed.delete(canonical);
     sync();
     return {};
@@ -151,6 +195,7 @@ export function registerResources(server: McpServer, manager: ManagerApi, log: L
   return {
     close(): void {
       subscribed.clear();
+      listed = false;
       sync();
     },
   };

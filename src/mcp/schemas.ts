@@ -8,7 +8,6 @@ import { CODER_STATES } from '../core/coder.js';
 import { MAX_TASK_CHARS, MAX_WORKSPACE_FILES } from '../core/validate.js';
 import {
   MAX_WAIT_S,
-  DEFAULT_WAIT_S,
   DEFAULT_MAX_BYTES,
   MAX_READ_BYTES,
   DEFAULT_LIST_LIMIT,
@@ -34,6 +33,9 @@ const waitSeconds = z
   .min(0, 'timeout_s must be between 0 and 50')
   .max(MAX_WAIT_S, `timeout_s must be at most ${MAX_WAIT_S} (call again to keep waiting)`);
 
+const detail = () =>
+  z.enum(['compact', 'full']).default('compact').describe('compact (default) or full (the whole record).');
+
 function optText(field: string, max: number, description: string) {
   return z
     .string()
@@ -51,7 +53,7 @@ export const createInput = z
       .string()
       .min(1, `task must be 1–${MAX_TASK_CHARS} characters`)
       .max(MAX_TASK_CHARS, `task must be 1–${MAX_TASK_CHARS} characters`)
-      .describe('What the agent should do, in plain words (1–20000 characters).'),
+      .describe('What the agent should do, in plain words.'),
     repo: optText(
       'repo',
       4096,
@@ -73,29 +75,24 @@ export const createInput = z
       .describe(
         'Repo-relative paths named to the agent as starting context; untracked ones are copied into the worktree.',
       ),
-    autostart: z
-      .boolean()
-      .default(true)
-      .describe('Start at once (default). When false the coder waits in `created` until started.'),
+    autostart: z.boolean().default(true).describe('false: wait in `created` until started.'),
     max_turns: z
       .number()
       .int('max_turns must be a whole number')
       .min(1, 'max_turns must be ≥ 1')
       .optional()
-      .describe('Stop the coder when the agent goes beyond this many turns. Default: from the config.'),
+      .describe('Stop the coder after this many agent turns.'),
     timeout_s: z
       .number()
       .gt(0, 'timeout_s must be > 0')
       .max(604_800, 'timeout_s must be at most 604800 (7 days)')
       .optional()
-      .describe('Stop the coder after this many seconds of running. Default: from the config.'),
+      .describe('Stop the coder after this many seconds of running.'),
     budget_usd: z
       .number()
       .gt(0, 'budget_usd must be > 0')
       .optional()
-      .describe(
-        'Stop the coder when its reported cost reaches this many US dollars. Default: from the config.',
-      ),
+      .describe('Stop the coder when its reported cost reaches this many US dollars.'),
   })
   .strict();
 
@@ -115,12 +112,13 @@ export const listInput = z
       .min(1, 'limit must be 1–100')
       .max(100, 'limit must be 1–100')
       .default(DEFAULT_LIST_LIMIT)
-      .describe('Page size (1–100, default 20).'),
+      .describe('Page size.'),
     cursor: z
       .string()
       .min(1, 'cursor must not be empty')
       .optional()
       .describe('next_cursor of the previous page.'),
+    detail: detail(),
   })
   .strict();
 
@@ -163,9 +161,8 @@ export const statusInput = z
         'Wait until the coder is in one of these states, or "terminal" (completed, failed, stopped, ' +
           'interrupted). Sends progress notifications while waiting.',
       ),
-    timeout_s: waitSeconds
-      .optional()
-      .describe(`How long to wait with wait_for, in seconds (≤ ${MAX_WAIT_S}, default ${DEFAULT_WAIT_S}).`),
+    timeout_s: waitSeconds.optional().describe('How long to wait with wait_for, in seconds.'),
+    detail: detail(),
   })
   .strict();
 
@@ -176,9 +173,8 @@ export const workspaceInput = z
       .enum(WORKSPACE_OPERATIONS)
       .describe(
         'list: files with sizes; read: one file; diff: unified diff against base_commit; changes: per-file ' +
-          'status; commit: commit all changes (untracked included) on the branch; merge: merge the branch ' +
-          'into base_ref (refused, changing nothing, on conflict); conflicts: which files would conflict ' +
-          'with base_ref and with the other coders of the repo (uncommitted work included).',
+          'status; commit: all changes on the branch; merge: the branch into base_ref; conflicts: files ' +
+          'that would conflict with base_ref and with other coders.',
       ),
     path: z
       .string()
@@ -192,13 +188,13 @@ export const workspaceInput = z
       .min(1, `max_bytes must be 1–${MAX_READ_BYTES}`)
       .max(MAX_READ_BYTES, `max_bytes must be at most ${MAX_READ_BYTES}`)
       .default(DEFAULT_MAX_BYTES)
-      .describe('For read and diff: at most this many bytes (default 65536, ≤ 1048576).'),
+      .describe('For read and diff: at most this many bytes.'),
     offset: z
       .number()
       .int('offset must be a whole number')
       .min(0, 'offset must be 0 or more')
       .default(0)
-      .describe('For read and diff: byte offset to start at (next_offset of the previous call).'),
+      .describe('For read and diff: byte offset (next_offset of the previous call).'),
     message: z
       .string()
       .min(1, 'message must not be empty')
@@ -229,21 +225,18 @@ export const logsInput = z
       .min(1, 'tail must be 1–1000')
       .max(1000, 'tail must be 1–1000')
       .default(DEFAULT_TAIL)
-      .describe(
-        'At most this many entries: the last ones, or with since_seq the first ones after it (default 100).',
-      ),
+      .describe('At most this many entries.'),
     kinds: z
       .array(z.string().min(1, 'kinds entries must not be empty'))
       .max(50, 'kinds must name at most 50 kinds')
       .optional()
-      .describe('Only entries of these kinds (e.g. text, assistant, tool_use, error).'),
-    follow: z
-      .boolean()
-      .default(false)
-      .describe('Wait for new entries (after since_seq) when there are none yet.'),
-    timeout_s: waitSeconds
-      .optional()
-      .describe(`With follow: how long to wait, in seconds (≤ ${MAX_WAIT_S}, default ${DEFAULT_WAIT_S}).`),
+      .describe('Only these kinds (e.g. text, assistant, tool_use, error).'),
+    follow: z.boolean().default(false).describe('Wait for new entries after since_seq.'),
+    timeout_s: waitSeconds.optional().describe('With follow: how long to wait, in seconds.'),
+    format: z
+      .enum(['text', 'entries'])
+      .default('text')
+      .describe('text: lines "<seq> <kind>: <text>"; entries: objects.'),
   })
   .strict();
 

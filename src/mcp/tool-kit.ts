@@ -16,9 +16,12 @@ export function hintContext(manager: ManagerApi): HintContext {
   return { providers: () => manager.providers().map((p) => p.name) };
 }
 
-/** structuredContent plus the same JSON as text. */
-export function okResult(structured: Record<string, unknown>): CallToolResult {
-  return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+/** structuredContent plus the text the model reads: the same JSON, unless `text` renders it. */
+export function okResult(
+  structured: Record<string, unknown>,
+  text: (r: Record<string, unknown>) => string = JSON.stringify,
+): CallToolResult {
+  return { content: [{ type: 'text', text: text(structured) }], structuredContent: structured };
 }
 
 /** Wraps a handler: its value becomes the structured result, anything thrown an isError result. */
@@ -26,10 +29,11 @@ export function guarded<A>(
   ctx: ToolContext,
   tool: string,
   fn: (args: A, extra: ToolExtra) => Promise<Record<string, unknown>>,
+  text?: (r: Record<string, unknown>) => string,
 ): (args: A, extra: ToolExtra) => Promise<CallToolResult> {
   return async (args, extra) => {
     try {
-      return okResult(await fn(args, extra));
+      return okResult(await fn(args, extra), text);
     } catch (err) {
       return errorResult(err, ctx.hints, ctx.log, tool);
     }

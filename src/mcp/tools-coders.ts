@@ -1,5 +1,4 @@
 /** ai_coder_create, ai_coder_list, ai_coder_control and ai_coder_status. */
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ControlInput, CreateCoderInput, WaitTarget } from '../core/api.js';
 import type { Coder } from '../core/coder.js';
 import { validateCreate } from '../core/validate.js';
@@ -14,17 +13,35 @@ import {
   listOutput,
   statusInput,
   statusOutput,
-  coderSchema,
+  compactCoderSchema,
   type ControlArgs,
   type CreateArgs,
   type ListArgs,
   type StatusArgs,
 } from './schemas.js';
+import { compactCoder, compactListText, type CompactCoder } from './compact.js';
 import { coderJson, describeCoder, guarded, type ToolContext } from './tool-kit.js';
+import type { ToolRegistry } from './tool-registry.js';
 
 const HEARTBEAT_MS = 10_000;
 
-export function registerCoderTools(server: McpServer, ctx: ToolContext): void {
+/** The list as the model reads it: a table for compact records, JSON for full ones. */
+function listText(r: Record<string, unknown>): string {
+  const coders = r.coders as Record<string, unknown>[];
+  if (coders.some((c) => typeof c.stats !== 'string')) return JSON.stringify(r);
+  return compactListText({
+    coders: coders as unknown as CompactCoder[],
+    total: r.total as number,
+    next_cursor: r.next_cursor as string | null,
+  });
+}
+
+/** The compact record, or the whole one with detail "full". */
+function record(c: Coder, detail: 'compact' | 'full'): Record<string, unknown> {
+  return detail === 'full' ? coderJson(c) : { ...compactCoder(c) };
+}
+
+export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void {
   const { manager } = ctx;
 
   server.registerTool(
@@ -37,9 +54,8 @@ export function registerCoderTools(server: McpServer, ctx: ToolContext): void {
         'the result with ai_coder_logs and ai_coder_workspace, clean up with ai_coder_control remove. ' +
         'Create several to fan out independent tasks.',
       inputSchema: createInput,
-      outputSchema: coderSchema,
+      outputSchema: compactCoderSchema,
       annotations: {
-        title: 'Create a coder',
         readOnlyHint: false,
         destructiveHint: false,
         idempotentHint: false,
@@ -59,7 +75,7 @@ export function registerCoderTools(server: McpServer, ctx: ToolContext): void {
       if (args.timeout_s !== undefined) input.timeout_s = args.timeout_s;
       if (args.budget_usd !== undefined) input.budget_usd = args.budget_usd;
       validateCreate(input);
-      return coderJson(await manager.create(input));
+      return { ...compactCoder(await manager.create(input)) };
     }),
   );
 
@@ -68,32 +84,41 @@ export function registerCoderTools(server: McpServer, ctx: ToolContext): void {
     {
       title: 'List coders',
       description:
-        'List coders, newest first, with their state and stats. Filter by state (a state, "active", ' +
-        '"all" or a list) and repository; page with limit and next_cursor.',
+        'List coders, newest first: id, name, state, provider, branch, age, short stats, and the ' +
+        'question or error when there is one (detail "full": whole records). Filter by state and repo; ' +
+        'page with cursor = next_cursor.',
       inputSchema: listInput,
       outputSchema: listOutput,
       annotations: {
-        title: 'List coders',
         readOnlyHint: true,
         destructiveHint: false,
         idempotentHint: true,
         openWorldHint: false,
       },
     },
-    guarded(ctx, 'ai_coder_list', (args: ListArgs) => {
-      const states = Array.isArray(args.status_filter) ? args.status_filter : [args.status_filter];
-      const page = manager.list({
-        states,
-        limit: args.limit,
-        ...(args.repo !== undefined ? { repo: args.repo } : {}),
-        ...(args.cursor !== undefined ? { cursor: args.cursor } : {}),
-      });
-      return Promise.resolve({
-        coders: page.coders.map(coderJson),
-        total: page.total,
-        next_cursor: page.next_cursor,
-      });
-    }),
+    guarded(
+      ctx,
+      'ai_coder_list',
+      (args: ListArgs) => {
+        const states = Array.isArray(args.status_filter) ? args.status_filter : [args.status_filter];
+        const page = manager.list({
+          states,
+          limit: args.limit,
+          ...(args.repo !== undefined ? { repo: args.repo } : {}),
+          ...(args.cursor !== undefined ? { cursor: args.cursor } : {}),
+        });
+        const now = Date.now();
+        return Promise.resolve({
+          coders:
+            args.detail === 'full'
+              ? page.coders.map(coderJson)
+              : page.coders.map((c) => compactCoder(c, now)),
+          total: page.total,
+          next_cursor: page.next_cursor,
+        });
+      },
+      listText,
+    ),
   );
 
   server.registerTool(
@@ -108,7 +133,6 @@ export function registerCoderTools(server: McpServer, ctx: ToolContext): void {
       inputSchema: controlInput,
       outputSchema: controlOutput,
       annotations: {
-        title: 'Control a coder',
         readOnlyHint: false,
         destructiveHint: true,
         idempotentHint: false,
@@ -135,7 +159,7 @@ export function registerCoderTools(server: McpServer, ctx: ToolContext): void {
       if (args.force !== undefined) input.force = args.force;
       if (args.keep_branch !== undefined) input.keep_branch = args.keep_branch;
       const res = await manager.control(args.coder_id, input);
-      return { coder: coderJson(res.coder), removed: res.removed };
+      return { coder: compactCoder(res.coder), removed: res.removed };
     }),
   );
 
@@ -144,13 +168,12 @@ export function registerCoderTools(server: McpServer, ctx: ToolContext): void {
     {
       title: 'Coder status',
       description:
-        'The full record of a coder with stats (turns, tokens, cost, files changed, last message). With ' +
-        'wait_for (states, or "terminal") it waits up to timeout_s (≤ 50) for the coder to get there, ' +
-        'sending progress notifications with the state and last message; call again while timed_out.',
+        'A coder\'s compact record (detail "full": the whole record with task, paths, times, limits and ' +
+        'last message). With wait_for it waits up to timeout_s (≤ 50) for those states, sending progress ' +
+        'with the state and last message; call again while timed_out.',
       inputSchema: statusInput,
       outputSchema: statusOutput,
       annotations: {
-        title: 'Coder status',
         readOnlyHint: true,
         destructiveHint: false,
         idempotentHint: true,
@@ -160,7 +183,7 @@ export function registerCoderTools(server: McpServer, ctx: ToolContext): void {
     guarded(ctx, 'ai_coder_status', async (args: StatusArgs, extra) => {
       if (args.wait_for === undefined) {
         if (args.timeout_s !== undefined) throw invalid('timeout_s', 'is only used with wait_for');
-        return coderJson(manager.get(args.coder_id));
+        return record(manager.get(args.coder_id), args.detail);
       }
       const target: WaitTarget = args.wait_for;
       const progress = progressFor(extra);
@@ -178,7 +201,7 @@ export function registerCoderTools(server: McpServer, ctx: ToolContext): void {
             if (changed) progress.report(describeCoder(c));
           },
         });
-        return { ...coderJson(res.coder), timed_out: res.timed_out };
+        return { ...record(res.coder, args.detail), timed_out: res.timed_out };
       } finally {
         stop();
         await progress.flush();

@@ -1,12 +1,12 @@
 /** ai_coder_workspace and ai_coder_logs. */
 import { StringDecoder } from 'node:string_decoder';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { LogsResult, ManagerApi } from '../core/api.js';
+import type { LogEntry } from '../core/coder.js';
 import { AicoderError } from '../core/errors.js';
 import type { WorktreeApi } from '../core/worktree-types.js';
 import { checkRelativePath } from '../core/validate.js';
 import { invalid } from './errors.js';
-import { progressFor, type ToolExtra } from './progress.js';
+import { heartbeat, progressFor, type ToolExtra } from './progress.js';
 import {
   DEFAULT_WAIT_S,
   logsInput,
@@ -17,6 +17,7 @@ import {
   type WorkspaceArgs,
 } from './schemas.js';
 import { entryJson, guarded, type ToolContext } from './tool-kit.js';
+import type { ToolRegistry } from './tool-registry.js';
 
 /** A slice of text by UTF-8 bytes that never splits a character. */
 export function sliceBytes(
@@ -39,7 +40,7 @@ function lifecycle(manager: ManagerApi): WorktreeApi {
   return m as WorktreeApi;
 }
 
-export function registerWorkspaceTools(server: McpServer, ctx: ToolContext): void {
+export function registerWorkspaceTools(server: ToolRegistry, ctx: ToolContext): void {
   const { manager } = ctx;
 
   server.registerTool(
@@ -47,18 +48,12 @@ export function registerWorkspaceTools(server: McpServer, ctx: ToolContext): voi
     {
       title: 'Coder workspace',
       description:
-        "Look into a coder's worktree. list: tracked and untracked files with sizes; read: one file by " +
-        'path relative to the worktree (text; binary files say so; never outside the worktree); diff: ' +
-        'unified diff of all its work (committed and uncommitted) against base_commit; changes: per-file ' +
-        'status with insertions/deletions. read and diff return at most max_bytes from offset. ' +
-        'commit: commits all changes (untracked included) on its branch, message defaults to the task; ' +
-        'merge: merges the branch into base_ref (strategy merge | squash | rebase) — forecast first, and on ' +
-        'a conflict, or when the checkout of base_ref has uncommitted changes, nothing changes and the ' +
-        'files are reported; conflicts: files that would conflict with base_ref and with other coders.',
+        "Look into a coder's worktree or bring its work back; `operation` says what. Paths never leave " +
+        'the worktree. read and diff return at most max_bytes from offset. merge changes nothing on a ' +
+        'conflict or when the base checkout has uncommitted changes, and reports the files.',
       inputSchema: workspaceInput,
       outputSchema: workspaceOutput,
       annotations: {
-        title: 'Coder workspace',
         // commit and merge write to the repository (never destructively: merge only moves forward).
         readOnlyHint: false,
         destructiveHint: false,
@@ -130,46 +125,70 @@ export function registerWorkspaceTools(server: McpServer, ctx: ToolContext): voi
     {
       title: 'Coder logs',
       description:
-        "A coder's log entries {seq, ts, stream, kind, text}, oldest first: the last `tail` ones, or the " +
-        'first `tail` after since_seq. With follow it waits up to timeout_s (≤ 50) for new entries, sending progress ' +
-        'notifications as they arrive. Continue with since_seq = next_seq; done is true once the coder ' +
-        'has ended and everything is read.',
+        "A coder's log, oldest first: the last `tail` entries, or the first `tail` after since_seq; as text " +
+        'lines "<seq> <kind>: <text>" (format "entries": objects). With follow it waits up to timeout_s ' +
+        '(≤ 50) for new entries, sending each as progress as it arrives. Continue with since_seq = ' +
+        'next_seq; done: the coder ended and all is read.',
       inputSchema: logsInput,
       outputSchema: logsOutput,
       annotations: {
-        title: 'Coder logs',
         readOnlyHint: true,
         destructiveHint: false,
         idempotentHint: true,
         openWorldHint: false,
       },
     },
-    guarded(ctx, 'ai_coder_logs', async (args: LogsArgs, extra) => {
-      if (!args.follow && args.timeout_s !== undefined) {
-        throw invalid('timeout_s', 'is only used with follow: true');
-      }
-      const coder = manager.get(args.coder_id);
-      const kinds = args.kinds !== undefined ? { kinds: args.kinds } : {};
-      let res: LogsResult;
-      let timedOut: boolean | undefined;
-      if (!args.follow) {
-        res =
-          args.since_seq === undefined
-            ? manager.logs(coder.id, { tail: args.tail, ...kinds })
-            : firstN(manager.logs(coder.id, { since_seq: args.since_seq, ...kinds }), args.tail);
-      } else {
-        res = await follow(ctx, coder.id, args, kinds.kinds, extra);
-        timedOut = res.entries.length === 0 && !res.done;
-      }
-      return {
-        coder_id: coder.id,
-        entries: res.entries.map(entryJson),
-        next_seq: res.next_seq,
-        done: res.done,
-        ...(timedOut !== undefined ? { timed_out: timedOut } : {}),
-      };
-    }),
+    guarded(
+      ctx,
+      'ai_coder_logs',
+      async (args: LogsArgs, extra) => {
+        if (!args.follow && args.timeout_s !== undefined) {
+          throw invalid('timeout_s', 'is only used with follow: true');
+        }
+        const coder = manager.get(args.coder_id);
+        const kinds = args.kinds !== undefined ? { kinds: args.kinds } : {};
+        let res: LogsResult;
+        let timedOut: boolean | undefined;
+        if (!args.follow) {
+          res =
+            args.since_seq === undefined
+              ? manager.logs(coder.id, { tail: args.tail, ...kinds })
+              : firstN(manager.logs(coder.id, { since_seq: args.since_seq, ...kinds }), args.tail);
+        } else {
+          res = await follow(ctx, coder.id, args, kinds.kinds, extra);
+          timedOut = res.entries.length === 0 && !res.done;
+        }
+        const page =
+          args.format === 'entries'
+            ? { entries: res.entries.map(entryJson) }
+            : { lines: res.entries.map(logLine).join('\n') };
+        return {
+          coder_id: coder.id,
+          ...page,
+          next_seq: res.next_seq,
+          done: res.done,
+          ...(timedOut !== undefined ? { timed_out: timedOut } : {}),
+        };
+      },
+      logsText,
+    ),
   );
+}
+
+/** One log entry as a text line: "<seq> <kind>: <text>", the stream named when it is not stdout. */
+export function logLine(e: LogEntry): string {
+  const label = e.stream === 'stdout' ? e.kind : `${e.stream} ${e.kind}`;
+  return `${e.seq} ${label}: ${e.text}`;
+}
+
+/** The text the model reads for format "text": the lines, then the cursor once. */
+export function logsText(r: Record<string, unknown>): string {
+  if (typeof r.lines !== 'string') return JSON.stringify(r);
+  const flags = [`next_seq ${String(r.next_seq)}`];
+  if (r.done === true) flags.push('done');
+  if (r.timed_out === true) flags.push('timed out');
+  const head = r.lines ? `${r.lines}\n` : '(no entries)\n';
+  return `${head}[${flags.join(', ')}]`;
 }
 
 /** At most n entries from the start of a forward page; the rest comes with next_seq. */
@@ -179,6 +198,15 @@ function firstN(res: LogsResult, n: number): LogsResult {
   return { entries, next_seq: entries[entries.length - 1]!.seq, done: false };
 }
 
+/** After the first entries, a follow returns once no new entry came for this long. */
+const QUIET_MS = 1000;
+const HEARTBEAT_MS = 10_000;
+
+/**
+ * Waits up to timeout_s for entries after since_seq. Each batch goes out as progress notifications
+ * as it arrives (one per entry), with a heartbeat while nothing arrives; returns when the coder has
+ * ended, `tail` entries arrived, the log went quiet for QUIET_MS after some arrived, or on timeout.
+ */
 async function follow(
   ctx: ToolContext,
   id: string,
@@ -195,16 +223,29 @@ async function follow(
     since = now.next_seq;
   }
   const progress = progressFor(extra);
+  const entries: LogEntry[] = [];
+  const stop = heartbeat(HEARTBEAT_MS, () => progress.report(`waiting for entries after #${since}`));
+  const deadline = Date.now() + (args.timeout_s ?? DEFAULT_WAIT_S) * 1000;
+  let done = false;
   try {
-    const res = await manager.followLogs(id, {
-      since_seq: since,
-      timeout_ms: (args.timeout_s ?? DEFAULT_WAIT_S) * 1000,
-      signal: extra.signal,
-      ...(kinds ? { kinds } : {}),
-      onEntry: (e) => progress.report(`#${e.seq} ${e.kind}: ${e.text}`),
-    });
-    return firstN(res, args.tail);
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0 || extra.signal.aborted) break;
+      const res = await manager.followLogs(id, {
+        since_seq: since,
+        timeout_ms: entries.length ? Math.min(left, QUIET_MS) : left,
+        signal: extra.signal,
+        ...(kinds ? { kinds } : {}),
+      });
+      for (const e of res.entries) progress.report(logLine(e));
+      entries.push(...res.entries);
+      since = res.next_seq;
+      done = res.done;
+      if (res.done || res.entries.length === 0 || entries.length >= args.tail) break;
+    }
   } finally {
+    stop();
     await progress.flush();
   }
+  return firstN({ entries, next_seq: since, done }, args.tail);
 }

@@ -4,7 +4,9 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ManagerApi } from '../../src/core/api.js';
 import type { LogLevel } from '../../src/core/ports.js';
+import type { ZodTypeAny } from 'zod';
 import { createMcpServer } from '../../src/mcp/index.js';
+import { OUTPUT_SCHEMAS } from '../../src/mcp/schemas.js';
 
 export interface Logged {
   level: LogLevel;
@@ -21,7 +23,6 @@ export async function connectMemory(
   await server.connect(serverSide);
   const client = new Client({ name: 'test', version: '1.0.0' });
   await client.connect(clientSide);
-  // Caches the output validators, so every structuredContent is checked against its schema.
   await client.listTools();
   return {
     client,
@@ -58,6 +59,19 @@ export function err(result: unknown): string {
 }
 
 function expectSameJson(res: CallToolResult): void {
+  const lines = (res.structuredContent as { lines?: unknown } | undefined)?.lines;
+  if (typeof lines === 'string') {
+    // ai_coder_logs, format text: the lines as they are, then the cursor once.
+    if (!text(res).startsWith(lines || '(no entries)')) throw new Error('text content lacks the lines');
+    return;
+  }
+  const coders = (res.structuredContent as { coders?: { id: string; stats: unknown }[] } | undefined)?.coders;
+  if (coders?.every((c) => typeof c.stats === 'string')) {
+    // ai_coder_list, compact: a table with one line per coder.
+    for (const c of coders)
+      if (!text(res).includes(`\n${c.id} | `)) throw new Error(`${c.id} not in the text`);
+    return;
+  }
   const parsed = JSON.parse(text(res));
   if (JSON.stringify(parsed) !== JSON.stringify(res.structuredContent)) {
     throw new Error('text content differs from structuredContent');
@@ -69,5 +83,12 @@ export async function call(
   name: string,
   args: Record<string, unknown>,
 ): Promise<CallToolResult> {
-  return (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const res = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  // tools/list carries no output schemas: check every result against the documented shape here.
+  const schema = (OUTPUT_SCHEMAS as Record<string, ZodTypeAny>)[name];
+  if (schema && !res.isError) {
+    const parsed = schema.safeParse(res.structuredContent);
+    if (!parsed.success) throw new Error(`${name} result breaks its schema: ${parsed.error.message}`);
+  }
+  return res;
 }

@@ -9,7 +9,7 @@ import { TOOL_EXAMPLES, TOOL_NAMES } from '../../src/mcp/index.js';
 import * as s from '../../src/mcp/schemas.js';
 
 const SCHEMAS: Record<string, { input: ZodTypeAny; output: ZodTypeAny }> = {
-  ai_coder_create: { input: s.createInput, output: s.coderSchema },
+  ai_coder_create: { input: s.createInput, output: s.compactCoderSchema },
   ai_coder_list: { input: s.listInput, output: s.listOutput },
   ai_coder_control: { input: s.controlInput, output: s.controlOutput },
   ai_coder_status: { input: s.statusInput, output: s.statusOutput },

@@ -3,6 +3,8 @@
  * HTTP, progress and resource notifications across HTTP, DELETE, DNS-rebinding protection.
  */
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -156,7 +158,7 @@ describe('MCP over Streamable HTTP', () => {
     manager.setState(c.id, 'running');
     manager.setState(c.id, 'failed', { exit_code: 3, error: 'exited with code 3' });
     const res = ok((await pending) as CallToolResult);
-    expect(res).toMatchObject({ state: 'failed', exit_code: 3, timed_out: false });
+    expect(res).toMatchObject({ state: 'failed', error: 'exited with code 3', timed_out: false });
     expect(progress.slice(0, 2)).toEqual(['queued', 'starting']);
     await waitFor(() => updated.length >= 3, { what: 'resource updates (starting, running, failed)' });
     expect(new Set(updated)).toEqual(new Set([`aicoder://coders/${c.id}`]));
@@ -209,6 +211,105 @@ describe('MCP over Streamable HTTP', () => {
     });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/Parse error/);
+  });
+
+  it('evicts the least recently used idle session instead of refusing a new client', async () => {
+    await handler.close();
+    handler = createMcpHttpHandler(manager, {
+      log: () => {},
+      allowedHosts: [`127.0.0.1:${port}`],
+      allowedOrigins: [],
+      maxSessions: 3,
+    });
+    // One client keeps its GET stream open: busy, never evicted.
+    const busy = await connect();
+    const quiet: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await post({}, initialize);
+      expect(res.status).toBe(200);
+      quiet.push(res.headers.get('mcp-session-id')!);
+      await res.body?.cancel();
+    }
+    expect(handler.sessionCount).toBe(3);
+    // The busy client still works; the oldest quiet ones are gone, the newest is there.
+    expect((await busy.client.listTools()).tools).toHaveLength(6);
+    expect(
+      (await post({ 'mcp-session-id': quiet[0]! }, { jsonrpc: '2.0', id: 2, method: 'ping' })).status,
+    ).toBe(404);
+    const newest = await post(
+      { 'mcp-session-id': quiet[9]!, 'mcp-protocol-version': '2025-11-25' },
+      { jsonrpc: '2.0', id: 2, method: 'ping' },
+    );
+    expect(newest.status).toBe(200);
+    await busy.client.close();
+  });
+
+  it('keeps the heap flat over 1,000 clients that never DELETE', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heap = (): number => {
+      gc();
+      gc();
+      return process.memoryUsage().heapUsed / 1048576;
+    };
+    const readings: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const res = await post({}, initialize);
+      expect(res.status).toBe(200);
+      await res.text();
+      if (i === 399 || i === 999) readings.push(heap());
+    }
+    expect(handler.sessionCount).toBe(256);
+    // 600 more abandoned clients leave nothing behind (a session is about 100 kB: 600 would be 60 MB).
+    expect(readings[1]! - readings[0]!, readings.join(' → ')).toBeLessThan(5);
+  }, 120_000);
+
+  it('refuses JSON-RPC batches on protocol versions without them', async () => {
+    const batch = [
+      { jsonrpc: '2.0', id: 1, method: 'ping' },
+      { jsonrpc: '2.0', id: 2, method: 'ping' },
+    ];
+    const first = await post({}, [initialize]);
+    expect(first.status).toBe(400);
+    expect(await first.text()).toMatch(/batches are not supported for initialize/);
+    const init = await post({}, initialize);
+    const sid = init.headers.get('mcp-session-id')!;
+    await init.body?.cancel();
+    const res = await post({ 'mcp-session-id': sid, 'mcp-protocol-version': '2025-11-25' }, batch);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: { code: -32600, message: expect.stringMatching(/not supported in protocol version 2025-11-25/) },
+    });
+    // 2025-03-26 had batches: still served there.
+    const old = await post(
+      {},
+      { ...initialize, params: { ...initialize.params, protocolVersion: '2025-03-26' } },
+    );
+    const oldSid = old.headers.get('mcp-session-id')!;
+    await old.body?.cancel();
+    await post({ 'mcp-session-id': oldSid }, { jsonrpc: '2.0', method: 'notifications/initialized' });
+    const ok2 = await post({ 'mcp-session-id': oldSid, 'mcp-protocol-version': '2025-03-26' }, batch);
+    expect(ok2.status).toBe(200);
+  });
+
+  it('closes the SSE stream of a cancelled call, which then no longer counts as open', async () => {
+    const { client } = await connect();
+    const c = await manager.create({ task: 'never ends' });
+    const controller = new AbortController();
+    const pending = client
+      .callTool(
+        { name: 'ai_coder_status', arguments: { coder_id: c.id, wait_for: 'terminal', timeout_s: 50 } },
+        undefined,
+        { signal: controller.signal },
+      )
+      .catch((e: unknown) => e);
+    await waitFor(() => manager.bus.size > 0, { what: 'the wait is registered' });
+    const before = handler.openRequests;
+    controller.abort('changed my mind'); // the SDK client sends notifications/cancelled
+    await pending;
+    await waitFor(() => handler.openRequests === before - 1, { what: 'the stream is closed' });
+    await waitFor(() => manager.bus.size === 0, { what: 'the wait ended' });
+    await client.close();
   });
 
   it('closes every session on close()', async () => {

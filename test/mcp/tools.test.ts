@@ -4,7 +4,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { TOOL_NAMES } from '../../src/mcp/index.js';
 import { sliceBytes } from '../../src/mcp/tools-workspace.js';
 import { waitFor } from '../helpers/env.js';
-import { call, connectMemory, err, ok, type Json } from './connect.js';
+import { countTokens } from '../helpers/tokens.js';
+import { call, connectMemory, err, ok, text, type Json } from './connect.js';
 import { MemoryManager } from './memory-manager.js';
 
 let manager: MemoryManager;
@@ -25,15 +26,16 @@ async function create(args: Record<string, unknown> = {}): Promise<Json> {
 }
 
 describe('tools/list', () => {
-  it('shows exactly the six tools, each with title, input and output schemas and annotations', async () => {
+  it('shows exactly the six tools, each with title, input schema and annotations, in ≤ 2,500 tokens', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
     for (const t of tools) {
       expect(t.title, t.name).toBeTruthy();
       expect(t.description!.length, t.name).toBeGreaterThan(50);
       expect(t.inputSchema.type).toBe('object');
-      expect(t.outputSchema?.type, t.name).toBe('object');
-      expect(t.annotations?.title, t.name).toBe(t.title);
+      // Output shapes are documented in docs/mcp.md, not sent: the model reads the text.
+      expect(t.outputSchema, t.name).toBeUndefined();
+      expect(t.inputSchema.$schema, t.name).toBeUndefined();
     }
     const byName = new Map(tools.map((t) => [t.name, t]));
     for (const n of ['ai_coder_list', 'ai_coder_status', 'ai_coder_logs']) {
@@ -55,6 +57,17 @@ describe('tools/list', () => {
     });
     expect((create.properties as Json).workspace_files).toMatchObject({ type: 'array', maxItems: 50 });
     expect((create.properties as Json).autostart).toMatchObject({ type: 'boolean', default: true });
+    // The budget of issue 15 (o200k_base tokens, as bench/mcp-tokens.mjs counts them).
+    expect(countTokens(JSON.stringify({ tools }))).toBeLessThanOrEqual(2500);
+    // The tools never change: tools.listChanged is not declared.
+    expect(client.getServerCapabilities()?.tools).toEqual({});
+  });
+
+  it('answers an unknown tool with a JSON-RPC error, not a tool result', async () => {
+    await expect(client.callTool({ name: 'ai_coder_explode', arguments: {} })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/Unknown tool: ai_coder_explode/),
+    });
   });
 });
 
@@ -62,7 +75,9 @@ describe('ai_coder_create', () => {
   it('returns the record at once as structuredContent and the same JSON as text', async () => {
     const res = await call(client, 'ai_coder_create', { task: 'add a flag', name: 'flag', autostart: false });
     const c = ok(res);
-    expect(c).toMatchObject({ name: 'flag', task: 'add a flag', state: 'created', provider: 'lines' });
+    expect(c).toMatchObject({ name: 'flag', state: 'created', provider: 'lines', stats: '' });
+    expect(c.age).toMatch(/^\d+[smhd]$/);
+    expect(c.task).toBeUndefined();
     expect(manager.coders.get(c.id)).toBeDefined();
     expect((await create()).state).toBe('queued');
   });
@@ -76,14 +91,16 @@ describe('ai_coder_create', () => {
 
   it('names the field for wrong types, missing fields and unknown fields', async () => {
     expect(err(await call(client, 'ai_coder_create', { task: 42 }))).toMatch(
-      /Expected string, received number at task/,
+      /task must be a string \(got number\)/,
     );
-    expect(err(await call(client, 'ai_coder_create', {}))).toMatch(/Required at task/);
+    expect(err(await call(client, 'ai_coder_create', {}))).toMatch(
+      /task is required; fix task and call again$/,
+    );
     expect(err(await call(client, 'ai_coder_create', { task: 't', autostart: 'yes' }))).toMatch(
-      /at autostart/,
+      /autostart must be a boolean \(got string\)/,
     );
     expect(err(await call(client, 'ai_coder_create', { task: 't', tsk: 1 }))).toMatch(
-      /Unrecognized key.*'tsk'/,
+      /unknown field "tsk" \(this tool takes task, repo, provider,/,
     );
     const many = Array.from({ length: 51 }, (_, i) => `f${i}.txt`);
     expect(err(await call(client, 'ai_coder_create', { task: 't', workspace_files: many }))).toMatch(
@@ -115,9 +132,9 @@ describe('ai_coder_list', () => {
     manager.setState(made[0]!.id, 'stopped');
     const page1 = ok(await call(client, 'ai_coder_list', { limit: 2 }));
     expect(page1.total).toBe(5);
-    expect(page1.coders.map((c: Json) => c.task)).toEqual(['task 4', 'task 3']);
+    expect(page1.coders.map((c: Json) => c.name)).toEqual(['task 4', 'task 3']);
     const page2 = ok(await call(client, 'ai_coder_list', { limit: 2, cursor: page1.next_cursor }));
-    expect(page2.coders.map((c: Json) => c.task)).toEqual(['task 2', 'task 1']);
+    expect(page2.coders.map((c: Json) => c.name)).toEqual(['task 2', 'task 1']);
     expect(ok(await call(client, 'ai_coder_list', { status_filter: 'active' })).total).toBe(4);
     expect(ok(await call(client, 'ai_coder_list', { status_filter: 'stopped' })).coders[0].id).toBe(
       made[0]!.id,
@@ -126,10 +143,56 @@ describe('ai_coder_list', () => {
     expect(ok(await call(client, 'ai_coder_list', {})).next_cursor).toBeNull();
   });
 
+  it('returns compact records by default (≤ 60 tokens each) and whole ones with detail "full"', async () => {
+    for (let i = 0; i < 5; i++)
+      await create({ task: `fix the flaky export test number ${i} and add a regression test` });
+    const c = [...manager.coders.values()][0]!;
+    manager.update(c.id, {
+      stats: {
+        turns: 9,
+        tokens_in: 48210,
+        tokens_out: 3904,
+        cost_usd: 0.1873,
+        files_changed: 2,
+        last_message: 'x',
+      },
+    });
+    manager.setState(c.id, 'starting');
+    manager.setState(c.id, 'running');
+    manager.setState(c.id, 'needs_input', { question: 'Which branch should I base the fix on?' });
+    const compact = await call(client, 'ai_coder_list', {});
+    const list = ok(compact);
+    const asked = list.coders.find((x: Json) => x.id === c.id);
+    expect(asked).toMatchObject({
+      state: 'needs_input',
+      stats: '9 turns, 52k tokens, $0.19, 2 files',
+      question: 'Which branch should I base the fix on?',
+    });
+    expect(Object.keys(list.coders[1]).sort()).toEqual([
+      'age',
+      'branch',
+      'id',
+      'name',
+      'provider',
+      'state',
+      'stats',
+    ]);
+    const perCoder = countTokens(text(compact)) / 5;
+    expect(perCoder).toBeLessThanOrEqual(60);
+    const full = ok(await call(client, 'ai_coder_list', { detail: 'full' }));
+    expect(full.coders[0]).toMatchObject({
+      task: expect.any(String),
+      workspace: expect.any(String),
+      limits: expect.any(Object),
+    });
+  });
+
   it('names bad filters and limits', async () => {
-    expect(err(await call(client, 'ai_coder_list', { limit: 0 }))).toMatch(/limit must be 1–100 at limit/);
+    expect(err(await call(client, 'ai_coder_list', { limit: 0 }))).toMatch(/limit must be 1–100; fix limit/);
     expect(err(await call(client, 'ai_coder_list', { limit: 101 }))).toMatch(/limit must be 1–100/);
-    expect(err(await call(client, 'ai_coder_list', { status_filter: 'sleeping' }))).toMatch(/status_filter/);
+    expect(err(await call(client, 'ai_coder_list', { status_filter: 'sleeping' }))).toMatch(
+      /status_filter must be a state, "active", "all", or a list of these such as \["running","needs_input"\]/,
+    );
   });
 });
 
@@ -178,16 +241,21 @@ describe('ai_coder_control', () => {
       err(await call(client, 'ai_coder_control', { coder_id: c.id, action: 'stop', force: true })),
     ).toMatch(/force is only used with action "remove"/);
     expect(err(await call(client, 'ai_coder_control', { coder_id: c.id, action: 'explode' }))).toMatch(
-      /Invalid enum value.*at action/,
+      /action must be one of "start", "pause", .* \(got "explode"\)/,
     );
-    expect(err(await call(client, 'ai_coder_control', { action: 'stop' }))).toMatch(/Required at coder_id/);
+    expect(err(await call(client, 'ai_coder_control', { action: 'stop' }))).toMatch(/coder_id is required/);
   });
 });
 
 describe('ai_coder_status', () => {
-  it('returns the full record with stats', async () => {
+  it('returns the compact record, and the full one with stats on detail "full"', async () => {
     const c = await create();
-    const s = ok(await call(client, 'ai_coder_status', { coder_id: c.id }));
+    expect(ok(await call(client, 'ai_coder_status', { coder_id: c.id }))).toMatchObject({
+      id: c.id,
+      state: 'queued',
+      stats: '',
+    });
+    const s = ok(await call(client, 'ai_coder_status', { coder_id: c.id, detail: 'full' }));
     expect(s).toMatchObject({ id: c.id, state: 'queued', stats: { turns: 0, last_message: null } });
     expect(s.timed_out).toBeUndefined();
   });
@@ -209,7 +277,7 @@ describe('ai_coder_status', () => {
     });
     manager.setState(c.id, 'completed', { exit_code: 0 });
     const res = ok(await pending);
-    expect(res).toMatchObject({ id: c.id, state: 'completed', exit_code: 0, timed_out: false });
+    expect(res).toMatchObject({ id: c.id, state: 'completed', timed_out: false });
     expect(progress[0]!.message).toBe('queued');
     expect(progress.map((p) => p.progress)).toEqual(progress.map((_, i) => i + 1));
     expect(progress.map((p) => p.message)).toContain('running');
@@ -228,14 +296,16 @@ describe('ai_coder_status', () => {
     expect(
       err(await call(client, 'ai_coder_status', { coder_id: c.id, wait_for: 'terminal', timeout_s: 51 })),
     ).toMatch(/timeout_s must be at most 50/);
-    expect(err(await call(client, 'ai_coder_status', { coder_id: c.id, wait_for: ['done'] }))).toMatch(
-      /wait_for/,
-    );
+    for (const bad of [['done'], 'completed', 3]) {
+      expect(err(await call(client, 'ai_coder_status', { coder_id: c.id, wait_for: bad }))).toMatch(
+        'wait_for must be "terminal" or a list of states such as ["needs_input","completed"]',
+      );
+    }
     expect(err(await call(client, 'ai_coder_status', { coder_id: c.id, timeout_s: 5 }))).toMatch(
       /timeout_s is only used with wait_for/,
     );
     expect(err(await call(client, 'ai_coder_status', { coder_id: 123 }))).toMatch(
-      /Expected string.*at coder_id/,
+      /coder_id must be a string \(got number\)/,
     );
   });
 });
@@ -244,47 +314,85 @@ describe('ai_coder_logs', () => {
   it('returns the tail, or entries after since_seq, with next_seq and done', async () => {
     const c = await create();
     for (let i = 1; i <= 5; i++) manager.appendLog(c.id, `line ${i}`, i === 3 ? 'error' : 'text');
-    const tail = ok(await call(client, 'ai_coder_logs', { coder_id: c.id, tail: 2 }));
+    const text2 = await call(client, 'ai_coder_logs', { coder_id: c.id, tail: 2 });
+    expect(ok(text2)).toEqual({
+      coder_id: c.id,
+      lines: '4 text: line 4\n5 text: line 5',
+      next_seq: 5,
+      done: false,
+    });
+    expect(text(text2)).toBe('4 text: line 4\n5 text: line 5\n[next_seq 5]');
+    const tail = ok(await call(client, 'ai_coder_logs', { coder_id: c.id, tail: 2, format: 'entries' }));
     expect(tail.entries.map((e: Json) => e.text)).toEqual(['line 4', 'line 5']);
     expect(Object.keys(tail.entries[0]).sort()).toEqual(['kind', 'seq', 'stream', 'text', 'ts']);
     expect(tail).toMatchObject({ next_seq: 5, done: false });
-    const since = ok(await call(client, 'ai_coder_logs', { coder_id: c.id, since_seq: 3 }));
+    const since = ok(
+      await call(client, 'ai_coder_logs', { coder_id: c.id, since_seq: 3, format: 'entries' }),
+    );
     expect(since.entries.map((e: Json) => e.seq)).toEqual([4, 5]);
-    const page1 = ok(await call(client, 'ai_coder_logs', { coder_id: c.id, since_seq: 1, tail: 2 }));
+    const page1 = ok(
+      await call(client, 'ai_coder_logs', { coder_id: c.id, since_seq: 1, tail: 2, format: 'entries' }),
+    );
     expect(page1.entries.map((e: Json) => e.seq)).toEqual([2, 3]);
     expect(page1).toMatchObject({ next_seq: 3, done: false });
     const page2 = ok(
-      await call(client, 'ai_coder_logs', { coder_id: c.id, since_seq: page1.next_seq, tail: 2 }),
+      await call(client, 'ai_coder_logs', {
+        coder_id: c.id,
+        since_seq: page1.next_seq,
+        tail: 2,
+        format: 'entries',
+      }),
     );
     expect(page2.entries.map((e: Json) => e.seq)).toEqual([4, 5]);
-    const errors = ok(await call(client, 'ai_coder_logs', { coder_id: c.id, kinds: ['error'] }));
+    const errors = ok(
+      await call(client, 'ai_coder_logs', { coder_id: c.id, kinds: ['error'], format: 'entries' }),
+    );
     expect(errors.entries.map((e: Json) => e.text)).toEqual(['line 3']);
     manager.setState(c.id, 'stopped');
     expect(ok(await call(client, 'ai_coder_logs', { coder_id: c.id, since_seq: 5 })).done).toBe(true);
   });
 
-  it('follows new entries with progress notifications', async () => {
+  it('follows new entries, sending each as progress while it waits', async () => {
     const c = await create();
     manager.appendLog(c.id, 'old');
     const progress: { progress: number; message?: string }[] = [];
-    const pending = client.callTool(
-      { name: 'ai_coder_logs', arguments: { coder_id: c.id, since_seq: 1, follow: true, timeout_s: 20 } },
-      undefined,
-      { onprogress: (p) => progress.push(p) },
-    );
-    // The follow is registered once the tool has read the current logs; then the line arrives.
+    let result: Json = undefined;
+    const pending = client
+      .callTool(
+        {
+          name: 'ai_coder_logs',
+          arguments: {
+            coder_id: c.id,
+            since_seq: 1,
+            follow: true,
+            timeout_s: 20,
+            format: 'entries',
+            tail: 3,
+          },
+        },
+        undefined,
+        { onprogress: (p) => progress.push(p) },
+      )
+      .then((r) => (result = ok(r)));
+    // The follow is registered once the tool has read the current logs; then the lines arrive.
     await waitFor(() => manager.bus.size > 0, { what: 'follow registered' });
     manager.appendLog(c.id, 'fresh line');
-    const res = ok(await pending);
-    expect(res.entries.map((e: Json) => e.text)).toEqual(['fresh line']);
-    expect(res).toMatchObject({ next_seq: 2, done: false, timed_out: false });
-    expect(progress).toEqual([{ progress: 1, message: '#2 text: fresh line' }]);
+    // The first entry reaches the client as progress while the call is still waiting for more.
+    await waitFor(() => progress.length === 1, { what: 'progress for the first entry' });
+    expect(result).toBeUndefined();
+    manager.appendLog(c.id, 'second');
+    await waitFor(() => progress.length === 2, { what: 'progress for the second entry' });
+    manager.appendLog(c.id, 'third');
+    await pending;
+    expect(result!.entries.map((e: Json) => e.text)).toEqual(['fresh line', 'second', 'third']);
+    expect(result).toMatchObject({ next_seq: 4, done: false, timed_out: false });
+    expect(progress.map((p) => p.message)).toEqual(['2 text: fresh line', '3 text: second', '4 text: third']);
   });
 
   it('times out a follow with no new entry', async () => {
     const c = await create();
     const res = ok(await call(client, 'ai_coder_logs', { coder_id: c.id, follow: true, timeout_s: 0.05 }));
-    expect(res).toMatchObject({ entries: [], timed_out: true, done: false });
+    expect(res).toMatchObject({ lines: '', timed_out: true, done: false });
   });
 
   it('names bad tails', async () => {

@@ -192,7 +192,12 @@ export async function securityScenario(opts: { full: boolean }): Promise<Securit
           arguments: { task: 'wf', repo, provider: 'sleeper', workspace_files: [wf], autostart: false },
         })) as { isError?: boolean; structuredContent?: Coder };
         if (!r.isError && r.structuredContent) {
-          const ws = r.structuredContent.workspace;
+          // create returns the compact record; the full one names the worktree.
+          const full = (await client.callTool({
+            name: 'ai_coder_status',
+            arguments: { coder_id: r.structuredContent.id, detail: 'full' },
+          })) as { structuredContent?: Coder };
+          const ws = full.structuredContent!.workspace;
           // A copy is a regular file holding the secret's bytes, wherever it landed (also under
           // links/, where a symlinked folder would have put it).
           const leaked = readdirSync(ws, { recursive: true })

@@ -1,0 +1,109 @@
+/**
+ * The compact coder record that ai_coder_list and ai_coder_status return by default (about 50
+ * tokens): what an orchestrating model needs to decide its next call. `detail: "full"` returns the
+ * whole record instead (tool-kit.ts coderJson).
+ */
+import type { Coder } from '../core/coder.js';
+
+export interface CompactCoder {
+  id: string;
+  name: string;
+  state: Coder['state'];
+  provider: string;
+  branch: string;
+  /** Time since creation, e.g. "42s", "7m", "3h", "2d". */
+  age: string;
+  /** "9 turns, 52k tokens, $0.19, 2 files" (parts that are zero are left out; "" when all are). */
+  stats: string;
+  /** Present only when set: the open question, the error, the stall flag, the progress message. */
+  question?: string;
+  error?: string;
+  stalled?: true;
+  progress?: string;
+  /** Problems with the worktree that did not stop the coder (e.g. git-lfs missing). */
+  warnings?: string[];
+}
+
+const NAME_MAX = 60;
+const TEXT_MAX = 300;
+
+function clip(s: string, max: number): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+/** "42s", "7m", "3h", "2d" from milliseconds (negative clock skew reads as "0s"). */
+export function shortAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86_400)}d`;
+}
+
+function shortCount(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 1_000_000) return `${Math.round(n / 1000)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+export function shortStats(st: Coder['stats']): string {
+  const parts: string[] = [];
+  if (st.turns) parts.push(`${st.turns} turn${st.turns === 1 ? '' : 's'}`);
+  const tokens = st.tokens_in + st.tokens_out;
+  if (tokens) parts.push(`${shortCount(tokens)} tokens`);
+  if (st.cost_usd) parts.push(`$${st.cost_usd.toFixed(2)}`);
+  if (st.files_changed) parts.push(`${st.files_changed} file${st.files_changed === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+export function compactCoder(c: Coder, now = Date.now()): CompactCoder {
+  const out: CompactCoder = {
+    id: c.id,
+    name: clip(c.name, NAME_MAX),
+    state: c.state,
+    provider: c.provider,
+    branch: c.branch,
+    age: shortAge(now - Date.parse(c.created_at)),
+    stats: shortStats(c.stats),
+  };
+  if (c.question) out.question = clip(c.question, TEXT_MAX);
+  if (c.error) out.error = clip(c.error, TEXT_MAX);
+  if (c.stalled) out.stalled = true;
+  if (c.progress) {
+    const pct = c.progress.percent === null ? '' : `${c.progress.percent}% `;
+    out.progress = clip(`${pct}${c.progress.message}`, TEXT_MAX);
+  }
+  if (c.warnings.length) out.warnings = c.warnings.map((w) => clip(w, TEXT_MAX));
+  return out;
+}
+
+const COLUMNS = ['id', 'state', 'provider', 'age', 'name', 'branch', 'stats'] as const;
+
+function cell(v: string): string {
+  return v.replace(/\|/g, '\\|');
+}
+
+/**
+ * What the model reads for a compact ai_coder_list: one line per coder under a header, the columns
+ * separated by " | ", then indented `question:`, `error:`, `progress:` lines when present; the
+ * paging facts once at the top. About 45 tokens per coder, against about 70 for the same JSON.
+ */
+export function compactListText(page: {
+  coders: CompactCoder[];
+  total: number;
+  next_cursor: string | null;
+}): string {
+  const head = `${page.coders.length} of ${page.total} coders${page.next_cursor ? `; more with cursor "${page.next_cursor}"` : ''}`;
+  if (page.coders.length === 0) return head;
+  const lines = [head, COLUMNS.join(' | ')];
+  for (const c of page.coders) {
+    const stats = c.stalled ? [c.stats, 'stalled'].filter(Boolean).join(', ') : c.stats;
+    lines.push([c.id, c.state, c.provider, c.age, cell(c.name), c.branch, stats || '-'].join(' | '));
+    if (c.question) lines.push(`  question: ${c.question}`);
+    if (c.error) lines.push(`  error: ${c.error}`);
+    if (c.progress) lines.push(`  progress: ${c.progress}`);
+    for (const w of c.warnings ?? []) lines.push(`  warning: ${w}`);
+  }
+  return lines.join('\n');
+}
