@@ -68,7 +68,9 @@ describe('Claude Code as the MCP client', () => {
     const client = new Client({ name: 'check', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`)));
     try {
-      const list = ok((await client.callTool({ name: 'ai_coder_list', arguments: {} })) as CallToolResult);
+      const list = ok(
+        (await client.callTool({ name: 'ai_coder_list', arguments: { detail: 'full' } })) as CallToolResult,
+      );
       expect(list.total).toBe(1);
       expect(list.coders[0]).toMatchObject({ name: 'made by claude', task: '3', provider: 'lines', repo });
       // Claude Code got the list result back as the tool result of its second call.
