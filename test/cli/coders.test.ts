@@ -141,9 +141,11 @@ describe('coders through the CLI', () => {
       /^aicoder: cannot remove coder \w+: it is running \(stop it first, or force the removal\)\n$/,
     );
 
-    const t0 = Date.now();
-    expect((await cliJson<ControlResult>(h, ['stop', c.id])).coder.state).toBe('stopped');
-    expect(Date.now() - t0).toBeLessThan(1000 + 1500);
+    // SIGTERM ends an agent that obeys it: exit 143 (128 + 15) proves no SIGKILL was needed, whatever
+    // the machine's load does to wall-clock time.
+    const stoppedFast = (await cliJson<ControlResult>(h, ['stop', c.id])).coder;
+    expect(stoppedFast.state).toBe('stopped');
+    expect(stoppedFast.exit_code).toBe(143);
     await waitFor(() => groupStates(pid).size === 0, { what: 'group gone' });
 
     // One that ignores SIGTERM is killed when the grace period ends.

@@ -1,5 +1,7 @@
 /** Human output on a real pseudo-terminal: colour only on a TTY without NO_COLOR, a progress line for wait. */
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
@@ -10,6 +12,7 @@ import {
   cliJson,
   makeHome,
   startDaemon,
+  TEST_PROVIDERS,
   type RunningDaemon,
   type TestHome,
 } from '../helpers/daemon.js';
@@ -28,23 +31,41 @@ const pty = require('node-pty') as {
   ): Pty;
 };
 
-function inTerminal(
+/** Runs the CLI in a pseudo-terminal; `seen()` is the output so far, `done` its exit code and all output. */
+function startInTerminal(
   h: TestHome,
   args: string[],
   env: Record<string, string> = {},
-): Promise<{ code: number; text: string }> {
-  return new Promise((resolve) => {
+): { seen(): string; done: Promise<{ code: number; text: string }> } {
+  let text = '';
+  const done = new Promise<{ code: number; text: string }>((resolve) => {
     const p = pty.spawn(process.execPath, [BIN, ...args], {
       cols: 160,
       rows: 40,
       cwd: h.userHome,
       env: { ...h.env, ...env },
     });
-    let text = '';
     p.onData((d) => (text += d));
     p.onExit((e) => resolve({ code: e.exitCode, text }));
   });
+  return { seen: () => text, done };
 }
+
+function inTerminal(
+  h: TestHome,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; text: string }> {
+  return startInTerminal(h, args, env).done;
+}
+
+/** A provider that runs until the file named by its task exists (the test decides when it ends). */
+const GATED = {
+  name: 'gated',
+  description: 'waits for the file named by the task, then prints one line',
+  command: ['bash', '-c', 'while [ ! -e "$1" ]; do sleep 0.05; done; echo released', '_', '{task}'],
+  parser: 'text',
+};
 
 const ESC = '\u001b[';
 
@@ -60,16 +81,22 @@ afterEach(async () => {
 
 describe('terminal output', () => {
   it('colours tables on a TTY, never with NO_COLOR or when piped, and shows progress while waiting', async () => {
-    h = await makeHome();
+    h = await makeHome({ providers: [...TEST_PROVIDERS, GATED] });
     d = await startDaemon(h);
     const repo = makeRepo();
-    const c = await cliJson<Coder>(h, ['create', '--provider', 'lines', '12 0 0.4'], { cwd: repo });
+    const gate = join(h.userHome, 'gate');
+    const c = await cliJson<Coder>(h, ['create', '--provider', 'gated', gate], { cwd: repo });
 
-    const waited = await inTerminal(h, ['wait', c.id]);
-    expect(waited.code).toBe(0);
+    // The coder runs until the progress line has been seen, however slow the machine is.
+    const waiting = startInTerminal(h, ['wait', c.id]);
     // eslint-disable-next-line no-control-regex
-    const visible = waited.text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-    expect(visible).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \w+ (queued|starting|running) · \d+s/);
+    const visible = (t: string): string => t.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+    const spinner = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \w+ (queued|starting|running) · \d+s/;
+    await waitFor(() => spinner.test(visible(waiting.seen())), { what: 'the progress line of wait' });
+    writeFileSync(gate, '');
+    const waited = await waiting.done;
+    expect(waited.code).toBe(0);
+    expect(visible(waited.text)).toMatch(spinner);
     expect(waited.text).toContain(`coder ${c.id} completed (exit code 0)`);
 
     const coloured = await inTerminal(h, ['list']);
