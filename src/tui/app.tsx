@@ -1,6 +1,8 @@
 /** The TUI's root: state, data feed, key routing (through the bindings table) and the screen layout. */
 import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
-import { Box, useApp, useInput, useStdout, type Key } from 'ink';
+import { Box, useApp, useStdout, type Key } from 'ink';
+import { KeySinkContext, useKeyRouter } from './key-router.js';
+import type { KeyPress } from './keys.js';
 import { BELL } from './attention.js';
 import { oneLine } from './format.js';
 import type { AicoderClient } from '../client/types.js';
@@ -65,11 +67,28 @@ function contextOf(state: TuiState): Context {
   }
 }
 
-/** Keys for the views the App handles itself (text-entry views handle their own). */
-function handleKey(input: string, key: Key, ctx: CommandContext): void {
+/**
+ * One key for the views the App handles itself. Returns false for keys of a text-entry view (form,
+ * prompt): the key router hands those to the view's own handler.
+ */
+function handleKey({ input, key, paste }: KeyPress, ctx: CommandContext): boolean {
+  const { state } = ctx;
+  const mode = state.mode;
+  const text = mode.kind === 'new' || mode.kind === 'message' || mode.kind === 'filter';
+  // Pasted text is never a series of commands: only a text field takes it.
+  if (paste) return !text;
+  if (matchBinding(contextOf(state), input, key)?.action === 'quit') {
+    ctx.exit();
+    return true;
+  }
+  if (text) return false;
+  handleViewKey(input, key, ctx);
+  return true;
+}
+
+function handleViewKey(input: string, key: Key, ctx: CommandContext): void {
   const { state, dispatch, layout } = ctx;
   const mode = state.mode;
-  if (matchBinding(contextOf(state), input, key)?.action === 'quit') return ctx.exit();
   switch (mode.kind) {
     case 'normal': {
       const b = matchBinding(state.focus, input, key);
@@ -161,7 +180,10 @@ export function App({ client, cwdRepo = null, color = true, now: fixedNow }: App
     }),
     [client, exit, store, dispatch],
   );
-  useInput(useCallback((input: string, key: Key) => handleKey(input, key, ctx()), [ctx]));
+  const keys = useKeyRouter(
+    useCallback((k: KeyPress) => handleKey(k, ctx()), [ctx]),
+    () => store.getState().mode.kind,
+  );
 
   // Scrolled back near the oldest loaded entry: fetch the page before it.
   const { logs } = state;
@@ -271,20 +293,22 @@ export function App({ client, cwdRepo = null, color = true, now: fixedNow }: App
 
   return (
     <ThemeContext.Provider value={theme}>
-      <Box flexDirection="column" width={layout.width} height={layout.height}>
-        <Box flexDirection="column" height={layout.mainRows}>
-          {main}
+      <KeySinkContext.Provider value={keys}>
+        <Box flexDirection="column" width={layout.width} height={layout.height}>
+          <Box flexDirection="column" height={layout.mainRows}>
+            {main}
+          </Box>
+          <StatusBar
+            address={client.baseUrl}
+            connection={state.connection}
+            counts={counts}
+            error={state.error}
+            notice={state.notice}
+            width={layout.width}
+            prompt={prompt}
+          />
         </Box>
-        <StatusBar
-          address={client.baseUrl}
-          connection={state.connection}
-          counts={counts}
-          error={state.error}
-          notice={state.notice}
-          width={layout.width}
-          prompt={prompt}
-        />
-      </Box>
+      </KeySinkContext.Provider>
     </ThemeContext.Provider>
   );
 }

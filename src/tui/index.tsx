@@ -33,6 +33,9 @@ export const INK_OPTIONS = {
 
 const ALT_SCREEN_ON = '\x1b[?1049h';
 const ALT_SCREEN_OFF = '\x1b[?1049l';
+// xterm bracketed paste (mode 2004): pasted text arrives marked, so it is never run as keys (keys.ts).
+const PASTE_ON = '\x1b[?2004h';
+const PASTE_OFF = '\x1b[?2004l';
 
 /** Renders the TUI until the user quits (q or Ctrl-C). */
 export async function runTui(opts: RunTuiOptions): Promise<void> {
@@ -46,7 +49,7 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
   const color = colorEnabled(opts.env ?? process.env);
   // The alternate screen (like less or htop): the shell's scrollback is back as it was after quitting.
   const alt = stdout.isTTY === true;
-  if (alt) stdout.write(ALT_SCREEN_ON);
+  if (alt) stdout.write(ALT_SCREEN_ON + PASTE_ON);
   try {
     const app = render(<App client={opts.client} cwdRepo={opts.cwdRepo ?? null} color={color} />, {
       ...INK_OPTIONS,
@@ -55,6 +58,6 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
     });
     await app.waitUntilExit();
   } finally {
-    if (alt) stdout.write(ALT_SCREEN_OFF);
+    if (alt) stdout.write(PASTE_OFF + ALT_SCREEN_OFF);
   }
 }

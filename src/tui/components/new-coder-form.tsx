@@ -1,6 +1,7 @@
 /** The new-coder form: repo (default: the cwd's repo), provider (from the registry), model, task. */
 import { useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeySink } from '../key-router.js';
 import type { AicoderClient } from '../../client/types.js';
 import type { CreateCoderInput, ProviderInfo } from '../../core/api.js';
 import type { Coder } from '../../core/coder.js';
@@ -102,9 +103,9 @@ export function NewCoderForm(p: NewCoderFormProps) {
     set({ field: FIELDS[(i + d + FIELDS.length) % FIELDS.length]! });
   };
 
-  useInput((input, key) => {
+  useKeySink(({ input, key, paste }) => {
     const { field, values } = ref.current;
-    const action = matchBinding('form', input, key)?.action;
+    const action = paste ? undefined : matchBinding('form', input, key)?.action;
     if (action === 'cancel') return p.onCancel();
     if (action === 'field-next') return move(1);
     if (action === 'field-prev') return move(-1);

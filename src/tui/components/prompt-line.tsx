@@ -1,6 +1,7 @@
 /** A one-line text prompt (follow-up message, filter) in place of the status bar's second line. */
 import { useRef, useState } from 'react';
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
+import { useKeySink } from '../key-router.js';
 import { matchBinding } from '../bindings.js';
 import { editText, tailFit } from '../text-edit.js';
 import { useTheme } from '../theme.js';
@@ -20,8 +21,8 @@ export function PromptLine({ label, initial = '', width, onChange, onSubmit, onC
   // The ref is the source of truth: keys arriving before the next render still edit the latest value.
   const ref = useRef(initial);
   const [value, setValue] = useState(initial);
-  useInput((input, key) => {
-    const b = matchBinding('prompt', input, key);
+  useKeySink(({ input, key, paste }) => {
+    const b = paste ? undefined : matchBinding('prompt', input, key);
     if (b?.action === 'submit') return onSubmit(ref.current);
     if (b?.action === 'cancel') return onCancel();
     const next = editText(ref.current, input, key);
