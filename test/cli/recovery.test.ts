@@ -2,6 +2,8 @@
 import type { DaemonStatusJson } from '../../src/cli/commands/daemon.js';
 import type { ListCodersPage } from '../../src/core/ports.js';
 import type { Coder } from '../../src/core/coder.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/client/http-client.js';
 import type { CoderState } from '../../src/core/coder.js';
@@ -14,6 +16,7 @@ import {
   pidAlive,
   runCli,
   startDaemon,
+  TEST_PROVIDERS,
   type RunningDaemon,
   type TestHome,
 } from '../helpers/daemon.js';
@@ -30,15 +33,34 @@ afterEach(async () => {
 
 const numbered = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}\n`).join('');
 
+/**
+ * Task "N CODE GATE": prints "line 1".."line N" (25 ms apart), waiting after line N/2 until the file
+ * GATE exists, then exits with CODE. The test opens the gate, so the coder is alive at the kill
+ * whatever the machine's load.
+ */
+const GATED_LINES = {
+  name: 'gatedlines',
+  description: 'prints N lines, holding at N/2 until the gate file exists',
+  command: [
+    'bash',
+    '-c',
+    'read -r n code gate <<< "$1"; for i in $(seq 1 "$n"); do echo "line $i"; sleep 0.025; if [ "$i" -eq $((n / 2)) ]; then while [ ! -e "$gate" ]; do sleep 0.05; done; fi; done; exit "$code"',
+    '_',
+    '{task}',
+  ],
+  parser: 'text',
+};
+
 describe('recovery and concurrency through the CLI', () => {
   it('kill -9 of the daemon while coders print: every line once after a restart, right exit codes, interrupted', async () => {
-    h = await makeHome();
+    h = await makeHome({ providers: [...TEST_PROVIDERS, GATED_LINES] });
     d = await startDaemon(h);
     const repo = makeRepo();
+    const gate = join(h.userHome, 'gate');
     const create = (task: string, provider = 'lines') =>
       cliJson<Coder>(h!, ['create', '--provider', provider, task], { cwd: repo });
-    const a = await create('120 0 0.025');
-    const b = await create('120 3 0.025');
+    const a = await create(`120 0 ${gate}`, 'gatedlines');
+    const b = await create(`120 3 ${gate}`, 'gatedlines');
     const c = await create('12 0 0.025');
     const k = await create('tick', 'stubborn');
     const client = createHttpClient({ baseUrl: h.baseUrl });
@@ -60,7 +82,8 @@ describe('recovery and concurrency through the CLI', () => {
     // While it is away: one coder is killed with its whole group, one ends on its own.
     process.kill(-pids[k.id]!, 'SIGKILL');
     await waitFor(() => !pidAlive(pids[k.id]!) && !pidAlive(pids[c.id]!), { what: 'k killed and c ended' });
-    expect(pidAlive(pids[a.id]!)).toBe(true); // still printing, to be re-adopted
+    expect(pidAlive(pids[a.id]!)).toBe(true); // held at its gate, to be re-adopted
+    writeFileSync(gate, '');
 
     // Any command brings the daemon back (autostart); wait reports the right outcome.
     const wa = await runCli(h, ['wait', a.id]);
@@ -103,13 +126,18 @@ describe('recovery and concurrency through the CLI', () => {
     });
     try {
       await waitFor(() => connected, { what: 'events connected' });
-      const created = await Promise.all(
-        Array.from({ length: 10 }, () =>
-          cliJson<Coder>(h!, ['create', '--provider', 'lines', '15 0 0.05'], { cwd: repo }),
-        ),
+      // One create and one wait go through the CLI; the other nine use the HTTP client in-process,
+      // so that 20 CLI processes do not compete with the coders for a loaded machine's cores.
+      const first = await cliJson<Coder>(h, ['create', '--provider', 'lines', '15 0 0.05'], { cwd: repo });
+      const rest = await Promise.all(
+        Array.from({ length: 9 }, () => client.create({ repo, provider: 'lines', task: '15 0 0.05' })),
       );
-      const outcomes = await Promise.all(created.map((c) => runCli(h!, ['wait', c.id])));
-      expect(outcomes.map((o) => o.code)).toEqual(Array(10).fill(0));
+      const created = [first, ...rest];
+      expect((await runCli(h, ['wait', first.id])).code).toBe(0);
+      const outcomes = await Promise.all(
+        rest.map((c) => client.wait(c.id, { for: 'terminal', timeout_ms: 120_000 })),
+      );
+      expect(outcomes.map((o) => o.coder.state)).toEqual(Array(9).fill('completed'));
       const page = await cliJson<ListCodersPage>(h, ['list', '--state', 'completed']);
       expect(page.total).toBe(10);
       // The cap held, and was used.
