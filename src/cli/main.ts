@@ -43,11 +43,28 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/** Commands whose free text (task, message, answer) may start with "-". */
+const TEXT_COMMANDS = new Set(['create', 'message', 'answer']);
+
+/**
+ * For an unknown option in a command that takes free text: how to pass text that starts with "-"
+ * (`--` ends the options, as in every POSIX/commander CLI). '' otherwise.
+ */
+function dashHint(e: CommanderError, args: readonly string[]): string {
+  if (e.code !== 'commander.unknownOption') return '';
+  const cmd = args.find((a) => !a.startsWith('-'));
+  if (cmd === undefined || !TEXT_COMMANDS.has(cmd)) return '';
+  const what = cmd === 'create' ? 'the task' : cmd === 'message' ? 'the message' : 'the answer';
+  const example = cmd === 'create' ? 'aicoder create -- "-x …"' : `aicoder ${cmd} <id> -- "-x …"`;
+  return `; if it is part of ${what}, put -- before the text: ${example}`;
+}
+
 /** Prints the error once and returns the exit code. */
 export function reportError(
   e: unknown,
   out: Output,
   env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[] = [],
 ): number {
   if (e instanceof CommanderError) {
     if (
@@ -57,7 +74,7 @@ export function reportError(
     ) {
       return e.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    out.error(e.message.replace(/^error: /, ''));
+    out.error(e.message.replace(/^error: /, '') + dashHint(e, argv));
     return EXIT_USAGE;
   }
   if (isAicoderError(e)) {
@@ -80,7 +97,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     await buildProgram(ctx).parseAsync([...argv]);
     code = ctx.exitCode;
   } catch (e) {
-    code = reportError(e, out, env);
+    code = reportError(e, out, env, argv.slice(2));
   }
   process.exitCode = code;
 }

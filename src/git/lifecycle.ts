@@ -29,6 +29,16 @@ export async function commitAll(git: GitRunner, workspace: string, message: stri
   if (files === 0) return { commit: null, files: 0, message };
   const r = await git(['commit', '-q', '-F', '-'], { cwd: workspace, input: message });
   if (r.exitCode !== 0) {
+    if (
+      /Please tell me who you are|unable to auto-detect email|no email was given|empty ident/i.test(r.stderr)
+    ) {
+      throw new AicoderError(
+        'conflict',
+        `git commit in ${workspace} failed: git has no identity to commit with (user.name and user.email ` +
+          `are not set). Set them, then commit again: git config --global user.name "Your Name" and ` +
+          `git config --global user.email you@example.com (without --global: only for that repository)`,
+      );
+    }
     throw new AicoderError('conflict', `git commit in ${workspace} failed: ${gitMessage(r)}`);
   }
   const head = await revParseCommit(git, workspace, 'HEAD');

@@ -235,3 +235,8 @@ export async function cleanupHome(h: TestHome, d?: RunningDaemon): Promise<void>
   }
   await waitFor(() => [...pids].every((p) => !pidAlive(p)), { what: 'daemon exit', timeoutMs: 15_000 });
 }
+
+/** `aicoder logs` human output without the entry numbers that start each entry's line. */
+export function logText(out: string): string {
+  return out.replace(/^ *\d+ {2}/gm, '');
+}

@@ -21,6 +21,7 @@ import {
   TEST_PROVIDERS,
   type RunningDaemon,
   type TestHome,
+  logText,
 } from '../helpers/daemon.js';
 
 let h: TestHome | undefined;
@@ -44,7 +45,7 @@ async function endpointOf(h: TestHome, id: string): Promise<string> {
   let url = '';
   await waitFor(
     async () => {
-      const logs = (await cli(h, ['logs', id])).split('\n');
+      const logs = logText(await cli(h, ['logs', id])).split('\n');
       url = logs.find((l) => l.startsWith('url='))?.slice(4) ?? '';
       return url !== '';
     },

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CreateCoderInput, StateFilter } from '../../core/api.js';
+import { AicoderError, isAicoderError } from '../../core/errors.js';
 import type { CoderAction } from '../../core/state-machine.js';
 import type { CliContext } from '../context.js';
 import { createWorktreeClient } from '../../client/worktree-client.js';
@@ -11,6 +12,23 @@ import { CODER_TABLE_HEADER, coderRow, outcomeLine, shown, stateStyle, statusFie
 import { intOption, secondsOption, usdOption } from '../options.js';
 import { printProviders } from './providers.js';
 import { timeoutError, waitUntilEnded } from './waiting.js';
+
+/**
+ * The daemon's refusals name the API's fields (`force`, `keep_branch`), shared with MCP; on the command
+ * line they are the options `--force` and `--keep-branch`.
+ */
+function withCliOptionNames(e: unknown): unknown {
+  if (!isAicoderError(e)) return e;
+  const message = e.message
+    .replace(/\b(use|with) force\b/g, '$1 --force')
+    .replace(/\bkeep the branch \(keep_branch\)/g, 'keep the branch (--keep-branch)');
+  return message === e.message
+    ? e
+    : new AicoderError(e.code, message, {
+        ...(e.field !== undefined ? { field: e.field } : {}),
+        ...(e.details !== undefined ? { details: e.details } : {}),
+      });
+}
 
 interface JsonOpt {
   json?: boolean;
@@ -90,7 +108,7 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
     .description('list coders, newest first')
     .option('--state <states>', 'comma-separated states, or "active" / "all" (default: all)')
     .option('--repo <path>', 'only coders of this repository')
-    .option('--limit <n>', 'at most this many (1–1000, default 50)', intOption(1, 1000), 50)
+    .option('--limit <n>', 'at most this many (1–1000)', intOption(1, 1000), 50)
     .option('--disk', "also each worktree's disk usage (computed now)")
     .option('--json', 'print the page as JSON: {coders, total, next_cursor} (with --disk: and disk)')
     .action(async (o: JsonOpt & { state?: string; repo?: string; limit: number; disk?: boolean }) => {
@@ -201,11 +219,11 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
     .action(async (id: string, o: JsonOpt & { force?: boolean; keepBranch?: boolean }) => {
       const r = await (
         await ctx.client()
-      ).control(id, {
-        action: 'remove',
-        force: o.force === true,
-        keep_branch: o.keepBranch === true,
-      });
+      )
+        .control(id, { action: 'remove', force: o.force === true, keep_branch: o.keepBranch === true })
+        .catch((e: unknown) => {
+          throw withCliOptionNames(e);
+        });
       if (o.json) return out.json(r);
       const notes = r.removed ? (r.notes ?? []) : [];
       if (notes.length > 0) {

@@ -15,7 +15,7 @@ export function registerLogCommands(program: Command, ctx: CliContext): void {
 
   program
     .command('logs')
-    .description("print a coder's output (numbered log entries, in order)")
+    .description("print a coder's output: numbered log entries, in order (the number is what --since takes)")
     .argument('<id>', 'coder id or unique prefix')
     .option('-f, --follow', 'keep printing new entries until the coder ends')
     .option('--tail <n>', 'only the last N entries', intOption(1, 100_000))
@@ -23,11 +23,12 @@ export function registerLogCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print each entry as one JSON line (NDJSON)')
     .option('--raw', "print each entry's text as it is, control sequences included (unsafe on a terminal)")
     .action(async (idArg: string, o: LogsOptions) => {
+      // Each entry starts with its sequence number (what --since takes).
       const print = (e: LogEntry) => {
         if (o.json) return out.jsonLine(e);
         if (o.raw) return out.raw(`${e.text}\n`);
         const l = logLine(e);
-        out.line(out.paint(l.style, l.text));
+        out.line(`${out.paint('dim', String(e.seq).padStart(4))}  ${out.paint(l.style, l.text)}`);
       };
       const id = (await withReconnect(ctx, (c) => c.get(idArg))).id;
       let since = o.since ?? 0;
