@@ -20,6 +20,7 @@ import {
   startDaemon,
   type RunningDaemon,
   type TestHome,
+  logText,
 } from '../helpers/daemon.js';
 
 // eslint-disable-next-line no-control-regex
@@ -94,7 +95,7 @@ describe('terminal safety: agent text is shown with its control sequences inert'
       "printf '\\233' ; printf '2J8bit\\n'",
     ].join('; ');
     const c = await finished(['--provider', 'sh', '--name', 'osc-test', script]);
-    const text = await cli(h, ['logs', c.id]);
+    const text = logText(await cli(h, ['logs', c.id]));
     expect(LIVE_CONTROL.test(text), JSON.stringify(text)).toBe(false);
     expect(text).toContain('␛]52;c;cHduZWQ=␇clip');
     expect(text).toContain('␛]0;title␇t');
