@@ -71,7 +71,8 @@ function checkIntegrity(db: Database.Database, dbPath: string): void {
 
 function storeOpenError(e: unknown, dbPath: string): unknown {
   if (e instanceof AicoderError) return e;
-  const code = String((e as { code?: unknown }).code ?? '');
+  const raw = (e as { code?: unknown }).code;
+  const code = typeof raw === 'string' ? raw : '';
   const msg = e instanceof Error ? e.message : String(e);
   if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
     return new AicoderError(
