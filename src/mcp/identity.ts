@@ -31,3 +31,12 @@ export const SERVER_CAPABILITIES = {
   tools: {},
   resources: { subscribe: true, listChanged: true },
 } as const;
+
+/** Protocol revisions the SDK serves, newest first (checked equal to the SDK's list by a test). */
+export const SUPPORTED_PROTOCOL_VERSIONS = [
+  '2025-11-25',
+  '2025-06-18',
+  '2025-03-26',
+  '2024-11-05',
+  '2024-10-07',
+] as const;

@@ -1,36 +1,44 @@
 /**
- * `aicoder mcp`: a stdio MCP server for clients that only speak stdio. A transparent proxy: every
- * JSON-RPC message from stdin goes to the daemon's /mcp over Streamable HTTP and every message back
- * (responses, progress and resource notifications, server requests) goes to stdout, so both
- * transports show the same tools and records. When the daemon restarted meanwhile (its session is
- * gone: 404), the bridge replays the client's initialize once and resends.
+ * `aicoder mcp`: a stdio MCP server (newline-delimited JSON-RPC on stdin/stdout, MCP spec
+ * 2025-11-25 transports/stdio) in front of the daemon's /mcp.
+ *
+ * It answers `initialize`, `ping` and `tools/list` itself, at once, from what it ships with
+ * (identity.ts, tools-snapshot.ts), so a client that does not wait for servers (Claude Code -p, Codex)
+ * sees the tools on its first turn. Meanwhile it finds or starts the daemon in the background and
+ * opens a Streamable HTTP session there; every other message is held until that session exists, then
+ * forwarded, and everything the daemon sends (responses, progress, resource notifications) goes to
+ * stdout. When the daemon restarts (its session is gone: 404, or the connection fails), the bridge
+ * opens a new session with the client's initialize, replays the client's resource subscriptions, and
+ * resends the message. Only node built-ins are loaded before the first answer; the SDK's HTTP client
+ * is imported in the background.
  */
+import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import {
-  StreamableHTTPClientTransport,
-  StreamableHTTPError,
-} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import {
-  isInitializeRequest,
-  isJSONRPCErrorResponse,
-  isJSONRPCRequest,
-  isJSONRPCResultResponse,
-  type JSONRPCMessage,
-  type JSONRPCRequest,
-  type RequestId,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../core/ports.js';
+import {
+  SERVER_CAPABILITIES,
+  SERVER_INSTRUCTIONS,
+  SERVER_NAME,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from './identity.js';
+import { TOOLS_SNAPSHOT } from './tools-snapshot.js';
 
 export interface StdioBridgeOptions {
-  /** The daemon's base URL (http://127.0.0.1:7777) or its /mcp endpoint. */
-  baseUrl: string;
+  /**
+   * The daemon's base URL (http://127.0.0.1:7777) or its /mcp endpoint, or a function that finds (or
+   * starts) the daemon and returns it; called again after the daemon went away.
+   */
+  baseUrl: string | (() => Promise<string>);
+  /** Extra headers for every request to the daemon (e.g. its auth header). */
+  headers?: () => Record<string, string> | Promise<Record<string, string>>;
   stdin?: Readable;
   stdout?: Writable;
   /** Diagnostics (never to stdout, which carries the protocol). */
   log?: Logger;
-  /** Called before re-initializing after the daemon went away (e.g. to start it again). */
-  ensureDaemon?: () => Promise<void>;
+  /** Reported as serverInfo.version in the local initialize answer. */
+  version?: string;
 }
 
 export function mcpUrl(baseUrl: string): URL {
@@ -41,98 +49,151 @@ export function mcpUrl(baseUrl: string): URL {
   return url;
 }
 
-const BRIDGE_ID_PREFIX = 'aicoder-bridge-';
+type Id = string | number;
+interface Msg {
+  jsonrpc: '2.0';
+  id?: Id;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  error?: { code: number; message: string };
+}
+
+const INTERNAL = 'aicoder-bridge-';
 
 /** Runs until stdin ends; then ends the daemon session and resolves. */
 export async function runStdioBridge(opts: StdioBridgeOptions): Promise<void> {
-  const url = mcpUrl(opts.baseUrl);
   const log: Logger = opts.log ?? (() => {});
   const stdin = opts.stdin ?? process.stdin;
-  const stdio = new StdioServerTransport(stdin, opts.stdout ?? process.stdout);
+  const stdout = opts.stdout ?? process.stdout;
 
-  let initialize: JSONRPCRequest | undefined;
-  let protocolVersion: string | undefined;
-  let http: StreamableHTTPClientTransport = connect();
-  let reinit: Promise<void> | undefined;
-  let internalSeq = 0;
-  const internal = new Map<RequestId, (m: JSONRPCMessage) => void>();
+  let initParams: Record<string, unknown> | undefined;
+  let upstream: Promise<StreamableHTTPClientTransport> | undefined;
+  let current: StreamableHTTPClientTransport | undefined;
+  let url: URL | undefined;
+  let seq = 0;
+  let closing = false;
+  const internal = new Map<Id, (m: Msg) => void>();
+  /** Subscribe requests in flight: id → uri. */
+  const subscribing = new Map<Id, string>();
+  /** The URIs the client is subscribed to (replayed on a new daemon session). */
+  const subscriptions = new Set<string>();
 
-  function toClient(msg: JSONRPCMessage): void {
-    stdio
-      .send(msg)
-      .catch((err: unknown) => log('warn', 'mcp bridge: stdout write failed', { error: String(err) }));
+  function write(msg: Msg): void {
+    stdout.write(`${JSON.stringify(msg)}\n`);
   }
 
-  function connect(): StreamableHTTPClientTransport {
-    const t = new StreamableHTTPClientTransport(url);
-    t.onmessage = (msg) => {
-      if ((isJSONRPCResultResponse(msg) || isJSONRPCErrorResponse(msg)) && msg.id !== undefined) {
-        const waiter = internal.get(msg.id);
-        if (waiter) {
-          internal.delete(msg.id);
-          waiter(msg);
-          return;
-        }
-        if (initialize && msg.id === initialize.id && isJSONRPCResultResponse(msg)) {
-          const v = msg.result.protocolVersion;
-          if (typeof v === 'string') {
-            protocolVersion = v;
-            t.setProtocolVersion(v);
-          }
-        }
+  function negotiated(): string {
+    const asked = initParams?.protocolVersion;
+    return typeof asked === 'string' && (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(asked)
+      ? asked
+      : SUPPORTED_PROTOCOL_VERSIONS[0];
+  }
+
+  async function resolveUrl(): Promise<URL> {
+    const base = typeof opts.baseUrl === 'string' ? opts.baseUrl : await opts.baseUrl();
+    return mcpUrl(base);
+  }
+
+  /** A request of the bridge's own to the daemon; resolves with the answer. */
+  async function ask(t: StreamableHTTPClientTransport, method: string, params: unknown): Promise<Msg> {
+    const id = `${INTERNAL}${++seq}`;
+    const answered = new Promise<Msg>((resolve) => internal.set(id, resolve));
+    await t.send({ jsonrpc: '2.0', id, method, params } as JSONRPCMessage);
+    return answered;
+  }
+
+  function fromDaemon(t: StreamableHTTPClientTransport, raw: JSONRPCMessage): void {
+    const msg = raw as Msg;
+    if (msg.id !== undefined && msg.method === undefined) {
+      const waiter = internal.get(msg.id);
+      if (waiter) {
+        internal.delete(msg.id);
+        waiter(msg);
+        return;
       }
-      toClient(msg);
+      const uri = subscribing.get(msg.id);
+      if (uri !== undefined) {
+        subscribing.delete(msg.id);
+        if (msg.result) subscriptions.add(uri);
+      }
+    }
+    if (t === current) write(msg);
+  }
+
+  /** A new daemon session: initialize like the client did, then replay its subscriptions. */
+  async function open(): Promise<StreamableHTTPClientTransport> {
+    const { StreamableHTTPClientTransport: Transport } =
+      await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+    url = await resolveUrl();
+    const headers = (await opts.headers?.()) ?? {};
+    const t = new Transport(url, { requestInit: { headers } });
+    t.onmessage = (m) => fromDaemon(t, m);
+    t.onerror = (err) => {
+      log('debug', 'mcp bridge: daemon transport', { error: err.message });
+      // The server stream broke (daemon restarted): reconnect so subscriptions keep working.
+      if (t === current && subscriptions.size > 0 && !closing) {
+        reconnect(t).catch((e: unknown) => log('warn', 'mcp bridge: reconnect failed', { error: String(e) }));
+      }
     };
-    t.onerror = (err) => log('debug', 'mcp bridge: http transport', { error: err.message });
+    await t.start();
+    const init = await ask(t, 'initialize', {
+      protocolVersion: negotiated(),
+      capabilities: initParams?.capabilities ?? {},
+      clientInfo: initParams?.clientInfo ?? { name: 'aicoder-mcp-bridge', version: '1' },
+    });
+    if (!init.result) throw new Error(`the daemon refused initialize: ${init.error?.message ?? '?'}`);
+    const v = init.result.protocolVersion;
+    if (typeof v === 'string') t.setProtocolVersion(v);
+    await t.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    for (const uri of subscriptions) {
+      const r = await ask(t, 'resources/subscribe', { uri });
+      if (r.error) subscriptions.delete(uri);
+    }
+    current = t;
+    log('debug', 'mcp bridge: daemon session open', { url: url.href });
     return t;
   }
 
-  /** A new daemon session, initialized like the client's own. */
-  async function reinitialize(): Promise<void> {
-    if (!initialize) throw new Error('no initialize to replay');
-    await opts.ensureDaemon?.();
-    const old = http;
-    http = connect();
-    old.onmessage = undefined;
-    await old.close().catch(() => {});
-    await http.start();
-    const id = `${BRIDGE_ID_PREFIX}${++internalSeq}`;
-    const answered = new Promise<JSONRPCMessage>((resolve) => internal.set(id, resolve));
-    await http.send({ ...initialize, id });
-    const answer = await answered;
-    if (!isJSONRPCResultResponse(answer)) throw new Error('the daemon refused the replayed initialize');
-    const v = answer.result.protocolVersion;
-    if (typeof v === 'string') http.setProtocolVersion(v);
-    else if (protocolVersion) http.setProtocolVersion(protocolVersion);
-    await http.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    log('info', 'mcp bridge: re-initialized a daemon session', { url: url.href });
+  function connect(): Promise<StreamableHTTPClientTransport> {
+    upstream ??= open().catch((err: unknown) => {
+      upstream = undefined;
+      throw err;
+    });
+    return upstream;
+  }
+
+  /** Drops the session `broken` (if still current) and opens a new one. */
+  function reconnect(broken: StreamableHTTPClientTransport): Promise<StreamableHTTPClientTransport> {
+    if (current === broken) {
+      current = undefined;
+      upstream = undefined;
+      broken.onmessage = undefined;
+      broken.onerror = undefined;
+      void broken.close().catch(() => {});
+    }
+    return connect();
   }
 
   function gone(err: unknown): boolean {
-    if (err instanceof StreamableHTTPError) return err.code === 404;
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'number') return code === 404;
     return err instanceof TypeError; // fetch failed: connection refused or reset
   }
 
-  async function forward(msg: JSONRPCMessage): Promise<void> {
-    if (isInitializeRequest(msg) && isJSONRPCRequest(msg)) initialize = msg;
-    let used = http;
+  async function forward(msg: Msg): Promise<void> {
+    const uri = typeof msg.params?.uri === 'string' ? msg.params.uri : '';
+    if (msg.method === 'resources/subscribe' && msg.id !== undefined) subscribing.set(msg.id, uri);
+    if (msg.method === 'resources/unsubscribe') subscriptions.delete(uri);
+    let t: StreamableHTTPClientTransport | undefined;
     try {
-      if (reinit) await reinit;
-      used = http;
-      await used.send(msg);
+      t = await connect();
+      await t.send(msg as JSONRPCMessage);
     } catch (first) {
       let err = first;
-      // The daemon lost the session (or restarted), or another message replaced the transport
-      // while this one was in flight: replay the initialize once, then resend.
-      if ((gone(err) || used !== http) && initialize && msg !== initialize) {
+      if (t !== undefined && gone(err)) {
         try {
-          if (used === http) {
-            reinit ??= reinitialize().finally(() => {
-              reinit = undefined;
-            });
-          }
-          if (reinit) await reinit;
-          await http.send(msg);
+          await (await reconnect(t)).send(msg as JSONRPCMessage);
           return;
         } catch (again) {
           err = again;
@@ -140,30 +201,70 @@ export async function runStdioBridge(opts: StdioBridgeOptions): Promise<void> {
       }
       const text = err instanceof Error ? err.message : String(err);
       log('warn', 'mcp bridge: forwarding failed', { error: text });
-      if (isJSONRPCRequest(msg)) {
-        toClient({
+      if (msg.id !== undefined && msg.method !== undefined) {
+        const where = url?.href ?? 'the aicoder daemon';
+        write({
           jsonrpc: '2.0',
           id: msg.id,
-          error: { code: -32000, message: `aicoder daemon at ${url.href} did not answer: ${text}` },
+          error: { code: -32000, message: `aicoder daemon at ${where} did not answer: ${text}` },
         });
       }
     }
   }
 
-  stdio.onmessage = (msg) => {
-    void forward(msg);
-  };
-  stdio.onerror = (err) => log('warn', 'mcp bridge: stdin', { error: err.message });
+  function handle(msg: Msg): void {
+    switch (msg.method) {
+      case 'initialize':
+        initParams = msg.params ?? {};
+        write({
+          jsonrpc: '2.0',
+          id: msg.id!,
+          result: {
+            protocolVersion: negotiated(),
+            capabilities: SERVER_CAPABILITIES,
+            serverInfo: { name: SERVER_NAME, title: SERVER_NAME, version: opts.version ?? '0.0.0' },
+            instructions: SERVER_INSTRUCTIONS,
+          },
+        });
+        // Find or start the daemon now, in the background; calls wait for it.
+        connect().catch((err: unknown) =>
+          log('warn', 'mcp bridge: daemon not reachable yet', { error: String(err) }),
+        );
+        return;
+      case 'notifications/initialized':
+        return; // the daemon session gets its own
+      case 'ping':
+        if (msg.id !== undefined) write({ jsonrpc: '2.0', id: msg.id, result: {} });
+        return;
+      case 'tools/list':
+        if (msg.id !== undefined) write({ jsonrpc: '2.0', id: msg.id, result: { tools: TOOLS_SNAPSHOT } });
+        return;
+      case undefined:
+      default:
+        void forward(msg);
+    }
+  }
 
-  await http.start();
-  await stdio.start();
-
-  await new Promise<void>((resolve) => {
-    stdin.once('end', resolve);
-    stdin.once('close', resolve);
+  const lines = createInterface({ input: stdin, crlfDelay: Infinity });
+  lines.on('line', (line) => {
+    if (!line.trim()) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      write({ jsonrpc: '2.0', id: null as never, error: { code: -32700, message: 'Parse error' } });
+      return;
+    }
+    for (const m of Array.isArray(parsed) ? parsed : [parsed]) {
+      if (m !== null && typeof m === 'object') handle(m as Msg);
+    }
   });
-  if (reinit) await reinit.catch(() => {});
-  await http.terminateSession().catch(() => {});
-  await http.close().catch(() => {});
-  await stdio.close();
+
+  await new Promise<void>((resolve) => lines.once('close', resolve));
+  closing = true;
+  const t = current ?? (upstream ? await upstream.catch(() => undefined) : undefined);
+  if (t) {
+    await t.terminateSession().catch(() => {});
+    await t.close().catch(() => {});
+  }
 }

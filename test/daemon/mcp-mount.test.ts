@@ -43,7 +43,10 @@ describe('MCP on the daemon', () => {
     await stdio.connect(
       new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp'], env: h.env, stderr: 'pipe' }),
     );
+    // tools/list is answered by the bridge itself; a call waits for the daemon it starts.
     const viaStdio = (await stdio.listTools()).tools.map((t) => t.name).sort();
+    const list = await stdio.callTool({ name: 'ai_coder_list', arguments: {} });
+    expect(list.isError).toBeFalsy();
     await stdio.close();
     expect(viaStdio).toHaveLength(6);
     expect(viaStdio.every((n) => n.startsWith('ai_coder_'))).toBe(true);

@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ZodTypeAny } from 'zod';
+import { SUPPORTED_PROTOCOL_VERSIONS as SDK_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { TOOL_EXAMPLES, TOOL_NAMES } from '../../src/mcp/index.js';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '../../src/mcp/identity.js';
 import * as s from '../../src/mcp/schemas.js';
 
 const SCHEMAS: Record<string, { input: ZodTypeAny; output: ZodTypeAny }> = {
@@ -33,6 +35,19 @@ describe('docs/mcp.md', () => {
     const actual = readFileSync(gen.DOC_PATH, 'utf8');
     // On a mismatch: `npm run build && npm run docs`.
     expect(actual === expected, 'docs/mcp.md is out of date: run `npm run build && npm run docs`').toBe(true);
+  });
+
+  it('ships the tools/list answer the server gives, for the stdio bridge', async () => {
+    const gen = (await import(new URL('../../scripts/gen-mcp-docs.mjs', import.meta.url).href)) as {
+      renderToolsSnapshot: () => Promise<string>;
+      SNAPSHOT_PATH: string;
+    };
+    const actual = readFileSync(gen.SNAPSHOT_PATH, 'utf8');
+    expect(
+      actual === (await gen.renderToolsSnapshot()),
+      'src/mcp/tools-snapshot.ts is out of date: run `npm run build && npm run docs && npm run build`',
+    ).toBe(true);
+    expect(SUPPORTED_PROTOCOL_VERSIONS).toEqual(SDK_VERSIONS);
   });
 
   it('has an example per tool that fits its input and output schemas', () => {

@@ -8,7 +8,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ResourceUpdatedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { createMcpHttpHandler, mcpUrl, runStdioBridge, type McpHttpHandler } from '../../src/mcp/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  createMcpHttpHandler,
+  mcpUrl,
+  runStdioBridge,
+  TOOL_NAMES,
+  type McpHttpHandler,
+} from '../../src/mcp/index.js';
 import { freePort, waitFor } from '../helpers/env.js';
 import { ok } from './connect.js';
 import { MemoryManager } from './memory-manager.js';
@@ -63,7 +70,7 @@ describe('runStdioBridge', () => {
     expect(client.getInstructions()).toMatch(/ai_coder_create/);
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toHaveLength(6);
-    expect(handler.sessionCount).toBe(1);
+    await waitFor(() => handler.sessionCount === 1, { what: 'the daemon session' });
 
     const c = ok(
       (await client.callTool({
@@ -116,10 +123,81 @@ describe('runStdioBridge', () => {
 
   it('answers requests with an error naming the daemon when it is unreachable', async () => {
     const deadPort = await freePort();
-    const { input, bridge, connect } = startBridge(`http://127.0.0.1:${deadPort}`);
-    await expect(connect()).rejects.toThrow(
+    const { client, input, bridge, connect } = startBridge(`http://127.0.0.1:${deadPort}`);
+    // initialize and tools/list never need the daemon.
+    await connect();
+    expect((await client.listTools()).tools).toHaveLength(6);
+    await expect(client.callTool({ name: 'ai_coder_list', arguments: {} })).rejects.toThrow(
       `aicoder daemon at http://127.0.0.1:${deadPort}/mcp did not answer`,
     );
+    input.end();
+    await bridge;
+  });
+
+  it('answers initialize and tools/list before the daemon is there, and holds calls until it is', async () => {
+    let release: (url: string) => void = () => {};
+    const daemonUp = new Promise<string>((resolve) => (release = resolve));
+    let asked = 0;
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const bridge = runStdioBridge({
+      baseUrl: () => {
+        asked += 1;
+        return daemonUp;
+      },
+      stdin: input,
+      stdout: output,
+    });
+    const client = new Client({ name: 'early', version: '1.0.0' });
+    await client.connect(new StdioServerTransport(output, input));
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
+    // The same tools as the daemon's own tools/list.
+    const direct = new Client({ name: 'direct', version: '1.0.0' });
+    await direct.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+    expect(tools).toEqual((await direct.listTools()).tools);
+    await direct.close();
+    expect(asked).toBe(1); // the daemon is being looked for in the background
+    const call = client.callTool({ name: 'ai_coder_list', arguments: {} });
+    let answered = false;
+    void call.then(() => (answered = true));
+    await new Promise((r) => setImmediate(r));
+    expect(answered).toBe(false);
+    release(`http://127.0.0.1:${port}`);
+    expect(ok((await call) as CallToolResult).total).toBe(0);
+    input.end();
+    await bridge;
+  });
+
+  it('replays resource subscriptions on the new session after a daemon restart', async () => {
+    const { client, input, bridge, connect } = startBridge(`http://127.0.0.1:${port}`);
+    await connect();
+    const c = await manager.create({ task: 'watched across a restart' });
+    const updated: string[] = [];
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+      updated.push(n.params.uri);
+    });
+    await client.subscribeResource({ uri: `aicoder://coders/${c.id}` });
+    manager.setState(c.id, 'starting');
+    await waitFor(() => updated.length === 1, { what: 'update before the restart' });
+    const old = handler;
+    handler = newHandler(); // a "restarted daemon": no sessions
+    await old.close();
+    // No request from the client: the bridge notices the broken stream and subscribes again.
+    await waitFor(() => handler.sessionCount === 1 && manager.bus.size === 1, {
+      what: 'a new session with the subscription replayed',
+      timeoutMs: 20_000,
+    });
+    // The new server stream opens just after the session: change the coder until an update arrives.
+    let turns = 0;
+    await waitFor(
+      () => {
+        manager.update(c.id, { stats: { ...c.stats, turns: ++turns } });
+        return updated.length >= 2;
+      },
+      { what: 'update after the restart', intervalMs: 100 },
+    );
+    expect(new Set(updated)).toEqual(new Set([`aicoder://coders/${c.id}`]));
     input.end();
     await bridge;
   });
