@@ -138,8 +138,9 @@ export async function renderSamples() {
 
 /** The doc text with each generated block replaced; unknown block names are left alone. */
 export function applySamples(text, samples) {
-  return text.replace(/(<!-- gen:([\w-]+) -->\n+)[\s\S]*?(\n+<!-- \/gen:\2 -->)/g, (all, open, name, close) =>
-    name in samples ? `${open}${samples[name]}${close}` : all,
+  return text.replace(
+    /(<!-- gen:([\w-]+) -->\n+)[\s\S]*?(\n+<!-- \/gen:\2 -->)/g,
+    (all, open, name, close) => (name in samples ? `${open}${samples[name]}${close}` : all),
   );
 }
 
