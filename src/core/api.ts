@@ -106,6 +106,8 @@ export interface ProviderFileError {
 export interface ProviderReport {
   providers: ProviderInfo[];
   errors: ProviderFileError[];
+  /** The daemon's configured `default_provider` (config.json): what `create` uses when none is given. */
+  default_provider?: string;
 }
 
 export interface ManagerApi {

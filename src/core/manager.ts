@@ -298,7 +298,11 @@ export class Manager implements ManagerApi, WorktreeApi {
       const statuses = await Promise.all(defs.map((d) => probe.check(d)));
       statuses.forEach((status, i) => (infos[i]!.status = status));
     }
-    return { providers: infos, errors: providers.errors?.() ?? [] };
+    return {
+      providers: infos,
+      errors: providers.errors?.() ?? [],
+      default_provider: this.deps.config.default_provider,
+    };
   }
 
   // ---------------------------------------------------------------- worktree lifecycle

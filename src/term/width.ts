@@ -61,3 +61,28 @@ export function fitWidth(text: string, width: number, align: 'left' | 'right' = 
   const cut = truncateEnd(text, width);
   return align === 'right' ? padStart(cut, width) : padEnd(cut, width);
 }
+
+/** A piece of a one-line bar: its text and how much it matters (lower `rank` = kept longer). */
+export interface BarPart {
+  text: string;
+  rank: number;
+}
+
+/**
+ * Priority-based truncation of a one-line bar: the parts that fit in `width` cells with `sep` between
+ * them, taken from the most important (lowest rank; ties keep their order) and shown in their given
+ * order. The least important text goes first instead of whatever happens to be at the end.
+ */
+export function fitByPriority<T extends BarPart>(parts: readonly T[], width: number, sep = '  '): T[] {
+  const byRank = parts.map((p, i) => ({ p, i })).sort((a, b) => a.p.rank - b.p.rank || a.i - b.i);
+  const kept = new Set<number>();
+  let used = 0;
+  const gap = textWidth(sep);
+  for (const { p, i } of byRank) {
+    const w = textWidth(p.text) + (kept.size > 0 ? gap : 0);
+    if (used + w > width) continue;
+    kept.add(i);
+    used += w;
+  }
+  return parts.filter((_, i) => kept.has(i));
+}

@@ -82,6 +82,10 @@ function handleKey({ input, key, paste }: KeyPress, ctx: CommandContext): boolea
     return true;
   }
   if (text) return false;
+  // Any bound key is a new action: the previous action's error is stale (its own result follows).
+  if (ctx.state.error !== null && matchBinding(contextOf(state), input, key) !== undefined) {
+    ctx.dispatch({ type: 'action-ok' });
+  }
   handleViewKey(input, key, ctx);
   return true;
 }
@@ -282,7 +286,10 @@ export function App({ client, cwdRepo = null, color = true, now: fixedNow }: App
         initial={state.filter}
         width={layout.width}
         onChange={(text) => dispatch({ type: 'filter', text })}
-        onSubmit={toNormal}
+        onSubmit={() => {
+          dispatch({ type: 'action-ok' });
+          toNormal();
+        }}
         onCancel={() => {
           dispatch({ type: 'filter', text: mode.before });
           toNormal();

@@ -58,6 +58,8 @@ export interface Binding {
   help: string;
   /** Short label for the status bar's key hints (first key shown). */
   hint?: string;
+  /** The hint's rank when the bar is too narrow: lower stays longer (help and quit last to go). */
+  hintRank?: number;
 }
 
 const MAIN: readonly Context[] = ['list', 'logs'];
@@ -73,8 +75,30 @@ function bind(
   help: string,
   hint?: string,
 ): Binding {
-  return { section, contexts, action, keys, help, ...(hint !== undefined ? { hint } : {}) };
+  const rank = hint === undefined ? -1 : HINT_RANKS.indexOf(action);
+  return {
+    section,
+    contexts,
+    action,
+    keys,
+    help,
+    ...(hint !== undefined ? { hint, hintRank: rank === -1 ? HINT_RANKS.length : rank } : {}),
+  };
 }
+
+/** Which key hints a narrow status bar keeps, most important first. */
+const HINT_RANKS: readonly ActionId[] = [
+  'help',
+  'quit',
+  'new',
+  'remove',
+  'message',
+  'stop',
+  'pause',
+  'resume',
+  'diff',
+  'filter',
+];
 
 // prettier-ignore
 export const BINDINGS: readonly Binding[] = [
@@ -206,10 +230,18 @@ export function helpSections(): HelpSection[] {
   return out;
 }
 
-/** "? help  n new  …" for the status bar. */
+/** The status bar's key hints ("n new", "? help", …) in table order, each with its rank. */
+export function keyHintParts(): { text: string; rank: number }[] {
+  return BINDINGS.filter((b) => b.hint !== undefined).map((b) => ({
+    text: `${keyLabel(b.keys[0]!)} ${b.hint}`,
+    rank: b.hintRank ?? 99,
+  }));
+}
+
+/** "n new  p pause  …  ? help  q quit" (all hints, for wide bars and docs). */
 export function keyHints(): string {
-  return BINDINGS.filter((b) => b.hint !== undefined)
-    .map((b) => `${keyLabel(b.keys[0]!)} ${b.hint}`)
+  return keyHintParts()
+    .map((p) => p.text)
     .join('  ');
 }
 

@@ -47,7 +47,9 @@ export async function control(ctx: CommandContext, id: string, input: ControlInp
     const r = await ctx.client.control(id, input);
     if (r.removed) dispatch({ type: 'removed', id });
     else dispatch({ type: 'upsert', coder: r.coder });
-    dispatch({ type: 'notice', message: `${VERBS[input.action]} ${id}` });
+    // A removal says what went with the coder (the row is gone, so the notice is the confirmation).
+    const gone = r.removed ? `: worktree removed, branch ${r.coder.branch} deleted` : '';
+    dispatch({ type: 'notice', message: `${VERBS[input.action]} ${id}${gone}` });
     return undefined;
   } catch (e) {
     dispatch({ type: 'error', message: `${input.action} ${id}: ${errorMessage(e)}` });

@@ -52,8 +52,15 @@ export interface TuiState {
   connection: ConnectionStatus;
   loaded: boolean;
   error: string | null;
+  /**
+   * What the error is about: a user action (cleared by the next action that succeeds), the coder
+   * list or a log fetch (cleared when that fetch next succeeds).
+   */
+  errorSource: ErrorSource | null;
   notice: string | null;
 }
+
+export type ErrorSource = 'action' | 'list' | 'logs';
 
 export type Action =
   | { type: 'loaded'; coders: Coder[] }
@@ -75,7 +82,9 @@ export type Action =
   | { type: 'view-scroll'; delta: number; max: number }
   | { type: 'filter'; text: string }
   | { type: 'connection'; status: ConnectionStatus }
-  | { type: 'error'; message: string }
+  | { type: 'error'; message: string; source?: ErrorSource }
+  /** A user action succeeded without a message of its own: an action's error is now stale. */
+  | { type: 'action-ok' }
   | { type: 'notice'; message: string };
 
 /** A fresh (to be fetched) log window for `coderId`, replacing `prev`. */
@@ -104,6 +113,7 @@ export function initialState(): TuiState {
     connection: 'connecting',
     loaded: false,
     error: null,
+    errorSource: null,
     notice: null,
   };
 }
@@ -205,7 +215,10 @@ export function reducer(s: TuiState, a: Action): TuiState {
       const coders = new Map<string, Coder>();
       for (const c of a.coders) coders.set(c.id, c);
       const prevIndex = s.selectedId === null ? 0 : s.visible.indexOf(s.selectedId);
-      const next = withVisible({ ...s, coders, order: sortIds(coders), loaded: true }, prevIndex);
+      const next = withVisible(
+        { ...clearError(s, 'list'), coders, order: sortIds(coders), loaded: true },
+        prevIndex,
+      );
       // A refetch reloads the log of the selection too.
       return next.logs === s.logs && next.selectedId !== null
         ? { ...next, logs: emptyLogs(next.selectedId, s.logs) }
@@ -242,7 +255,10 @@ export function reducer(s: TuiState, a: Action): TuiState {
       const last = a.entries.at(-1)?.seq ?? 0;
       const later = s.logs.entries.filter((e) => e.seq > last);
       const entries = a.entries.concat(later);
-      return { ...s, logs: { ...s.logs, entries, hasOlder: a.hasOlder, loading: false, scroll: 0 } };
+      return {
+        ...clearError(s, 'logs'),
+        logs: { ...s.logs, entries, hasOlder: a.hasOlder, loading: false, scroll: 0 },
+      };
     }
     case 'logs-loading-older':
       if (a.coderId !== s.logs.coderId) return s;
@@ -256,9 +272,13 @@ export function reducer(s: TuiState, a: Action): TuiState {
         logs: { ...s.logs, entries: older.concat(s.logs.entries), hasOlder: a.hasOlder, loadingOlder: false },
       };
     }
-    case 'logs-failed':
+    case 'logs-failed': {
       if (a.coderId !== s.logs.coderId) return s;
-      return { ...s, logs: { ...s.logs, loading: false, loadingOlder: false }, error: a.message };
+      const logs = { ...s.logs, loading: false, loadingOlder: false };
+      // A coder removed meanwhile has no logs to show: that is no error (it would hide "removed …").
+      if (!s.coders.has(a.coderId)) return { ...s, logs };
+      return { ...s, logs, error: a.message, errorSource: 'logs', notice: null };
+    }
     case 'log-scroll': {
       const scroll = Math.min(Math.max(s.logs.scroll - a.delta, 0), maxScroll(s.logs, a.rows));
       return scroll === s.logs.scroll ? s : { ...s, logs: { ...s.logs, scroll } };
@@ -286,10 +306,17 @@ export function reducer(s: TuiState, a: Action): TuiState {
     case 'connection':
       return s.connection === a.status ? s : { ...s, connection: a.status };
     case 'error':
-      return { ...s, error: a.message, notice: null };
+      return { ...s, error: a.message, errorSource: a.source ?? 'action', notice: null };
+    case 'action-ok':
+      return clearError(s, 'action');
     case 'notice':
-      return { ...s, notice: a.message, error: null };
+      return { ...s, notice: a.message, error: null, errorSource: null };
   }
+}
+
+/** `s` without its error when the error came from `source`. */
+function clearError(s: TuiState, source: ErrorSource): TuiState {
+  return s.error !== null && s.errorSource === source ? { ...s, error: null, errorSource: null } : s;
 }
 
 /** Counts of coders by state, in state-machine order, omitting zeros. */

@@ -59,7 +59,7 @@ export function useDaemon(
         if (!closed) dispatch({ type: 'loaded', coders });
       } catch (e) {
         listFailed = true;
-        if (!closed) dispatch({ type: 'error', message: `list: ${errorMessage(e)}` });
+        if (!closed) dispatch({ type: 'error', message: `list: ${errorMessage(e)}`, source: 'list' });
       } finally {
         batcher.release();
       }

@@ -61,6 +61,8 @@ export const DEFAULT_PROVIDERS: ProviderInfo[] = [
 
 export interface MemoryClientOptions {
   providers?: ProviderInfo[];
+  /** providerReport's default_provider (the daemon's config). */
+  defaultProvider?: string;
   /** Clock for created_at/updated_at (ms since epoch). */
   now?: () => number;
   baseUrl?: string;
@@ -112,9 +114,11 @@ export class MemoryClient implements AicoderClient {
   private logId = 0;
   private nextId = 1;
   private status: ConnectionStatus = 'connected';
+  private readonly defaultProvider: string | undefined;
 
   constructor(opts: MemoryClientOptions = {}) {
     this.providerList = opts.providers ?? DEFAULT_PROVIDERS;
+    this.defaultProvider = opts.defaultProvider;
     this.now = opts.now ?? Date.now;
     this.baseUrl = opts.baseUrl ?? 'memory://aicoder';
   }
@@ -404,8 +408,14 @@ export class MemoryClient implements AicoderClient {
   async providerReport(): Promise<{
     providers: ProviderInfo[];
     errors: { source: string; message: string }[];
+    default_provider?: string;
   }> {
-    return { providers: await this.providers(), errors: [] };
+    const providers = await this.providers();
+    return {
+      providers,
+      errors: [],
+      ...(this.defaultProvider !== undefined ? { default_provider: this.defaultProvider } : {}),
+    };
   }
 
   subscribe(opts: SubscribeOptions): EventSubscription {

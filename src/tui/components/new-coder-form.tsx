@@ -3,12 +3,14 @@ import { useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeySink } from '../key-router.js';
 import type { AicoderClient } from '../../client/types.js';
-import type { CreateCoderInput, ProviderInfo } from '../../core/api.js';
+import type { CreateCoderInput, ProviderReport } from '../../core/api.js';
 import type { Coder } from '../../core/coder.js';
 import { matchBinding } from '../bindings.js';
 import { errorMessage } from '../errors.js';
 import { editText, tailFit } from '../text-edit.js';
 import { useTheme } from '../theme.js';
+import { oneLine } from '../format.js';
+import { fitByPriority, truncateEnd } from '../../term/width.js';
 import { PaneTitle } from './pane-title.js';
 
 export const FIELDS = ['repo', 'provider', 'model', 'task'] as const;
@@ -34,7 +36,59 @@ interface FormState {
   values: Values;
   field: Field;
   provider: number;
+  providerTouched: boolean;
   busy: boolean;
+}
+
+/** A provider as the form offers it. */
+export interface ProviderChoice {
+  name: string;
+  description: string;
+  /** false only when the daemon checked and did not find the program. */
+  installed: boolean;
+  isDefault: boolean;
+}
+
+/**
+ * The form's provider choices from the daemon's report: installed providers first, those the daemon
+ * did not find last (each group in the registry's order), and the index of the configured
+ * `default_provider` (else of the first installed one) as the initial selection.
+ */
+export function providerChoices(report: ProviderReport): { choices: ProviderChoice[]; selected: number } {
+  const all = report.providers.map((p) => ({
+    name: p.name,
+    description: p.description,
+    installed: p.status?.installed !== false,
+    isDefault: p.name === report.default_provider,
+  }));
+  const choices = [...all.filter((c) => c.installed), ...all.filter((c) => !c.installed)];
+  const selected = Math.max(
+    0,
+    choices.findIndex((c) => c.isDefault),
+  );
+  return { choices, selected };
+}
+
+/** The provider row's text, most important first (the row is cut at its end). */
+export function providerText(c: ProviderChoice): string {
+  const marks = [c.isDefault ? 'default' : null, c.installed ? null : 'not installed'].filter(
+    (m) => m !== null,
+  );
+  return `◀ ${c.name} ▶${marks.length > 0 ? ` (${marks.join(', ')})` : ''}  ${c.description}`;
+}
+
+const FORM_HINTS = [
+  { text: 'Tab/↓ next field', rank: 2 },
+  { text: '←/→ provider', rank: 3 },
+  { text: 'Enter on task creates', rank: 0 },
+  { text: 'Esc cancels', rank: 1 },
+];
+
+/** The form's key hints that fit in `width` cells (creating and cancelling kept longest). */
+export function formHints(width: number): string {
+  return fitByPriority(FORM_HINTS, width, ' · ')
+    .map((h) => h.text)
+    .join(' · ');
 }
 
 /** The create input from the form (empty optional fields are left out). */
@@ -54,6 +108,7 @@ export function NewCoderForm(p: NewCoderFormProps) {
     values: { repo: p.cwdRepo ?? '', model: '', task: '' },
     field: 'task',
     provider: 0,
+    providerTouched: false,
     busy: false,
   });
   const [form, setForm] = useState(ref.current);
@@ -61,17 +116,20 @@ export function NewCoderForm(p: NewCoderFormProps) {
     ref.current = { ...ref.current, ...patch };
     setForm(ref.current);
   };
-  const [providers, setProviders] = useState<ProviderInfo[] | null>(null);
-  const providersRef = useRef<ProviderInfo[] | null>(null);
+  const [providers, setProviders] = useState<ProviderChoice[] | null>(null);
+  const providersRef = useRef<ProviderChoice[] | null>(null);
   const { client, onError } = p;
 
   useEffect(() => {
     let live = true;
-    client.providers().then(
-      (list) => {
+    client.providerReport().then(
+      (report) => {
         if (!live) return;
-        providersRef.current = list;
-        setProviders(list);
+        const { choices, selected } = providerChoices(report);
+        providersRef.current = choices;
+        setProviders(choices);
+        // Unless the user already picked one while the report was loading.
+        if (!ref.current.providerTouched) set({ provider: selected });
       },
       (e: unknown) => {
         if (!live) return;
@@ -113,7 +171,9 @@ export function NewCoderForm(p: NewCoderFormProps) {
     if (action === 'option-prev' || action === 'option-next') {
       const count = providersRef.current?.length ?? 0;
       const d = action === 'option-next' ? 1 : -1;
-      if (field === 'provider' && count > 0) set({ provider: (ref.current.provider + d + count) % count });
+      if (field === 'provider' && count > 0) {
+        set({ provider: (ref.current.provider + d + count) % count, providerTouched: true });
+      }
       return;
     }
     if (field === 'provider') return;
@@ -123,14 +183,14 @@ export function NewCoderForm(p: NewCoderFormProps) {
 
   const { values, field, provider, busy } = form;
 
-  const labelWidth = 10;
-  const room = Math.max(8, p.width - labelWidth - 2);
-  const providerText =
+  const labelWidth = 11;
+  const room = Math.max(8, p.width - labelWidth - 1);
+  const providerLine =
     providers === null
       ? 'loading…'
       : providers.length === 0
         ? '(daemon default)'
-        : `◀ ${providers[provider]?.name ?? ''} ▶  ${providers[provider]?.description ?? ''}`;
+        : providerText(providers[provider]!);
   const row = (f: Field, text: string, placeholder: string) => {
     const active = f === field;
     return (
@@ -141,7 +201,9 @@ export function NewCoderForm(p: NewCoderFormProps) {
         {text === '' && !active ? (
           <Text {...theme.dim}>{placeholder}</Text>
         ) : (
-          <Text>{tailFit(text, room)}</Text>
+          // Typed fields keep their end in view (the cursor); the provider row keeps its start (the
+          // name), cutting the description first.
+          <Text>{f === 'provider' ? truncateEnd(oneLine(text, 500), room) : tailFit(text, room)}</Text>
         )}
         {active && f !== 'provider' ? <Text {...theme.selected}>{theme.color ? ' ' : '_'}</Text> : null}
       </Text>
@@ -151,12 +213,12 @@ export function NewCoderForm(p: NewCoderFormProps) {
     <Box flexDirection="column" width={p.width} height={p.rows} overflow="hidden">
       <PaneTitle text="New coder" width={p.width} focused />
       {row('repo', values.repo, '(the daemon default repo)')}
-      {row('provider', providerText, '')}
+      {row('provider', providerLine, '')}
       {row('model', values.model, '(provider default)')}
       {row('task', values.task, 'what should the agent do?')}
       <Text> </Text>
       <Text wrap="truncate-end" {...theme.dim}>
-        {busy ? 'creating…' : 'Tab/↓ next field · ←/→ provider · Enter on task creates · Esc cancels'}
+        {busy ? 'creating…' : formHints(p.width)}
       </Text>
     </Box>
   );
