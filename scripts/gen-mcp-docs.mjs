@@ -249,7 +249,7 @@ async function renderRaw() {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-    const text = await renderMcpDocs();
+  const text = await renderMcpDocs();
   writeFileSync(DOC_PATH, text);
   console.log(`wrote ${DOC_PATH}`);
   writeFileSync(SNAPSHOT_PATH, await renderToolsSnapshot());
