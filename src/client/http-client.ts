@@ -14,7 +14,7 @@ import type {
 } from '../core/api.js';
 import { AicoderError, fromErrorBody, type ErrorBody } from '../core/errors.js';
 import type { AicoderEvent } from '../core/events.js';
-import type { FileChange, ListCodersPage, ReadResult, WorkspaceFile } from '../core/ports.js';
+import type { ChangesPage, FilesPage, ListCodersPage, PageQuery, ReadResult } from '../core/ports.js';
 import { createSseParser, type SseMessage } from './sse-parser.js';
 import type { AicoderClient, EventSubscription, Health, SubscribeOptions } from './types.js';
 
@@ -140,10 +140,16 @@ export function createHttpClient(opts: HttpClientOptions): AicoderClient {
         timeout_ms: input.timeout_ms,
       }),
     diff: async (id: string) => (await request<{ diff: string }>('GET', coderPath(id, '/diff'))).diff,
-    changes: async (id: string) =>
-      (await request<{ changes: FileChange[] }>('GET', coderPath(id, '/changes'))).changes,
-    files: async (id: string) =>
-      (await request<{ files: WorkspaceFile[] }>('GET', coderPath(id, '/files'))).files,
+    changes: (id: string, page: PageQuery = {}) =>
+      request<ChangesPage>('GET', coderPath(id, '/changes'), undefined, {
+        cursor: page.cursor,
+        limit: page.limit,
+      }),
+    files: (id: string, page: PageQuery = {}) =>
+      request<FilesPage>('GET', coderPath(id, '/files'), undefined, {
+        cursor: page.cursor,
+        limit: page.limit,
+      }),
     readFile: (id: string, path: string, o: { max_bytes?: number; offset?: number } = {}) =>
       request<ReadResult>('GET', coderPath(id, '/file'), undefined, {
         path,

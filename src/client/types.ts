@@ -11,8 +11,8 @@
  *   GET    /api/coders/:id/logs?since_seq=&tail=&kinds=a,b[&follow=1&timeout_ms=] → LogsResult
  *   GET    /api/coders/:id/wait?for=terminal|s1,s2&timeout_ms=  → WaitResult (long poll, ≤ 50 s)
  *   GET    /api/coders/:id/diff                     → { diff: string }
- *   GET    /api/coders/:id/changes                  → { changes: FileChange[] }
- *   GET    /api/coders/:id/files                    → { files: WorkspaceFile[] }
+ *   GET    /api/coders/:id/changes?cursor=&limit=   → ChangesPage { changes, total, next_cursor }
+ *   GET    /api/coders/:id/files?cursor=&limit=     → FilesPage { files, total, next_cursor }
  *   GET    /api/coders/:id/file?path=&max_bytes=&offset= → ReadResult
  *   GET    /api/providers                           → { providers: ProviderInfo[], errors }
  *   GET    /api/events   (SSE; Last-Event-ID header or ?last_event_id=) → AicoderEvent per `data:`
@@ -31,7 +31,7 @@ import type {
   WaitResult,
   WaitTarget,
 } from '../core/api.js';
-import type { FileChange, ListCodersPage, ReadResult, WorkspaceFile } from '../core/ports.js';
+import type { ChangesPage, FilesPage, ListCodersPage, PageQuery, ReadResult } from '../core/ports.js';
 import type { AicoderEvent } from '../core/events.js';
 
 export interface Health {
@@ -68,8 +68,9 @@ export interface AicoderClient {
   logs(id: string, input?: LogsInput & { follow?: boolean; timeout_ms?: number }): Promise<LogsResult>;
   wait(id: string, input: { for: WaitTarget; timeout_ms: number }): Promise<WaitResult>;
   diff(id: string): Promise<string>;
-  changes(id: string): Promise<FileChange[]>;
-  files(id: string): Promise<WorkspaceFile[]>;
+  /** One page (cursor paging; limit 1–5000, default 1000, and a 256 KiB budget per page). */
+  changes(id: string, page?: PageQuery): Promise<ChangesPage>;
+  files(id: string, page?: PageQuery): Promise<FilesPage>;
   readFile(id: string, path: string, opts?: { max_bytes?: number; offset?: number }): Promise<ReadResult>;
   providers(): Promise<ProviderInfo[]>;
   /** The providers with their status (installed, version, credentials) and the skipped files. */

@@ -4,7 +4,14 @@
  */
 import type { Coder, CoderState, LogEntry } from './coder.js';
 import type { CoderAction } from './state-machine.js';
-import type { FileChange, ListCodersPage, ProviderAvailability, ReadResult, WorkspaceFile } from './ports.js';
+import type {
+  ChangesPage,
+  FilesPage,
+  ListCodersPage,
+  PageQuery,
+  ProviderAvailability,
+  ReadResult,
+} from './ports.js';
 
 export type { ProviderAvailability };
 import type { AicoderEvent } from './events.js';
@@ -121,8 +128,10 @@ export interface ManagerApi {
   followLogs(idOrPrefix: string, input: FollowInput): Promise<LogsResult>;
   wait(idOrPrefix: string, input: WaitInput): Promise<WaitResult>;
   diff(idOrPrefix: string): Promise<string>;
-  changes(idOrPrefix: string): Promise<FileChange[]>;
-  files(idOrPrefix: string): Promise<WorkspaceFile[]>;
+  /** A page of the changed files (cursor paging, size budget: see PageQuery in ports.ts). */
+  changes(idOrPrefix: string, page?: PageQuery): Promise<ChangesPage>;
+  /** A page of the worktree's files with sizes. */
+  files(idOrPrefix: string, page?: PageQuery): Promise<FilesPage>;
   readFile(
     idOrPrefix: string,
     path: string,

@@ -25,7 +25,7 @@ import { EventBus, type AicoderEvent } from './events.js';
 import { resolvePrefix } from './ids.js';
 import type { ManagerDeps } from './manager-deps.js';
 import { coderDir } from './paths.js';
-import type { FileChange, ListCodersPage, ReadResult, WorkspaceFile } from './ports.js';
+import type { ChangesPage, FilesPage, ListCodersPage, PageQuery, ReadResult } from './ports.js';
 import { Records } from './records.js';
 import { assertAction } from './state-machine.js';
 import { Supervisor, errMessage } from './supervisor.js';
@@ -263,13 +263,13 @@ export class Manager implements ManagerApi, WorktreeApi {
     return this.deps.git.diff(c.workspace, c.base_commit);
   }
 
-  changes(idOrPrefix: string): Promise<FileChange[]> {
+  changes(idOrPrefix: string, page?: PageQuery): Promise<ChangesPage> {
     const c = this.get(idOrPrefix);
-    return this.deps.git.changes(c.workspace, c.base_commit);
+    return this.deps.git.changes(c.workspace, c.base_commit, page);
   }
 
-  files(idOrPrefix: string): Promise<WorkspaceFile[]> {
-    return this.deps.workspace.list(this.get(idOrPrefix).workspace);
+  files(idOrPrefix: string, page?: PageQuery): Promise<FilesPage> {
+    return this.deps.workspace.list(this.get(idOrPrefix).workspace, page);
   }
 
   readFile(

@@ -149,6 +149,33 @@ export interface FileChange {
   from?: string;
 }
 
+/**
+ * Page of a long list (changes, workspace files): `cursor` is the previous page's next_cursor;
+ * `limit` entries per page, 1–5000 (default 1000); a page also ends at a size budget (256 KiB).
+ */
+export interface PageQuery {
+  cursor?: string;
+  limit?: number;
+}
+
+export interface ChangesPage {
+  /** Sorted by path. */
+  changes: FileChange[];
+  /** Changed files in the whole worktree. */
+  total: number;
+  /** Cursor for the next page; null on the last one (the marker that more entries exist). */
+  next_cursor: string | null;
+}
+
+export interface FilesPage {
+  /** Sorted by path. */
+  files: WorkspaceFile[];
+  /** Files in the whole worktree. */
+  total: number;
+  /** Cursor for the next page; null on the last one. */
+  next_cursor: string | null;
+}
+
 export interface GitPort {
   /** Absolute toplevel of the repository containing `path`; throws not_a_repo. */
   toplevel(path: string): Promise<string>;
@@ -166,7 +193,8 @@ export interface GitPort {
   removeWorktree(spec: RemoveWorktreeSpec): Promise<RemovedWorktree>;
   /** Unified diff of the worktree (committed, staged, unstaged and untracked) against base_commit. */
   diff(workspace: string, baseCommit: string): Promise<string>;
-  changes(workspace: string, baseCommit: string): Promise<FileChange[]>;
+  /** A page of the changed files against base_commit (see PageQuery); never blocks the event loop. */
+  changes(workspace: string, baseCommit: string, page?: PageQuery): Promise<ChangesPage>;
 }
 
 // ---------------------------------------------------------------- workspace
@@ -188,7 +216,8 @@ export interface ReadResult {
 }
 
 export interface WorkspacePort {
-  list(workspace: string): Promise<WorkspaceFile[]>;
+  /** A page of the tracked and untracked (not ignored) files, with sizes (see PageQuery). */
+  list(workspace: string, page?: PageQuery): Promise<FilesPage>;
   /** Reads a repo-relative file, confined to the worktree (path_outside otherwise). */
   read(workspace: string, relPath: string, opts: { max_bytes: number; offset: number }): Promise<ReadResult>;
   /** Watches the worktree (ignoring .git and ignored dirs); onChange is debounced by the implementation. */

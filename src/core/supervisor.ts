@@ -220,10 +220,10 @@ export class Supervisor {
     try {
       do {
         lr.filesAgain = false;
-        const changes = await this.deps.git.changes(coder.workspace, coder.base_commit);
+        const { total } = await this.deps.git.changes(coder.workspace, coder.base_commit, { limit: 1 });
         const cur = this.records.get(coder.id);
-        if (cur && cur.stats.files_changed !== changes.length) {
-          this.records.patch(coder.id, { stats: { files_changed: changes.length } });
+        if (cur && cur.stats.files_changed !== total) {
+          this.records.patch(coder.id, { stats: { files_changed: total } });
         }
       } while (lr.filesAgain);
     } catch (err) {

@@ -15,6 +15,7 @@ import {
   parseListQuery,
   parseLogsQuery,
   parseNoQuery,
+  parsePageQuery,
   parseWaitQuery,
   parseWith,
 } from './validate.js';
@@ -150,12 +151,10 @@ export async function dispatch(ctx: RouteContext, r: Request): Promise<boolean> 
       sendJson(res, 200, { diff: await manager.diff(id) });
       return true;
     case 'changes':
-      parseNoQuery(r.query);
-      sendJson(res, 200, { changes: await manager.changes(id) });
+      sendJson(res, 200, await manager.changes(id, parsePageQuery(r.query)));
       return true;
     case 'files':
-      parseNoQuery(r.query);
-      sendJson(res, 200, { files: await manager.files(id) });
+      sendJson(res, 200, await manager.files(id, parsePageQuery(r.query)));
       return true;
     case 'file': {
       const q = parseFileQuery(r.query);

@@ -213,6 +213,24 @@ export function parseEventsQuery(q: Record<string, string>): { last_event_id?: s
   return v.last_event_id === undefined ? {} : { last_event_id: v.last_event_id };
 }
 
+/** `?cursor=&limit=` of the paged workspace lists (changes, files). */
+export function parsePageQuery(q: Record<string, string>): { cursor?: string; limit?: number } {
+  const v = parseWith(
+    z
+      .object({
+        cursor: text(1, 8192).optional(),
+        limit: intParam(1, 5000).optional(),
+      })
+      .strict(),
+    q,
+    'query',
+  );
+  const out: { cursor?: string; limit?: number } = {};
+  if (v.cursor !== undefined) out.cursor = v.cursor;
+  if (v.limit !== undefined) out.limit = v.limit;
+  return out;
+}
+
 export function parseNoQuery(q: Record<string, string>): void {
   parseWith(z.object({}).strict(), q, 'query');
 }

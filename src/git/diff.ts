@@ -7,10 +7,12 @@ import { copyFile, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AicoderError } from '../core/errors.js';
-import type { FileChange, FileChangeStatus } from '../core/ports.js';
-import { gitMessage, isNotARepo, splitZ, type GitRunner } from './exec.js';
+import type { ChangesPage, FileChange, FileChangeStatus } from '../core/ports.js';
+import { gitMessage, isNotARepo, type GitRunner } from './exec.js';
 import { ensureWorktreeDir, explainNotARepo } from './gone.js';
+import type { GitStreamer } from './stream.js';
 import { lfsCheckout } from './lfs.js';
+import { sortByPath, type Pager, type PageQuery } from './paging.js';
 import { notARepo, validateRefArg } from './refs.js';
 
 /** Stable output whatever the user's diff configuration says. */
@@ -93,74 +95,129 @@ function statusOf(letter: string): FileChangeStatus {
   }
 }
 
-interface NameStatus {
-  status: FileChangeStatus;
-  path: string;
-  from?: string;
-}
+/**
+ * Incremental parser of `git diff --raw --numstat -z` output: first one raw record per file
+ * (":mode mode sha sha STATUS\0path\0", renames and copies with two paths), then one numstat record
+ * per file in the same order ("ins\tdel\tpath\0", or "ins\tdel\t\0from\0to\0"; binary counts "-").
+ */
+class RawNumstatParser {
+  readonly list: FileChange[] = [];
+  private pending: string[] = [];
+  private need = 0;
+  private numstat = 0;
+  private header = '';
 
-function parseNameStatus(out: string): NameStatus[] {
-  const f = splitZ(out);
-  const res: NameStatus[] = [];
-  for (let i = 0; i < f.length;) {
-    const code = f[i++] ?? '';
+  feed(records: readonly string[]): void {
+    for (const rec of records) {
+      if (this.need > 0) {
+        this.pending.push(rec);
+        if (--this.need === 0) this.flush();
+      } else if (rec.startsWith(':') && this.numstat === 0) {
+        this.header = rec;
+        const code = rec.slice(rec.lastIndexOf(' ') + 1);
+        this.need = code.startsWith('R') || code.startsWith('C') ? 2 : 1;
+        this.pending = [];
+      } else {
+        this.numstatRecord(rec);
+      }
+    }
+  }
+
+  private renameTail = 0;
+
+  private flush(): void {
+    const code = this.header.slice(this.header.lastIndexOf(' ') + 1);
     const status = statusOf(code);
-    if (code.startsWith('R') || code.startsWith('C')) {
-      const from = f[i++] ?? '';
-      const path = f[i++] ?? '';
-      res.push(code.startsWith('R') ? { status, path, from } : { status: 'added', path });
+    if (code.startsWith('R')) {
+      this.list.push({
+        path: this.pending[1] ?? '',
+        status,
+        insertions: 0,
+        deletions: 0,
+        from: this.pending[0] ?? '',
+      });
+    } else if (code.startsWith('C')) {
+      this.list.push({ path: this.pending[1] ?? '', status: 'added', insertions: 0, deletions: 0 });
     } else {
-      res.push({ status, path: f[i++] ?? '' });
+      this.list.push({ path: this.pending[0] ?? '', status, insertions: 0, deletions: 0 });
     }
   }
-  return res;
-}
 
-/** numstat -z: "ins\tdel\tpath\0" or, for renames, "ins\tdel\t\0from\0to\0"; binary counts are "-". */
-function parseNumstat(out: string): Map<string, { insertions: number; deletions: number }> {
-  const f = splitZ(out);
-  const res = new Map<string, { insertions: number; deletions: number }>();
-  for (let i = 0; i < f.length;) {
-    const rec = f[i++] ?? '';
+  private numstatRecord(rec: string): void {
+    if (this.renameTail > 0) {
+      this.renameTail--; // the from/to paths of a rename's numstat record
+      return;
+    }
     const [ins = '-', del = '-', ...rest] = rec.split('\t');
-    let path = rest.join('\t');
-    if (path === '') {
-      i++; // from
-      path = f[i++] ?? '';
-    }
-    const n = (s: string) => (s === '-' ? 0 : Number.parseInt(s, 10) || 0);
-    res.set(path, { insertions: n(ins), deletions: n(del) });
+    if (rest.join('\t') === '') this.renameTail = 2;
+    const entry = this.list[this.numstat++];
+    if (entry === undefined) return;
+    const n = (v: string) => (v === '-' ? 0 : Number.parseInt(v, 10) || 0);
+    entry.insertions = n(ins);
+    entry.deletions = n(del);
   }
-  return res;
 }
 
-export async function changes(git: GitRunner, workspace: string, baseCommit: string): Promise<FileChange[]> {
+/** Lets other work run between slices of a long loop over `n` items. */
+async function inSlices(n: number, fn: (from: number, to: number) => void, slice = 20_000): Promise<void> {
+  for (let i = 0; i < n; i += slice) {
+    fn(i, Math.min(n, i + slice));
+    if (i + slice < n) await new Promise<void>((r) => setImmediate(r));
+  }
+}
+
+/**
+ * Every changed file of the worktree against baseCommit (committed, staged, unstaged, untracked),
+ * sorted by path. Output is streamed and parsed chunk by chunk, so a tree with 200,000 new files
+ * does not block the event loop.
+ */
+export async function allChanges(
+  git: GitRunner,
+  stream: GitStreamer,
+  workspace: string,
+  baseCommit: string,
+): Promise<FileChange[]> {
   validateRefArg(baseCommit, 'base_commit');
   return withWorktreeIndex(git, workspace, async (env) => {
-    const opts = { cwd: workspace, env };
-    const [names, nums, untracked] = await Promise.all([
-      git(['diff', '--cached', ...DIFF_FLAGS, '--name-status', '-z', baseCommit, '--'], opts),
-      git(['diff', '--cached', ...DIFF_FLAGS, '--numstat', '-z', baseCommit, '--'], opts),
+    const parser = new RawNumstatParser();
+    const untracked = new Set<string>();
+    const [diffRun, untrackedRun] = await Promise.all([
+      stream(
+        ['diff', '--cached', ...DIFF_FLAGS, '--raw', '--numstat', '-z', baseCommit, '--'],
+        { cwd: workspace, env },
+        (recs) => parser.feed(recs),
+      ),
       // The real index: which of the added files git does not track yet.
-      git(['ls-files', '-o', '--exclude-standard', '-z'], { cwd: workspace }),
+      stream(['ls-files', '-o', '--exclude-standard', '-z'], { cwd: workspace }, (recs) => {
+        for (const p of recs) untracked.add(p);
+      }),
     ]);
-    if (names.exitCode !== 0) throw baseError(workspace, baseCommit, names.stderr);
-    if (nums.exitCode !== 0) throw baseError(workspace, baseCommit, nums.stderr);
-    const counts = parseNumstat(nums.stdout);
-    const untrackedSet = new Set(untracked.exitCode === 0 ? splitZ(untracked.stdout) : []);
-    return parseNameStatus(names.stdout)
-      .map((ns): FileChange => {
-        const c = counts.get(ns.path) ?? { insertions: 0, deletions: 0 };
-        const status = ns.status === 'added' && untrackedSet.has(ns.path) ? 'untracked' : ns.status;
-        const change: FileChange = {
-          path: ns.path,
-          status,
-          insertions: c.insertions,
-          deletions: c.deletions,
-        };
-        if (ns.from !== undefined) change.from = ns.from;
-        return change;
-      })
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (diffRun.exitCode !== 0) throw baseError(workspace, baseCommit, diffRun.stderr);
+    const list = parser.list;
+    if (untrackedRun.exitCode === 0) {
+      await inSlices(list.length, (from, to) => {
+        for (let i = from; i < to; i++) {
+          const c = list[i]!;
+          if (c.status === 'added' && untracked.has(c.path)) c.status = 'untracked';
+        }
+      });
+    }
+    return sortByPath(list);
   });
+}
+
+/** One page of {@link allChanges} (see paging.ts for cursors, limits and the size budget). */
+export async function changes(
+  git: GitRunner,
+  stream: GitStreamer,
+  pager: Pager<FileChange>,
+  workspace: string,
+  baseCommit: string,
+  q: PageQuery = {},
+): Promise<ChangesPage> {
+  validateRefArg(baseCommit, 'base_commit');
+  const page = await pager.page(`changes\0${workspace}\0${baseCommit}`, q, () =>
+    allChanges(git, stream, workspace, baseCommit),
+  );
+  return { changes: page.entries, total: page.total, next_cursor: page.next_cursor };
 }

@@ -111,8 +111,17 @@ export function hardenedArgs(args: readonly string[]): string[] {
   return [...pre, ...args];
 }
 
-/** A runner bound to one git binary. Never rejects for a non-zero exit; rejects if git cannot start. */
-export function gitRunner(gitBinary = 'git', runnerOpts: GitRunnerOptions = {}): GitRunner {
+/**
+ * The argv (hardened, see hardenedArgs) and environment git gets for `args` in `opts.cwd`; inside an
+ * aicoder worktree under `runnerOpts.worktreeRoot` the worktree is verified first (throws conflict).
+ * Shared by gitRunner and the streaming runner (stream.ts).
+ */
+export function gitInvocation(
+  runnerOpts: GitRunnerOptions,
+): (
+  args: readonly string[],
+  opts: GitRunOptions,
+) => Promise<{ argv: string[]; env: Record<string, string> }> {
   const root = runnerOpts.worktreeRoot === undefined ? undefined : resolve(runnerOpts.worktreeRoot);
   return async (args, opts) => {
     let env = opts.env;
@@ -121,26 +130,40 @@ export function gitRunner(gitBinary = 'git', runnerOpts: GitRunnerOptions = {}):
       const gitDir = await verifyLinkedWorktree(top);
       env = { ...env, GIT_DIR: gitDir, GIT_WORK_TREE: top };
     }
-    const r = await execa(gitBinary, hardenedArgs(args), {
+    return { argv: hardenedArgs(args), env: gitEnv(env) };
+  };
+}
+
+/** Why git did not start: a missing cwd also fails the spawn with ENOENT, so name the true cause. */
+export async function startFailure(
+  gitBinary: string,
+  args: readonly string[],
+  cwd: string,
+  r: { code?: string; message?: string },
+): Promise<AicoderError> {
+  const why =
+    r.code !== 'ENOENT'
+      ? (r.message ?? 'unknown error')
+      : (await isDirectory(cwd))
+        ? `cannot run '${gitBinary}' (is git installed?)`
+        : `directory ${cwd} does not exist`;
+  return new AicoderError('internal', `git ${args[0] ?? ''} failed to start in ${cwd}: ${why}`, { cause: r });
+}
+
+/** A runner bound to one git binary. Never rejects for a non-zero exit; rejects if git cannot start. */
+export function gitRunner(gitBinary = 'git', runnerOpts: GitRunnerOptions = {}): GitRunner {
+  const invocation = gitInvocation(runnerOpts);
+  return async (args, opts) => {
+    const { argv, env } = await invocation(args, opts);
+    const r = await execa(gitBinary, argv, {
       cwd: opts.cwd,
-      env: gitEnv(env),
+      env,
       extendEnv: false,
       reject: false,
       stripFinalNewline: false,
       ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
     });
-    if (r.exitCode === undefined) {
-      // A missing cwd also fails the spawn with ENOENT: name the true cause.
-      const why =
-        r.code !== 'ENOENT'
-          ? r.message
-          : (await isDirectory(opts.cwd))
-            ? `cannot run '${gitBinary}' (is git installed?)`
-            : `directory ${opts.cwd} does not exist`;
-      throw new AicoderError('internal', `git ${args[0] ?? ''} failed to start in ${opts.cwd}: ${why}`, {
-        cause: r,
-      });
-    }
+    if (r.exitCode === undefined) throw await startFailure(gitBinary, args, opts.cwd, r);
     return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
   };
 }
@@ -193,6 +216,14 @@ export async function verifyLinkedWorktree(top: string): Promise<string> {
   if (!m) throw tampered(top, '.git is not a gitdir file');
   const realTop = await realOrSelf(top);
   const admin = await realOrSelf(resolve(top, m[1]!));
+  if (!(await isDirectory(admin))) {
+    throw new AicoderError(
+      'worktree_gone',
+      `the repository of worktree ${top} is gone (deleted, moved or renamed): its .git file points to ` +
+        `${admin}, which does not exist; if the repository moved, run 'git worktree repair ${top}' in its new place`,
+      { field: 'repo' },
+    );
+  }
   const inTop = relative(realTop, admin);
   if (inTop === '' || (!inTop.startsWith('..') && !isAbsolute(inTop))) {
     throw tampered(top, '.git points inside the worktree');

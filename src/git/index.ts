@@ -1,14 +1,18 @@
 /** GitPort over the git CLI (argv arrays, never a shell). */
-import type { GitPort } from '../core/ports.js';
+import type { FileChange, GitPort } from '../core/ports.js';
 import { changes, diff } from './diff.js';
 import { gitRunner } from './exec.js';
 import { createKeyedLock } from './lock.js';
+import { Pager } from './paging.js';
+import { gitStreamer } from './stream.js';
 import { branchExists, headRef, resolveCommit, toplevel } from './refs.js';
 import { createWorktree, removeWorktree } from './worktree.js';
 
 export function createGit(opts: { gitBinary?: string; worktreeRoot?: string } = {}): GitPort {
   const git = gitRunner(opts.gitBinary, opts);
   const lock = createKeyedLock();
+  const stream = gitStreamer(opts.gitBinary, opts);
+  const pager = new Pager<FileChange>();
   return {
     toplevel: (path) => toplevel(git, path),
     headRef: (repo) => headRef(git, repo),
@@ -17,6 +21,6 @@ export function createGit(opts: { gitBinary?: string; worktreeRoot?: string } = 
     createWorktree: (spec) => createWorktree(git, lock, spec),
     removeWorktree: (spec) => removeWorktree(git, lock, spec),
     diff: (workspace, baseCommit) => diff(git, workspace, baseCommit),
-    changes: (workspace, baseCommit) => changes(git, workspace, baseCommit),
+    changes: (workspace, baseCommit, page) => changes(git, stream, pager, workspace, baseCommit, page),
   };
 }

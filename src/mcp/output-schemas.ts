@@ -141,13 +141,25 @@ export const workspaceOutput = z
   .object({
     coder_id: z.string(),
     operation: z.enum(WORKSPACE_OPERATIONS),
-    files: z.array(fileSchema).optional().describe('list: tracked and untracked files.'),
+    files: z
+      .array(fileSchema)
+      .optional()
+      .describe('list: a page of the tracked and untracked files, sorted by path.'),
     file: readSchema.optional().describe('read: the content (null when binary).'),
     diff: z.string().optional().describe('diff: a slice of the unified diff, from offset.'),
     diff_bytes: z.number().optional().describe('diff: total size of the diff in bytes.'),
     truncated: z.boolean().optional().describe('diff: more follows at next_offset.'),
     next_offset: z.number().nullable().optional().describe('diff: offset of the next slice, or null.'),
-    changes: z.array(changeSchema).optional().describe('changes: per-file status.'),
+    changes: z
+      .array(changeSchema)
+      .optional()
+      .describe('changes: a page of per-file statuses, sorted by path.'),
+    total: z.number().optional().describe('list and changes: entries in the whole worktree.'),
+    next_cursor: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('list and changes: pass as cursor for the next page; null on the last page.'),
     commit: z
       .object({ commit: z.string().nullable(), files: z.number(), message: z.string() })
       .passthrough()

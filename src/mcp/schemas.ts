@@ -195,6 +195,21 @@ export const workspaceInput = z
       .min(0, 'offset must be 0 or more')
       .default(0)
       .describe('For read and diff: byte offset (next_offset of the previous call).'),
+    cursor: z
+      .string()
+      .min(1, 'cursor must not be empty')
+      .max(8192, 'cursor must be at most 8192 characters')
+      .optional()
+      .describe('For list and changes: next_cursor of the previous page.'),
+    limit: z
+      .number()
+      .int('limit must be a whole number')
+      .min(1, 'limit must be 1–5000')
+      .max(5000, 'limit must be 1–5000')
+      .optional()
+      .describe(
+        'For list and changes: entries per page (default 1000; a page also ends at 256 KiB of entries).',
+      ),
     message: z
       .string()
       .min(1, 'message must not be empty')

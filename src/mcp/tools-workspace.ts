@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { LogsResult, ManagerApi } from '../core/api.js';
 import type { LogEntry } from '../core/coder.js';
 import { AicoderError } from '../core/errors.js';
+import type { PageQuery } from '../core/ports.js';
 import type { WorktreeApi } from '../core/worktree-types.js';
 import { checkRelativePath } from '../core/validate.js';
 import { invalid } from './errors.js';
@@ -30,6 +31,13 @@ export function sliceBytes(
   const piece = new StringDecoder('utf8').write(buf.subarray(start, start + maxBytes));
   const end = start + Buffer.byteLength(piece, 'utf8');
   return { text: piece, total: buf.length, next_offset: end < buf.length ? end : null };
+}
+
+function pageOf(args: { cursor?: string | undefined; limit?: number | undefined }): PageQuery {
+  const q: PageQuery = {};
+  if (args.cursor !== undefined) q.cursor = args.cursor;
+  if (args.limit !== undefined) q.limit = args.limit;
+  return q;
 }
 
 function lifecycle(manager: ManagerApi): WorktreeApi {
@@ -68,14 +76,22 @@ export function registerWorkspaceTools(server: ToolRegistry, ctx: ToolContext): 
       if (args.operation !== 'commit' && args.operation !== 'merge' && args.message !== undefined) {
         throw invalid('message', `is only used with operations "commit" and "merge"`);
       }
+      if (args.operation !== 'list' && args.operation !== 'changes') {
+        if (args.cursor !== undefined)
+          throw invalid('cursor', 'is only used with operations "list" and "changes"');
+        if (args.limit !== undefined)
+          throw invalid('limit', 'is only used with operations "list" and "changes"');
+      }
       if (args.operation !== 'merge' && args.strategy !== undefined) {
         throw invalid('strategy', `is only used with operation "merge"`);
       }
       const coder = manager.get(args.coder_id);
       const base = { coder_id: coder.id, operation: args.operation };
       switch (args.operation) {
-        case 'list':
-          return { ...base, files: await manager.files(coder.id) };
+        case 'list': {
+          const page = await manager.files(coder.id, pageOf(args));
+          return { ...base, files: page.files, total: page.total, next_cursor: page.next_cursor };
+        }
         case 'read': {
           if (args.path === undefined) {
             throw invalid('path', 'is required for operation "read" (operation "list" shows the files)');
@@ -97,8 +113,10 @@ export function registerWorkspaceTools(server: ToolRegistry, ctx: ToolContext): 
             next_offset: slice.next_offset,
           };
         }
-        case 'changes':
-          return { ...base, changes: await manager.changes(coder.id) };
+        case 'changes': {
+          const page = await manager.changes(coder.id, pageOf(args));
+          return { ...base, changes: page.changes, total: page.total, next_cursor: page.next_cursor };
+        }
         case 'commit': {
           const { coder_id: _c, ...commit } = await lifecycle(manager).commit(coder.id, {
             ...(args.message !== undefined ? { message: args.message } : {}),

@@ -1,7 +1,9 @@
 /** WorkspacePort: list, confined read and watch of a coder's worktree. */
 import type { WorkspacePort } from '../core/ports.js';
 import { gitRunner } from '../git/exec.js';
-import { listFiles } from './list.js';
+import { Pager } from '../git/paging.js';
+import { gitStreamer } from '../git/stream.js';
+import { listFiles, type ListedPath } from './list.js';
 import { readFile } from './read.js';
 import { watchWorkspace, type WorkspaceWatch } from './watch.js';
 
@@ -20,8 +22,10 @@ export interface Workspace extends WorkspacePort {
 
 export function createWorkspace(opts: WorkspaceOptions = {}): Workspace {
   const git = gitRunner(opts.gitBinary, opts);
+  const stream = gitStreamer(opts.gitBinary, opts);
+  const pager = new Pager<ListedPath>();
   return {
-    list: (workspace) => listFiles(git, workspace),
+    list: (workspace, page) => listFiles(stream, pager, workspace, page),
     read: (workspace, relPath, readOpts) =>
       readFile(workspace, relPath, readOpts, async (ws, rel) => {
         const r = await git(['ls-files', '-z', '--', `:(literal)${rel}`], { cwd: ws });

@@ -1,43 +1,80 @@
-/** Tracked and untracked (not ignored) files of a worktree, with sizes. */
+/**
+ * Tracked and untracked (not ignored) files of a worktree, with sizes, a page at a time. The path list
+ * comes from streamed `git ls-files` output (no event-loop stall on 200,000 files); sizes are read
+ * (lstat) only for the entries of the page served.
+ */
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AicoderError } from '../core/errors.js';
-import type { WorkspaceFile } from '../core/ports.js';
-import { gitMessage, isNotARepo, splitZ, type GitRunner } from '../git/exec.js';
+import type { FilesPage, PageQuery } from '../core/ports.js';
+import { gitMessage } from '../git/exec.js';
 import { ensureWorktreeDir, explainNotARepo } from '../git/gone.js';
+import { sortByPath, type Pager } from '../git/paging.js';
+import type { GitStreamer } from '../git/stream.js';
 
-const STAT_BATCH = 256;
+export interface ListedPath {
+  path: string;
+  tracked: boolean;
+}
 
-export async function listFiles(git: GitRunner, workspace: string): Promise<WorkspaceFile[]> {
+const NOT_A_REPO = /not a git repository|must be run in a work tree|dubious ownership/i;
+
+/** Every file of the worktree (tracked, minus deleted ones and submodules; untracked, not ignored). */
+export async function allPaths(stream: GitStreamer, workspace: string): Promise<ListedPath[]> {
   await ensureWorktreeDir(workspace);
-  const [tracked, untracked] = await Promise.all([
-    git(['ls-files', '-c', '-z'], { cwd: workspace }),
-    git(['ls-files', '-o', '--exclude-standard', '-z'], { cwd: workspace }),
+  const tracked: ListedPath[] = [];
+  const deleted = new Set<string>();
+  const untracked: ListedPath[] = [];
+  const runs = await Promise.all([
+    // "mode sha stage\tpath": mode 160000 is a submodule (a directory, listed by nobody here).
+    stream(['ls-files', '-c', '-s', '-z'], { cwd: workspace }, (recs) => {
+      for (const r of recs) {
+        const tab = r.indexOf('\t');
+        if (tab < 0 || r.startsWith('160000 ')) continue;
+        tracked.push({ path: r.slice(tab + 1), tracked: true });
+      }
+    }),
+    stream(['ls-files', '-d', '-z'], { cwd: workspace }, (recs) => {
+      for (const r of recs) deleted.add(r);
+    }),
+    stream(['ls-files', '-o', '--exclude-standard', '-z'], { cwd: workspace }, (recs) => {
+      for (const r of recs) if (!r.endsWith('/')) untracked.push({ path: r, tracked: false });
+    }),
   ]);
-  for (const r of [tracked, untracked]) {
-    if (isNotARepo(r)) {
+  for (const r of runs) {
+    if (r.exitCode !== 0 && NOT_A_REPO.test(r.stderr)) {
       throw (
         (await explainNotARepo(workspace)) ??
         new AicoderError('not_a_repo', `not a git repository: ${workspace}`, { field: 'workspace' })
       );
     }
-    if (r.exitCode !== 0) throw new AicoderError('internal', `git ls-files failed: ${gitMessage(r)}`);
+    if (r.exitCode !== 0) {
+      throw new AicoderError(
+        'internal',
+        `git ls-files failed: ${gitMessage({ exitCode: r.exitCode, stdout: '', stderr: r.stderr })}`,
+      );
+    }
   }
-  const entries = new Map<string, boolean>();
-  for (const p of splitZ(tracked.stdout)) entries.set(p, true);
-  for (const p of splitZ(untracked.stdout)) if (!p.endsWith('/') && !entries.has(p)) entries.set(p, false);
+  const out = tracked.filter((t, i) => !deleted.has(t.path) && tracked[i - 1]?.path !== t.path);
+  for (const u of untracked) out.push(u);
+  return sortByPath(out);
+}
 
-  const all = [...entries];
-  const files: WorkspaceFile[] = [];
-  for (let i = 0; i < all.length; i += STAT_BATCH) {
-    const batch = all.slice(i, i + STAT_BATCH);
-    const stats = await Promise.all(batch.map(([p]) => lstat(join(workspace, p)).catch(() => null)));
-    batch.forEach(([path, isTracked], j) => {
-      const st = stats[j];
-      // Deleted tracked files and submodule directories are not files of the worktree.
-      if (!st || st.isDirectory()) return;
-      files.push({ path, size: st.size, tracked: isTracked });
-    });
+/** One page of the worktree's files with their sizes (see git/paging.ts for cursors and budgets). */
+export async function listFiles(
+  stream: GitStreamer,
+  pager: Pager<ListedPath>,
+  workspace: string,
+  q: PageQuery = {},
+): Promise<FilesPage> {
+  const page = await pager.page(`files\0${workspace}`, q, () => allPaths(stream, workspace));
+  const stats = await Promise.all(page.entries.map((e) => lstat(join(workspace, e.path)).catch(() => null)));
+  const files = [];
+  for (const [i, e] of page.entries.entries()) {
+    const st = stats[i];
+    // Gone since the list was made, or a directory (a nested repository): not a file of the worktree.
+    if (!st || st.isDirectory()) continue;
+    files.push({ path: e.path, size: st.size, tracked: e.tracked });
   }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, total: page.total, next_cursor: page.next_cursor };
 }

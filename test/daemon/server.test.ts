@@ -249,12 +249,17 @@ describe('daemon HTTP server', () => {
     const repo = makeRepo({ 'README.md': '# hello\n', 'src/a.txt': 'a\n' });
     const c = await client.create({ task: 'hi', repo, provider: 'echo' });
     await client.wait(c.id, { for: 'terminal', timeout_ms: 20_000 });
-    expect((await client.files(c.id)).map((f) => f.path).sort()).toEqual(['README.md', 'src/a.txt']);
+    expect((await client.files(c.id)).files.map((f) => f.path)).toEqual(['README.md', 'src/a.txt']);
+    const first = await client.files(c.id, { limit: 1 });
+    expect(first.files.map((f) => f.path)).toEqual(['README.md']);
+    expect(first.total).toBe(2);
+    const second = await client.files(c.id, { limit: 1, cursor: first.next_cursor! });
+    expect(second).toMatchObject({ files: [{ path: 'src/a.txt' }], total: 2, next_cursor: null });
     expect(await client.readFile(c.id, 'README.md')).toMatchObject({
       path: 'README.md',
       content: '# hello\n',
     });
-    expect(await client.changes(c.id)).toEqual([]);
+    expect(await client.changes(c.id)).toEqual({ changes: [], total: 0, next_cursor: null });
     expect(await client.diff(c.id)).toBe('');
     const host = { host: `127.0.0.1:${h.port}` };
     const outside = await raw(h, {

@@ -6,6 +6,7 @@ import { createGit } from '../../src/git/index.js';
 import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
 
 const port = createGit();
+const changesOf = async (ws: string, base: string) => (await port.changes(ws, base)).changes;
 afterAll(cleanupTemp);
 
 /** A worktree at base with every kind of change on top of it. */
@@ -64,7 +65,7 @@ describe('diff and changes', () => {
     const before = userState(wt); // after status: its index refresh must not count against us
 
     const d = await port.diff(wt, base);
-    const ch = await port.changes(wt, base);
+    const ch = await changesOf(wt, base);
 
     expect(userState(wt)).toEqual(before);
     expect(git(wt, 'status', '--porcelain')).toBe(statusBefore);
@@ -97,14 +98,14 @@ describe('diff and changes', () => {
     const repo = makeRepo();
     const base = git(repo, 'rev-parse', 'HEAD');
     expect(await port.diff(repo, base)).toBe('');
-    expect(await port.changes(repo, base)).toEqual([]);
+    expect(await changesOf(repo, base)).toEqual([]);
   });
 
   it('paths with spaces and non-ASCII characters come out unquoted', async () => {
     const repo = makeRepo();
     const base = git(repo, 'rev-parse', 'HEAD');
     writeFileSync(join(repo, 'héllo wörld.txt'), 'x\n');
-    const ch = await port.changes(repo, base);
+    const ch = await changesOf(repo, base);
     expect(ch).toEqual([{ path: 'héllo wörld.txt', status: 'untracked', insertions: 1, deletions: 0 }]);
     expect(await port.diff(repo, base)).toContain('b/héllo wörld.txt');
   });
@@ -115,7 +116,7 @@ describe('diff and changes', () => {
     writeFileSync(join(repo, 'a.txt'), 'b\n');
     writeFileSync(join(repo, 'n.txt'), 'n\n');
     const before = userState(repo);
-    expect((await port.changes(repo, base)).map((c) => c.path)).toEqual(['a.txt', 'n.txt']);
+    expect((await changesOf(repo, base)).map((c) => c.path)).toEqual(['a.txt', 'n.txt']);
     expect(userState(repo)).toEqual(before);
     expect(git(repo, 'status', '--porcelain')).toBe('M a.txt\n?? n.txt'); // helper trims
   });

@@ -98,7 +98,7 @@ describe.skipIf(!hasLfs)('lfs', () => {
       const c = await tm.manager.create({ task: 'x', repo, provider: 'claude', autostart: false });
       execFileSync('bash', ['-c', 'echo more >> README.md'], { cwd: c.workspace });
       expect(await tm.manager.diff(c.id)).toContain('+more');
-      const ch = await tm.manager.changes(c.id);
+      const ch = (await tm.manager.changes(c.id)).changes;
       expect(ch.map((x) => x.path)).toEqual(['README.md']);
     });
   });

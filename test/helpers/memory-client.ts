@@ -34,7 +34,7 @@ import {
 } from '../../src/core/coder.js';
 import { AicoderError } from '../../src/core/errors.js';
 import type { AicoderEvent } from '../../src/core/events.js';
-import type { FileChange, ListCodersPage, ReadResult, WorkspaceFile } from '../../src/core/ports.js';
+import type { ChangesPage, FilesPage, ListCodersPage, ReadResult } from '../../src/core/ports.js';
 import { assertAction, assertTransition } from '../../src/core/state-machine.js';
 
 const LOG_PAGE = 1000;
@@ -380,17 +380,17 @@ export class MemoryClient implements AicoderClient {
     return this.run(() => this.diffs.get(this.resolve(id).id) ?? '');
   }
 
-  changes(id: string): Promise<FileChange[]> {
+  changes(id: string): Promise<ChangesPage> {
     return this.run(() => {
       this.resolve(id);
-      return [];
+      return { changes: [], total: 0, next_cursor: null };
     });
   }
 
-  files(id: string): Promise<WorkspaceFile[]> {
+  files(id: string): Promise<FilesPage> {
     return this.run(() => {
       this.resolve(id);
-      return [];
+      return { files: [], total: 0, next_cursor: null };
     });
   }
 

@@ -21,7 +21,7 @@ import type { Coder, CoderState, LogEntry } from '../../src/core/coder.js';
 import { AicoderError } from '../../src/core/errors.js';
 import { EventBus, type AicoderEvent } from '../../src/core/events.js';
 import { defaultName, newCoderId, resolvePrefix, slugify } from '../../src/core/ids.js';
-import type { FileChange, ListCodersPage, ReadResult, WorkspaceFile } from '../../src/core/ports.js';
+import type { ChangesPage, FileChange, FilesPage, ListCodersPage, ReadResult } from '../../src/core/ports.js';
 import { assertAction, assertTransition } from '../../src/core/state-machine.js';
 import { checkRelativePath, validateCreate } from '../../src/core/validate.js';
 
@@ -232,19 +232,20 @@ export class MemoryManager implements ManagerApi {
     return Promise.resolve(this.diffText);
   }
 
-  changes(idOrPrefix: string): Promise<FileChange[]> {
+  changes(idOrPrefix: string): Promise<ChangesPage> {
     this.get(idOrPrefix);
-    return Promise.resolve([{ path: 'README.md', status: 'modified', insertions: 1, deletions: 0 }]);
+    const changes: FileChange[] = [{ path: 'README.md', status: 'modified', insertions: 1, deletions: 0 }];
+    return Promise.resolve({ changes, total: 1, next_cursor: null });
   }
 
-  files(idOrPrefix: string): Promise<WorkspaceFile[]> {
+  files(idOrPrefix: string): Promise<FilesPage> {
     const c = this.get(idOrPrefix);
     const files = [...this.filesOf.get(c.id)!.entries()].map(([path, content]) => ({
       path,
       size: Buffer.byteLength(content),
       tracked: true,
     }));
-    return Promise.resolve(files);
+    return Promise.resolve({ files, total: files.length, next_cursor: null });
   }
 
   readFile(

@@ -415,6 +415,8 @@ describe('ai_coder_workspace', () => {
       coder_id: c.id,
       operation: 'list',
       files: [{ path: 'README.md', size: 8, tracked: true }],
+      total: 1,
+      next_cursor: null,
     });
     const read = ok(
       await call(client, 'ai_coder_workspace', { coder_id: c.id, operation: 'read', path: 'README.md' }),

@@ -21,7 +21,7 @@ it('lists tracked and untracked-not-ignored files with sizes, skipping deleted a
   writeFileSync(join(repo, 'dist', 'out.js'), 'x');
   symlinkSync('src/a.txt', join(repo, 'link'));
   git(repo, 'add', 'link');
-  const files = await ws.list(repo);
+  const { files } = await ws.list(repo);
   expect(files).toEqual([
     { path: '.gitignore', size: 12, tracked: true },
     { path: 'README.md', size: 4, tracked: true },
