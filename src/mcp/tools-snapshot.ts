@@ -337,6 +337,19 @@ export const TOOLS_SNAPSHOT: Tool[] = [
           default: 0,
           description: 'For read and diff: byte offset (next_offset of the previous call).',
         },
+        cursor: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 8192,
+          description: 'For list and changes: next_cursor of the previous page.',
+        },
+        limit: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 5000,
+          description:
+            'For list and changes: entries per page (default 1000; a page also ends at 256 KiB of entries).',
+        },
         message: {
           type: 'string',
           minLength: 1,
