@@ -3,7 +3,7 @@ import type { CreateCoderInput } from './api.js';
 import { resolveLimits } from './budgets.js';
 import { emptyStats, emptyTalk, type Coder } from './coder.js';
 import { AicoderError } from './errors.js';
-import { defaultName, newCoderId, slugify } from './ids.js';
+import { defaultBranch, defaultName, newCoderId } from './ids.js';
 import type { ManagerDeps } from './manager-deps.js';
 import { worktreePath } from './paths.js';
 import type { Records } from './records.js';
@@ -36,7 +36,7 @@ export async function createCoder(
   const baseCommit = await deps.git.resolveCommit(repo, baseRef);
   let id = newCoderId();
   while (deps.store.getCoder(id)) id = newCoderId();
-  const branch = input.branch ?? `aicoder/${id}-${slugify(input.task)}`;
+  const branch = input.branch ?? defaultBranch(id, input.task);
   if (await deps.git.branchExists(repo, branch)) {
     throw new AicoderError('branch_exists', `branch '${branch}' already exists in ${repo}`, {
       field: 'branch',

@@ -18,6 +18,11 @@ export function slugify(text: string, max = 40): string {
   return cut || 'task';
 }
 
+/** The branch a coder gets unless one is given: `aicoder/<id>-<slug of the task>`. */
+export function defaultBranch(id: string, task: string): string {
+  return `aicoder/${id}-${slugify(task)}`;
+}
+
 /** A readable default name: the first words of the task, up to 40 characters. */
 export function defaultName(task: string): string {
   const oneLine = task.replace(/\s+/g, ' ').trim();

@@ -1,7 +1,8 @@
 /**
  * docs/tui.md stays in sync with the code: its screen captures are renders of the App over a fixed
  * in-memory client, and its key table is generated from the bindings table.
- * Regenerate with: UPDATE_DOCS=1 npx vitest run test/tui/docs.test.tsx
+ * The demo coders get their branch and worktree from the daemon's own functions and their log from
+ * the real Claude Code parser. Regenerate with: npm run docs:tui
  */
 import { afterEach, expect, test, vi } from 'vitest';
 
@@ -13,6 +14,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup } from 'ink-testing-library';
 import * as prettier from 'prettier';
+import { defaultBranch } from '../../src/core/ids.js';
+import { worktreePath } from '../../src/core/paths.js';
+import { createClaudeParser } from '../../src/providers/claude.js';
 import { bindingsMarkdown } from '../../src/tui/bindings.js';
 import { MemoryClient } from '../helpers/memory-client.js';
 import { NOW, frame, renderApp } from './render.js';
@@ -22,6 +26,17 @@ afterEach(() => cleanup());
 const DOC = join(import.meta.dirname, '../../docs/tui.md');
 const T = (minAgo: number): string => new Date(NOW - minAgo * 60_000).toISOString();
 
+const HOME = '/home/dev/.aicoder';
+
+/** Branch and worktree as the daemon makes them (core/ids.ts, core/paths.ts). */
+function where(id: string, repo: string, task: string): { repo: string; branch: string; workspace: string } {
+  return { repo, branch: defaultBranch(id, task), workspace: worktreePath(HOME, repo, id) };
+}
+
+function assistant(block: Record<string, unknown>): string {
+  return JSON.stringify({ type: 'assistant', message: { role: 'assistant', content: [block] } });
+}
+
 function demoClient(): MemoryClient {
   const c = new MemoryClient({ now: () => NOW - 60_000, baseUrl: 'http://127.0.0.1:7777' });
   c.add({
@@ -30,9 +45,7 @@ function demoClient(): MemoryClient {
     task: 'The login test fails one run in ten; find the race and fix it without sleeping.',
     provider: 'claude',
     model: 'sonnet',
-    repo: '/home/dev/webapp',
-    branch: 'aicoder/fix-flaky-login-test',
-    workspace: '/home/dev/.aicoder/worktrees/3f9a1c2e',
+    ...where('3f9a1c2e', '/home/dev/webapp', 'fix the flaky login test'),
     state: 'completed',
     session_id: '5d1e0b7a-1b2c-4d5e-8f90-123456789abc',
     exit_code: 0,
@@ -50,8 +63,7 @@ function demoClient(): MemoryClient {
     id: '8b20d4f1',
     name: 'add rate limiting',
     provider: 'codex',
-    repo: '/home/dev/webapp',
-    branch: 'aicoder/add-rate-limiting',
+    ...where('8b20d4f1', '/home/dev/webapp', 'add rate limiting'),
     state: 'paused',
     pid: 48211,
     created_at: T(41),
@@ -68,8 +80,7 @@ function demoClient(): MemoryClient {
     id: 'c41e77a0',
     name: 'upgrade to node 22',
     provider: 'gemini',
-    repo: '/home/dev/api',
-    branch: 'aicoder/upgrade-to-node-22',
+    ...where('c41e77a0', '/home/dev/api', 'upgrade to node 22'),
     state: 'failed',
     exit_code: 1,
     error: 'agent exited with code 1: npm ERR! engine node@22 not found',
@@ -88,9 +99,7 @@ function demoClient(): MemoryClient {
     name: 'write API docs for /orders',
     task: 'Document every /orders endpoint in docs/api.md with request and response examples.',
     provider: 'claude',
-    repo: '/home/dev/api',
-    branch: 'aicoder/write-api-docs-for-orders',
-    workspace: '/home/dev/.aicoder/worktrees/e7d5b903',
+    ...where('e7d5b903', '/home/dev/api', 'write API docs for /orders'),
     state: 'running',
     pid: 48377,
     session_id: '9c0f3e21-7a6b-4c5d-9e8f-0a1b2c3d4e5f',
@@ -104,25 +113,50 @@ function demoClient(): MemoryClient {
       last_message: 'Reading src/routes/orders.ts',
     },
   });
-  c.appendLogs('e7d5b903', ['Reading the /orders routes to list every endpoint.'], { kind: 'assistant' });
-  c.appendLogs('e7d5b903', ['Read src/routes/orders.ts'], { kind: 'tool_use' });
-  c.appendLogs(
-    'e7d5b903',
-    ['GET /orders, GET /orders/:id, POST /orders, PATCH /orders/:id, DELETE /orders/:id'],
-    { kind: 'tool_result' },
-  );
-  c.appendLogs('e7d5b903', ['Write docs/api.md'], { kind: 'tool_use' });
-  c.appendLogs('e7d5b903', ['warning: docs/api.md did not exist; creating it'], { stream: 'stderr' });
-  c.appendLogs('e7d5b903', ['Drafted GET /orders with a paginated response example.'], { kind: 'assistant' });
-  c.appendLogs('e7d5b903', ['Now documenting POST /orders (validation errors included).'], {
-    kind: 'assistant',
-  });
+  // The log is what the real Claude Code parser makes of its stream-json output (real kind names).
+  const parser = createClaudeParser();
+  const lines: [string, 'stdout' | 'stderr'][] = [
+    [assistant({ type: 'text', text: 'Reading the /orders routes to list every endpoint.' }), 'stdout'],
+    [
+      assistant({ type: 'tool_use', id: 't1', name: 'Read', input: { file_path: 'src/routes/orders.ts' } }),
+      'stdout',
+    ],
+    [
+      JSON.stringify({
+        type: 'user',
+        message: {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 't1',
+              content: 'GET /orders, GET /orders/:id, POST /orders, PATCH /orders/:id, DELETE /orders/:id',
+            },
+          ],
+        },
+      }),
+      'stdout',
+    ],
+    [assistant({ type: 'tool_use', id: 't2', name: 'Write', input: { file_path: 'docs/api.md' } }), 'stdout'],
+    ['warning: docs/api.md did not exist; creating it', 'stderr'],
+    [assistant({ type: 'text', text: 'Drafted GET /orders with a paginated response example.' }), 'stdout'],
+    [
+      assistant({ type: 'text', text: 'Now documenting POST /orders (validation errors included).' }),
+      'stdout',
+    ],
+  ];
+  for (const [line, stream] of lines) {
+    for (const ev of parser.parse(line, stream)) {
+      if (ev.text === '') continue;
+      c.appendLogs('e7d5b903', [ev.text], { kind: ev.kind, stream });
+    }
+  }
   return c;
 }
 
 async function capture(columns: number, rows: number): Promise<string> {
   const r = renderApp(demoClient(), { columns, rows });
-  const f = await frame(r, (x) => x.includes('#1–7') && x.includes('Coders 4'), 'demo screen');
+  const f = await frame(r, (x) => x.includes('#1–') && x.includes('Coders 4'), 'demo screen');
   r.unmount();
   return f
     .split('\n')
@@ -140,6 +174,7 @@ test('docs/tui.md: screen captures are renders of the App, the key table is the 
   const blocks = {
     'screen-80x24': '```text\n' + (await capture(80, 24)) + '\n```\n',
     'screen-120x30': '```text\n' + (await capture(120, 30)) + '\n```\n',
+    'screen-60x15': '```text\n' + (await capture(60, 15)) + '\n```\n',
     keys: bindingsMarkdown(),
   };
   const doc = readFileSync(DOC, 'utf8');
