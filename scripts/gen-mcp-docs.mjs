@@ -40,30 +40,40 @@ function annotationLine(a = {}) {
 function registration() {
   return `## Registering the server
 
-The daemon listens on 127.0.0.1 only, port \`AICODER_PORT\` (default 7777). Any \`aicoder\` command
-starts it when it is not running (\`aicoder daemon start\` does so explicitly).
+\`aicoder mcp add claude|codex|gemini\` writes the registration into that client's own config file and
+prints what it wrote; nothing else in the file changes (comments included). \`--transport stdio\` (the
+default) registers the stdio bridge, which starts the daemon when needed; \`--transport http\` points at
+the daemon's URL (\`AICODER_PORT\`, default 7777), which must be running (\`aicoder daemon start\`).
+The entries carry the setting each client needs to wait for the server on its first turn.
 
 ### Claude Code
 
-\`\`\`sh
-claude mcp add --transport http aicoder ${URL_MCP}
+In \`~/.claude.json\` (or \`$CLAUDE_CONFIG_DIR/.claude.json\`), \`mcpServers\`. \`alwaysLoad\` makes
+\`claude -p\` wait for the server before its first model request (without it, a server still connecting
+is left out of that run):
+
+\`\`\`json
+{ "aicoder": { "type": "http", "url": "${URL_MCP}", "alwaysLoad": true } }
 \`\`\`
 
-For one run only: \`claude -p … --mcp-config '{"mcpServers":{"aicoder":{"type":"http","url":"${URL_MCP}"}}}'\`.
+Or with Claude's own command: \`claude mcp add --transport http aicoder ${URL_MCP}\` (then add
+\`"alwaysLoad": true\`, or run with \`MCP_CONNECTION_NONBLOCKING=false\`). For one run only:
+\`claude -p … --mcp-config '{"mcpServers":{"aicoder":{"type":"http","url":"${URL_MCP}","alwaysLoad":true}}}'\`.
 In headless runs allow the tools with \`--allowedTools mcp__aicoder\` (permission modes do not cover
 MCP tools). The tools appear as \`mcp__aicoder__ai_coder_create\`, ….
 
 ### Codex
 
-In \`~/.codex/config.toml\`:
+In \`~/.codex/config.toml\` (or \`$CODEX_HOME/config.toml\`). \`required = true\` makes Codex wait for
+the server instead of silently dropping a slow one; \`default_tools_approval_mode = "approve"\` lets
+\`codex exec\` call the tools:
 
 \`\`\`toml
 [mcp_servers.aicoder]
 url = "${URL_MCP}"
+required = true
+default_tools_approval_mode = "approve"
 \`\`\`
-
-Headless (\`codex exec\`) runs also need the calls approved, e.g. \`default_tools_approval_mode = "approve"\`
-in the same table.
 
 ### Gemini CLI
 
@@ -73,11 +83,15 @@ In \`~/.gemini/settings.json\` (\`trust\` lets headless runs call the tools):
 { "mcpServers": { "aicoder": { "httpUrl": "${URL_MCP}", "trust": true } } }
 \`\`\`
 
-### Clients that only speak stdio
+### Over stdio
 
-\`aicoder mcp\` is a stdio MCP server that starts the daemon if needed and forwards every message
-(requests, responses, progress and resource notifications) to \`/mcp\`, so both transports show the
-same tools and records:
+\`aicoder mcp\` is a stdio MCP server. It answers \`initialize\`, \`ping\` and \`tools/list\` itself at
+once (from the tool list it ships with), finds or starts the daemon in the background, and holds
+every other message until the daemon is there; then it forwards requests, responses, progress and
+resource notifications both ways, so both transports show the same tools and records. After a daemon
+restart it opens a new session and subscribes again to the resources the client subscribed to. The
+same entries as above with \`command\`/\`args\` (\`mcp add\` writes the absolute paths of node and
+aicoder):
 
 \`\`\`json
 { "mcpServers": { "aicoder": { "command": "aicoder", "args": ["mcp"] } } }
@@ -124,9 +138,16 @@ function errorsSection(mcp) {
 Operational failures (unknown coder, illegal transition, a path outside the worktree, …) are tool
 results with \`isError: true\`. The text is the problem and the next step, e.g.
 \`no coder 'zz'; ai_coder_list shows the ids\`; \`_meta["aicoder/error"]\` holds \`{code, message, field?, hint}\`.
-Input that breaks a schema rule is refused by the same kind of result naming the field and the rule,
-e.g. \`Input validation error: Invalid arguments for tool ai_coder_create: task must be 1–20000
-characters at task\`. An illegal transition lists the actions allowed in the coder's state.
+Arguments that break a rule are refused by the same kind of result (code \`invalid_input\`) naming
+the field, the rule and an example, e.g. \`Invalid arguments for ai_coder_status: wait_for must be
+"terminal" or a list of states such as ["needs_input","completed"]; fix wait_for and call again\`.
+An illegal transition lists the actions allowed in the coder's state.
+
+JSON-RPC errors are kept for protocol faults: a request whose params break the MCP schema (e.g.
+\`tools/call\` without \`name\`, \`resources/read {}\`) gets -32602 with one sentence
+(\`Invalid params for resources/read: params.uri is required\`); an unknown tool name gets -32602
+(\`Unknown tool: …\`); every unknown resource gets -32002; a JSON-RPC batch on a protocol revision
+without batches (2025-06-18 and later) gets -32600 with HTTP 400.
 
 | code | next step |
 | --- | --- |

@@ -27,6 +27,8 @@ describe('docs/mcp.md', () => {
     };
     const expected = await gen.renderMcpDocs();
     expect(expected).toContain('claude mcp add --transport http aicoder http://127.0.0.1:7777/mcp');
+    expect(expected).toContain('"alwaysLoad": true');
+    expect(expected).toContain('required = true');
     expect(expected).toContain('[mcp_servers.aicoder]');
     expect(expected).toContain('"httpUrl": "http://127.0.0.1:7777/mcp"');
     expect(expected).toContain('"args": ["mcp"]');
