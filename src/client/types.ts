@@ -15,6 +15,7 @@
  *   GET    /api/coders/:id/files?cursor=&limit=     → FilesPage { files, total, next_cursor }
  *   GET    /api/coders/:id/file?path=&max_bytes=&offset= → ReadResult
  *   GET    /api/providers                           → { providers: ProviderInfo[], errors }
+ *   GET    /api/stats                               → FleetStats (core/stats.ts): by_state, running, queued, by_provider, uptime_s
  *   GET    /api/events   (SSE; Last-Event-ID header or ?last_event_id=) → AicoderEvent per `data:`
  *   POST   /api/shutdown                            → { ok: true } then the daemon exits gracefully
  */

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ManagerApi } from '../core/api.js';
 import { AicoderError } from '../core/errors.js';
+import { fleetStats } from '../core/stats.js';
 import type { Health } from '../client/types.js';
 import { HttpError, readJsonBody, sendJson, sendStatus } from './http-util.js';
 import { dispatchWorktree } from './routes-worktree.js';
@@ -78,6 +79,12 @@ export async function dispatch(ctx: RouteContext, r: Request): Promise<boolean> 
     if (method !== 'GET') return methodNotAllowed(r, 'GET');
     parseNoQuery(r.query);
     sendJson(res, 200, await manager.providerReport());
+    return true;
+  }
+  if (path === '/api/stats') {
+    if (method !== 'GET') return methodNotAllowed(r, 'GET');
+    parseNoQuery(r.query);
+    sendJson(res, 200, fleetStats(manager, Date.now() - process.uptime() * 1000));
     return true;
   }
   if (path === '/api/events') {
