@@ -148,6 +148,13 @@ describe('a live daemon that does not answer is waited for, never replaced', () 
       expect(r.stderr).not.toContain('already in use');
       expect(daemonsOf(h.home)).toEqual([pid]);
     }
+    const status = await runCli(h, ['daemon', 'status']);
+    expect(status.code).toBe(3);
+    expect(status.stdout).toContain(
+      `the aicoder daemon (pid ${pid}) is stopped (SIGSTOP?) and not answering`,
+    );
+    const json = await runCli(h, ['daemon', 'status', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ running: true, responding: false, pid, port: h.port });
     process.kill(pid, 'SIGCONT');
     stopped = undefined;
     expect((await runCli(h, ['list'])).code).toBe(0);

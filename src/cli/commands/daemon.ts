@@ -3,7 +3,13 @@ import type { Command } from 'commander';
 import { CODER_STATES, type CoderState } from '../../core/coder.js';
 import { createHttpClient } from '../../client/http-client.js';
 import { loadEnvSettings } from '../../daemon/config.js';
-import { baseUrlFor, findRunningDaemon, startDaemonInBackground, stopDaemon } from '../../daemon/control.js';
+import {
+  baseUrlFor,
+  probeDaemon,
+  startDaemonInBackground,
+  stopDaemon,
+  waitingNote,
+} from '../../daemon/control.js';
 import { takeStartReportPath, writeStartReport } from '../../daemon/start-report.js';
 import type { CliContext } from '../context.js';
 import { reportError } from '../main.js';
@@ -12,6 +18,8 @@ import { duration, stateStyle } from '../format.js';
 
 export interface DaemonStatusJson {
   running: boolean;
+  /** false: the daemon is alive (holds the home lock) but did not answer /health. */
+  responding?: boolean;
   home: string;
   port: number;
   pid?: number;
@@ -63,7 +71,21 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
     .option('--json', 'print the status as JSON')
     .action(async (o: { json?: boolean }) => {
       const { home, port } = loadEnvSettings(ctx.env);
-      const running = await findRunningDaemon(home);
+      const probe = await probeDaemon(home);
+      if (probe.state === 'unresponsive' || probe.state === 'starting') {
+        // Alive (it holds the home lock) but silent: never reported as "not running".
+        ctx.exitCode = EXIT_UNREACHABLE;
+        const s: DaemonStatusJson = {
+          running: true,
+          responding: false,
+          home,
+          port: probe.state === 'unresponsive' ? probe.port : port,
+          ...(probe.pid !== null ? { pid: probe.pid } : {}),
+        };
+        if (o.json) return out.json(s);
+        return out.line(waitingNote(probe).replace(/; waiting.*$/, ''));
+      }
+      const running = probe.state === 'running' ? { health: probe.health } : null;
       if (running === null) {
         ctx.exitCode = EXIT_UNREACHABLE;
         const s: DaemonStatusJson = { running: false, home, port };
@@ -80,6 +102,7 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
       const uptime = Math.max(0, Math.floor((Date.now() - new Date(health.started_at).getTime()) / 1000));
       const s: DaemonStatusJson = {
         running: true,
+        responding: true,
         home: health.home,
         port: health.port,
         pid: health.pid,
