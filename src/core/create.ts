@@ -7,6 +7,7 @@ import { defaultBranch, defaultName, newCoderId } from './ids.js';
 import type { ManagerDeps } from './manager-deps.js';
 import { worktreePath } from './paths.js';
 import type { Records } from './records.js';
+import { dropIntent, writeCreateIntent } from './create-intent.js';
 import { validateCreate } from './validate.js';
 
 export async function createCoder(
@@ -44,7 +45,16 @@ export async function createCoder(
   }
   const settings = await deps.prep.loadSettings(repo, deps.config.worktree_defaults);
   const workspace = worktreePath(deps.home, repo, id);
-  const made = await deps.git.createWorktree({ repo, base_commit: baseCommit, branch, path: workspace });
+  // Intent first: a crash between here and the record leaves a branch and a folder nobody lists;
+  // the next start finds the intent and removes them (reconcileCreates).
+  const intent = writeCreateIntent(deps.home, { id, repo, branch, path: workspace, base_commit: baseCommit });
+  let made: Awaited<ReturnType<typeof deps.git.createWorktree>>;
+  try {
+    made = await deps.git.createWorktree({ repo, base_commit: baseCommit, branch, path: workspace });
+  } catch (err) {
+    dropIntent(intent); // createWorktree undid its own work
+    throw err;
+  }
   const now = records.now();
   const coder: Coder = {
     id,
@@ -75,6 +85,7 @@ export async function createCoder(
     await deps.prep.copyIntoWorktree(repo, workspace, settings);
     await deps.prep.copyNamedFiles(repo, workspace, input.workspace_files ?? []);
     records.insert(coder);
+    dropIntent(intent);
   } catch (err) {
     await deps.git
       .removeWorktree({
@@ -86,7 +97,10 @@ export async function createCoder(
         force: true,
         keep_branch: false,
       })
-      .catch(() => {});
+      .then(
+        () => dropIntent(intent),
+        () => undefined, // the intent stays: the next start cleans up
+      );
     throw err;
   }
   return coder;

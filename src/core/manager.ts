@@ -2,6 +2,7 @@
  * The Manager: the one implementation of ManagerApi. Every surface (HTTP for the CLI and TUI, MCP)
  * calls it; it owns no transport. Live handles are held by the Supervisor.
  */
+import { reconcileCreates } from './create-intent.js';
 import { checkSessionId } from './agent-values.js';
 import { rm } from 'node:fs/promises';
 import type {
@@ -73,18 +74,42 @@ export class Manager implements ManagerApi, WorktreeApi {
 
   /** Re-adopts live coders, queues queued ones and starts the scheduler. */
   async start(): Promise<void> {
+    await reconcileCreates(this.deps, this.records);
     await ops.reconcile(this.ops());
     await this.supervisor.recover();
   }
 
-  /** Stops watching; agent processes keep running and are re-adopted by the next daemon. */
+  /**
+   * Stops watching; agent processes keep running and are re-adopted by the next daemon. Creates and
+   * merges in flight finish first (a stop never leaves a half-made worktree or a half-moved checkout);
+   * new ones are refused meanwhile.
+   */
   async shutdown(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.inflight]);
     this.talkback.shutdown();
     await this.supervisor.shutdown();
   }
 
+  private closing = false;
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  /** Runs a change that must not be cut short by a graceful stop (shutdown waits for it). */
+  private inFlight<T>(what: string, work: () => Promise<T>): Promise<T> {
+    if (this.closing) {
+      return Promise.reject(
+        new AicoderError('conflict', `the daemon is stopping; ${what} again once it is back`),
+      );
+    }
+    const p = work();
+    this.inflight.add(p);
+    const done = () => this.inflight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
   async create(input: CreateCoderInput): Promise<Coder> {
-    const coder = await createCoder(this.deps, this.records, input);
+    const coder = await this.inFlight('create', () => createCoder(this.deps, this.records, input));
     if (coder.state === 'queued') this.supervisor.enqueue(coder.id);
     return this.records.get(coder.id) ?? coder;
   }
@@ -325,7 +350,7 @@ export class Manager implements ManagerApi, WorktreeApi {
     idOrPrefix: string,
     input: { strategy?: MergeStrategy; message?: string },
   ): Promise<MergeResult & { coder_id: string }> {
-    return ops.merge(this.ops(), idOrPrefix, input);
+    return this.inFlight('merge', () => ops.merge(this.ops(), idOrPrefix, input));
   }
 
   conflicts(input: { repo?: string; coder?: string }): Promise<ConflictReport[]> {

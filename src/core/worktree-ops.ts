@@ -89,6 +89,7 @@ export async function merge(
     strategy,
     message,
     live: ctx.isLive(c.id),
+    coder_id: c.id,
   });
   return { coder_id: c.id, ...res };
 }
@@ -269,6 +270,15 @@ function recordedPortEnv(home: string, id: string): Record<string, string> {
  */
 export async function reconcile(ctx: OpsContext): Promise<void> {
   const { deps, records } = ctx;
+  // Merges a crash interrupted: finished or rolled back before anything else looks at the checkouts.
+  for (const rec of await deps.gitOps.recoverMerges()) {
+    deps.log(rec.outcome === 'untouched' ? 'error' : 'warn', 'interrupted merge', { ...rec });
+    const c = rec.coder_id === null ? undefined : records.get(rec.coder_id);
+    if (c) {
+      const note = `merge into ${rec.base_ref} was interrupted by a crash; at start: ${rec.message}`;
+      records.patch(c.id, { error: c.error ? `${c.error}; ${note}` : note });
+    }
+  }
   const coders = deps.store.listCoders({ limit: 1000 }).coders;
   const goneRepos = new Set<string>();
   for (const repo of new Set(coders.map((c) => c.repo))) {

@@ -57,6 +57,23 @@ export interface MergeSpec {
   message: string;
   /** The coder's process is live (rebase, which rewrites the worktree's branch, refuses then). */
   live: boolean;
+  /** The coder merged (kept in the merge journal so a recovery can be noted on it). */
+  coder_id?: string;
+}
+
+/** What the daemon did at start with a merge that a crash interrupted (git/merge-journal.ts). */
+export interface MergeRecovery {
+  coder_id: string | null;
+  checkout: string;
+  base_ref: string;
+  before: string;
+  after: string;
+  /**
+   * finished: the checkout and branch now hold `after` (the merge completed);
+   * rolled_back: they hold `before` again; untouched: neither could be done safely (see message).
+   */
+  outcome: 'finished' | 'rolled_back' | 'untouched';
+  message: string;
 }
 
 export interface MergeResult {
@@ -99,6 +116,8 @@ export interface GitOpsPort {
   }): Promise<boolean>;
   /** `git worktree prune`; returns the registered worktree paths afterwards. */
   prune(repo: string): Promise<string[]>;
+  /** At start: finishes or rolls back every merge a crash interrupted (the merge journal). */
+  recoverMerges(): Promise<MergeRecovery[]>;
 }
 
 // ------------------------------------------------------------------ API shapes

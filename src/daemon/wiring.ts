@@ -1,5 +1,6 @@
 /** The composition root: builds the store, git, runner, providers, workspace and the Manager. */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ManagerConfig } from '../core/config.js';
 import type { CoderEndpoint } from '../core/manager-deps.js';
 import { loadCoderPrompt } from './prompts.js';
@@ -50,7 +51,7 @@ export function wire(opts: {
       providers,
       workspace: createWorkspace({ worktreeRoot: layout.worktrees }),
       prep: createPrep(gitRunner('git', { worktreeRoot: layout.worktrees })),
-      gitOps: createGitOps({ worktreeRoot: layout.worktrees }),
+      gitOps: createGitOps({ worktreeRoot: layout.worktrees, journalDir: join(home, 'journal') }),
       clock: systemClock,
       log,
       probe: createProviderProbe({ env: process.env }),

@@ -22,6 +22,8 @@ export interface GitRunOptions {
   env?: Record<string, string>;
   /** Text fed to stdin. */
   input?: string;
+  /** Called with git's pid once it runs (the merge journal records who moves a checkout). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** Variables that would point git at another repository, index or object store than the cwd's. */
@@ -155,7 +157,7 @@ export function gitRunner(gitBinary = 'git', runnerOpts: GitRunnerOptions = {}):
   const invocation = gitInvocation(runnerOpts);
   return async (args, opts) => {
     const { argv, env } = await invocation(args, opts);
-    const r = await execa(gitBinary, argv, {
+    const sub = execa(gitBinary, argv, {
       cwd: opts.cwd,
       env,
       extendEnv: false,
@@ -163,6 +165,8 @@ export function gitRunner(gitBinary = 'git', runnerOpts: GitRunnerOptions = {}):
       stripFinalNewline: false,
       ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
     });
+    if (opts.onSpawn && sub.pid !== undefined) opts.onSpawn(sub.pid);
+    const r = await sub;
     if (r.exitCode === undefined) throw await startFailure(gitBinary, args, opts.cwd, r);
     return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
   };

@@ -11,6 +11,7 @@ import { AicoderError } from '../core/errors.js';
 import type { MergeResult, MergeSpec } from '../core/worktree-types.js';
 import { gitMessage, isDirectory, splitZ, type GitRunner } from './exec.js';
 import { mergeTree } from './lifecycle.js';
+import { recoverMerge, type MergeIntent, type MergeJournal } from './merge-journal.js';
 import { revParseCommit, validateRefArg } from './refs.js';
 
 async function commitOf(git: GitRunner, cwd: string, ref: string, field: string): Promise<string> {
@@ -93,7 +94,12 @@ async function rebaseWorktree(git: GitRunner, workspace: string, onto: string): 
   return commitOf(git, workspace, 'HEAD', 'workspace');
 }
 
-export async function mergeBranch(git: GitRunner, spec: MergeSpec): Promise<MergeResult> {
+/** Merges `spec.branch` into its base (module doc); `journal` records a checkout move in flight. */
+export async function mergeBranch(
+  git: GitRunner,
+  spec: MergeSpec,
+  journal?: MergeJournal,
+): Promise<MergeResult> {
   const { repo, workspace, branch, base_ref, strategy, message } = spec;
   validateRefArg(base_ref, 'base_ref');
   const full = await git(['rev-parse', '--symbolic-full-name', base_ref], { cwd: repo });
@@ -182,7 +188,33 @@ export async function mergeBranch(git: GitRunner, spec: MergeSpec): Promise<Merg
   }
 
   if (checkout !== null) {
-    const r = await git(['merge', '--ff-only', '--quiet', after], { cwd: checkout });
+    // Journal first: a crash while git moves thousands of files is finished by the next start.
+    const intent: MergeIntent = {
+      version: 1,
+      coder_id: spec.coder_id ?? null,
+      repo,
+      checkout,
+      base_ref: baseRef,
+      before,
+      after,
+      git_pid: null,
+      started_at: new Date().toISOString(),
+    };
+    const file = journal?.write(intent);
+    const r = await git(['merge', '--ff-only', '--quiet', after], {
+      cwd: checkout,
+      onSpawn: (pid) => {
+        if (file !== undefined) journal!.update(file, { ...intent, git_pid: pid });
+      },
+    });
+    if (file !== undefined) {
+      if (r.exitCode === 0) journal!.done(file);
+      else {
+        // git refused before touching anything, or failed midway: put the checkout back together.
+        const rec = await recoverMerge(git, { ...intent, git_pid: null });
+        if (rec.outcome !== 'untouched') journal!.done(file);
+      }
+    }
     if (r.exitCode !== 0) {
       throw new AicoderError(
         'conflict',
