@@ -93,6 +93,12 @@ function go(){let ok=true;while(i<n&&ok){let s='';for(let k=0;k<1000&&i<n;k++){i
     ],
     parser: 'text',
   },
+  {
+    name: 'counter',
+    description: 'task "N": prints the numbers 1..N, one per line (seq)',
+    command: ['seq', '1', '{task}'],
+    parser: 'text',
+  },
 ];
 
 export async function makeHome(config = {}) {

@@ -6,6 +6,7 @@ import type {
   CreateCoderInput,
   ListInput,
   LogsInput,
+  LogTextInput,
   LogsResult,
   ProviderInfo,
   ProviderReport,
@@ -14,7 +15,14 @@ import type {
 } from '../core/api.js';
 import { AicoderError, fromErrorBody, type ErrorBody } from '../core/errors.js';
 import type { AicoderEvent } from '../core/events.js';
-import type { ChangesPage, FilesPage, ListCodersPage, PageQuery, ReadResult } from '../core/ports.js';
+import type {
+  ChangesPage,
+  FilesPage,
+  ListCodersPage,
+  LogText,
+  PageQuery,
+  ReadResult,
+} from '../core/ports.js';
 import { createSseParser, type SseMessage } from './sse-parser.js';
 import type { AicoderClient, EventSubscription, Health, SubscribeOptions } from './types.js';
 
@@ -131,8 +139,14 @@ export function createHttpClient(opts: HttpClientOptions): AicoderClient {
         since_seq: input.since_seq,
         tail: input.tail,
         kinds: input.kinds?.join(','),
+        max_bytes: input.max_bytes,
         follow: input.follow ? 1 : undefined,
         timeout_ms: input.timeout_ms,
+      }),
+    logText: (id: string, seq: number, input: LogTextInput = {}) =>
+      request<LogText>('GET', coderPath(id, `/logs/${seq}/text`), undefined, {
+        offset: input.offset,
+        max_bytes: input.max_bytes,
       }),
     wait: (id: string, input: { for: WaitTarget; timeout_ms: number }) =>
       request<WaitResult>('GET', coderPath(id, '/wait'), undefined, {

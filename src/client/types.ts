@@ -8,7 +8,8 @@
  *   GET    /api/coders?state=a,b&repo=&limit=&cursor=   → ListCodersPage
  *   GET    /api/coders/:id                          → Coder
  *   POST   /api/coders/:id/control      ControlInput → ControlResult
- *   GET    /api/coders/:id/logs?since_seq=&tail=&kinds=a,b[&follow=1&timeout_ms=] → LogsResult
+ *   GET    /api/coders/:id/logs?since_seq=&tail=&kinds=a,b&max_bytes=[&follow=1&timeout_ms=] → LogsResult
+ *   GET    /api/coders/:id/logs/:seq/text?offset=&max_bytes=                → LogText
  *   GET    /api/coders/:id/wait?for=terminal|s1,s2&timeout_ms=  → WaitResult (long poll, ≤ 50 s)
  *   GET    /api/coders/:id/diff                     → { diff: string }
  *   GET    /api/coders/:id/changes?cursor=&limit=   → ChangesPage { changes, total, next_cursor }
@@ -26,13 +27,21 @@ import type {
   CreateCoderInput,
   ListInput,
   LogsInput,
+  LogTextInput,
   LogsResult,
   ProviderInfo,
   ProviderReport,
   WaitResult,
   WaitTarget,
 } from '../core/api.js';
-import type { ChangesPage, FilesPage, ListCodersPage, PageQuery, ReadResult } from '../core/ports.js';
+import type {
+  ChangesPage,
+  FilesPage,
+  ListCodersPage,
+  LogText,
+  PageQuery,
+  ReadResult,
+} from '../core/ports.js';
 import type { AicoderEvent } from '../core/events.js';
 
 export interface Health {
@@ -67,6 +76,8 @@ export interface AicoderClient {
   get(id: string): Promise<Coder>;
   control(id: string, input: ControlInput): Promise<ControlResult>;
   logs(id: string, input?: LogsInput & { follow?: boolean; timeout_ms?: number }): Promise<LogsResult>;
+  /** A slice of one entry's whole text (entries served cut carry `cut`). */
+  logText(id: string, seq: number, input?: LogTextInput): Promise<LogText>;
   wait(id: string, input: { for: WaitTarget; timeout_ms: number }): Promise<WaitResult>;
   diff(id: string): Promise<string>;
   /** One page (cursor paging; limit 1–5000, default 1000, and a 256 KiB budget per page). */

@@ -8,6 +8,7 @@ import type {
   ChangesPage,
   FilesPage,
   ListCodersPage,
+  LogText,
   PageQuery,
   ProviderAvailability,
   ReadResult,
@@ -61,6 +62,19 @@ export interface LogsInput {
   since_seq?: number;
   tail?: number;
   kinds?: string[];
+  /**
+   * Text budget of the answer in UTF-8 bytes (default and maximum LOG_ANSWER_MAX_BYTES, 256 KiB). A
+   * page stops once its texts reach it (at least one entry); each text is cut at 16 KiB (LogEntry.cut).
+   */
+  max_bytes?: number;
+}
+
+/** Which slice of one entry's whole text to read (ManagerApi.logText). */
+export interface LogTextInput {
+  /** Start, in UTF-8 bytes (default 0; moved back to a character boundary). */
+  offset?: number;
+  /** At most this many bytes (default and maximum 256 KiB). */
+  max_bytes?: number;
 }
 
 export interface LogsResult {
@@ -90,6 +104,8 @@ export interface FollowInput {
   since_seq: number;
   timeout_ms: number;
   kinds?: string[];
+  /** As in LogsInput. */
+  max_bytes?: number;
   signal?: AbortSignal;
   onEntry?: (entry: LogEntry) => void;
 }
@@ -124,6 +140,8 @@ export interface ManagerApi {
   get(idOrPrefix: string): Coder;
   control(idOrPrefix: string, input: ControlInput): Promise<ControlResult>;
   logs(idOrPrefix: string, input: LogsInput): LogsResult;
+  /** A slice of one entry's whole text, for entries served cut (LogEntry.cut). */
+  logText(idOrPrefix: string, seq: number, input?: LogTextInput): LogText;
   /** Waits for new log entries (or the end of the coder) up to timeout. */
   followLogs(idOrPrefix: string, input: FollowInput): Promise<LogsResult>;
   wait(idOrPrefix: string, input: WaitInput): Promise<WaitResult>;

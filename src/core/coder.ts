@@ -116,5 +116,11 @@ export interface LogEntry {
   ts: string;
   stream: LogStream;
   kind: string;
+  /** The text, cut to the answer's size budget (see `cut`). */
   text: string;
+  /**
+   * Present when `text` was cut to the size budget: the whole text's length in UTF-8 bytes, and the
+   * byte offset where the rest starts (fetch it with ManagerApi.logText / `GET …/logs/<seq>/text`).
+   */
+  cut?: { total_bytes: number; next_offset: number };
 }

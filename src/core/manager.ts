@@ -13,6 +13,7 @@ import type {
   ListInput,
   LogsInput,
   LogsResult,
+  LogTextInput,
   ManagerApi,
   ProviderInfo,
   ProviderReport,
@@ -26,7 +27,15 @@ import { EventBus, type AicoderEvent } from './events.js';
 import { resolvePrefix } from './ids.js';
 import type { ManagerDeps } from './manager-deps.js';
 import { coderDir } from './paths.js';
-import type { ChangesPage, FilesPage, ListCodersPage, PageQuery, ReadResult } from './ports.js';
+import {
+  LOG_ANSWER_MAX_BYTES,
+  type ChangesPage,
+  type FilesPage,
+  type ListCodersPage,
+  type LogText,
+  type PageQuery,
+  type ReadResult,
+} from './ports.js';
 import { Records } from './records.js';
 import { assertAction } from './state-machine.js';
 import { Supervisor, errMessage } from './supervisor.js';
@@ -263,14 +272,34 @@ export class Manager implements ManagerApi, WorktreeApi {
     const since = input.since_seq ?? 0;
     const last = store.lastSeq(coder.id);
     const kinds = input.kinds && input.kinds.length ? { kinds: input.kinds } : {};
-    const entries =
+    const budget = input.max_bytes !== undefined ? { max_bytes: input.max_bytes } : {};
+    const { entries, more } =
       input.tail !== undefined
-        ? store.readLogs(coder.id, { since_seq: since, tail: input.tail, ...kinds })
-        : store.readLogs(coder.id, { since_seq: since, limit: LOG_PAGE, ...kinds });
-    const fullPage = input.tail === undefined && entries.length >= LOG_PAGE;
+        ? store.readLogPage(coder.id, { since_seq: since, tail: input.tail, ...kinds, ...budget })
+        : store.readLogPage(coder.id, { since_seq: since, limit: LOG_PAGE, ...kinds, ...budget });
+    // A forward page stopped by its limit or its byte budget continues after its last entry.
+    const fullPage = input.tail === undefined && more;
     const lastRead = entries.at(-1)?.seq ?? since;
     const next = fullPage ? lastRead : Math.max(since, last, lastRead);
     return { entries, next_seq: next, done: ended && next >= last };
+  }
+
+  logText(idOrPrefix: string, seq: number, input: LogTextInput = {}): LogText {
+    const coder = this.get(idOrPrefix);
+    const max = input.max_bytes ?? LOG_ANSWER_MAX_BYTES;
+    if (!Number.isSafeInteger(max) || max < 1 || max > LOG_ANSWER_MAX_BYTES) {
+      throw new AicoderError(
+        'invalid_input',
+        `max_bytes must be an integer from 1 to ${LOG_ANSWER_MAX_BYTES}`,
+        {
+          field: 'max_bytes',
+        },
+      );
+    }
+    const t = this.deps.store.readLogText(coder.id, seq, input.offset ?? 0, max);
+    if (!t)
+      throw new AicoderError('not_found', `coder ${coder.id} has no log entry ${seq}`, { field: 'seq' });
+    return t;
   }
 
   followLogs(idOrPrefix: string, input: FollowInput): Promise<LogsResult> {

@@ -111,3 +111,15 @@ export function lastNonEmpty(lines: readonly string[]): string | null {
   for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.trim()) return lines[i]!.trim();
   return null;
 }
+
+/** The last line of a text block that is not blank, trimmed; null when there is none. */
+export function lastNonEmptyIn(text: string): string | null {
+  let end = text.length;
+  while (end > 0) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, end).trim();
+    if (line) return line;
+    end = start - 1;
+  }
+  return null;
+}

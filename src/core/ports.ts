@@ -20,6 +20,11 @@ export interface ListCodersPage {
   next_cursor: string | null;
 }
 
+/** A served entry's text is cut beyond this many UTF-8 bytes (with a marker and `cut`). */
+export const LOG_ENTRY_MAX_BYTES = 16 * 1024;
+/** One log answer carries at most about this many bytes of text (REST, MCP, CLI, SSE replay pages). */
+export const LOG_ANSWER_MAX_BYTES = 256 * 1024;
+
 export interface LogQuery {
   /** Entries with seq > since_seq. */
   since_seq?: number;
@@ -28,6 +33,42 @@ export interface LogQuery {
   kinds?: readonly string[];
   /** At most this many entries, oldest first (ignored with tail). */
   limit?: number;
+  /** Text budget of the answer in UTF-8 bytes (default LOG_ANSWER_MAX_BYTES); at least one entry. */
+  max_bytes?: number;
+  /** Texts longer than this many UTF-8 bytes are cut (default LOG_ENTRY_MAX_BYTES). */
+  entry_max_bytes?: number;
+}
+
+/** A page of entries; `more` when the budget or the limit stopped it before the end. */
+export interface LogPage {
+  entries: LogEntry[];
+  more: boolean;
+}
+
+/** A slice of one entry's whole text (for entries served cut). Offsets in UTF-8 bytes. */
+export interface LogText {
+  coder_id: string;
+  seq: number;
+  offset: number;
+  text: string;
+  total_bytes: number;
+  /** Where the next slice starts, or null at the end of the text. */
+  next_offset: number | null;
+}
+
+/** Plain text lines of one stream, as read (already redacted): each `\n` ends one entry. */
+export interface LogBlock {
+  ts: string;
+  stream: LogStream;
+  kind: string;
+  text: Buffer;
+}
+
+/** Where a stored block went: entries first_seq.. and global ids first_id.., `count` of them. */
+export interface StoredBlock {
+  first_id: number;
+  first_seq: number;
+  count: number;
 }
 
 export interface NewLogEntry {
@@ -90,7 +131,21 @@ export interface CoderStore {
     run?: { run_no: number; offsets: OutputOffsets },
     statsDelta?: Partial<CoderStats>,
   ): StoredLogEntry[];
+  /**
+   * Appends a block of plain text lines as entries (one per line) in one write, with the run's
+   * offsets and stats in the same transaction. The fast path of output ingestion.
+   */
+  appendLogBlock(
+    coderId: string,
+    block: LogBlock,
+    run?: { run_no: number; offsets: OutputOffsets },
+    statsDelta?: Partial<CoderStats>,
+  ): StoredBlock;
+  /** Entries in seq order within the query's budget (texts cut, see LogEntry.cut). */
   readLogs(coderId: string, q: LogQuery): LogEntry[];
+  readLogPage(coderId: string, q: LogQuery): LogPage;
+  /** A slice of one entry's whole text; undefined for an unknown coder or seq. */
+  readLogText(coderId: string, seq: number, offset: number, maxBytes: number): LogText | undefined;
   lastSeq(coderId: string): number;
   /** Log entries of all coders with global id > afterId, oldest first. */
   logsAfter(afterId: number, limit: number): StoredLogEntry[];
@@ -245,7 +300,13 @@ export interface RunSpec {
 
 export interface OutputLines {
   stream: 'stdout' | 'stderr';
-  lines: string[];
+  /** The lines as text (without `\n`, one trailing `\r` removed); may be computed on first use. */
+  readonly lines: string[];
+  /**
+   * The same lines as the bytes read: each line followed by `\n`, except a last line that has none
+   * (a piece of an over-long line, or the unterminated end of the stream).
+   */
+  bytes?: Buffer;
   /** Byte offset in the stream's file just after these lines. */
   offset: number;
 }
@@ -314,6 +375,12 @@ export interface ParsedEvent {
 
 export interface OutputParser {
   parse(line: string, stream: 'stdout' | 'stderr'): ParsedEvent[];
+  /**
+   * True when every line becomes exactly one entry of kind "text" with the line as its text, and the
+   * last non-empty stdout line (trimmed) is the last message, and nothing else: the supervisor then
+   * stores whole blocks of lines without calling parse (the fast path of ingestion).
+   */
+  readonly plainText?: boolean;
 }
 
 /** What a parser may know about the coder when a run starts. */

@@ -4,7 +4,14 @@
  */
 import type { Coder, CoderState, CoderStats } from './coder.js';
 import type { EventBus } from './events.js';
-import type { Clock, CoderStore, StoredLogEntry } from './ports.js';
+import { cutEntry } from './log-budget.js';
+import {
+  LOG_ENTRY_MAX_BYTES,
+  type Clock,
+  type CoderStore,
+  type StoredBlock,
+  type StoredLogEntry,
+} from './ports.js';
 import { assertTransition } from './state-machine.js';
 
 export type CoderPatch = Partial<Omit<Coder, 'id' | 'stats' | 'state'>> & { stats?: Partial<CoderStats> };
@@ -60,11 +67,19 @@ export class Records {
     this.bus.emit({ type: 'coder.removed', event_id: ev.id, id });
   }
 
+  /** One `coder.log` event per entry, texts cut to LOG_ENTRY_MAX_BYTES. */
   announceLogs(entries: readonly StoredLogEntry[]): void {
+    if (this.bus.size === 0) return;
     for (const e of entries) {
-      const { id, ...entry } = e;
+      const { id, ...entry } = cutEntry(e, LOG_ENTRY_MAX_BYTES);
       this.bus.emit({ type: 'coder.log', log_id: id, entry });
     }
+  }
+
+  /** Announces a stored block; its entries are read back only when someone listens. */
+  announceBlock(b: StoredBlock): void {
+    if (b.count === 0 || this.bus.size === 0) return;
+    this.announceLogs(this.store.logsAfter(b.first_id - 1, b.count));
   }
 }
 

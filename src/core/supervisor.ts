@@ -7,11 +7,12 @@ import type { Coder } from './coder.js';
 import { isAicoderError, AicoderError } from './errors.js';
 import type { ManagerDeps } from './manager-deps.js';
 import { runDir } from './paths.js';
-import type { ExitResult, OutputLines, RunObserver } from './ports.js';
+import type { ExitResult, RunObserver } from './ports.js';
 import type { Records } from './records.js';
 import type { RunHooks } from './talkback.js';
 import { runArgv, runEnv } from './run-spec.js';
-import { decideOutcome, lastNonEmpty, parseLines, truncate } from './outcome.js';
+import { decideOutcome } from './outcome.js';
+import { ingest, type IngestContext } from './ingest.js';
 import { newLiveRun, type LiveRun } from './live-run.js';
 import { PortPool, prepareRun, readPorts } from './prep-phase.js';
 
@@ -27,6 +28,7 @@ export class Supervisor {
   private closed = false;
   /** Loopback ports of live coders (.aicoder.json "ports"). */
   readonly ports: PortPool;
+  private readonly ingestCtx: IngestContext;
 
   constructor(
     private readonly deps: ManagerDeps,
@@ -34,6 +36,7 @@ export class Supervisor {
     private readonly hooks?: RunHooks,
   ) {
     this.ports = new PortPool(deps);
+    this.ingestCtx = { deps, records, hooks };
   }
 
   isLive(id: string): boolean {
@@ -133,49 +136,14 @@ export class Supervisor {
   private observer(lr: LiveRun): RunObserver {
     return {
       onLines: (out) => {
-        if (lr.deferred) lr.deferred.push(() => this.ingest(lr, out));
-        else this.ingest(lr, out);
+        if (lr.deferred) lr.deferred.push(() => ingest(this.ingestCtx, lr, out));
+        else ingest(this.ingestCtx, lr, out);
       },
       onExit: (res) => {
         if (lr.deferred) lr.deferred.push(() => this.finish(lr, res));
         else this.finish(lr, res);
       },
     };
-  }
-
-  private ingest(lr: LiveRun, out: OutputLines): void {
-    const { deps, records } = this;
-    const parsed = parseLines(lr.parser, out, records.now(), (err) =>
-      deps.log('warn', 'parser threw; line kept raw', { id: lr.id, error: errMessage(err) }),
-    );
-    const { stats, sessionId } = parsed;
-    const entries = parsed.entries.map((e) => ({ ...e, text: lr.redact(e.text) }));
-    const lastMessage = parsed.lastMessage === undefined ? undefined : lr.redact(parsed.lastMessage);
-    let failure: string | undefined;
-    if (parsed.outcome) {
-      const reason = parsed.outcome.reason === undefined ? undefined : lr.redact(parsed.outcome.reason);
-      lr.outcome = { ok: parsed.outcome.ok, ...(reason === undefined ? {} : { reason }) };
-      failure = parsed.outcome.ok ? undefined : (reason ?? 'the agent reported an error');
-    }
-    lr.offsets[out.stream] = out.offset;
-    if (out.stream === 'stderr') lr.lastStderr = lastNonEmpty(out.lines) ?? lr.lastStderr;
-    const delta = {
-      ...stats,
-      ...(lastMessage !== undefined ? { last_message: truncate(lastMessage, 2000) } : {}),
-    };
-    const run = lr.run ? { run_no: lr.run.run_no, offsets: { ...lr.offsets } } : undefined;
-    const stored = deps.store.appendLogs(lr.id, entries, run, delta);
-    records.announceLogs(stored);
-    const changed =
-      stats.turns || stats.tokens_in || stats.tokens_out || stats.cost_usd || lastMessage !== undefined;
-    if (changed || sessionId !== undefined || failure !== undefined) {
-      records.patch(lr.id, {
-        ...(sessionId !== undefined ? { session_id: sessionId } : {}),
-        ...(failure !== undefined ? { error: failure } : {}),
-      });
-    }
-    if (out.lines.length > 0) this.hooks?.activity(lr.id);
-    if (changed) this.hooks?.statsChanged(lr.id);
   }
 
   private finish(lr: LiveRun, res: ExitResult): void {
@@ -191,7 +159,7 @@ export class Supervisor {
       const limit =
         lr.limitReason ?? (state === 'stopped' ? null : this.hooks?.limitAtEnd(lr.id, state === 'completed'));
       if (limit) [state, error] = ['stopped', limit];
-      records.transition(lr.id, state, {
+      this.recordEnd(lr.id, state, {
         exit_code: res.exit_code,
         error: error === null ? null : lr.redact(error),
         ended_at: records.now(),
@@ -200,6 +168,35 @@ export class Supervisor {
     }
     lr.markEnded();
     this.schedule();
+  }
+
+  /**
+   * Records how a run ended. When that cannot be written (a full disk), it is retried with a backoff
+   * until it can, so a coder whose process ended never stays `running`.
+   */
+  private recordEnd(
+    id: string,
+    state: 'completed' | 'failed' | 'stopped',
+    patch: { exit_code: number | null; error: string | null; ended_at: string },
+    delayMs = 0,
+  ): void {
+    try {
+      const cur = this.records.get(id);
+      if (cur && cur.state !== 'completed' && cur.state !== 'failed' && cur.state !== 'stopped') {
+        this.records.transition(id, state, patch);
+      }
+    } catch (err) {
+      if (isAicoderError(err) && err.code !== 'internal') throw err;
+      const next = Math.min(5000, Math.max(100, delayMs * 2));
+      if (delayMs === 0) {
+        this.deps.log('error', 'cannot record the end of a run; retrying', {
+          id,
+          state,
+          error: errMessage(err),
+        });
+      }
+      setTimeout(() => this.recordEnd(id, state, patch, next), next).unref();
+    }
   }
 
   private watch(lr: LiveRun, coder: Coder): void {

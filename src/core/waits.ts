@@ -87,7 +87,11 @@ export async function followLogs(
   id: string,
   input: FollowInput,
 ): Promise<LogsResult> {
-  const query = { since_seq: input.since_seq, ...(input.kinds ? { kinds: input.kinds } : {}) };
+  const query = {
+    since_seq: input.since_seq,
+    ...(input.kinds ? { kinds: input.kinds } : {}),
+    ...(input.max_bytes !== undefined ? { max_bytes: input.max_bytes } : {}),
+  };
   const cancel = new AbortController();
   const arrived = until(
     bus,

@@ -15,6 +15,7 @@ import {
   parseFileQuery,
   parseListQuery,
   parseLogsQuery,
+  parseLogTextQuery,
   parseNoQuery,
   parsePageQuery,
   parseWaitQuery,
@@ -40,6 +41,8 @@ interface Request {
 }
 
 const CODER_ROUTE = /^\/api\/coders\/([^/]+)(?:\/(control|logs|wait|diff|changes|files|file))?$/;
+/** One entry's whole text, in slices: /api/coders/:id/logs/:seq/text. */
+const LOG_TEXT_ROUTE = /^\/api\/coders\/([^/]+)\/logs\/(\d{1,15})\/text$/;
 
 function methodNotAllowed(r: Request, allowed: string): true {
   r.res.setHeader('allow', allowed);
@@ -105,6 +108,12 @@ export async function dispatch(ctx: RouteContext, r: Request): Promise<boolean> 
     return true;
   }
   if (await dispatchWorktree(manager, r)) return true;
+  const t = LOG_TEXT_ROUTE.exec(path);
+  if (t !== null) {
+    if (method !== 'GET') return methodNotAllowed(r, 'GET');
+    sendJson(res, 200, manager.logText(decodeId(t[1]!), Number(t[2]), parseLogTextQuery(r.query)));
+    return true;
+  }
   const m = CODER_ROUTE.exec(path);
   if (m === null) return false;
   const id = decodeId(m[1]!);
@@ -138,12 +147,14 @@ export async function dispatch(ctx: RouteContext, r: Request): Promise<boolean> 
           signal: r.signal,
         };
         if (q.kinds !== undefined) input.kinds = q.kinds;
+        if (q.max_bytes !== undefined) input.max_bytes = q.max_bytes;
         sendJson(res, 200, await manager.followLogs(id, input));
       } else {
         const input: Parameters<ManagerApi['logs']>[1] = {};
         if (q.since_seq !== undefined) input.since_seq = q.since_seq;
         if (q.tail !== undefined) input.tail = q.tail;
         if (q.kinds !== undefined) input.kinds = q.kinds;
+        if (q.max_bytes !== undefined) input.max_bytes = q.max_bytes;
         sendJson(res, 200, manager.logs(id, input));
       }
       return true;

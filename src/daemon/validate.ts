@@ -9,6 +9,7 @@ import type { ControlInput, CreateCoderInput, ListInput, StateFilter, WaitTarget
 import { ACTIONS } from '../core/state-machine.js';
 import { AicoderError } from '../core/errors.js';
 import { MAX_MESSAGE_CHARS, MAX_TASK_CHARS } from '../core/validate.js';
+import { LOG_ANSWER_MAX_BYTES } from '../core/ports.js';
 
 /** Long polls (wait, logs follow) never hold a request longer than this. */
 export const MAX_LONG_POLL_MS = 50_000;
@@ -137,6 +138,7 @@ export interface LogsQuery {
   since_seq?: number;
   tail?: number;
   kinds?: string[];
+  max_bytes?: number;
   follow: boolean;
   timeout_ms: number;
 }
@@ -148,6 +150,7 @@ export function parseLogsQuery(q: Record<string, string>): LogsQuery {
         since_seq: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
         tail: intParam(1, 100_000).optional(),
         kinds: listParam.optional(),
+        max_bytes: intParam(1, LOG_ANSWER_MAX_BYTES).optional(),
         follow: boolParam.optional(),
         timeout_ms: intParam(0, 3_600_000).optional(),
       })
@@ -162,7 +165,26 @@ export function parseLogsQuery(q: Record<string, string>): LogsQuery {
   if (v.since_seq !== undefined) out.since_seq = v.since_seq;
   if (v.tail !== undefined) out.tail = v.tail;
   if (v.kinds !== undefined && v.kinds.length > 0) out.kinds = v.kinds;
+  if (v.max_bytes !== undefined) out.max_bytes = v.max_bytes;
   return out;
+}
+
+/** `GET /api/coders/:id/logs/:seq/text?offset=&max_bytes=`: a slice of one entry's whole text. */
+export function parseLogTextQuery(q: Record<string, string>): { offset?: number; max_bytes?: number } {
+  const v = parseWith(
+    z
+      .object({
+        offset: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
+        max_bytes: intParam(1, LOG_ANSWER_MAX_BYTES).optional(),
+      })
+      .strict(),
+    q,
+    'query',
+  );
+  return {
+    ...(v.offset !== undefined ? { offset: v.offset } : {}),
+    ...(v.max_bytes !== undefined ? { max_bytes: v.max_bytes } : {}),
+  };
 }
 
 export function parseWaitQuery(q: Record<string, string>): { for: WaitTarget; timeout_ms: number } {

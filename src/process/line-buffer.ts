@@ -4,20 +4,49 @@
  */
 
 /** A batch holds at most this many lines … */
-export const MAX_BATCH_LINES = 1000;
+export const MAX_BATCH_LINES = 10_000;
 /** … and is closed once it covers this many bytes. */
 export const MAX_BATCH_BYTES = 1 << 20;
 /** A line longer than this (in bytes, without its newline) is delivered in pieces of at most this size. */
 export const MAX_LINE_BYTES = 1 << 20;
 
-export interface LineBatch {
-  lines: string[];
-  /** Offset just after the last byte this batch covers (after the newline, or after a piece). */
-  end: number;
-}
-
 const NL = 0x0a;
 const CR = 0x0d;
+
+/**
+ * Lines as read: `bytes` holds `count` lines, each followed by `\n` except a last one that has none
+ * (a piece of an over-long line, which is then alone in its batch, or the unterminated end of a
+ * stream). `lines` decodes them on first use (without the `\n` and one trailing `\r`).
+ */
+export class LineBatch {
+  #lines: string[] | null = null;
+
+  constructor(
+    readonly bytes: Buffer,
+    readonly count: number,
+    /** Offset just after the last byte this batch covers (after the newline, or after a piece). */
+    readonly end: number,
+    private readonly piece: boolean,
+  ) {}
+
+  get lines(): string[] {
+    if (this.#lines !== null) return this.#lines;
+    const buf = this.bytes;
+    const out: string[] = [];
+    if (this.piece) out.push(buf.toString('utf8'));
+    else {
+      let pos = 0;
+      while (pos < buf.length) {
+        let nl = buf.indexOf(NL, pos);
+        if (nl === -1) nl = buf.length;
+        out.push(buf.toString('utf8', pos, stripCr(buf, pos, nl)));
+        pos = nl + 1;
+      }
+    }
+    this.#lines = out;
+    return out;
+  }
+}
 
 export class LineBuffer {
   /** Offset of the first byte not yet committed (the start of `pending`). */
@@ -49,30 +78,34 @@ export class LineBuffer {
    */
   nextBatch(final: boolean): LineBatch | null {
     const buf = this.pending;
-    const lines: string[] = [];
     let pos = 0;
-    while (lines.length < MAX_BATCH_LINES && pos < MAX_BATCH_BYTES && pos < buf.length) {
+    let count = 0;
+    let piece = false;
+    while (count < MAX_BATCH_LINES && pos < MAX_BATCH_BYTES && pos < buf.length) {
       const nl = buf.indexOf(NL, pos);
       const lineLen = nl === -1 ? buf.length - pos : nl - pos;
       if (lineLen > MAX_LINE_BYTES) {
-        const cut = utf8Boundary(buf, pos, pos + MAX_LINE_BYTES);
-        lines.push(buf.toString('utf8', pos, cut));
-        pos = cut;
+        if (count > 0) break; // a piece travels alone
+        pos = utf8Boundary(buf, pos, pos + MAX_LINE_BYTES);
+        count = 1;
+        piece = true;
+        break;
       } else if (nl !== -1) {
-        lines.push(buf.toString('utf8', pos, stripCr(buf, pos, nl)));
         pos = nl + 1;
+        count++;
       } else if (final) {
-        lines.push(buf.toString('utf8', pos, stripCr(buf, pos, buf.length)));
         pos = buf.length;
+        count++;
+        break;
       } else {
         break;
       }
     }
-    return lines.length === 0 ? null : { lines, end: this.start + pos };
+    return count === 0 ? null : new LineBatch(buf.subarray(0, pos), count, this.start + pos, piece);
   }
 
-  /** Drops the bytes of a batch returned by nextBatch (delivered, or given up on). */
-  commit(batch: LineBatch): void {
+  /** Drops the bytes of a batch returned by nextBatch (delivered). */
+  commit(batch: { end: number }): void {
     const n = batch.end - this.start;
     if (n < 0 || n > this.pending.length) throw new Error(`line buffer: bad commit to ${batch.end}`);
     this.pending = this.pending.subarray(n);

@@ -2,9 +2,17 @@
  * Watches one run: tails its stdout/stderr files (one inotify watch on the run directory drives both),
  * and when the run has ended drains all output and calls onExit exactly once, after every line.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { rmSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import type { ExitResult, Logger, OutputOffsets, RunObserver, RunRecord } from '../core/ports.js';
+import type {
+  ExitResult,
+  Logger,
+  OutputLines,
+  OutputOffsets,
+  RunObserver,
+  RunRecord,
+} from '../core/ports.js';
+import type { LineBatch } from './line-buffer.js';
 import { StreamTailer } from './tailer.js';
 import { EXIT_STATUS_FILE, STDERR_FILE, STDOUT_FILE } from './wrapper.js';
 
@@ -37,13 +45,13 @@ export class RunWatch {
     this.stdout = new StreamTailer(
       join(run_dir, STDOUT_FILE),
       offsets.stdout,
-      (lines, offset) => this.obs.onLines({ stream: 'stdout', lines, offset }),
+      (b) => this.obs.onLines(linesOf('stdout', b)),
       opts.log,
     );
     this.stderr = new StreamTailer(
       join(run_dir, STDERR_FILE),
       offsets.stderr,
-      (lines, offset) => this.obs.onLines({ stream: 'stderr', lines, offset }),
+      (b) => this.obs.onLines(linesOf('stderr', b)),
       opts.log,
     );
   }
@@ -117,8 +125,9 @@ export class RunWatch {
   private async doFinish(result: ExitResult | null): Promise<void> {
     this.closeWatcher();
     try {
-      await this.stdout.drain();
-      await this.stderr.drain();
+      const all = (await this.stdout.drain()) && (await this.stderr.drain());
+      // Every line is stored (redacted): the raw output, which may hold secrets, goes.
+      if (all) this.removeRawOutput();
       if (result !== null) {
         try {
           this.obs.onExit(result);
@@ -129,6 +138,20 @@ export class RunWatch {
     } finally {
       await Promise.all([this.stdout.stop(), this.stderr.stop()]);
       this.close();
+    }
+  }
+
+  private removeRawOutput(): void {
+    for (const name of [STDOUT_FILE, STDERR_FILE]) {
+      try {
+        rmSync(join(this.run.run_dir, name), { force: true });
+      } catch (e) {
+        this.log('warn', 'cannot remove raw output', {
+          run_dir: this.run.run_dir,
+          file: name,
+          error: String(e),
+        });
+      }
     }
   }
 
@@ -158,4 +181,16 @@ export class RunWatch {
 
 export function runKey(run: Pick<RunRecord, 'coder_id' | 'run_no'>): string {
   return `${run.coder_id}#${run.run_no}`;
+}
+
+/** A batch as the observer sees it: the bytes, and the lines decoded only if asked for. */
+function linesOf(stream: 'stdout' | 'stderr', b: LineBatch): OutputLines {
+  return {
+    stream,
+    offset: b.end,
+    bytes: b.bytes,
+    get lines() {
+      return b.lines;
+    },
+  };
 }

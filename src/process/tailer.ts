@@ -2,14 +2,19 @@
  * Tails one output file from a byte offset and delivers complete lines in order. Reads are triggered
  * by kick() (the run's directory watcher calls it on every change); kicks coalesce, and at most one
  * read loop runs at a time, so delivery is strictly ordered and never duplicates or skips bytes.
+ * A delivery that throws (a full disk, a busy database) is retried with the same batch from the same
+ * offset, after a backoff, until it succeeds or the tailer is stopped: nothing is skipped.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Logger } from '../core/ports.js';
 import { LineBuffer, type LineBatch } from './line-buffer.js';
 
 const READ_CHUNK = 1 << 20;
+/** Backoff between delivery retries: doubles from the first to the last value. */
+export const RETRY_FIRST_MS = 100;
+export const RETRY_MAX_MS = 5000;
 
-export type DeliverFn = (lines: string[], end: number) => void;
+export type DeliverFn = (batch: LineBatch) => void;
 
 export class StreamTailer {
   private readonly buf: LineBuffer;
@@ -19,6 +24,10 @@ export class StreamTailer {
   private ended = false;
   private stopped = false;
   private warnedShrink = false;
+  /** Set while the last delivery failed: the next one retries the same batch. */
+  private failing = false;
+  private retryMs = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly path: string,
@@ -45,15 +54,23 @@ export class StreamTailer {
    * The stream has ended: reads and delivers everything up to end of file, including an unterminated
    * last line. Resolves when done.
    */
-  drain(): Promise<void> {
+  /** Resolves true once everything is delivered, false when stop() came first. */
+  async drain(): Promise<boolean> {
     this.ended = true;
-    this.kick();
-    return this.idle();
+    for (;;) {
+      this.kick();
+      await this.idle();
+      if (this.stopped) return false;
+      if (!this.failing && !this.dirty) return true;
+      await new Promise<void>((r) => setTimeout(r, this.retryMs).unref());
+    }
   }
 
   /** Stops reading (after the read in progress) and closes the file. Delivers nothing more. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     await this.idle();
     const fh = this.fh;
     this.fh = null;
@@ -68,7 +85,10 @@ export class StreamTailer {
     try {
       while (this.dirty && !this.stopped) {
         this.dirty = false;
-        await this.readAll(this.ended);
+        if (!(await this.readAll(this.ended))) {
+          this.scheduleRetry();
+          break;
+        }
       }
     } catch (e) {
       this.log('error', 'output tailer failed', { path: this.path, error: String(e) });
@@ -77,11 +97,22 @@ export class StreamTailer {
     }
   }
 
-  private async readAll(final: boolean): Promise<void> {
+  private scheduleRetry(): void {
+    if (this.stopped || this.retryTimer !== null) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.kick();
+    }, this.retryMs);
+    this.retryTimer.unref();
+  }
+
+  /** False when a delivery failed (the batch stays pending, to be retried). */
+  private async readAll(final: boolean): Promise<boolean> {
+    if (!this.deliverBatches(false)) return false;
     const fh = await this.handle();
     if (fh !== null) {
       for (;;) {
-        if (this.stopped) return;
+        if (this.stopped) return true;
         const chunk = Buffer.allocUnsafe(READ_CHUNK);
         const pos = this.buf.readPosition;
         const { bytesRead } = await fh.read(chunk, 0, READ_CHUNK, pos);
@@ -96,39 +127,45 @@ export class StreamTailer {
           break;
         }
         this.buf.push(chunk.subarray(0, bytesRead));
-        this.deliverBatches(false);
+        if (!this.deliverBatches(false)) return false;
       }
     }
-    if (final) this.deliverBatches(true);
+    return final ? this.deliverBatches(true) : true;
   }
 
-  private deliverBatches(final: boolean): void {
+  private deliverBatches(final: boolean): boolean {
     for (;;) {
-      if (this.stopped) return;
+      if (this.stopped) return true;
       const batch = this.buf.nextBatch(final);
-      if (batch === null) return;
-      this.deliverOnce(batch);
+      if (batch === null) return true;
+      if (!this.deliverOnce(batch)) return false;
       this.buf.commit(batch);
     }
   }
 
-  /** An observer that throws gets one more try with the same batch; then the batch is passed over. */
-  private deliverOnce(batch: LineBatch): void {
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      try {
-        this.deliver(batch.lines, batch.end);
-        return;
-      } catch (e) {
-        this.log(attempt === 1 ? 'warn' : 'error', 'output observer threw', {
+  /** One try; a failure is logged (once per episode) and retried later from the same offset. */
+  private deliverOnce(batch: LineBatch): boolean {
+    try {
+      this.deliver(batch);
+    } catch (e) {
+      if (!this.failing) {
+        this.log('error', 'cannot store output; will retry from the same offset', {
           path: this.path,
-          end: batch.end,
-          lines: batch.lines.length,
-          attempt,
+          offset: this.buf.committed,
+          lines: batch.count,
           error: String(e),
-          ...(attempt === 2 ? { action: 'batch skipped' } : { action: 'retrying once' }),
         });
       }
+      this.failing = true;
+      this.retryMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS, this.retryMs * 2));
+      return false;
     }
+    if (this.failing) {
+      this.log('info', 'output stored again after failures', { path: this.path, offset: batch.end });
+    }
+    this.failing = false;
+    this.retryMs = 0;
+    return true;
   }
 
   private async handle(): Promise<FileHandle | null> {

@@ -12,6 +12,7 @@ export function clipMessage(text: string, max = LAST_MESSAGE_MAX): string {
 }
 
 export class TextParser implements OutputParser {
+  readonly plainText = true;
   parse(line: string, stream: 'stdout' | 'stderr'): ParsedEvent[] {
     const event: ParsedEvent = { kind: 'text', text: line };
     if (stream === 'stdout') {

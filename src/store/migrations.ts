@@ -6,11 +6,15 @@
  */
 import type Database from 'better-sqlite3';
 import { AicoderError } from '../core/errors.js';
+import { moveLogsToSegments } from './log-migrate.js';
 
 export interface Migration {
   version: number;
   up(db: Database.Database): void;
 }
+
+/** The migration that moved log entries from rows to segment files. */
+export const LOG_SEGMENTS_VERSION = 4;
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -101,6 +105,13 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     up(db) {
       db.exec(`ALTER TABLE coders ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';`);
+    },
+  },
+  {
+    // Log entries move to segment files (AICODER_HOME/logs/<id>/) with a chunk index.
+    version: LOG_SEGMENTS_VERSION,
+    up(db) {
+      moveLogsToSegments(db);
     },
   },
 ];

@@ -7,9 +7,13 @@ import type {
   CoderStore,
   ListCodersPage,
   ListCodersQuery,
+  LogBlock,
+  LogPage,
   LogQuery,
+  LogText,
   NewLogEntry,
   RunRecord,
+  StoredBlock,
   StoredEvent,
   StoredLogEntry,
 } from '../core/ports.js';
@@ -30,6 +34,7 @@ import {
   type RunRow,
   type SqlValue,
 } from './rows.js';
+import { segmentDirOf } from './segments.js';
 import { StatementCache } from './statements.js';
 
 const DEFAULT_PAGE = 20;
@@ -42,18 +47,23 @@ export class SqliteStore implements CoderStore {
   private readonly logs: LogTable;
   private readonly deleteTx: (id: string) => void;
 
+  /** `segmentDir`: where log segments live (default: `logs` next to the database file). */
   constructor(
     private readonly db: Database.Database,
     private readonly clock: Pick<Clock, 'now'>,
+    segmentDir: string = segmentDirOf(db.name),
   ) {
     this.stmts = new StatementCache(db);
-    this.logs = new LogTable(db);
+    this.logs = new LogTable(db, segmentDir);
     const del = db.transaction((id: string) => {
-      this.stmts.get('DELETE FROM logs WHERE coder_id = ?').run(id);
+      this.logs.deleteIndex(id);
       this.stmts.get('DELETE FROM runs WHERE coder_id = ?').run(id);
       this.stmts.get('DELETE FROM coders WHERE id = ?').run(id);
     });
-    this.deleteTx = (id) => del.immediate(id);
+    this.deleteTx = (id) => {
+      del.immediate(id);
+      this.logs.removeSegments(id);
+    };
   }
 
   // ---------------------------------------------------------------- coders
@@ -155,8 +165,25 @@ export class SqliteStore implements CoderStore {
     return this.logs.append(coderId, entries, run, statsDelta);
   }
 
+  appendLogBlock(
+    coderId: string,
+    block: LogBlock,
+    run?: RunOffsetsUpdate,
+    statsDelta?: Partial<CoderStats>,
+  ): StoredBlock {
+    return this.logs.appendBlock(coderId, block, run, statsDelta);
+  }
+
   readLogs(coderId: string, q: LogQuery): LogEntry[] {
     return this.logs.read(coderId, q);
+  }
+
+  readLogPage(coderId: string, q: LogQuery): LogPage {
+    return this.logs.readPage(coderId, q);
+  }
+
+  readLogText(coderId: string, seq: number, offset: number, maxBytes: number): LogText | undefined {
+    return this.logs.readText(coderId, seq, offset, maxBytes);
   }
 
   lastSeq(coderId: string): number {
@@ -242,6 +269,7 @@ export class SqliteStore implements CoderStore {
   }
 
   close(): void {
+    this.logs.close();
     if (this.db.open) this.db.close();
   }
 }

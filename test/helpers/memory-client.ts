@@ -34,7 +34,7 @@ import {
 } from '../../src/core/coder.js';
 import { AicoderError } from '../../src/core/errors.js';
 import type { AicoderEvent } from '../../src/core/events.js';
-import type { ChangesPage, FilesPage, ListCodersPage, ReadResult } from '../../src/core/ports.js';
+import type { ChangesPage, FilesPage, ListCodersPage, LogText, ReadResult } from '../../src/core/ports.js';
 import { assertAction, assertTransition } from '../../src/core/state-machine.js';
 
 const LOG_PAGE = 1000;
@@ -326,6 +326,26 @@ export class MemoryClient implements AicoderClient {
           return this.remove(id, input.force === true);
       }
       return { coder: this.must(id), removed: false };
+    });
+  }
+
+  logText(id: string, seq: number, input: { offset?: number; max_bytes?: number } = {}): Promise<LogText> {
+    return this.run(() => {
+      const coder = this.resolve(id);
+      const e = (this.logStore.get(coder.id) ?? [])[seq - 1];
+      if (!e)
+        throw new AicoderError('not_found', `coder ${coder.id} has no log entry ${seq}`, { field: 'seq' });
+      const buf = Buffer.from(e.text);
+      const start = Math.min(input.offset ?? 0, buf.length);
+      const end = Math.min(buf.length, start + (input.max_bytes ?? 262144));
+      return {
+        coder_id: coder.id,
+        seq,
+        offset: start,
+        text: buf.toString('utf8', start, end),
+        total_bytes: buf.length,
+        next_offset: end >= buf.length ? null : end,
+      };
     });
   }
 

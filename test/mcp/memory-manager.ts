@@ -21,7 +21,14 @@ import type { Coder, CoderState, LogEntry } from '../../src/core/coder.js';
 import { AicoderError } from '../../src/core/errors.js';
 import { EventBus, type AicoderEvent } from '../../src/core/events.js';
 import { defaultName, newCoderId, resolvePrefix, slugify } from '../../src/core/ids.js';
-import type { ChangesPage, FileChange, FilesPage, ListCodersPage, ReadResult } from '../../src/core/ports.js';
+import type {
+  ChangesPage,
+  FileChange,
+  FilesPage,
+  ListCodersPage,
+  LogText,
+  ReadResult,
+} from '../../src/core/ports.js';
 import { assertAction, assertTransition } from '../../src/core/state-machine.js';
 import { checkRelativePath, validateCreate } from '../../src/core/validate.js';
 
@@ -180,6 +187,23 @@ export class MemoryManager implements ManagerApi {
     const last = all.length ? all[all.length - 1]!.seq : 0;
     const next = entries.length ? entries[entries.length - 1]!.seq : Math.max(input.since_seq ?? 0, last);
     return { entries, next_seq: next, done: isTerminal(c.state) && next >= last };
+  }
+
+  logText(idOrPrefix: string, seq: number, input: { offset?: number; max_bytes?: number } = {}): LogText {
+    const c = this.get(idOrPrefix);
+    const e = (this.logsOf.get(c.id) ?? []).find((x) => x.seq === seq);
+    if (!e) throw new AicoderError('not_found', `coder ${c.id} has no log entry ${seq}`, { field: 'seq' });
+    const buf = Buffer.from(e.text);
+    const start = Math.min(input.offset ?? 0, buf.length);
+    const end = Math.min(buf.length, start + (input.max_bytes ?? 262144));
+    return {
+      coder_id: c.id,
+      seq,
+      offset: start,
+      text: buf.toString('utf8', start, end),
+      total_bytes: buf.length,
+      next_offset: end >= buf.length ? null : end,
+    };
   }
 
   followLogs(idOrPrefix: string, input: FollowInput): Promise<LogsResult> {

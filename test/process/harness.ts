@@ -70,6 +70,11 @@ export function recorder(start: { stdout: number; stderr: number } = { stdout: 0
   return rec;
 }
 
+/** Bytes of lines written one per line (the size an output file had before it was removed). */
+export function bytesOf(lines: readonly string[]): number {
+  return lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+}
+
 export function numbered(n: number, prefix = 'line', pad = ''): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}${pad}`);
 }

@@ -39,7 +39,7 @@ describe('LineBuffer', () => {
     expect(buf.nextBatch(false)).toEqual(first);
     buf.commit(first);
     expect(buf.nextBatch(false)).toBeNull();
-    expect(() => buf.commit({ lines: [], end: 99 })).toThrow();
+    expect(() => buf.commit({ end: 99 })).toThrow();
   });
 
   it('caps batches at the line limit', () => {

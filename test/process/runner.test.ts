@@ -1,13 +1,22 @@
 /** The local runner with real child processes: exit codes, output streaming, argv and env handling. */
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AicoderError } from '../../src/core/errors.js';
 import type { LogLevel, RunRecord, Runner } from '../../src/core/ports.js';
 import { createLocalRunner } from '../../src/process/index.js';
-import { MAX_LINE_BYTES } from '../../src/process/line-buffer.js';
+import { MAX_BATCH_LINES, MAX_LINE_BYTES } from '../../src/process/line-buffer.js';
 import { cleanupTemp, tempDir, waitFor } from '../helpers/env.js';
-import { AGENTS, agentEnv, killLeftovers, linesAgent, numbered, recorder, runSpec } from './harness.js';
+import {
+  AGENTS,
+  agentEnv,
+  bytesOf,
+  killLeftovers,
+  linesAgent,
+  numbered,
+  recorder,
+  runSpec,
+} from './harness.js';
 
 const runners: Runner[] = [];
 const runs: RunRecord[] = [];
@@ -37,8 +46,10 @@ describe('local runner: exit and output', () => {
     expect(await obs.exited).toEqual({ exit_code: 0, signal: null });
     expect(obs.out).toEqual(numbered(50));
     expect(obs.err).toEqual(numbered(50, 'err'));
-    expect(obs.offsets.stdout).toBe(statSync(join(rec.run_dir, 'stdout.log')).size);
-    expect(obs.offsets.stderr).toBe(statSync(join(rec.run_dir, 'stderr.log')).size);
+    expect(obs.offsets.stdout).toBe(bytesOf(numbered(50)));
+    expect(obs.offsets.stderr).toBe(bytesOf(numbered(50, 'err')));
+    // Every line delivered: the raw output files (unredacted) are gone.
+    expect(readdirSync(rec.run_dir)).toEqual(['exit-status']);
     expect(obs.violations).toEqual([]);
   });
 
@@ -78,12 +89,12 @@ describe('local runner: exit and output', () => {
     const rec = await runner().spawn(runSpec(dir, linesAgent(`count=${n}`, 'pad=40')), obs);
     runs.push(rec);
     await obs.exited;
-    const size = statSync(join(rec.run_dir, 'stdout.log')).size;
+    const size = bytesOf(numbered(n, 'line', pad));
     expect(size).toBeGreaterThan(5_000_000);
     expect(obs.out.length).toBe(n);
     expect(obs.out).toEqual(numbered(n, 'line', pad));
     expect(obs.offsets.stdout).toBe(size);
-    expect(Math.max(...obs.batches.map((b) => b.lines.length))).toBeLessThanOrEqual(1000);
+    expect(Math.max(...obs.batches.map((b) => b.lines.length))).toBeLessThanOrEqual(MAX_BATCH_LINES);
     expect(obs.violations).toEqual([]);
   });
 
@@ -152,7 +163,7 @@ describe('local runner: exit and output', () => {
     expect(await obs.exited).toEqual({ exit_code: 0, signal: null });
     expect(JSON.parse(obs.out[0]!).argv).toEqual(evil);
     expect(readdirSync(dir).sort()).toEqual(['run $(touch rundir) `x`;']);
-    expect(readdirSync(runDirWeird).sort()).toEqual(['exit-status', 'stderr.log', 'stdout.log']);
+    expect(readdirSync(runDirWeird).sort()).toEqual(['exit-status']);
   });
 
   it('runs a first word like eval as a program, never as a shell builtin', async () => {
@@ -184,23 +195,24 @@ describe('local runner: exit and output', () => {
     await expect(r.spawn(huge, recorder())).rejects.toMatchObject({ code: 'invalid_input', field: 'argv' });
   });
 
-  it('survives a throwing observer: one retry of the batch, then it moves on and still exits', async () => {
+  it('retries a batch the observer could not store, from the same offset, until it succeeds: nothing skipped', async () => {
     const dir = tempDir();
     const logs: { level: LogLevel; msg: string }[] = [];
     const r = createLocalRunner({ log: (level, msg) => logs.push({ level, msg }) });
     runners.push(r);
     const inner = recorder();
     let calls = 0;
+    let failLine2 = true;
     const obs = {
       onLines: (o: Parameters<typeof inner.onLines>[0]) => {
         calls++;
         if (calls === 1) throw new Error('transient');
-        if (o.lines.includes('line 2')) throw new Error('always fails for this batch');
+        if (failLine2 && o.lines.includes('line 2')) throw new Error('disk full');
         inner.onLines(o);
       },
       onExit: (e: Parameters<typeof inner.onExit>[0]) => inner.onExit(e),
     };
-    // Three separate batches: line 2 and line 3 are printed only when the test says so.
+    // Separate batches: line 2 and line 3 are printed only when the test says so.
     const spec = runSpec(dir, [
       '/bin/sh',
       '-c',
@@ -208,18 +220,22 @@ describe('local runner: exit and output', () => {
     ]);
     runs.push(await r.spawn(spec, obs));
     await waitFor(() => inner.out.includes('line 1'), { what: 'line 1 after a retry' });
-    expect(calls).toBe(2);
     writeFileSync(join(dir, 'go2'), '');
-    await waitFor(() => calls >= 4, { what: 'two failed attempts at line 2' });
+    await waitFor(() => calls >= 5, { what: 'failed attempts at line 2' });
     writeFileSync(join(dir, 'go3'), '');
+    // The run has ended, but its end waits for every line: line 2 is still being retried.
+    await waitFor(() => existsSync(join(dir, 'run-1', 'exit-status')), { what: 'the run ended' });
+    const before = calls;
+    await waitFor(() => calls >= before + 2, { what: 'retries after the run ended' });
+    expect(inner.exits).toEqual([]);
+    expect(inner.out).toEqual(['line 1']);
+    failLine2 = false; // space is back
     expect(await inner.exited).toEqual({ exit_code: 0, signal: null });
-    expect(inner.out).toEqual(['line 1', 'line 3']);
-    expect(calls).toBe(5);
-    expect(logs.filter((l) => l.msg === 'output observer threw').map((l) => l.level)).toEqual([
-      'warn',
-      'warn',
-      'error',
-    ]);
+    expect(inner.out).toEqual(['line 1', 'line 2', 'line 3']);
+    expect(inner.violations).toEqual([]);
+    const failures = logs.filter((l) => l.msg.startsWith('cannot store output'));
+    expect(failures.map((l) => l.level)).toEqual(['error', 'error']); // once per episode, not per retry
+    expect(logs.some((l) => l.msg === 'output stored again after failures')).toBe(true);
   });
 
   it('refuses to watch the same run twice', async () => {

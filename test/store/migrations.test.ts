@@ -35,7 +35,9 @@ describe('migrations', () => {
     const { store, dbPath } = freshStore();
     store.close();
     expect(existsSync(dbPath)).toBe(true);
-    expect(tables(dbPath)).toEqual(expect.arrayContaining(['coders', 'events', 'logs', 'runs']));
+    expect(tables(dbPath)).toEqual(
+      expect.arrayContaining(['coders', 'events', 'log_chunks', 'log_ids', 'runs']),
+    );
     expect(pragma(dbPath, 'user_version')).toBe(latestVersion());
     expect(pragma(dbPath, 'journal_mode')).toBe('wal');
   });

@@ -1,0 +1,116 @@
+/**
+ * Output ingestion: a batch of lines read from a run's output becomes stored log entries, stats and
+ * the last message, with the run's offsets in the same store transaction (exactly once across
+ * crashes). A batch that cannot be stored throws, and the tailer retries it from the same offset.
+ */
+import { isAicoderError } from './errors.js';
+import type { LiveRun } from './live-run.js';
+import type { ManagerDeps } from './manager-deps.js';
+import { lastNonEmpty, lastNonEmptyIn, parseLines, truncate } from './outcome.js';
+import type { OutputLines } from './ports.js';
+import type { Records } from './records.js';
+import type { RunHooks } from './talkback.js';
+
+export interface IngestContext {
+  deps: ManagerDeps;
+  records: Records;
+  hooks: RunHooks | undefined;
+}
+
+function errMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Stores a batch of output lines; throws (so the tailer retries the batch) when it cannot. */
+export function ingest(ctx: IngestContext, lr: LiveRun, out: OutputLines): void {
+  try {
+    if (lr.parser.plainText === true && out.bytes !== undefined) ingestBlock(ctx, lr, out, out.bytes);
+    else ingestLines(ctx, lr, out);
+  } catch (err) {
+    // A removed coder has nowhere to store its output: drop it rather than retry forever.
+    if (isAicoderError(err) && err.code === 'not_found' && !ctx.records.get(lr.id)) {
+      ctx.deps.log('debug', 'output of a removed coder dropped', { id: lr.id });
+      return;
+    }
+    throw err;
+  }
+}
+
+function ingestLines(ctx: IngestContext, lr: LiveRun, out: OutputLines): void {
+  const { deps, records, hooks } = ctx;
+  const parsed = parseLines(lr.parser, out, records.now(), (err) =>
+    deps.log('warn', 'parser threw; line kept raw', { id: lr.id, error: errMessage(err) }),
+  );
+  const { stats, sessionId } = parsed;
+  const entries = parsed.entries.map((e) => ({ ...e, text: lr.redact(e.text) }));
+  const lastMessage = parsed.lastMessage === undefined ? undefined : lr.redact(parsed.lastMessage);
+  let failure: string | undefined;
+  if (parsed.outcome) {
+    const reason = parsed.outcome.reason === undefined ? undefined : lr.redact(parsed.outcome.reason);
+    lr.outcome = { ok: parsed.outcome.ok, ...(reason === undefined ? {} : { reason }) };
+    failure = parsed.outcome.ok ? undefined : (reason ?? 'the agent reported an error');
+  }
+  if (out.stream === 'stderr') lr.lastStderr = lastNonEmpty(out.lines) ?? lr.lastStderr;
+  const delta = {
+    ...stats,
+    ...(lastMessage !== undefined ? { last_message: truncate(lastMessage, 2000) } : {}),
+  };
+  // lr.offsets moves only once stored: a failed batch must not carry its offset into another commit.
+  const offsets = { ...lr.offsets, [out.stream]: out.offset };
+  const run = lr.run ? { run_no: lr.run.run_no, offsets } : undefined;
+  const stored = deps.store.appendLogs(lr.id, entries, run, delta);
+  lr.offsets = offsets;
+  // Stored: from here on nothing may throw, or the tailer would deliver the batch again.
+  afterStored(ctx, lr, () => {
+    records.announceLogs(stored);
+    const changed =
+      stats.turns || stats.tokens_in || stats.tokens_out || stats.cost_usd || lastMessage !== undefined;
+    if (changed || sessionId !== undefined || failure !== undefined) {
+      records.patch(lr.id, {
+        ...(sessionId !== undefined ? { session_id: sessionId } : {}),
+        ...(failure !== undefined ? { error: failure } : {}),
+      });
+    }
+    if (out.lines.length > 0) hooks?.activity(lr.id);
+    if (changed) hooks?.statsChanged(lr.id);
+  });
+}
+
+function afterStored(ctx: IngestContext, lr: LiveRun, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    ctx.deps.log('warn', 'output stored, but announcing it failed', { id: lr.id, error: errMessage(err) });
+  }
+}
+
+/**
+ * Plain text output: the block is redacted as a whole and stored as one chunk (one entry per line),
+ * without a string per line. Same entries, last message and offsets as the per-line path.
+ */
+function ingestBlock(ctx: IngestContext, lr: LiveRun, out: OutputLines, bytes: Buffer): void {
+  const { deps, records, hooks } = ctx;
+  const raw = bytes.toString('utf8');
+  const red = lr.redact(raw);
+  const text = red === raw ? bytes : Buffer.from(red);
+  const last = lastNonEmptyIn(red);
+  if (out.stream === 'stderr') lr.lastStderr = last ?? lr.lastStderr;
+  const lastMessage = out.stream === 'stdout' && last !== null ? truncate(last, 2000) : undefined;
+  // lr.offsets moves only once stored: a failed batch must not carry its offset into another commit.
+  const offsets = { ...lr.offsets, [out.stream]: out.offset };
+  const run = lr.run ? { run_no: lr.run.run_no, offsets } : undefined;
+  const block = { ts: records.now(), stream: out.stream, kind: 'text', text };
+  const stored = deps.store.appendLogBlock(
+    lr.id,
+    block,
+    run,
+    lastMessage === undefined ? undefined : { last_message: lastMessage },
+  );
+  lr.offsets = offsets;
+  afterStored(ctx, lr, () => {
+    records.announceBlock(stored);
+    if (lastMessage !== undefined) records.patch(lr.id, {});
+    if (stored.count > 0) hooks?.activity(lr.id);
+    if (lastMessage !== undefined) hooks?.statsChanged(lr.id);
+  });
+}
