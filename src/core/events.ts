@@ -13,17 +13,28 @@ export type Listener = (e: AicoderEvent) => void;
 
 export class EventBus {
   private readonly listeners = new Set<Listener>();
+  /** Listeners that take no `coder.log` events (waits for a state). */
+  private readonly noLogs = new Set<Listener>();
   constructor(private readonly onListenerError: (err: unknown) => void = () => {}) {}
 
-  subscribe(fn: Listener): () => void {
+  /** `logs: false`: the listener never gets `coder.log` events (so nobody has to build them for it). */
+  subscribe(fn: Listener, opts: { logs?: boolean } = {}): () => void {
     this.listeners.add(fn);
+    if (opts.logs === false) this.noLogs.add(fn);
     return () => {
       this.listeners.delete(fn);
+      this.noLogs.delete(fn);
     };
+  }
+
+  /** Whether anyone listens for `coder.log` events: log entries are announced only then. */
+  get wantsLogs(): boolean {
+    return this.listeners.size > this.noLogs.size;
   }
 
   emit(e: AicoderEvent): void {
     for (const fn of [...this.listeners]) {
+      if (e.type === 'coder.log' && this.noLogs.has(fn)) continue;
       try {
         fn(e);
       } catch (err) {

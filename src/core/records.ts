@@ -69,7 +69,7 @@ export class Records {
 
   /** One `coder.log` event per entry, texts cut to LOG_ENTRY_MAX_BYTES. */
   announceLogs(entries: readonly StoredLogEntry[]): void {
-    if (this.bus.size === 0) return;
+    if (!this.bus.wantsLogs) return;
     for (const e of entries) {
       const { id, ...entry } = cutEntry(e, LOG_ENTRY_MAX_BYTES);
       this.bus.emit({ type: 'coder.log', log_id: id, entry });
@@ -78,7 +78,7 @@ export class Records {
 
   /** Announces a stored block; its entries are read back only when someone listens. */
   announceBlock(b: StoredBlock): void {
-    if (b.count === 0 || this.bus.size === 0) return;
+    if (b.count === 0 || !this.bus.wantsLogs) return;
     this.announceLogs(this.store.logsAfter(b.first_id - 1, b.count));
   }
 }

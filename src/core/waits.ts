@@ -10,6 +10,7 @@ function until(
   check: (e: AicoderEvent) => boolean,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  logs = true,
 ): Promise<'event' | 'timeout'> {
   return new Promise((resolve) => {
     let settled = false;
@@ -22,9 +23,12 @@ function until(
       resolve(why);
     };
     const onAbort = (): void => done('timeout');
-    const unsubscribe = bus.subscribe((e) => {
-      if (check(e)) done('event');
-    });
+    const unsubscribe = bus.subscribe(
+      (e) => {
+        if (check(e)) done('event');
+      },
+      { logs },
+    );
     const timer = setTimeout(() => done('timeout'), Math.max(0, timeoutMs));
     if (signal?.aborted) done('timeout');
     else signal?.addEventListener('abort', onAbort);
@@ -67,6 +71,7 @@ export async function waitForState(
     },
     input.timeout_ms,
     input.signal ? AbortSignal.any([cancel.signal, input.signal]) : cancel.signal,
+    false,
   );
   // Subscribed first, then checked: a change in between is not missed.
   const now = manager.get(id);
