@@ -26,6 +26,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'unknown_ref':
     case 'branch_exists':
     case 'unknown_provider':
+    case 'provider_not_installed':
     case 'provider_config':
     case 'dirty_worktree':
     case 'unmerged_commits':

@@ -63,6 +63,19 @@ export function shown(text: string): string {
   return safeText(text);
 }
 
+/**
+ * The STATE cell: a coder waiting for an answer is marked "?", a stalled one "(stalled)", one with
+ * warnings "(!)", one keeping N background processes "+N".
+ */
+export function stateCell(c: Pick<Coder, 'state' | 'stalled' | 'processes' | 'warnings'>): string {
+  let text: string = c.state;
+  if (c.state === 'needs_input') text = `${text} ?`;
+  else if (c.stalled) text = `${text} (stalled)`;
+  if (c.warnings.length > 0) text = `${text} (!)`;
+  if (c.processes.length > 0) text = `${text} +${c.processes.length}`;
+  return text;
+}
+
 export const CODER_TABLE_HEADER = ['ID', 'NAME', 'PROVIDER', 'STATE', 'EXIT', 'AGE', 'BRANCH'];
 
 export function coderRow(c: Coder, now: Date = new Date()): Cell[] {
@@ -70,7 +83,7 @@ export function coderRow(c: Coder, now: Date = new Date()): Cell[] {
     { text: c.id, style: 'bold' },
     clip(c.name, 30),
     c.provider,
-    { text: c.warnings.length > 0 ? `${c.state} (!)` : c.state, style: stateStyle(c.state) },
+    { text: stateCell(c), style: stateStyle(c.state) },
     c.exit_code === null ? '-' : String(c.exit_code),
     age(c.created_at, now),
     c.branch,
@@ -107,6 +120,13 @@ export function statusFields(c: Coder): [string, string, Style?][] {
   if (c.session_id !== null) fields.push(['session', shown(c.session_id)]);
   if (c.error !== null) fields.push(['error', shown(c.error), 'red']);
   for (const w of c.warnings) fields.push(['warning', clip(w, 500), 'yellow']);
+  if (c.permission_denials.length > 0) {
+    fields.push(['denied', clip(c.permission_denials.join(' · '), 500), 'yellow']);
+  }
+  if (c.processes.length > 0) {
+    const procs = c.processes.map((p) => `pid ${p.pid} ${clip(p.command, 80)}`).join(' · ');
+    fields.push(['running', clip(procs, 500), 'yellow']);
+  }
   fields.push(['created', c.created_at]);
   if (c.started_at !== null) fields.push(['started', c.started_at]);
   if (c.ended_at !== null) fields.push(['ended', c.ended_at]);

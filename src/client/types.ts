@@ -51,6 +51,11 @@ export interface Health {
   home: string;
   version: string;
   started_at: string;
+  /**
+   * Configuration files the running daemon could not apply (config.json, provider files), each with a
+   * message naming the file and the key; the last good configuration stays in use. Absent when none.
+   */
+  config_errors?: { source: string; message: string }[];
 }
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';

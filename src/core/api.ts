@@ -28,6 +28,11 @@ export interface CreateCoderInput {
   branch?: string;
   /** Default true. When false the coder waits in `created` until started. */
   autostart?: boolean;
+  /**
+   * Default: config.json `keep_processes` (false). True: processes the agent leaves running (a dev
+   * server) outlive its run and are listed in `processes`; `stop` and `rm` still end them.
+   */
+  keep_processes?: boolean;
   /** Repo-relative paths named to the agent as starting context; untracked ones are copied. */
   workspace_files?: string[];
   /** Limits (default: the config's); the daemon stops the coder when one is reached. */

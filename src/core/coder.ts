@@ -61,14 +61,39 @@ export interface CoderLimits {
   budget_usd: number | null;
 }
 
-/** The talk-back fields of a new record (no question, no progress, not stalled, no limits). */
-export function emptyTalk(): Pick<Coder, 'question' | 'progress' | 'stalled' | 'limits' | 'warnings'> {
+/** A process a coder started that is still running after its run ended (kept with keep_processes). */
+export interface CoderProcess {
+  pid: number;
+  /** Linux /proc/<pid>/stat field 22 (clock ticks since boot): tells the process from a pid reuse. */
+  start_time: string;
+  /** Its command line, arguments joined by spaces (at most 200 characters). */
+  command: string;
+}
+
+/**
+ * The talk-back and run-fact fields of a new record (no question, no progress, not stalled, no limits,
+ * no warnings, background processes ended with the run, no permission denials).
+ */
+export function emptyTalk(): Pick<
+  Coder,
+  | 'question'
+  | 'progress'
+  | 'stalled'
+  | 'limits'
+  | 'warnings'
+  | 'keep_processes'
+  | 'processes'
+  | 'permission_denials'
+> {
   return {
     question: null,
     progress: null,
     stalled: false,
     limits: { max_turns: null, timeout_s: null, budget_usd: null },
     warnings: [],
+    keep_processes: false,
+    processes: [],
+    permission_denials: [],
   };
 }
 
@@ -105,6 +130,18 @@ export interface Coder {
    * One sentence each, oldest first; shown by list, status and MCP. Empty when all is well.
    */
   warnings: string[];
+  /**
+   * Opt-in: processes the agent leaves behind (a dev server) keep running after its run ends. Default
+   * false: when the agent ends, the rest of its process group is ended (SIGTERM, SIGKILL after the grace).
+   */
+  keep_processes: boolean;
+  /** Processes of this coder still running after its last run ended (only with keep_processes). */
+  processes: CoderProcess[];
+  /**
+   * Tool calls the agent was refused in its last run (Claude's result `permission_denials`), each
+   * "Tool: input summary". Empty when none or when the provider does not report them.
+   */
+  permission_denials: string[];
 }
 
 export type LogStream = 'stdout' | 'stderr' | 'system';

@@ -23,6 +23,8 @@ export interface ManagerConfig {
   budget_usd: number | null;
   /** argv run by the daemon on needs_input, completed, failed and stalled (daemon/hooks.ts); null: none. */
   hook: string[] | null;
+  /** Default of a create's keep_processes: background processes outlive the agent's run. */
+  keep_processes?: boolean;
   /** Defaults for every repo's .aicoder.json keys (config.json "worktree"). */
   worktree_defaults?: Partial<RepoSettings>;
 }

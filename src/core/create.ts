@@ -26,6 +26,7 @@ export async function createCoder(
       { field: 'provider' },
     );
   }
+  refuseNotInstalled(deps, providerName);
   const repoArg = input.repo ?? deps.config.default_repo;
   if (!repoArg) {
     throw new AicoderError('invalid_input', 'repo is required (no default_repo is configured)', {
@@ -80,6 +81,7 @@ export async function createCoder(
     ...emptyTalk(),
     limits,
     warnings: made.warnings,
+    keep_processes: input.keep_processes ?? deps.config.keep_processes ?? false,
   };
   try {
     await deps.prep.copyIntoWorktree(repo, workspace, settings);
@@ -104,4 +106,17 @@ export async function createCoder(
     throw err;
   }
   return coder;
+}
+
+/** A provider whose program is not found is refused before anything is made (branch, worktree, record). */
+function refuseNotInstalled(deps: ManagerDeps, name: string): void {
+  const def = deps.providers.get(name);
+  if (!def || !deps.probe) return;
+  const found = deps.probe.locate(def, deps.config.provider_env?.[name]);
+  if (found.installed) return;
+  throw new AicoderError(
+    'provider_not_installed',
+    `provider '${name}' is not installed: '${def.command[0] ?? ''}' is not on the daemon's PATH; ${found.install_hint ?? ''}`.trim(),
+    { field: 'provider' },
+  );
 }

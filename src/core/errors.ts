@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'unknown_ref'
   | 'branch_exists'
   | 'unknown_provider'
+  | 'provider_not_installed'
   | 'provider_config'
   | 'dirty_worktree'
   | 'unmerged_commits'

@@ -9,6 +9,7 @@ import type { ManagerDeps } from './manager-deps.js';
 import { lastNonEmpty, lastNonEmptyIn, parseLines, truncate } from './outcome.js';
 import type { OutputLines } from './ports.js';
 import type { Records } from './records.js';
+import { deniedNote, note } from './run-notes.js';
 import type { RunHooks } from './talkback.js';
 
 export interface IngestContext {
@@ -70,6 +71,11 @@ function ingestLines(ctx: IngestContext, lr: LiveRun, out: OutputLines): void {
         ...(sessionId !== undefined ? { session_id: sessionId } : {}),
         ...(failure !== undefined ? { error: failure } : {}),
       });
+    }
+    if (parsed.denials !== undefined && parsed.denials.length > 0) {
+      const denials = parsed.denials.map((d) => truncate(lr.redact(d), 300));
+      records.patch(lr.id, { permission_denials: denials });
+      note(deps, records, lr.id, 'permission_denied', deniedNote(denials));
     }
     if (out.lines.length > 0) hooks?.activity(lr.id);
     if (changed) hooks?.statsChanged(lr.id);

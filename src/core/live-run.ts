@@ -8,10 +8,14 @@ import type {
   ParserContext,
   ProviderDef,
   RunRecord,
+  TimerHandle,
   WatchHandle,
 } from './ports.js';
 import { buildRedactor, type Redactor } from './redact.js';
 import { runEnv } from './run-spec.js';
+
+/** Why a user ended a run. */
+export type StopReason = 'stop' | 'restart' | 'remove';
 
 export interface LiveRun {
   id: string;
@@ -28,7 +32,10 @@ export interface LiveRun {
   stopRequested: boolean;
   /** Set when a limit (turns, budget, timeout) ended the run: the coder ends stopped with it. */
   limitReason: string | null;
-  killTimer: NodeJS.Timeout | null;
+  /** Why the user ended the run ('stop', 'restart', 'remove'), for the run's end note. */
+  stopReason: StopReason | null;
+  /** SIGKILL for the group after the grace period; it fires even when the wrapper has already exited. */
+  killTimer: TimerHandle | null;
   watcher: WatchHandle | null;
   /** The setup command running before the agent (stop signals it). */
   setup: RunRecord | null;
@@ -61,6 +68,7 @@ export function newLiveRun(
     lastStderr: null,
     stopRequested: false,
     limitReason: null,
+    stopReason: null,
     killTimer: null,
     watcher: null,
     setup: null,

@@ -28,6 +28,8 @@ export interface ManagerDeps {
   log: Logger;
   /** Environment given to agent processes (default: the daemon's own process.env). */
   baseEnv?: Readonly<Record<string, string | undefined>>;
+  /** Configuration files that could not be applied (config.json, provider files), for `providers`. */
+  configErrors?: () => { source: string; message: string }[];
   /** Installation/credentials checks for `providers` (none: the report has no status). */
   probe?: ProviderProbe;
   /** Where each coder reaches its own MCP endpoint (set by the daemon once it knows its port). */

@@ -39,6 +39,9 @@ import {
 import { Records } from './records.js';
 import { assertAction } from './state-machine.js';
 import { Supervisor, errMessage } from './supervisor.js';
+import { endCoderProcesses, refreshProcesses } from './leftovers.js';
+import type { StopReason } from './live-run.js';
+import { checkLogKinds } from './log-kinds.js';
 import { createCoder } from './create.js';
 import { requireMessage } from './validate.js';
 import { followLogs, waitForState } from './waits.js';
@@ -117,6 +120,11 @@ export class Manager implements ManagerApi, WorktreeApi {
     return p;
   }
 
+  /** config.json was reloaded (values changed in place): a higher max_concurrent starts queued coders. */
+  configChanged(): void {
+    this.supervisor.schedule();
+  }
+
   async create(input: CreateCoderInput): Promise<Coder> {
     const coder = await this.inFlight('create', () => createCoder(this.deps, this.records, input));
     if (coder.state === 'queued') this.supervisor.enqueue(coder.id);
@@ -141,8 +149,10 @@ export class Manager implements ManagerApi, WorktreeApi {
     });
   }
 
+  /** The record; kept background processes that have ended meanwhile are dropped from `processes`. */
   get(idOrPrefix: string): Coder {
-    return resolvePrefix(idOrPrefix, (p) => this.deps.store.findByIdPrefix(p, 5));
+    const coder = resolvePrefix(idOrPrefix, (p) => this.deps.store.findByIdPrefix(p, 5));
+    return refreshProcesses(this.deps, this.records, coder);
   }
 
   async control(idOrPrefix: string, input: ControlInput): Promise<ControlResult> {
@@ -171,7 +181,7 @@ export class Manager implements ManagerApi, WorktreeApi {
         await this.stop(coder);
         break;
       case 'restart':
-        if (!isTerminal(coder.state)) await this.stop(coder);
+        if (!isTerminal(coder.state)) await this.stop(coder, 'restart');
         assertAction(this.get(id), 'restart');
         records.transition(id, 'queued', {
           exit_code: null,
@@ -197,9 +207,9 @@ export class Manager implements ManagerApi, WorktreeApi {
     return { coder: this.get(id), removed: false };
   }
 
-  private async stop(coder: Coder): Promise<void> {
+  private async stop(coder: Coder, reason: StopReason = 'stop'): Promise<void> {
     if (this.supervisor.isLive(coder.id)) {
-      await this.supervisor.stop(coder.id);
+      await this.supervisor.stop(coder.id, reason);
     } else {
       this.supervisor.dequeue(coder.id);
       const cur = this.get(coder.id);
@@ -241,11 +251,13 @@ export class Manager implements ManagerApi, WorktreeApi {
   }
 
   private async remove(coder: Coder, force: boolean, keepBranch: boolean): Promise<ControlResult> {
-    if (force && !isTerminal(coder.state)) await this.stop(coder);
+    if (force && !isTerminal(coder.state)) await this.stop(coder, 'remove');
     const cur = this.get(coder.id);
     assertAction(cur, 'remove');
     this.supervisor.dequeue(cur.id);
     await ops.teardown(this.ops(), cur, { guarded: !force && !keepBranch });
+    // Nothing the coder started outlives it: kept servers, leftovers, setsid escapes in the worktree.
+    await endCoderProcesses(this.deps, this.records, this.get(cur.id));
     const { notes } = await this.deps.git.removeWorktree({
       repo: cur.repo,
       path: cur.workspace,
@@ -266,6 +278,7 @@ export class Manager implements ManagerApi, WorktreeApi {
   logs(idOrPrefix: string, input: LogsInput): LogsResult {
     // Order matters: the state first (once terminal, no more entries come), then the last seq, then
     // the entries (a snapshot at least as new as `last`), so next_seq never skips an entry.
+    checkLogKinds(input.kinds);
     const coder = this.get(idOrPrefix);
     const ended = isTerminal(coder.state) && !this.supervisor.isLive(coder.id);
     const { store } = this.deps;
@@ -302,7 +315,8 @@ export class Manager implements ManagerApi, WorktreeApi {
     return t;
   }
 
-  followLogs(idOrPrefix: string, input: FollowInput): Promise<LogsResult> {
+  async followLogs(idOrPrefix: string, input: FollowInput): Promise<LogsResult> {
+    checkLogKinds(input.kinds);
     const coder = this.get(idOrPrefix);
     return followLogs(this, this.bus, coder.id, input);
   }
@@ -349,12 +363,14 @@ export class Manager implements ManagerApi, WorktreeApi {
     const defs = providers.list();
     const infos = this.providers();
     if (probe) {
-      const statuses = await Promise.all(defs.map((d) => probe.check(d)));
+      const statuses = await Promise.all(
+        defs.map((d) => probe.check(d, this.deps.config.provider_env?.[d.name])),
+      );
       statuses.forEach((status, i) => (infos[i]!.status = status));
     }
     return {
       providers: infos,
-      errors: providers.errors?.() ?? [],
+      errors: this.deps.configErrors?.() ?? providers.errors?.() ?? [],
       default_provider: this.deps.config.default_provider,
     };
   }

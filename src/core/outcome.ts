@@ -15,6 +15,8 @@ export interface ParsedBatch {
   lastMessage: string | undefined;
   sessionId: string | undefined;
   outcome: { ok: boolean; reason?: string } | undefined;
+  /** Tool calls refused by the permission mode, as the parser reported them (last report wins). */
+  denials: string[] | undefined;
 }
 
 /** Runs every line through the parser; a parser that throws leaves the line as a `raw` entry. */
@@ -30,6 +32,7 @@ export function parseLines(
     lastMessage: undefined,
     sessionId: undefined,
     outcome: undefined,
+    denials: undefined,
   };
   for (const line of out.lines) {
     let events: ParsedEvent[];
@@ -60,6 +63,7 @@ export function parseLines(
         });
       }
       if (ev.outcome) batch.outcome = ev.outcome;
+      if (ev.permission_denials) batch.denials = ev.permission_denials;
     }
   }
   return batch;

@@ -325,6 +325,17 @@ export interface RunObserver {
 
 export type AdoptOutcome = 'running' | 'exited' | 'gone';
 
+/** A live process found on the system (Linux /proc), e.g. one an agent left running. */
+export interface ProcessInfo {
+  pid: number;
+  /** /proc/<pid>/stat field 22: with the pid, identifies the process across pid reuse. */
+  start_time: string;
+  /** Its process group id. */
+  pgid: number;
+  /** Its command line, arguments joined by spaces (at most 200 characters). */
+  command: string;
+}
+
 /** Spawning, signalling, exit observation and output streaming. Nothing above calls process APIs. */
 export interface Runner {
   spawn(spec: RunSpec, obs: RunObserver): Promise<RunRecord>;
@@ -335,7 +346,22 @@ export interface Runner {
    * is delivered, onExit is not called.
    */
   adopt(run: RunRecord, obs: RunObserver): Promise<AdoptOutcome>;
+  /**
+   * Signals the run's whole process group, also after the wrapper has exited (members it left stay
+   * reachable); skipped only when the group id now belongs to another process (pid reuse).
+   */
   signal(run: RunRecord, sig: RunSignal): void;
+  /** Live members of the run's process group (none when its id was reused by another group). */
+  groupMembers(run: RunRecord): ProcessInfo[];
+  /** Live processes whose working directory is `dir` or below (setsid escapes included); never the daemon. */
+  processesUnder(dir: string): ProcessInfo[];
+  /** True while `p` is the same live process (pid and start time). */
+  isRunning(p: Pick<ProcessInfo, 'pid' | 'start_time'>): boolean;
+  /**
+   * Ends these processes: SIGTERM (and SIGCONT) to each that is still the same process, SIGKILL to
+   * those still running after graceMs. Resolves with the ones that could not be ended (normally none).
+   */
+  endProcesses(procs: readonly ProcessInfo[], graceMs: number): Promise<ProcessInfo[]>;
   /** Stops watching all runs without touching the processes (daemon shutdown). */
   detachAll(): Promise<void>;
 }
@@ -371,6 +397,8 @@ export interface ParsedEvent {
   last_message?: string;
   /** Final outcome of the run, when the line says so. */
   outcome?: { ok: boolean; reason?: string };
+  /** Tool calls the agent was refused (permission mode), each "Tool input-summary" (Claude's result). */
+  permission_denials?: string[];
 }
 
 export interface OutputParser {
@@ -411,6 +439,8 @@ export interface ProviderAvailability {
   path: string | null;
   /** First line of `<program> --version` (5 s timeout, cached per daemon); null when unknown. */
   version: string | null;
+  /** How to install the program when it is not installed (a command for the shipped agents). */
+  install_hint: string | null;
   /** `found`: a key variable or credentials file is present; `missing`: none; `n/a`: not checked. */
   credentials: 'found' | 'missing' | 'n/a';
   /** The variable names or files that were found, or those looked for (names and paths only). */
@@ -419,7 +449,16 @@ export interface ProviderAvailability {
 
 /** Checks providers' programs and credentials (src/providers/probe.ts). */
 export interface ProviderProbe {
-  check(def: ProviderDef): Promise<ProviderAvailability>;
+  /**
+   * `env`: variables the agent gets on top of the daemon's and the provider's own (config.json
+   * provider_env), so credentials supplied there count as present.
+   */
+  check(def: ProviderDef, env?: Readonly<Record<string, string>>): Promise<ProviderAvailability>;
+  /** Only whether command[0] is found (no `--version` run), with the install hint when it is not. */
+  locate(
+    def: ProviderDef,
+    env?: Readonly<Record<string, string>>,
+  ): Pick<ProviderAvailability, 'installed' | 'path' | 'install_hint'>;
 }
 
 export interface ArgvVars {

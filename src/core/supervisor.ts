@@ -13,8 +13,10 @@ import type { RunHooks } from './talkback.js';
 import { runArgv, runEnv } from './run-spec.js';
 import { decideOutcome } from './outcome.js';
 import { ingest, type IngestContext } from './ingest.js';
-import { newLiveRun, type LiveRun } from './live-run.js';
+import { newLiveRun, type LiveRun, type StopReason } from './live-run.js';
 import { PortPool, prepareRun, readPorts } from './prep-phase.js';
+import { endCoderProcesses, reapRunGroup } from './leftovers.js';
+import { clearSetupRun, endSetupLeftovers, endNote, note, saveSetupRun, startNote } from './run-notes.js';
 
 /** A follow-up run (message) uses the provider's resume_command instead of its command. */
 export interface FollowUp {
@@ -90,7 +92,11 @@ export class Supervisor {
         coder,
         env: runEnv(deps, def, coder),
         first,
-        onSetupRun: (r) => (lr.setup = r),
+        onSetupRun: (r) => {
+          lr.setup = r;
+          if (r) saveSetupRun(deps.home, id, r);
+          else clearSetupRun(deps.home, id);
+        },
         cancelled: () => lr.stopRequested,
       });
       if (lr.stopRequested) throw new AicoderError('conflict', 'stopped before the agent started');
@@ -109,7 +115,13 @@ export class Supervisor {
       );
       lr.run = run;
       deps.store.saveRun(run);
-      records.transition(id, 'running', { pid: run.pid, started_at: records.now() });
+      note(deps, records, id, 'run_start', startNote(runNo, followUp !== undefined));
+      records.transition(id, 'running', {
+        pid: run.pid,
+        started_at: records.now(),
+        processes: [],
+        permission_denials: [],
+      });
       this.hooks?.runStarted(id);
       this.watch(lr, coder);
       if (lr.stopRequested) this.terminate(lr);
@@ -122,6 +134,10 @@ export class Supervisor {
       lr.markEnded();
       const msg = lr.redact(isAicoderError(err) ? err.message : `could not start: ${errMessage(err)}`);
       deps.log('warn', 'coder failed to start', { id, error: msg });
+      if (records.get(id)) {
+        const why = lr.stopRequested ? 'stopped before the agent started' : msg;
+        note(deps, records, id, 'run_end', `the run did not start: ${why}`);
+      }
       const cur = records.get(id);
       if (cur && (cur.state === 'starting' || cur.state === 'queued')) {
         records.transition(id, lr.stopRequested ? 'stopped' : 'failed', {
@@ -147,24 +163,41 @@ export class Supervisor {
   }
 
   private finish(lr: LiveRun, res: ExitResult): void {
-    const { records } = this;
-    if (lr.killTimer) clearTimeout(lr.killTimer);
+    const { records, deps } = this;
+    // The kill timer stays: the group gets its SIGKILL whatever the wrapper did.
     this.live.delete(lr.id);
     this.ports.release(lr.id);
     const closing = lr.watcher?.close();
     const cur = records.get(lr.id);
     this.hooks?.runEnded(lr.id);
+    // What the agent left in its group is ended (or kept, with keep_processes) before the end is told.
+    const processes =
+      lr.run && cur
+        ? reapRunGroup(deps, records, {
+            coder: cur,
+            run: lr.run,
+            stopped: lr.stopRequested,
+            scheduleKill: () => this.scheduleKill(lr),
+          })
+        : [];
     if (cur && cur.state !== 'completed' && cur.state !== 'failed' && cur.state !== 'stopped') {
       let { state, error } = decideOutcome(lr, res, cur.error);
       const limit =
         lr.limitReason ?? (state === 'stopped' ? null : this.hooks?.limitAtEnd(lr.id, state === 'completed'));
       if (limit) [state, error] = ['stopped', limit];
+      const redacted = error === null ? null : lr.redact(error);
+      if (lr.run) {
+        note(deps, records, lr.id, 'run_end', endNote(lr, res, state, limit ?? null, redacted));
+      }
       this.recordEnd(lr.id, state, {
         exit_code: res.exit_code,
-        error: error === null ? null : lr.redact(error),
+        error: redacted,
         ended_at: records.now(),
+        processes,
       });
       void Promise.resolve(closing).then(() => this.refreshFiles(lr, cur));
+    } else if (cur && (cur.processes.length > 0 || processes.length > 0)) {
+      records.patch(lr.id, { processes });
     }
     lr.markEnded();
     this.schedule();
@@ -177,7 +210,12 @@ export class Supervisor {
   private recordEnd(
     id: string,
     state: 'completed' | 'failed' | 'stopped',
-    patch: { exit_code: number | null; error: string | null; ended_at: string },
+    patch: {
+      exit_code: number | null;
+      error: string | null;
+      ended_at: string;
+      processes: Coder['processes'];
+    },
     delayMs = 0,
   ): void {
     try {
@@ -240,14 +278,20 @@ export class Supervisor {
     this.deps.runner.signal(lr.run!, 'resume');
   }
 
-  /** Asks a live run to end (SIGTERM, then SIGKILL after the grace period) and waits for its end. */
-  async stop(id: string): Promise<void> {
+  /**
+   * Asks a live run to end (SIGTERM to its group, SIGKILL after the grace period) and waits for its
+   * end; then ends every other process of the coder (its worktree's, setsid escapes included).
+   */
+  async stop(id: string, reason: StopReason = 'stop'): Promise<void> {
     const lr = this.live.get(id);
     if (!lr) return;
     lr.stopRequested = true;
+    lr.stopReason ??= reason;
     if (lr.run) this.terminate(lr);
     else if (lr.setup) this.deps.runner.signal(lr.setup, 'terminate');
     await lr.ended;
+    const coder = this.records.get(id);
+    if (coder) await endCoderProcesses(this.deps, this.records, coder);
   }
 
   /** A limit was reached: the run is stopped and the coder ends `stopped` with the reason. */
@@ -265,12 +309,21 @@ export class Supervisor {
   }
 
   private terminate(lr: LiveRun): void {
-    const run = lr.run!;
-    this.deps.runner.signal(run, 'terminate');
-    if (!lr.killTimer) {
-      lr.killTimer = setTimeout(() => this.deps.runner.signal(run, 'kill'), this.deps.config.stop_grace_ms);
-      lr.killTimer.unref();
-    }
+    this.deps.runner.signal(lr.run!, 'terminate');
+    this.scheduleKill(lr);
+  }
+
+  /** SIGKILL for the run's whole group after the grace period (once per run). */
+  private scheduleKill(lr: LiveRun): void {
+    const run = lr.run;
+    if (!run || lr.killTimer) return;
+    lr.killTimer = this.deps.clock.setTimeout(() => {
+      try {
+        this.deps.runner.signal(run, 'kill');
+      } catch (err) {
+        this.deps.log('warn', 'SIGKILL of the process group failed', { id: lr.id, error: errMessage(err) });
+      }
+    }, this.deps.config.stop_grace_ms);
   }
 
   private requireRun(id: string): LiveRun {
@@ -285,8 +338,12 @@ export class Supervisor {
     for (const coder of deps.store.codersInStates(['starting', 'running', 'needs_input', 'paused'])) {
       const run = deps.store.getRun(coder.id);
       if (!run || (coder.pid !== null && run.pid !== coder.pid)) {
+        // A setup command may still run from before the crash: it is ended, not re-adopted.
+        const setup = await endSetupLeftovers(deps, records, coder);
         records.transition(coder.id, 'interrupted', {
-          error: 'the daemon stopped before the process was recorded',
+          error: setup
+            ? 'the daemon stopped while the setup command was running; it was ended'
+            : 'the daemon stopped before the process was recorded',
           ended_at: records.now(),
         });
         continue;
@@ -317,6 +374,13 @@ export class Supervisor {
         case 'gone':
           this.live.delete(coder.id);
           lr.markEnded();
+          note(
+            deps,
+            records,
+            coder.id,
+            'run_end',
+            `run ${run.run_no} ended: its process vanished while the daemon was away`,
+          );
           records.transition(coder.id, 'interrupted', {
             error: 'its process vanished while the daemon was away',
             ended_at: records.now(),
@@ -333,9 +397,7 @@ export class Supervisor {
   /** Daemon shutdown: stop watching; processes keep running and are re-adopted on the next start. */
   async shutdown(): Promise<void> {
     this.closed = true;
-    for (const lr of this.live.values()) {
-      if (lr.killTimer) clearTimeout(lr.killTimer);
-    }
+    for (const lr of this.live.values()) lr.killTimer?.clear();
     await Promise.all([...this.live.values()].map((lr) => lr.watcher?.close() ?? Promise.resolve()));
     await this.deps.runner.detachAll();
     this.live.clear();

@@ -46,13 +46,18 @@ export class Talkback implements CoderSideApi, RunHooks {
     this.stall = new StallWatch({
       clock: deps.clock,
       records,
-      stallAfterMs: deps.config.stall_after_s * 1000,
+      // Read at each use: config.json is reloaded while the daemon runs.
+      get stallAfterMs() {
+        return deps.config.stall_after_s * 1000;
+      },
       appendLog,
     });
     this.questions = new Questions({
       clock: deps.clock,
       records,
-      askTimeoutMs: deps.config.ask_timeout_s * 1000,
+      get askTimeoutMs() {
+        return deps.config.ask_timeout_s * 1000;
+      },
       appendLog,
       followUp,
     });

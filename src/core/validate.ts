@@ -64,6 +64,9 @@ export function validateCreate(input: CreateCoderInput): void {
   if (raw.autostart !== undefined && typeof raw.autostart !== 'boolean') {
     throw bad('autostart', 'must be true or false');
   }
+  if (raw.keep_processes !== undefined && typeof raw.keep_processes !== 'boolean') {
+    throw bad('keep_processes', 'must be true or false');
+  }
   const files = raw.workspace_files;
   if (files !== undefined) {
     if (!Array.isArray(files)) throw bad('workspace_files', 'must be a list of paths');

@@ -59,6 +59,7 @@ const configSchema = z
     budget_usd: z.number().gt(0).nullable().optional(),
     hook: z.array(z.string().min(1)).min(1).nullable().optional(),
     worktree: z.unknown().optional(),
+    keep_processes: z.boolean().optional(),
   })
   .strict();
 
@@ -77,6 +78,7 @@ const RULES: Record<string, string> = {
   budget_usd: 'a number of US dollars > 0 or null',
   hook: 'an argv array of non-empty strings (no shell) or null',
   worktree: 'an object with the keys of .aicoder.json (copy, setup, teardown, ports)',
+  keep_processes: 'true or false',
 };
 
 /** Reads AICODER_HOME/config.json; a missing file gives the defaults. */
@@ -148,5 +150,6 @@ export function loadManagerConfig(home: string): ManagerConfig {
     timeout_s: c.timeout_s ?? null,
     budget_usd: c.budget_usd ?? null,
     hook: c.hook ?? null,
+    keep_processes: c.keep_processes ?? false,
   };
 }

@@ -7,6 +7,7 @@ export function httpStatus(code: ErrorCode): number {
     case 'not_a_repo':
     case 'unknown_ref':
     case 'unknown_provider':
+    case 'provider_not_installed':
     case 'not_supported':
       return 400;
     case 'path_outside':

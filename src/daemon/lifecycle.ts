@@ -82,7 +82,17 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
   const tokens = opts.coderMcp ? coderTokens(home, port) : undefined;
   try {
     const config = loadManagerConfig(home);
-    wiring = wire({ home, config, log, ...(tokens ? { coderEndpoint: tokens } : {}) });
+    wiring = wire({
+      home,
+      config,
+      log,
+      ...(tokens ? { coderEndpoint: tokens } : {}),
+      onConfig: (next, prev) => {
+        if (JSON.stringify(next.hook) === JSON.stringify(prev.hook) || wiring === undefined) return;
+        hooks?.close();
+        hooks = startHooks(wiring.manager, next.hook, log, env);
+      },
+    });
     hooks = startHooks(wiring.manager, config.hook, log, env);
     await wiring.manager.start();
     log('info', 'manager started', { config });
@@ -98,7 +108,19 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
   const { manager } = wiring;
   const started_at = new Date().toISOString();
   const version = packageVersion();
-  const health = (): Health => ({ ok: true, pid: process.pid, port, home, version, started_at });
+  const { configWatch } = wiring;
+  const health = (): Health => {
+    const config_errors = configWatch.errors();
+    return {
+      ok: true,
+      pid: process.pid,
+      port,
+      home,
+      version,
+      started_at,
+      ...(config_errors.length > 0 ? { config_errors } : {}),
+    };
+  };
 
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((r) => (resolveDone = r));

@@ -12,7 +12,9 @@ import { gitRunner } from '../git/exec.js';
 import { createGitOps } from '../git/ops.js';
 import { createPrep } from '../workspace/prep.js';
 import { createLocalRunner } from '../process/index.js';
-import { builtinProvidersDir, loadProviderCatalog } from '../providers/index.js';
+import { builtinProvidersDir } from '../providers/index.js';
+import { createReloadableCatalog } from '../providers/reloadable.js';
+import { watchConfig, type ConfigWatch } from './config-watch.js';
 import { createProviderProbe } from '../providers/probe.js';
 import { openStore } from '../store/index.js';
 import { createWorkspace } from '../workspace/index.js';
@@ -20,6 +22,8 @@ import { createWorkspace } from '../workspace/index.js';
 export interface Wiring {
   manager: Manager;
   store: CoderStore;
+  /** The watch on config.json and the provider files (reloaded while the daemon runs). */
+  configWatch: ConfigWatch;
   /** Detaches the manager (coders keep running) and closes the store. */
   close(): Promise<void>;
 }
@@ -30,6 +34,8 @@ export function wire(opts: {
   log: Logger;
   /** Per-coder MCP endpoints (the daemon's port is known): URLs and tokens for the agents. */
   coderEndpoint?: CoderEndpoint;
+  /** Called after a changed config.json was applied (the daemon restarts its hooks). */
+  onConfig?: (next: ManagerConfig, prev: ManagerConfig) => void;
 }): Wiring {
   const { home, config, log } = opts;
   const layout = homeLayout(home);
@@ -37,7 +43,7 @@ export function wire(opts: {
   mkdirSync(layout.userProviders, { recursive: true });
   const store = openStore(layout.db);
   try {
-    const providers = loadProviderCatalog({
+    const providers = createReloadableCatalog({
       builtinDir: builtinProvidersDir(),
       userDir: layout.userProviders,
       log,
@@ -55,16 +61,29 @@ export function wire(opts: {
       clock: systemClock,
       log,
       probe: createProviderProbe({ env: process.env }),
+      configErrors: () => configWatch.errors(),
       ...(opts.coderEndpoint ? { coderEndpoint: opts.coderEndpoint, coderPrompt: loadCoderPrompt(log) } : {}),
+    });
+    const configWatch = watchConfig({
+      home,
+      config,
+      providers,
+      log,
+      onConfig: (next, prev) => {
+        manager.configChanged();
+        opts.onConfig?.(next, prev);
+      },
     });
     let closed = false;
     return {
       manager,
       store,
+      configWatch,
       async close() {
         if (closed) return;
         closed = true;
         try {
+          await configWatch.close();
           await manager.shutdown();
         } finally {
           store.close();

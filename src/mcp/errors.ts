@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'unknown_ref',
   'branch_exists',
   'unknown_provider',
+  'provider_not_installed',
   'provider_config',
   'dirty_worktree',
   'unmerged_commits',
@@ -79,6 +80,8 @@ export function nextStep(body: ErrorBody, ctx: HintContext): string {
       const names = safeNames(ctx);
       return names.length ? `registered providers: ${names.join(', ')}` : 'no provider is registered';
     }
+    case 'provider_not_installed':
+      return 'install the program as the message says (aicoder providers shows the status), or choose another provider';
     case 'provider_config':
       return 'fix the provider definition named in the message (see docs/providers.md)';
     case 'dirty_worktree':

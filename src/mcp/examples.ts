@@ -38,6 +38,9 @@ const created: Coder = {
   stalled: false,
   limits: { max_turns: null, timeout_s: null, budget_usd: null },
   warnings: [],
+  keep_processes: false,
+  processes: [],
+  permission_denials: [],
 };
 
 const completed: Coder = {
@@ -132,8 +135,8 @@ export const TOOL_EXAMPLES: readonly ToolExample[] = [
           seq: 42,
           ts: '2025-11-25T09:33:12.470Z',
           stream: 'system',
-          kind: 'exit',
-          text: 'exited with code 0',
+          kind: 'run_end',
+          text: 'run 1 ended: the agent finished (exit code 0)',
         },
       ],
       next_seq: 42,

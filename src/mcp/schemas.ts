@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CODER_STATES } from '../core/coder.js';
+import { LOG_KINDS } from '../core/log-kinds.js';
 import { MAX_TASK_CHARS, MAX_WORKSPACE_FILES } from '../core/validate.js';
 import {
   MAX_WAIT_S,
@@ -76,6 +77,12 @@ export const createInput = z
         'Repo-relative paths named to the agent as starting context; untracked ones are copied into the worktree.',
       ),
     autostart: z.boolean().default(true).describe('false: wait in `created` until started.'),
+    keep_processes: z
+      .boolean()
+      .optional()
+      .describe(
+        'true: processes the agent leaves running outlive its run (listed in `processes`); default: config.',
+      ),
     max_turns: z
       .number()
       .int('max_turns must be a whole number')
@@ -245,7 +252,7 @@ export const logsInput = z
       .array(z.string().min(1, 'kinds entries must not be empty'))
       .max(50, 'kinds must name at most 50 kinds')
       .optional()
-      .describe('Only these kinds (e.g. text, assistant, tool_use, error).'),
+      .describe(`Only these kinds (unknown: an error): ${LOG_KINDS.join(', ')}.`),
     follow: z.boolean().default(false).describe('Wait for new entries after since_seq.'),
     timeout_s: waitSeconds.optional().describe('With follow: how long to wait, in seconds.'),
     format: z

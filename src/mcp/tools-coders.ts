@@ -74,6 +74,7 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
       if (args.max_turns !== undefined) input.max_turns = args.max_turns;
       if (args.timeout_s !== undefined) input.timeout_s = args.timeout_s;
       if (args.budget_usd !== undefined) input.budget_usd = args.budget_usd;
+      if (args.keep_processes !== undefined) input.keep_processes = args.keep_processes;
       validateCreate(input);
       return { ...compactCoder(await manager.create(input)) };
     }),

@@ -72,6 +72,11 @@ export const TOOLS_SNAPSHOT: Tool[] = [
           default: true,
           description: 'false: wait in `created` until started.',
         },
+        keep_processes: {
+          type: 'boolean',
+          description:
+            'true: processes the agent leaves running outlive its run (listed in `processes`); default: config.',
+        },
         max_turns: {
           type: 'integer',
           minimum: 1,
@@ -406,7 +411,8 @@ export const TOOLS_SNAPSHOT: Tool[] = [
             minLength: 1,
           },
           maxItems: 50,
-          description: 'Only these kinds (e.g. text, assistant, tool_use, error).',
+          description:
+            'Only these kinds (unknown: an error): text, session_started, assistant, reasoning, user, tool_call, tool_result, file_change, todo, usage, status, result, error, raw, run_start, run_end, processes, permission_denied, limit, setup, teardown, ports, user_message, question, answer, progress, stalled, stall_cleared.',
         },
         follow: {
           type: 'boolean',

@@ -9,6 +9,7 @@ import type {
   AdoptOutcome,
   ExitResult,
   Logger,
+  ProcessInfo,
   RunObserver,
   RunRecord,
   RunSignal,
@@ -16,6 +17,7 @@ import type {
   Runner,
 } from '../core/ports.js';
 import { isSameLiveProcess, readProcStat } from './proc-stat.js';
+import { groupMembers, processesUnder, stillRunning } from './procs.js';
 import { RunWatch, runKey } from './run-watch.js';
 import { spawnWrapped } from './spawn.js';
 import { readExitStatus } from './wrapper.js';
@@ -83,12 +85,10 @@ class LocalRunner implements Runner {
   }
 
   signal(run: RunRecord, sig: RunSignal): void {
-    const st = readProcStat(run.pid);
-    const same = isSameLiveProcess(run.pid, run.start_time) && (st === null || st.pgrp === run.pgid);
-    if (!same) {
-      this.log('debug', 'signal skipped: the recorded process is gone', {
+    if (!groupIsTheRuns(run)) {
+      this.log('debug', 'signal skipped: the process group id now belongs to another process', {
         coder_id: run.coder_id,
-        pid: run.pid,
+        pgid: run.pgid,
         sig,
       });
       return;
@@ -113,6 +113,47 @@ class LocalRunner implements Runner {
         throw new AicoderError('invalid_input', `unknown signal ${String(never)}`, { field: 'signal' });
       }
     }
+  }
+
+  groupMembers(run: RunRecord): ProcessInfo[] {
+    return groupIsTheRuns(run) ? groupMembers(run.pgid) : [];
+  }
+
+  processesUnder(dir: string): ProcessInfo[] {
+    return processesUnder(dir);
+  }
+
+  isRunning(p: Pick<ProcessInfo, 'pid' | 'start_time'>): boolean {
+    return stillRunning(p);
+  }
+
+  async endProcesses(procs: readonly ProcessInfo[], graceMs: number): Promise<ProcessInfo[]> {
+    const send = (list: readonly ProcessInfo[], sigs: NodeJS.Signals[]): void => {
+      for (const p of list) {
+        // Checked right before each signal: the pid must still be the process that was found.
+        if (p.pid <= 1 || p.pid === process.pid || !stillRunning(p)) continue;
+        for (const s of sigs) {
+          try {
+            process.kill(p.pid, s);
+          } catch {
+            /* ended meanwhile, or not ours */
+          }
+        }
+      }
+    };
+    const left = (): ProcessInfo[] => procs.filter(stillRunning);
+    if (left().length === 0) return [];
+    this.log('info', 'ending processes', { pids: procs.map((p) => p.pid), grace_ms: graceMs });
+    send(left(), ['SIGTERM', 'SIGCONT']);
+    await pollUntil(() => left().length === 0, graceMs);
+    const stubborn = left();
+    if (stubborn.length === 0) return [];
+    this.log('info', 'killing processes that outlived the grace period', {
+      pids: stubborn.map((p) => p.pid),
+    });
+    send(stubborn, ['SIGKILL']);
+    await pollUntil(() => left().length === 0, 2000);
+    return left();
   }
 
   async detachAll(): Promise<void> {
@@ -213,6 +254,28 @@ function exitResult(runDir: string, code: number | null, signal: NodeJS.Signals 
   if (recorded !== null) return { exit_code: recorded, signal: null };
   if (signal !== null) return { exit_code: null, signal };
   return { exit_code: code, signal: null };
+}
+
+/**
+ * Is process group `run.pgid` still the run's? Linux never hands out a pid that is in use as a process
+ * group id, so while any member lives the group is the run's, whether or not the wrapper (its leader)
+ * still runs. It belongs to someone else only once it emptied and a new process with that pid leads
+ * its own group: a live leader with another start time.
+ */
+function groupIsTheRuns(run: RunRecord): boolean {
+  const leader = readProcStat(run.pgid);
+  if (leader === null) return true;
+  if (leader.pgrp !== run.pgid) return true;
+  if (run.pgid !== run.pid) return true;
+  return run.start_time === '' || leader.start_time === run.start_time;
+}
+
+/** Polls `cond` every 25 ms until it holds or `ms` have passed (waiting on the OS, not a fixed sleep). */
+async function pollUntil(cond: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond() && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, Math.min(25, Math.max(1, deadline - Date.now()))));
+  }
 }
 
 let cachedOwnPgid: number | undefined;

@@ -4,7 +4,8 @@
  * Events: `system` (subtype `init` carries session_id, model, cwd; `api_retry` and others are
  * tolerated), `assistant` (one Anthropic message per line: text / thinking / tool_use blocks and
  * `usage`), `user` (tool_result blocks; `tool_use_result` says what a file tool did), `result`
- * (`is_error`, `result`, `num_turns`, `total_cost_usd`, `usage`). Anything else is `raw`.
+ * (`is_error`, `result`, `num_turns`, `total_cost_usd`, `usage`, `permission_denials`: the tool calls
+ * the permission mode refused, each `{tool_name, tool_use_id, tool_input}`). Anything else is `raw`.
  *
  * Outcome: from the result's `is_error` only. Its `subtype` says "success" even on an API error, and
  * the exit code says nothing more than is_error does.
@@ -177,7 +178,8 @@ export class ClaudeParser implements OutputParser {
     this.add(stats);
     const cost = num(ev.total_cost_usd);
     if (cost > 0) stats.cost_usd = cost;
-    const denials = arr(ev.permission_denials).map((d) => str(rec(d).tool_name) || 'tool');
+    const refused = arr(ev.permission_denials).map(rec);
+    const denials = refused.map((d) => str(d.tool_name) || 'tool');
     const denied = denials.length === 0 ? '' : `; permission denied: ${denials.join(', ')}`;
     const reason = isError
       ? oneLine(resultText || arr(ev.errors).map(String).join('; ') || str(ev.subtype) || 'error', 2000)
@@ -190,6 +192,9 @@ export class ClaudeParser implements OutputParser {
       outcome: reason === undefined ? { ok: true } : { ok: false, reason },
     };
     if (Object.keys(stats).length > 0) event.stats = stats;
+    if (refused.length > 0) {
+      event.permission_denials = refused.map((d) => callText(str(d.tool_name) || 'tool', d.tool_input));
+    }
     if (!isError && resultText.trim() !== '') event.last_message = clipMessage(resultText.trim());
     if (str(ev.session_id) !== '') event.session_id = str(ev.session_id);
     return event;

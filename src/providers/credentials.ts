@@ -53,6 +53,22 @@ const RULES: Readonly<Record<string, Rule>> = {
   },
 };
 
+/** How the shipped agents are installed (their own documented install commands). */
+const INSTALL: Readonly<Record<string, string>> = {
+  claude: 'npm install -g @anthropic-ai/claude-code',
+  codex: 'npm install -g @openai/codex',
+  gemini: 'npm install -g @google/gemini-cli',
+  opencode: 'npm install -g opencode-ai',
+  aider: 'python -m pip install aider-install && aider-install',
+};
+
+/** "install it with: npm install -g …", or a generic hint for other providers' programs. */
+export function installHint(name: string, program: string): string {
+  const cmd = Object.hasOwn(INSTALL, name) ? INSTALL[name] : undefined;
+  if (cmd !== undefined && program === name) return `install it with: ${cmd}`;
+  return `install '${program}' or put it on the daemon's PATH (restart the daemon after changing PATH)`;
+}
+
 /** The credentials check for a provider name, in the environment `env` (HOME from it). */
 export function credentialsOf(name: string, env: Env): Credentials {
   const rule = Object.hasOwn(RULES, name) ? RULES[name] : undefined;

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { ProviderAvailability, ProviderDef, ProviderProbe } from '../core/ports.js';
-import { credentialsOf } from './credentials.js';
+import { credentialsOf, installHint } from './credentials.js';
 
 export const VERSION_TIMEOUT_MS = 5_000;
 
@@ -76,19 +76,34 @@ export function createProviderProbe(opts: ProviderProbeOptions): ProviderProbe {
   const timeoutMs = opts.timeoutMs ?? VERSION_TIMEOUT_MS;
   const versions = new Map<string, Promise<string | null>>();
   return {
-    async check(def: ProviderDef): Promise<ProviderAvailability> {
-      const env: Env = { ...opts.env, ...def.env };
-      const path = resolveProgram(def.command[0] ?? '', env.PATH);
+    locate(def, extra) {
+      const env: Env = { ...opts.env, ...def.env, ...extra };
+      const program = def.command[0] ?? '';
+      const path = resolveProgram(program, env.PATH);
+      return path === null
+        ? { installed: false, path: null, install_hint: installHint(def.name, program) }
+        : { installed: true, path, install_hint: null };
+    },
+    async check(def: ProviderDef, extra?: Readonly<Record<string, string>>): Promise<ProviderAvailability> {
+      const env: Env = { ...opts.env, ...def.env, ...extra };
+      const program = def.command[0] ?? '';
+      const path = resolveProgram(program, env.PATH);
       const creds = credentialsOf(def.name, env);
       if (path === null) {
-        return { installed: false, path: null, version: null, ...creds };
+        return {
+          installed: false,
+          path: null,
+          version: null,
+          install_hint: installHint(def.name, program),
+          ...creds,
+        };
       }
       let version = versions.get(path);
       if (version === undefined) {
         version = programVersion(path, env, timeoutMs);
         versions.set(path, version);
       }
-      return { installed: true, path, version: await version, ...creds };
+      return { installed: true, path, version: await version, install_hint: null, ...creds };
     },
   };
 }

@@ -114,6 +114,17 @@ export const MIGRATIONS: readonly Migration[] = [
       moveLogsToSegments(db);
     },
   },
+  {
+    // What a run leaves: kept background processes (opt-in) and the tool calls it was refused.
+    version: 5,
+    up(db) {
+      db.exec(`
+        ALTER TABLE coders ADD COLUMN keep_processes INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE coders ADD COLUMN processes TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE coders ADD COLUMN permission_denials TEXT NOT NULL DEFAULT '[]';
+      `);
+    },
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -37,6 +37,9 @@ export const CODER_COLUMNS = [
   'timeout_s',
   'budget_usd',
   'warnings',
+  'keep_processes',
+  'processes',
+  'permission_denials',
 ] as const;
 
 export const CODER_SELECT = `SELECT ${CODER_COLUMNS.join(', ')}, created_seq FROM coders`;
@@ -77,6 +80,11 @@ export interface CoderRow {
   budget_usd: number | null;
   /** JSON array of strings. */
   warnings: string;
+  keep_processes: number;
+  /** JSON array of CoderProcess. */
+  processes: string;
+  /** JSON array of strings. */
+  permission_denials: string;
 }
 
 export type SqlValue = string | number | null;
@@ -121,6 +129,9 @@ export function coderParams(c: Coder): SqlValue[] {
     c.limits.timeout_s,
     c.limits.budget_usd,
     JSON.stringify(c.warnings),
+    c.keep_processes ? 1 : 0,
+    JSON.stringify(c.processes),
+    JSON.stringify(c.permission_denials),
   ];
 }
 
@@ -158,6 +169,9 @@ export function rowToCoder(r: CoderRow): Coder {
     stalled: r.stalled === 1,
     limits: { max_turns: r.max_turns, timeout_s: r.timeout_s, budget_usd: r.budget_usd },
     warnings: parseWarnings(r.warnings),
+    keep_processes: r.keep_processes === 1,
+    processes: JSON.parse(r.processes) as Coder['processes'],
+    permission_denials: JSON.parse(r.permission_denials) as string[],
   };
 }
 

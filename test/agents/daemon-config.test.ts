@@ -25,7 +25,7 @@ import {
   type RunningDaemon,
   type TestHome,
 } from '../helpers/daemon.js';
-import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
+import { cleanupTemp, git, makeRepo, waitFor } from '../helpers/env.js';
 
 const FAKE = fileURLToPath(new URL('../fixtures/agents/fake-claude.mjs', import.meta.url));
 const SECRET = 'sk-fake-service-key-1234567';
@@ -151,7 +151,11 @@ describe('agents through the daemon, fake agent', () => {
   test('config.json sets the Claude permission mode and per-provider env; providers shows status', async () => {
     h = await home({
       claude_permission_mode: 'bypassPermissions',
-      provider_env: { fakeclaude: { PROVIDER_ENV_CHECK: 'from-config' } },
+      provider_env: {
+        fakeclaude: { PROVIDER_ENV_CHECK: 'from-config' },
+        // Credentials supplied only through config.json count as present.
+        codex: { OPENAI_API_KEY: 'sk-proj-provider-env-fake' },
+      },
     });
     h.env.ANTHROPIC_API_KEY = 'sk-ant-probe-fake-key';
     writeFileSync(join(h.home, 'providers', 'broken.json'), JSON.stringify({ name: 'broken', comand: [] }));
@@ -175,12 +179,18 @@ describe('agents through the daemon, fake agent', () => {
       credentials: 'found',
       credentials_detail: '$ANTHROPIC_API_KEY',
     });
-    expect(by('codex').status).toMatchObject({ installed: true, credentials: 'missing' });
+    expect(by('codex').status).toMatchObject({
+      installed: true,
+      credentials: 'found',
+      credentials_detail: '$OPENAI_API_KEY',
+    });
     expect(by('gemini').status?.credentials_detail).toContain('$GEMINI_API_KEY');
     expect(by('ghost').status).toEqual({
       installed: false,
       path: null,
       version: null,
+      install_hint:
+        "install 'aicoder-ghost-agent-not-installed' or put it on the daemon's PATH (restart the daemon after changing PATH)",
       credentials: 'n/a',
       credentials_detail: 'not checked for this provider',
     });
@@ -195,5 +205,15 @@ describe('agents through the daemon, fake agent', () => {
     expect(text).toMatch(/claude\s+yes\s+\S*\d+\.\d+\.\d+/);
     expect(text).toContain('1 provider file(s) skipped');
     expect(text).not.toContain('sk-ant-probe-fake-key');
+
+    // A provider that `providers` knows is not installed is refused up front: no branch, worktree or record.
+    const before = await cliJson<{ total: number }>(h, ['list']);
+    const ghost = await runCli(h, ['create', '--provider', 'ghost', 'never runs'], { cwd: repo });
+    expect(ghost.code).toBe(1);
+    expect(ghost.stderr).toContain(
+      "provider 'ghost' is not installed: 'aicoder-ghost-agent-not-installed' is not on the daemon's PATH; install 'aicoder-ghost-agent-not-installed'",
+    );
+    expect((await cliJson<{ total: number }>(h, ['list'])).total).toBe(before.total);
+    expect(git(repo, 'branch', '--list', 'aicoder/*').split('\n').filter(Boolean)).toHaveLength(1);
   }, 30_000);
 });

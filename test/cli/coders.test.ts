@@ -48,15 +48,21 @@ describe('coders through the CLI', () => {
     const waited = await runCli(h, ['wait', ok.id]);
     expect(waited).toMatchObject({ code: 0, stderr: '' });
     expect(waited.stdout).toBe(`coder ${ok.id} completed (exit code 0)\n`);
-    expect(logText(await cli(h, ['logs', ok.id]))).toBe('line 1\nline 2\nline 3\nline 4\nline 5\n');
-    const entries = (await cli(h, ['logs', ok.id, '--json']))
+    // The run is framed by aicoder's notes (») so that runs stay apart; --kind text leaves them out.
+    expect(logText(await cli(h, ['logs', ok.id]))).toBe(
+      '» ── run 1 started ──\nline 1\nline 2\nline 3\nline 4\nline 5\n» run 1 ended: the agent finished (exit code 0)\n',
+    );
+    expect(logText(await cli(h, ['logs', ok.id, '--kind', 'text']))).toBe(
+      'line 1\nline 2\nline 3\nline 4\nline 5\n',
+    );
+    const entries = (await cli(h, ['logs', ok.id, '--kind', 'text', '--json']))
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(entries.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6]);
     expect(entries[0]).toMatchObject({ coder_id: ok.id, stream: 'stdout', kind: 'text', text: 'line 1' });
-    expect(logText(await cli(h, ['logs', ok.id, '--tail', '2']))).toBe('line 4\nline 5\n');
-    expect(logText(await cli(h, ['logs', ok.id, '--since', '3']))).toBe('line 4\nline 5\n');
+    expect(logText(await cli(h, ['logs', ok.id, '--kind', 'text', '--tail', '2']))).toBe('line 4\nline 5\n');
+    expect(logText(await cli(h, ['logs', ok.id, '--kind', 'text', '--since', '4']))).toBe('line 4\nline 5\n');
 
     const bad = await cliJson<Coder>(h, ['create', '--provider', 'lines', '--name', 'three', '4 3'], {
       cwd: repo,
@@ -70,14 +76,16 @@ describe('coders through the CLI', () => {
       exit_code: 3,
     });
     expect((await cliJson<Coder>(h, ['status', bad.id.slice(0, 4)])).exit_code).toBe(3);
-    expect(logText(await cli(h, ['logs', bad.id]))).toBe('line 1\nline 2\nline 3\nline 4\n');
+    expect(logText(await cli(h, ['logs', bad.id, '--kind', 'text']))).toBe(
+      'line 1\nline 2\nline 3\nline 4\n',
+    );
 
     // --wait on create, and logs -f that follows a slower coder to its end.
     const withWait = await runCli(h, ['create', '--provider', 'lines', '--wait', '2 3'], { cwd: repo });
     expect(withWait.code).toBe(1);
     expect(withWait.stdout).toMatch(/failed \(exit code 3\)/);
     const slow = await cliJson<Coder>(h, ['create', '--provider', 'lines', '6 0 0.05'], { cwd: repo });
-    expect(logText(await cli(h, ['logs', slow.id, '-f']))).toBe(
+    expect(logText(await cli(h, ['logs', slow.id, '-f', '--kind', 'text']))).toBe(
       'line 1\nline 2\nline 3\nline 4\nline 5\nline 6\n',
     );
     expect((await cliJson<Coder>(h, ['status', slow.id])).state).toBe('completed');
@@ -228,7 +236,7 @@ describe('coders through the CLI', () => {
     const task = '$(touch $HOME/pwned) `touch $HOME/pwned2`; touch pwned3 && echo "$PATH"';
     const c = await cliJson<Coder>(h, ['create', '--provider', 'echo', '--wait', task], { cwd: repo });
     expect(c).toMatchObject({ task, state: 'completed', exit_code: 0 });
-    expect(logText(await cli(h, ['logs', c.id]))).toBe(`${task}\n`);
+    expect(logText(await cli(h, ['logs', c.id, '--kind', 'text']))).toBe(`${task}\n`);
     for (const f of [
       join(h.userHome, 'pwned'),
       join(h.userHome, 'pwned2'),

@@ -93,9 +93,9 @@ describe('recovery and concurrency through the CLI', () => {
     expect((await runCli(h, ['wait', c.id])).code).toBe(0);
     expect((await runCli(h, ['wait', k.id])).code).toBe(1);
 
-    expect(logText(await cli(h, ['logs', a.id]))).toBe(numbered(120));
-    expect(logText(await cli(h, ['logs', b.id]))).toBe(numbered(120));
-    expect(logText(await cli(h, ['logs', c.id]))).toBe(numbered(12));
+    expect(logText(await cli(h, ['logs', a.id, '--kind', 'text']))).toBe(numbered(120));
+    expect(logText(await cli(h, ['logs', b.id, '--kind', 'text']))).toBe(numbered(120));
+    expect(logText(await cli(h, ['logs', c.id, '--kind', 'text']))).toBe(numbered(12));
     expect(await cliJson<Coder>(h, ['status', a.id])).toMatchObject({ state: 'completed', exit_code: 0 });
     expect(await cliJson<Coder>(h, ['status', b.id])).toMatchObject({ state: 'failed', exit_code: 3 });
     expect(await cliJson<Coder>(h, ['status', c.id])).toMatchObject({ state: 'completed', exit_code: 0 });
@@ -154,7 +154,8 @@ describe('recovery and concurrency through the CLI', () => {
       let deepest = 0;
       for (const e of edges) deepest = Math.max(deepest, (depth += e.d));
       expect(deepest).toBeLessThanOrEqual(3);
-      for (const c of created) expect(logText(await cli(h, ['logs', c.id]))).toBe(numbered(15));
+      for (const c of created)
+        expect(logText(await cli(h, ['logs', c.id, '--kind', 'text']))).toBe(numbered(15));
     } finally {
       sub.close();
     }

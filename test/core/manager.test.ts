@@ -43,8 +43,13 @@ describe('Manager with real git, SQLite and processes', () => {
     expect(done.coder.state).toBe('completed');
     expect(done.coder.exit_code).toBe(0);
     const logs = tm.manager.logs(ok.id, {});
-    expect(logs.entries.map((e) => e.text)).toEqual(Array.from({ length: 20 }, (_, i) => `line ${i + 1}`));
-    expect(logs.entries.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    // The run is framed by aicoder's own notes: its start, then the agent's lines, then its end.
+    expect(logs.entries.map((e) => e.text)).toEqual([
+      '── run 1 started ──',
+      ...Array.from({ length: 20 }, (_, i) => `line ${i + 1}`),
+      'run 1 ended: the agent finished (exit code 0)',
+    ]);
+    expect(logs.entries.map((e) => e.seq)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1));
     expect(logs.done).toBe(true);
     expect(done.coder.stats.last_message).toBe('line 20');
 
@@ -108,7 +113,10 @@ describe('Manager with real git, SQLite and processes', () => {
     expect(eb.coder.state).toBe('failed');
     expect(eb.coder.exit_code).toBe(7);
     for (const id of [a.id, b.id]) {
-      const texts = m2.logs(id, {}).entries.map((e) => e.text);
+      const texts = m2
+        .logs(id, {})
+        .entries.filter((e) => e.stream !== 'system')
+        .map((e) => e.text);
       expect(texts).toEqual(Array.from({ length: 150 }, (_, i) => `line ${i + 1}`));
     }
   });

@@ -298,13 +298,21 @@ describe('daemon HTTP server', () => {
         ),
       { what: 'terminal state event' },
     );
-    await waitFor(() => seen.filter((s) => s.ev.type === 'coder.log').length >= 5, { what: 'log events' });
+    await waitFor(() => seen.filter((s) => s.ev.type === 'coder.log').length >= 7, { what: 'log events' });
     sub.close();
 
     const states = seen.flatMap((s) => (s.ev.type === 'coder.state' ? [s.ev.coder.state] : []));
     expect(states).toEqual(expect.arrayContaining(['starting', 'running', 'completed']));
     const lines = seen.flatMap((s) => (s.ev.type === 'coder.log' ? [s.ev.entry.text] : []));
-    expect(lines).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
+    expect(lines).toEqual([
+      '── run 1 started ──',
+      'line 1',
+      'line 2',
+      'line 3',
+      'line 4',
+      'line 5',
+      'run 1 ended: the agent finished (exit code 0)',
+    ]);
     for (const s of seen) expect(s.id).toMatch(/^\d+:\d+$/);
 
     // Resume from the id of the second log line: exactly what came after it is replayed.
@@ -324,7 +332,8 @@ describe('daemon HTTP server', () => {
       replayed
         .filter((r) => r.ev.type === 'coder.log')
         .map((r) => (r.ev as Extract<AicoderEvent, { type: 'coder.log' }>).entry.text),
-    ).toEqual(['line 3', 'line 4', 'line 5']);
+    ).toEqual(rest.flatMap((r) => (r.ev.type === 'coder.log' ? [r.ev.entry.text] : [])));
+    expect(replayed.some((r) => r.ev.type === 'coder.log' && r.ev.entry.text === 'line 5')).toBe(true);
 
     // The raw stream: a fresh connection starts with `event: ready` and its cursor.
     const res = await fetch(`${h.baseUrl}/api/events`, { headers: { accept: 'text/event-stream' } });

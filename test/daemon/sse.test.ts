@@ -84,7 +84,7 @@ describe('SSE and long polls', () => {
     const lines = full.msgs
       .filter((m) => m.event === 'message')
       .map((m) => JSON.parse(m.data) as AicoderEvent)
-      .flatMap((e) => (e.type === 'coder.log' ? [e.entry.text] : []));
+      .flatMap((e) => (e.type === 'coder.log' && e.entry.stream !== 'system' ? [e.entry.text] : []));
     expect(lines).toEqual(Array.from({ length: 30 }, (_, i) => `line ${i + 1}`));
     expect(full.msgs.some((m) => m.event === 'reset')).toBe(false);
 

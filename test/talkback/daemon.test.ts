@@ -151,6 +151,11 @@ describe('coder endpoint through the daemon', () => {
       });
       const listed = await cliJson<{ coders: Coder[] }>(h, ['list', '--state', 'needs_input']);
       expect(listed.coders.map((c) => [c.id, c.question])).toEqual([[a.id, 'Keep the old API?']]);
+      // needs input, seen by a person: list marks the coder and says how to answer; status shows the question.
+      const table = await cli(h, ['list']);
+      expect(table).toMatch(new RegExp(`${a.id}.*needs_input \\?`));
+      expect(table).toContain(`? 1 coder(s) need input (${a.id})`);
+      expect(await cli(h, ['status', a.id])).toMatch(/question\s+Keep the old API\?/);
       await cli(h, ['answer', a.id.slice(0, 4), 'yes,', 'keep', 'it']);
       expect(textOf(await asked)).toBe('The user answered: yes, keep it');
       expect(await cliJson<Coder>(h, ['status', a.id])).toMatchObject({ state: 'running', question: null });

@@ -18,6 +18,7 @@ const status = (installed: boolean): ProviderInfo['status'] => ({
   installed,
   path: installed ? '/usr/bin/x' : null,
   version: null,
+  install_hint: installed ? null : "install 'x' or put it on the daemon's PATH",
   credentials: 'n/a',
   credentials_detail: '',
 });

@@ -55,6 +55,10 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
     )
     .option('--max-turns <n>', 'stop the coder when the agent goes beyond n turns', intOption(1, 1_000_000))
     .option('--budget-usd <usd>', 'stop the coder when its cost reaches this many US dollars', usdOption)
+    .option(
+      '--keep-processes',
+      'let processes the agent leaves running (a dev server) outlive its run; stop and rm end them',
+    )
     .option('--json', 'print the coder record as JSON')
     .action(
       async (
@@ -70,6 +74,7 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
           timeout?: number;
           maxTurns?: number;
           budgetUsd?: number;
+          keepProcesses?: boolean;
         },
       ) => {
         const input: CreateCoderInput = { task: words.join(' '), repo: resolve(ctx.cwd, o.repo ?? '.') };
@@ -81,6 +86,7 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
         if (o.timeout !== undefined) input.timeout_s = o.timeout;
         if (o.maxTurns !== undefined) input.max_turns = o.maxTurns;
         if (o.budgetUsd !== undefined) input.budget_usd = o.budgetUsd;
+        if (o.keepProcesses) input.keep_processes = true;
         const client = await ctx.client();
         const coder = await client.create(input);
         if (!o.wait) {
@@ -133,6 +139,25 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
       );
       if (page.total > page.coders.length) {
         out.line(out.paint('dim', `showing ${page.coders.length} of ${page.total} (use --limit)`));
+      }
+      const asking = page.coders.filter((c) => c.state === 'needs_input');
+      if (asking.length > 0) {
+        const ids = asking.map((c) => c.id).join(', ');
+        out.line(
+          out.paint(
+            'magenta',
+            `? ${asking.length} coder(s) need input (${ids}): \`aicoder status ID\` shows the question, \`aicoder answer ID TEXT\` replies`,
+          ),
+        );
+      }
+      const kept = page.coders.filter((c) => c.processes.length > 0);
+      if (kept.length > 0) {
+        out.line(
+          out.paint(
+            'dim',
+            `+N: background processes still running (keep_processes); \`aicoder status ID\` lists them`,
+          ),
+        );
       }
     });
 

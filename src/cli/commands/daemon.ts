@@ -27,6 +27,8 @@ export interface DaemonStatusJson {
   started_at?: string;
   uptime_s?: number;
   counts?: Record<CoderState, number>;
+  /** Configuration files the daemon could not apply (it keeps the last good configuration). */
+  config_errors?: { source: string; message: string }[];
 }
 
 export function registerDaemonCommands(program: Command, ctx: CliContext): void {
@@ -110,6 +112,7 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
         started_at: health.started_at,
         uptime_s: uptime,
         counts,
+        ...(health.config_errors?.length ? { config_errors: health.config_errors } : {}),
       };
       if (o.json) return out.json(s);
       const nonZero = CODER_STATES.filter((st) => counts[st] > 0);
@@ -124,6 +127,7 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
       out.line(`  version   ${health.version}`);
       out.line(`  uptime    ${duration(uptime)}`);
       out.line(`  coders    ${summary}`);
+      for (const e of health.config_errors ?? []) out.line(out.paint('red', `  config    ${e.message}`));
     });
 
   daemon

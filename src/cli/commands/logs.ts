@@ -1,4 +1,4 @@
-/** logs <id> [-f] [--tail N] [--since SEQ] [--json] and wait <id> [--timeout S] [--json]. */
+/** logs <id> [-f] [--tail N] [--since SEQ] [--kind K,…] [--json] and wait <id> [--timeout S] [--json]. */
 import type { Command } from 'commander';
 import type { LogEntry } from '../../core/coder.js';
 import type { CliContext } from '../context.js';
@@ -8,7 +8,14 @@ import { timeoutError, waitUntilEnded, withReconnect } from './waiting.js';
 
 const FOLLOW_SLICE_MS = 45_000;
 
-type LogsOptions = { follow?: boolean; tail?: number; since?: number; json?: boolean; raw?: boolean };
+type LogsOptions = {
+  follow?: boolean;
+  tail?: number;
+  since?: number;
+  kind?: string;
+  json?: boolean;
+  raw?: boolean;
+};
 
 export function registerLogCommands(program: Command, ctx: CliContext): void {
   const { out } = ctx;
@@ -20,6 +27,7 @@ export function registerLogCommands(program: Command, ctx: CliContext): void {
     .option('-f, --follow', 'keep printing new entries until the coder ends')
     .option('--tail <n>', 'only the last N entries', intOption(1, 100_000))
     .option('--since <seq>', 'only entries after this sequence number', intOption(0, Number.MAX_SAFE_INTEGER))
+    .option('--kind <kinds>', 'only entries of these kinds, comma-separated (e.g. text,tool_call,run_end)')
     .option('--json', 'print each entry as one JSON line (NDJSON)')
     .option('--raw', "print each entry's text as it is, control sequences included (unsafe on a terminal)")
     .action(async (idArg: string, o: LogsOptions) => {
@@ -30,17 +38,18 @@ export function registerLogCommands(program: Command, ctx: CliContext): void {
         const l = logLine(e);
         out.line(`${out.paint('dim', String(e.seq).padStart(4))}  ${out.paint(l.style, l.text)}`);
       };
+      const kinds = o.kind === undefined ? {} : { kinds: o.kind.split(',').map((k) => k.trim()) };
       const id = (await withReconnect(ctx, (c) => c.get(idArg))).id;
       let since = o.since ?? 0;
       let done = false;
       if (o.tail !== undefined) {
-        const r = await withReconnect(ctx, (c) => c.logs(id, { since_seq: since, tail: o.tail }));
+        const r = await withReconnect(ctx, (c) => c.logs(id, { since_seq: since, tail: o.tail, ...kinds }));
         r.entries.forEach(print);
         since = r.next_seq;
         done = r.done;
       } else {
         for (;;) {
-          const r = await withReconnect(ctx, (c) => c.logs(id, { since_seq: since }));
+          const r = await withReconnect(ctx, (c) => c.logs(id, { since_seq: since, ...kinds }));
           r.entries.forEach(print);
           since = r.next_seq;
           done = r.done;
@@ -49,7 +58,7 @@ export function registerLogCommands(program: Command, ctx: CliContext): void {
       }
       while (o.follow && !done) {
         const r = await withReconnect(ctx, (c) =>
-          c.logs(id, { since_seq: since, follow: true, timeout_ms: FOLLOW_SLICE_MS }),
+          c.logs(id, { since_seq: since, follow: true, timeout_ms: FOLLOW_SLICE_MS, ...kinds }),
         );
         r.entries.forEach(print);
         since = r.next_seq;

@@ -1,0 +1,103 @@
+/**
+ * Nothing a coder started outlives it unless the user asked for it: what a run leaves in its process
+ * group when the agent ends, and what runs inside a worktree when the coder is stopped or removed.
+ * The process mechanics are the Runner's (process/); the rules and the notes in the logs are here.
+ */
+import type { Coder, CoderProcess } from './coder.js';
+import type { ManagerDeps } from './manager-deps.js';
+import type { ProcessInfo, RunRecord } from './ports.js';
+import type { Records } from './records.js';
+
+/** At most this many processes are named in a log note (the rest are counted). */
+const NAMED = 5;
+
+/** "pid 123 (sleep 303), pid 124 (python3 -m http.server 0)" */
+export function describeProcesses(procs: readonly Pick<ProcessInfo, 'pid' | 'command'>[]): string {
+  const named = procs.slice(0, NAMED).map((p) => `pid ${p.pid} (${p.command})`);
+  if (procs.length > NAMED) named.push(`${procs.length - NAMED} more`);
+  return named.join(', ');
+}
+
+export function toCoderProcess(p: ProcessInfo): CoderProcess {
+  return { pid: p.pid, start_time: p.start_time, command: p.command };
+}
+
+function plural(n: number): string {
+  return n === 1 ? '1 background process' : `${n} background processes`;
+}
+
+/** Appends a system note to the coder's logs (kind `processes`). */
+export function noteProcesses(deps: ManagerDeps, records: Records, id: string, text: string): void {
+  records.announceLogs(
+    deps.store.appendLogs(id, [{ ts: records.now(), stream: 'system', kind: 'processes', text }]),
+  );
+}
+
+/**
+ * The agent of `run` has ended: the rest of its process group is ended too (SIGTERM now, SIGKILL
+ * after the grace period through `scheduleKill`), unless the coder keeps its processes
+ * (keep_processes) and the run was not stopped. Returns the coder's `processes` from now on (the
+ * kept ones), for the caller to record with the run's end.
+ */
+export function reapRunGroup(
+  deps: ManagerDeps,
+  records: Records,
+  o: { coder: Coder; run: RunRecord; stopped: boolean; scheduleKill: () => void },
+): CoderProcess[] {
+  const left = deps.runner.groupMembers(o.run);
+  const id = o.coder.id;
+  if (left.length === 0) return [];
+  if (o.coder.keep_processes && !o.stopped) {
+    noteProcesses(
+      deps,
+      records,
+      id,
+      `${plural(left.length)} keep running (keep_processes): ${describeProcesses(left)}; \`rm\` ends them`,
+    );
+    return left.map(toCoderProcess);
+  }
+  noteProcesses(
+    deps,
+    records,
+    id,
+    `ending ${plural(left.length)} the agent left running: ${describeProcesses(left)}`,
+  );
+  deps.runner.signal(o.run, 'terminate');
+  o.scheduleKill();
+  return [];
+}
+
+/**
+ * Ends every process of a coder that is not its agent: those whose working directory is inside its
+ * worktree (setsid escapes included), its kept `processes`, and what is left of its last run's group.
+ * Waits until they are gone (SIGKILL after the grace period). Writes a note when there were any.
+ */
+export async function endCoderProcesses(deps: ManagerDeps, records: Records, coder: Coder): Promise<void> {
+  const { runner } = deps;
+  const found = new Map<number, ProcessInfo>();
+  const run = deps.store.getRun(coder.id);
+  for (const p of run ? runner.groupMembers(run) : []) found.set(p.pid, p);
+  for (const p of runner.processesUnder(coder.workspace)) found.set(p.pid, p);
+  for (const p of coder.processes) {
+    if (!found.has(p.pid) && runner.isRunning(p)) found.set(p.pid, { ...p, pgid: 0 });
+  }
+  const procs = [...found.values()];
+  if (procs.length > 0) {
+    noteProcesses(deps, records, coder.id, `ending ${plural(procs.length)}: ${describeProcesses(procs)}`);
+    const stuck = await runner.endProcesses(procs, deps.config.stop_grace_ms);
+    if (stuck.length > 0) {
+      deps.log('warn', 'processes survived SIGKILL', { id: coder.id, pids: stuck.map((p) => p.pid) });
+    }
+  }
+  if (coder.processes.length > 0 && records.get(coder.id) !== undefined) {
+    records.patch(coder.id, { processes: [] });
+  }
+}
+
+/** The coder's kept processes that still run; patches the record when some have ended. */
+export function refreshProcesses(deps: ManagerDeps, records: Records, coder: Coder): Coder {
+  if (coder.processes.length === 0) return coder;
+  const still = coder.processes.filter((p) => deps.runner.isRunning(p));
+  if (still.length === coder.processes.length) return coder;
+  return records.patch(coder.id, { processes: still }) ?? coder;
+}
