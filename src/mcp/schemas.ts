@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { CODER_STATES } from '../core/coder.js';
-import { LOG_KINDS } from '../core/log-kinds.js';
 import { MAX_TASK_CHARS, MAX_WORKSPACE_FILES } from '../core/validate.js';
 import {
   MAX_WAIT_S,
@@ -80,9 +79,7 @@ export const createInput = z
     keep_processes: z
       .boolean()
       .optional()
-      .describe(
-        'true: processes the agent leaves running outlive its run (listed in `processes`); default: config.',
-      ),
+      .describe('true: processes left running outlive the run (see `processes`).'),
     max_turns: z
       .number()
       .int('max_turns must be a whole number')
@@ -252,7 +249,9 @@ export const logsInput = z
       .array(z.string().min(1, 'kinds entries must not be empty'))
       .max(50, 'kinds must name at most 50 kinds')
       .optional()
-      .describe(`Only these kinds (unknown: an error): ${LOG_KINDS.join(', ')}.`),
+      .describe(
+        'Only these kinds, e.g. assistant, tool_call, tool_result, text, run_end (an unknown kind is an error that lists them all).',
+      ),
     follow: z.boolean().default(false).describe('Wait for new entries after since_seq.'),
     timeout_s: waitSeconds.optional().describe('With follow: how long to wait, in seconds.'),
     format: z

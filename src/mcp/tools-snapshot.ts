@@ -74,8 +74,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
         },
         keep_processes: {
           type: 'boolean',
-          description:
-            'true: processes the agent leaves running outlive its run (listed in `processes`); default: config.',
+          description: 'true: processes left running outlive the run (see `processes`).',
         },
         max_turns: {
           type: 'integer',
@@ -412,7 +411,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
           },
           maxItems: 50,
           description:
-            'Only these kinds (unknown: an error): text, session_started, assistant, reasoning, user, tool_call, tool_result, file_change, todo, usage, status, result, error, raw, run_start, run_end, processes, permission_denied, limit, setup, teardown, ports, user_message, question, answer, progress, stalled, stall_cleared.',
+            'Only these kinds, e.g. assistant, tool_call, tool_result, text, run_end (an unknown kind is an error that lists them all).',
         },
         follow: {
           type: 'boolean',
