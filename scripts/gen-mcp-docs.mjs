@@ -44,7 +44,10 @@ function registration() {
 prints what it wrote; nothing else in the file changes (comments included). \`--transport stdio\` (the
 default) registers the stdio bridge, which starts the daemon when needed; \`--transport http\` points at
 the daemon's URL (\`AICODER_PORT\`, default 7777), which must be running (\`aicoder daemon start\`).
-The entries carry the setting each client needs to wait for the server on its first turn.
+The entries carry the setting each client needs to wait for the server on its first turn. Only the
+daemon's owner may use \`/mcp\`: every HTTP request carries \`Authorization: Bearer <token>\`, the
+token being the content of \`$AICODER_HOME/owner-token\` (0600); without it the answer is 401
+([security.md](security.md)). The stdio bridge sends it itself.
 
 ### Claude Code
 
@@ -73,6 +76,7 @@ the server instead of silently dropping a slow one; \`default_tools_approval_mod
 url = "${URL_MCP}"
 required = true
 default_tools_approval_mode = "approve"
+http_headers = { Authorization = "Bearer <token>" }
 \`\`\`
 
 ### Gemini CLI
@@ -80,7 +84,7 @@ default_tools_approval_mode = "approve"
 In \`~/.gemini/settings.json\` (\`trust\` lets headless runs call the tools):
 
 \`\`\`json
-{ "mcpServers": { "aicoder": { "httpUrl": "${URL_MCP}", "trust": true } } }
+{ "mcpServers": { "aicoder": { "httpUrl": "${URL_MCP}", "headers": { "Authorization": "Bearer <token>" }, "trust": true } } }
 \`\`\`
 
 ### Over stdio
@@ -238,7 +242,8 @@ async function renderRaw() {
       '',
       `aicoder serves the Model Context Protocol over Streamable HTTP at \`${URL_MCP}\` (sessions: POST for`,
       'requests, GET for the server stream, DELETE to end the session; protocol revision 2025-11-25) and',
-      'over stdio through `aicoder mcp`. Requests with a foreign `Host` or `Origin` header get 403.',
+      'over stdio through `aicoder mcp`. Requests with a foreign `Host` or `Origin` header, or from another user, get',
+      '403; requests without the owner token get 401.',
       '',
       'The server tells clients:',
       '',

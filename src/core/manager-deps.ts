@@ -28,6 +28,8 @@ export interface ManagerDeps {
   log: Logger;
   /** Environment given to agent processes (default: the daemon's own process.env). */
   baseEnv?: Readonly<Record<string, string | undefined>>;
+  /** Daemon-wide secrets to redact by value wherever they appear (the owner token: docs/security.md). */
+  knownSecrets?: readonly string[];
   /** Installation/credentials checks for `providers` (none: the report has no status). */
   probe?: ProviderProbe;
   /** Where each coder reaches its own MCP endpoint (set by the daemon once it knows its port). */
@@ -41,4 +43,11 @@ export interface CoderEndpoint {
   url(coderId: string): string;
   /** The coder's token (unguessable; never part of a record). */
   token(coderId: string): string;
+  /** The endpoint URL without the token (`/coder/<id>/mcp`): the token goes in `Authorization: Bearer`. */
+  endpoint?(coderId: string): string;
+  /**
+   * Writes the coder's Claude Code `--mcp-config` JSON (server `aicoder`, token in a header) to a file
+   * only the user can read (0600) and returns its path, so the token never shows in `ps`.
+   */
+  mcpConfigFile?(coderId: string, config: string): string;
 }

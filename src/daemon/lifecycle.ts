@@ -3,7 +3,6 @@
  * AICODER_HOME/daemon.json, and on SIGTERM/SIGINT or POST /api/shutdown stops accepting, ends the
  * event streams, detaches from the coders (they keep running) and removes daemon.json.
  */
-import { mkdirSync } from 'node:fs';
 import type { Health } from '../client/types.js';
 import type { ManagerApi } from '../core/api.js';
 import { AicoderError } from '../core/errors.js';
@@ -12,6 +11,8 @@ import type { Logger, LogLevel } from '../core/ports.js';
 import { loadEnvSettings, loadManagerConfig } from './config.js';
 import { baseUrlFor, findRunningDaemon } from './control.js';
 import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
+import { secureHome } from './home-modes.js';
+import { ensureOwnerToken } from './owner-token.js';
 import { acquireHomeLock } from './lock.js';
 import { createFileLogger } from './logger.js';
 import { createDaemonServer, type CoderMcpRoute, type McpHttpHandler } from './server.js';
@@ -52,7 +53,8 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
   const env = opts.env ?? process.env;
   const { home, port } = loadEnvSettings(env);
   const layout = homeLayout(home);
-  mkdirSync(home, { recursive: true });
+  // Before anything is created: umask 077, home 0700, older files tightened (docs/security.md).
+  const modes = secureHome(home);
 
   const existing = await findRunningDaemon(home);
   if (existing !== null) {
@@ -67,6 +69,12 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     minLevel: ['debug', 'info', 'warn', 'error'].includes(level) ? level : 'info',
   });
   const log = logger.log;
+  if (modes.fixed.length > 0) {
+    log('warn', 'tightened file modes in the home (it was readable by other users)', {
+      count: modes.fixed.length,
+      first: modes.fixed.slice(0, 5),
+    });
+  }
 
   const onRejection = (e: unknown) => log('error', 'unhandled rejection', errorData(e));
   const onException = (e: unknown) => log('error', 'uncaught exception', errorData(e));
@@ -80,9 +88,17 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
   let wiring: ReturnType<typeof wire> | undefined;
   let hooks: HookRunner | undefined;
   const tokens = opts.coderMcp ? coderTokens(home, port) : undefined;
+  const ownerToken = ensureOwnerToken(home);
   try {
     const config = loadManagerConfig(home);
-    wiring = wire({ home, config, log, ...(tokens ? { coderEndpoint: tokens } : {}) });
+    wiring = wire({
+      home,
+      config,
+      log,
+      agentUmask: modes.previousUmask,
+      knownSecrets: [ownerToken],
+      ...(tokens ? { coderEndpoint: tokens } : {}),
+    });
     hooks = startHooks(wiring.manager, config.hook, log, env);
     await wiring.manager.start();
     log('info', 'manager started', { config });
@@ -109,6 +125,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     port,
     health,
     requestShutdown: () => void shutdown('shutdown request'),
+    auth: { ownerToken, uid: process.getuid?.() ?? -1 },
     ...(opts.mcp
       ? {
           mcp: opts.mcp(manager, {

@@ -30,6 +30,10 @@ export function wire(opts: {
   log: Logger;
   /** Per-coder MCP endpoints (the daemon's port is known): URLs and tokens for the agents. */
   coderEndpoint?: CoderEndpoint;
+  /** The umask agents run with (the user's; the daemon itself runs with 077). */
+  agentUmask?: number;
+  /** Daemon-wide secrets redacted by value everywhere (the owner token). */
+  knownSecrets?: readonly string[];
 }): Wiring {
   const { home, config, log } = opts;
   const layout = homeLayout(home);
@@ -47,7 +51,10 @@ export function wire(opts: {
       config,
       store,
       git: createGit({ worktreeRoot: layout.worktrees }),
-      runner: createLocalRunner({ log }),
+      runner: createLocalRunner({
+        log,
+        ...(opts.agentUmask !== undefined ? { agentUmask: opts.agentUmask } : {}),
+      }),
       providers,
       workspace: createWorkspace({ worktreeRoot: layout.worktrees }),
       prep: createPrep(gitRunner('git', { worktreeRoot: layout.worktrees })),
@@ -55,6 +62,7 @@ export function wire(opts: {
       clock: systemClock,
       log,
       probe: createProviderProbe({ env: process.env }),
+      ...(opts.knownSecrets ? { knownSecrets: opts.knownSecrets } : {}),
       ...(opts.coderEndpoint ? { coderEndpoint: opts.coderEndpoint, coderPrompt: loadCoderPrompt(log) } : {}),
     });
     let closed = false;

@@ -205,7 +205,9 @@ describe('MCP on a real daemon', () => {
     d = await startDaemon(h);
     const repo = makeRepo();
     const client = new Client({ name: 'e2e-http', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`)));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`), { requestInit: { headers: h.auth } }),
+    );
     try {
       await fullFlow(client, repo, h.home);
     } finally {
@@ -223,7 +225,9 @@ describe('MCP on a real daemon', () => {
     d = await startDaemon(h);
     const repo = makeRepo();
     const client = new Client({ name: 'e2e-progress', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`)));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`), { requestInit: { headers: h.auth } }),
+    );
     try {
       const made = ok(await tool(client, 'ai_coder_create', { task: 'wait for go', repo, provider: 'gate' }));
       const c = ok(await tool(client, 'ai_coder_status', { coder_id: made.id, detail: 'full' }));
