@@ -5,7 +5,9 @@
  */
 import type { Health } from '../client/types.js';
 import type { ManagerApi } from '../core/api.js';
+import type { ManagerConfig } from '../core/config.js';
 import { AicoderError } from '../core/errors.js';
+import { REDACTED } from '../core/redact.js';
 import { homeLayout } from '../core/paths.js';
 import type { Logger, LogLevel } from '../core/ports.js';
 import { loadEnvSettings, loadManagerConfig } from './config.js';
@@ -39,6 +41,18 @@ export interface RunDaemonOptions {
     side: CoderSideApi,
     opts: { log: Logger; allowedHosts: string[]; allowedOrigins: string[]; version: string },
   ) => Pick<CoderMcpRoute, 'handle'>;
+}
+
+/** The config for daemon.log: provider_env values are credentials (docs/security.md). */
+function withoutSecrets(config: ManagerConfig): ManagerConfig {
+  const env = config.provider_env ?? {};
+  const provider_env = Object.fromEntries(
+    Object.entries(env).map(([p, vars]) => [
+      p,
+      Object.fromEntries(Object.keys(vars).map((k) => [k, REDACTED])),
+    ]),
+  );
+  return { ...config, provider_env };
 }
 
 function errorData(e: unknown): Record<string, unknown> {
@@ -101,7 +115,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     });
     hooks = startHooks(wiring.manager, config.hook, log, env);
     await wiring.manager.start();
-    log('info', 'manager started', { config });
+    log('info', 'manager started', { config: withoutSecrets(config) });
   } catch (e) {
     log('error', 'daemon failed to start', errorData(e));
     hooks?.close();

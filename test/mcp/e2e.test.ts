@@ -175,6 +175,7 @@ function statusWith(home: TestHome, headers: Record<string, string>): Promise<nu
         headers: {
           'content-type': 'application/json',
           accept: 'application/json, text/event-stream',
+          ...home.auth,
           ...headers,
         },
       },

@@ -4,7 +4,7 @@
  * say nothing; the repository's setup command and the agent print them, plus a ghp_ token, a password
  * in a postgres URL, the coder's endpoint URL (AICODER_MCP_URL) and token; the agent reports progress
  * with them through its endpoint. None may reach the database file (records, logs, events), the
- * REST record and logs, the event stream's replay, or the CLI. (The raw output files are the log
+ * REST record and logs, the event stream's replay, the CLI, or daemon.log. (The raw output files are the log
  * store's own part.)
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -157,6 +157,7 @@ export async function secretsScenario(): Promise<SecretFigures> {
       cli_status: await cli(home, ['status', c.id, '--json']),
       cli_logs: await cli(home, ['logs', c.id]),
       database: db,
+      daemon_log: readFileSync(join(h.home, 'daemon.log'), 'utf8'),
     };
     f.surfaces = Object.keys(surfaces).length;
     for (const [where, text] of Object.entries(surfaces)) {

@@ -260,10 +260,7 @@ export async function securityScenario(opts: { full: boolean }): Promise<Securit
     f.shell_created = created.length;
     for (const m of readdirSync(markers)) f.shell_executed.push(m);
     if (existsSync('/tmp/aicoder-fuzz')) f.shell_executed.push('/tmp/aicoder-fuzz');
-    say('security', {
-      ...f,
-      skipped: 'coder endpoint token of another coder (endpoint not on this branch yet)',
-    });
+    say('security', { ...f });
     return f;
   } finally {
     await cleanupHome(h, d);

@@ -53,11 +53,15 @@ async function endpointOf(h: TestHome, id: string): Promise<string> {
   await waitFor(
     async () => {
       const logs = logText(await cli(h, ['logs', id])).split('\n');
-      if (!logs.some((l) => l.startsWith('url='))) return false;
-      // The printed URL is redacted; the file holds it whole.
-      expect(logs.find((l) => l.startsWith('url='))).toBe('url=[redacted]');
+      const printed = logs.find((l) => l.startsWith('url='));
+      if (printed === undefined) return false;
       const coder = JSON.parse(await cli(h, ['status', id, '--json'])) as { workspace: string };
       url = readFileSync(join(coder.workspace, '.mcp-url'), 'utf8');
+      // The printed URL lost its token to redaction; the file holds it whole.
+      const token = /\/([0-9a-f]{64})\/mcp$/.exec(url)?.[1];
+      expect(token).toBeDefined();
+      expect(printed).not.toContain(token);
+      expect(printed).toContain('[redacted]');
       return url !== '';
     },
     { what: 'endpoint url in the logs' },
