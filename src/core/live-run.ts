@@ -10,15 +10,15 @@ import type {
   RunRecord,
   WatchHandle,
 } from './ports.js';
-import { buildRedactor, type Redactor } from './redact.js';
-import { runEnv } from './run-spec.js';
+import type { Redactor } from './redact.js';
+import { coderRedactor } from './secrets.js';
 
 export interface LiveRun {
   id: string;
   run: RunRecord | null;
   offsets: OutputOffsets;
   parser: OutputParser;
-  /** Removes the run's secrets (env values of *KEY*, *TOKEN*, *SECRET*) from what is stored. */
+  /** Removes every secret the daemon knows for this coder, and well-known formats (core/secrets.ts). */
   redact: Redactor;
   /** Structured parsers must see a final result event; a stream without one was aborted. */
   structured: boolean;
@@ -55,7 +55,7 @@ export function newLiveRun(
     run,
     offsets: run ? { ...run.offsets } : { stdout: 0, stderr: 0 },
     parser: deps.providers.parser(parserDef, ctx),
-    redact: buildRedactor(runEnv(deps, parserDef, coder)),
+    redact: coderRedactor(deps, parserDef, coder),
     structured: parserDef.parser !== 'text',
     outcome: null,
     lastStderr: null,

@@ -8,7 +8,7 @@
  */
 import type { Coder } from './coder.js';
 import type { ManagerDeps } from './manager-deps.js';
-import type { CoderStore, NewLogEntry } from './ports.js';
+import type { CoderStore, NewLogEntry, ProviderDef } from './ports.js';
 import { createRedactor, type Redactor } from './redact.js';
 import type { CoderPatch } from './records.js';
 import { runEnv } from './run-spec.js';
@@ -44,14 +44,18 @@ export class CoderRedactors {
   }
 
   private build(coder: Coder): Redactor {
-    const def = this.deps.providers.get(coder.provider) ?? textDef();
-    const ep = this.deps.coderEndpoint;
-    return createRedactor({
-      env: runEnv(this.deps, def, coder),
-      providerEnv: { ...def.env, ...this.deps.config.provider_env?.[def.name] },
-      values: [...(ep ? [ep.url(coder.id), ep.token(coder.id)] : []), ...(this.deps.knownSecrets ?? [])],
-    });
+    return coderRedactor(this.deps, this.deps.providers.get(coder.provider) ?? textDef(), coder);
   }
+}
+
+/** Every secret the daemon knows for `coder` run by provider `def` (see the file comment). */
+export function coderRedactor(deps: ManagerDeps, def: ProviderDef, coder: Coder): Redactor {
+  const ep = deps.coderEndpoint;
+  return createRedactor({
+    env: runEnv(deps, def, coder),
+    providerEnv: { ...def.env, ...deps.config.provider_env?.[def.name] },
+    values: [...(ep ? [ep.url(coder.id), ep.token(coder.id)] : []), ...(deps.knownSecrets ?? [])],
+  });
 }
 
 /** The store with every log entry's text redacted by its coder's redactor before it is written. */
