@@ -24,7 +24,8 @@ export interface KeyPress {
 export const PASTE_START = '\x1b[200~';
 export const PASTE_END = '\x1b[201~';
 
-function makeKey(flags: Partial<Key> = {}): Key {
+/** An Ink `Key` with every flag false except those given. */
+export function makeKey(flags: Partial<Key> = {}): Key {
   return {
     upArrow: false,
     downArrow: false,

@@ -16,33 +16,12 @@ import { computeLayout, listColumns, MARKER } from '../../src/tui/layout.js';
 import { windowStart } from '../../src/tui/components/coder-list.js';
 import { visibleEntries } from '../../src/tui/components/log-pane.js';
 import { diffLineKind } from '../../src/tui/diff.js';
+import { makeKey } from '../../src/tui/keys.js';
 import { editText } from '../../src/tui/text-edit.js';
 import { waitFor } from '../helpers/env.js';
 import { makeCoder } from '../helpers/memory-client.js';
 
-const NO_KEY: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
-const k = (over: Partial<Key> = {}): Key => ({ ...NO_KEY, ...over });
+const k = (over: Partial<Key> = {}): Key => makeKey(over);
 
 describe('EventBatcher', () => {
   test('a burst is delivered as one batch; the next batch waits for the interval', async () => {
