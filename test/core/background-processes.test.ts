@@ -93,7 +93,12 @@ describe('background processes: the rest of the group ends with the agent', () =
     const repo = makeRepo();
     const c = await t.manager.create({
       repo,
-      task: 'python3 -m http.server 0 >/dev/null 2>&1 & sleep 303 & echo started',
+      // The task waits until the server says it is serving: where python3 is a wrapper (pyenv's shim
+      // is a bash script that execs python later), the agent could otherwise end while the process
+      // is still named after the wrapper.
+      task:
+        'f=$(mktemp); python3 -u -m http.server 0 >"$f" 2>&1 & sleep 303 & ' +
+        'until grep -q Serving "$f"; do sleep 0.05; done; rm -f "$f"; echo started',
     });
     const done = await ended(t, c.id);
     expect(done.state).toBe('completed');
