@@ -3,9 +3,12 @@
  * with the shipped template's argv (templates/providers/codex.json), parsed by the codex parser.
  * AICODER_RECORD=1 re-records test/fixtures/recorded/codex/*.jsonl.
  */
+import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createCodexParser } from '../../src/providers/codex.js';
+import { BIN_DIR } from '../fixtures/agent-env.js';
 import { cleanupTemp } from '../helpers/env.js';
+import { pathWithout } from '../helpers/path-without.js';
 import { fold, foldWith } from '../providers/adapters/aggregate.js';
 import { describeRun, scenario, SCENARIO_USAGE, TASK, writeScript } from './scenario.js';
 
@@ -120,4 +123,40 @@ describe('codex (real CLI)', () => {
       await s.server.close();
     }
   });
+
+  // Codex's own workspace-write sandbox uses bubblewrap when `bwrap` is on PATH. With its home in a
+  // temp dir it cannot create its sandbox helper and then every command writes nothing (the fixture
+  // keeps CODEX_HOME outside temp dirs); both ways must write.
+  test.each([
+    ['present', true],
+    ['absent', false],
+  ])('codex writes through its own sandbox with bubblewrap %s', async (_label, withBwrap) => {
+    if (withBwrap && bwrapOnPath() === null) {
+      // .ci/run installs bubblewrap; a developer machine without it cannot run this half.
+      console.warn('bubblewrap is not on PATH: the "present" case is not run');
+      return;
+    }
+    const s = await scenario('codex', [
+      { tool: 'raw', name: 'exec_command', input: { cmd: 'echo hi > shell.txt && echo written' } },
+      { tool: 'write_file', path: 'patched.txt', content: 'patched\n' },
+      { text: 'Wrote both.' },
+    ]);
+    try {
+      if (!withBwrap) s.env.PATH = `${BIN_DIR}:${pathWithout('bwrap')}`;
+      const r = await s.run({});
+      expect(r.code, describeRun(r)).toBe(0);
+      expect(s.fileText('shell.txt'), describeRun(r)).toBe('hi\n');
+      expect(s.fileText('patched.txt'), describeRun(r)).toBe('patched\n');
+    } finally {
+      await s.server.close();
+    }
+  });
 });
+
+function bwrapOnPath(): string | null {
+  try {
+    return execFileSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+}

@@ -7,8 +7,9 @@ import { join, dirname } from 'node:path';
 
 const cleanups: (() => void)[] = [];
 
-export function tempDir(prefix = 'aicoder-test-'): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+export function tempDir(prefix = 'aicoder-test-', base = tmpdir()): string {
+  mkdirSync(base, { recursive: true });
+  const dir = realpathSync(mkdtempSync(join(base, prefix)));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
