@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global URL, process, console */
+/* global URL, process, console, setTimeout */
 /**
  * Sample outputs in docs/*.md produced from real runs (built code in dist/: run `npm run build`
  * first). A real daemon in a temp AICODER_HOME, a real git repository and the real CLI run the
@@ -38,6 +38,10 @@ function normaliser(h) {
     let t = text.replaceAll(h.home, '~/.aicoder').replaceAll(h.repo, '~/src/myproject');
     t = t.replaceAll(h.userHome, '~').replaceAll(String(h.port), '7777');
     t = t.replace(/\b[0-9a-f]{40}\b/g, '3f9c2e1d0b8a7f6e5d4c3b2a1908f7e6d5c4b3a2');
+    t = t.replace(/\(([0-9a-f]{12})\)/g, '(3f9c2e1d0b8a)'); // short commits, as status prints them
+    t = t.replace(/^pid( +)\d+$/gm, 'pid$14242');
+    // The state create returns depends on how far the spawn got by then.
+    t = t.replace(/ · (starting|running|completed)$/m, ' · starting');
     t = t.replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\b/g, '2026-01-01T12:00:00.000Z');
     t = t.replace(/-[0-9a-f]{8}\//g, '-1a2b3c4d/'); // worktrees/<repo>-<hash>/
     return t.replace(/ +$/gm, '');
@@ -92,18 +96,46 @@ export async function renderSamples() {
         parser: 'text',
       }),
     );
+    writeFileSync(
+      join(h.home, 'providers', 'slow.json'),
+      JSON.stringify({
+        name: 'slow',
+        description: 'works until stopped',
+        command: ['bash', '-c', 'echo "reading the code"; exec sleep 600', '_', '{task}'],
+        parser: 'text',
+      }),
+    );
     writeFileSync(join(h.home, 'config.json'), JSON.stringify({ default_provider: 'hello' }));
     await cli(h, ['daemon', 'start']);
 
     const out = {};
     const task = 'add a --verbose flag to the CLI\n\nPrint each step when --verbose is given.';
-    const created = await cli(h, ['create', '--json', task]);
-    const coder = JSON.parse(created.stdout);
+    const created = await cli(h, ['create', task]);
+    const coder = JSON.parse((await cli(h, ['list', '--json'])).stdout).coders[0];
     const ids = [coder.id];
     const n = normaliser(h);
     const idMap = (t) => ids.reduce((acc, id, i) => acc.replaceAll(id, ['ab12cd34', 'ef56ab78'][i]), n(t));
+    out['cli-create'] = block([
+      `$ aicoder create "add a --verbose flag to the CLI …"`,
+      idMap(created.stdout),
+    ]);
     const waited = await cli(h, ['wait', coder.id]);
     out['cli-wait'] = block([`$ aicoder wait ab12cd34`, idMap(waited.stdout)]);
+    // A second coder still at work, so the list shows two states.
+    const slow = await cli(h, ['create', '--json', '--provider', 'slow', 'rename the config module']);
+    const second = JSON.parse(slow.stdout);
+    ids.push(second.id);
+    for (let i = 0; i < 600; i++) {
+      const st = JSON.parse((await cli(h, ['status', second.id, '--json'])).stdout);
+      if (st.state === 'running') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const ageless = (t) => t.replace(/\b\d+(s|m|h|d)\b(?= )/g, '5s');
+    const listed = await cli(h, ['list']);
+    out['cli-list'] = block([`$ aicoder list`, ageless(idMap(listed.stdout))]);
+    const status = await cli(h, ['status', coder.id]);
+    out['cli-status'] = block([`$ aicoder status ab12cd34`, ageless(idMap(status.stdout))]);
+    await cli(h, ['stop', second.id]);
     const logs = await cli(h, ['logs', coder.id]);
     out['cli-logs'] = block([`$ aicoder logs ab12cd34`, idMap(logs.stdout)]);
     const commit = await cli(h, ['commit', coder.id, '--json']);
