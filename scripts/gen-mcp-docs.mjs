@@ -88,7 +88,11 @@ In \`~/.gemini/settings.json\` (\`trust\` lets headless runs call the tools):
 \`aicoder mcp\` is a stdio MCP server. It answers \`initialize\`, \`ping\` and \`tools/list\` itself at
 once (from the tool list it ships with), finds or starts the daemon in the background, and holds
 every other message until the daemon is there; then it forwards requests, responses, progress and
-resource notifications both ways, so both transports show the same tools and records. After a daemon
+resource notifications both ways, so both transports show the same tools and records. A result whose
+request got progress is written only after the client has answered a \`ping\` the bridge sends after
+the progress: SDK-based clients handle a notification one step after a response that arrives in the
+same read, and would drop the progress (or, Claude Code, the connection) as "unknown token". Progress
+for a request that was already answered is not forwarded. After a daemon
 restart it opens a new session and subscribes again to the resources the client subscribed to. The
 same entries as above with \`command\`/\`args\` (\`mcp add\` writes the absolute paths of node and
 aicoder):

@@ -24,6 +24,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from './identity.js';
 import { TOOLS_SNAPSHOT } from './tools-snapshot.js';
+import { createOutbox, type BridgeMsg } from './bridge-outbox.js';
 
 export interface StdioBridgeOptions {
   /**
@@ -50,14 +51,7 @@ export function mcpUrl(baseUrl: string): URL {
 }
 
 type Id = string | number;
-interface Msg {
-  jsonrpc: '2.0';
-  id?: Id;
-  method?: string;
-  params?: Record<string, unknown>;
-  result?: Record<string, unknown>;
-  error?: { code: number; message: string };
-}
+type Msg = BridgeMsg;
 
 const INTERNAL = 'aicoder-bridge-';
 
@@ -79,9 +73,12 @@ export async function runStdioBridge(opts: StdioBridgeOptions): Promise<void> {
   /** The URIs the client is subscribed to (replayed on a new daemon session). */
   const subscriptions = new Set<string>();
 
-  function write(msg: Msg): void {
-    stdout.write(`${JSON.stringify(msg)}\n`);
-  }
+  // Everything to the client goes through one ordered queue that keeps progress ahead of results.
+  const outbox = createOutbox({
+    idPrefix: INTERNAL,
+    write: (msg) => stdout.write(`${JSON.stringify(msg)}\n`),
+  });
+  const write = (msg: Msg): void => outbox.send(msg);
 
   function negotiated(): string {
     const asked = initParams?.protocolVersion;
@@ -185,6 +182,11 @@ export async function runStdioBridge(opts: StdioBridgeOptions): Promise<void> {
     const uri = typeof msg.params?.uri === 'string' ? msg.params.uri : '';
     if (msg.method === 'resources/subscribe' && msg.id !== undefined) subscribing.set(msg.id, uri);
     if (msg.method === 'resources/unsubscribe') subscriptions.delete(uri);
+    if (msg.method === 'notifications/cancelled') {
+      const cancelled = msg.params?.requestId;
+      if (typeof cancelled === 'string' || typeof cancelled === 'number') outbox.cancelled(cancelled);
+    }
+    if (msg.method !== undefined) outbox.request(msg);
     let t: StreamableHTTPClientTransport | undefined;
     try {
       t = await connect();
@@ -213,6 +215,7 @@ export async function runStdioBridge(opts: StdioBridgeOptions): Promise<void> {
   }
 
   function handle(msg: Msg): void {
+    if (outbox.answer(msg)) return; // the client answered the outbox's ping
     switch (msg.method) {
       case 'initialize':
         initParams = msg.params ?? {};
@@ -262,6 +265,8 @@ export async function runStdioBridge(opts: StdioBridgeOptions): Promise<void> {
 
   await new Promise<void>((resolve) => lines.once('close', resolve));
   closing = true;
+  outbox.close();
+  await outbox.drained();
   const t = current ?? (upstream ? await upstream.catch(() => undefined) : undefined);
   if (t) {
     await t.terminateSession().catch(() => {});
