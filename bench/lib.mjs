@@ -129,8 +129,13 @@ export async function api(h, method, path, body) {
   return text === '' ? null : JSON.parse(text);
 }
 
+/**
+ * Starts the real daemon for home `h`. BENCH_DAEMON_NODE_ARGS (space-separated) adds node options to
+ * the daemon only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under a bench.
+ */
 export async function startDaemon(h) {
-  const proc = spawn(process.execPath, [BIN, 'daemon', 'run'], {
+  const nodeArgs = (process.env.BENCH_DAEMON_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const proc = spawn(process.execPath, [...nodeArgs, BIN, 'daemon', 'run'], {
     env: h.env,
     cwd: h.userHome,
     stdio: ['ignore', 'ignore', 'pipe'],

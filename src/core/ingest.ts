@@ -37,6 +37,17 @@ export function ingest(ctx: IngestContext, lr: LiveRun, out: OutputLines): void 
   }
 }
 
+/** A call that ingests `out` later: its bytes and lines are copied now (they are valid only now). */
+export function ingestLater(ctx: IngestContext, lr: LiveRun, out: OutputLines): () => void {
+  const copy: OutputLines = {
+    stream: out.stream,
+    offset: out.offset,
+    ...(out.count === undefined ? {} : { count: out.count }),
+    ...(out.bytes === undefined ? { lines: out.lines } : { bytes: Buffer.from(out.bytes), lines: out.lines }),
+  };
+  return () => ingest(ctx, lr, copy);
+}
+
 function ingestLines(ctx: IngestContext, lr: LiveRun, out: OutputLines): void {
   const { deps, records, hooks } = ctx;
   const parsed = parseLines(lr.parser, out, records.now(), (err) =>
@@ -91,21 +102,27 @@ function afterStored(ctx: IngestContext, lr: LiveRun, fn: () => void): void {
 }
 
 /**
- * Plain text output: the block is redacted as a whole and stored as one chunk (one entry per line),
- * without a string per line. Same entries, last message and offsets as the per-line path.
+ * Plain text output: the block is redacted as bytes (not decoded) and stored as one chunk (one entry
+ * per line), without a string per line. Same entries, last message and offsets as the per-line path.
  */
 function ingestBlock(ctx: IngestContext, lr: LiveRun, out: OutputLines, bytes: Buffer): void {
   const { deps, records, hooks } = ctx;
-  const raw = bytes.toString('utf8');
-  const red = lr.redact(raw);
-  const text = red === raw ? bytes : Buffer.from(red);
-  const last = lastNonEmptyIn(red);
+  const text = lr.redact.bytes(bytes);
+  const last = lastNonEmptyIn(text);
   if (out.stream === 'stderr') lr.lastStderr = last ?? lr.lastStderr;
   const lastMessage = out.stream === 'stdout' && last !== null ? truncate(last, 2000) : undefined;
   // lr.offsets moves only once stored: a failed batch must not carry its offset into another commit.
   const offsets = { ...lr.offsets, [out.stream]: out.offset };
   const run = lr.run ? { run_no: lr.run.run_no, offsets } : undefined;
-  const block = { ts: records.now(), stream: out.stream, kind: 'text', text };
+  // The tailer's line count holds while redaction changed nothing (a secret may span lines).
+  const count = text === bytes ? out.count : undefined;
+  const block = {
+    ts: records.now(),
+    stream: out.stream,
+    kind: 'text',
+    text,
+    ...(count === undefined ? {} : { count }),
+  };
   const stored = deps.store.appendLogBlock(
     lr.id,
     block,

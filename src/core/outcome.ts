@@ -116,12 +116,15 @@ export function lastNonEmpty(lines: readonly string[]): string | null {
   return null;
 }
 
-/** The last line of a text block that is not blank, trimmed; null when there is none. */
-export function lastNonEmptyIn(text: string): string | null {
+/**
+ * The last line of a block of UTF-8 text lines that is not blank, trimmed; null when there is none.
+ * Decodes only the lines it looks at (from the end).
+ */
+export function lastNonEmptyIn(text: Buffer): string | null {
   let end = text.length;
   while (end > 0) {
-    const start = text.lastIndexOf('\n', end - 1) + 1;
-    const line = text.slice(start, end).trim();
+    const start = text.lastIndexOf(0x0a, end - 1) + 1;
+    const line = text.toString('utf8', start, end).trim();
     if (line) return line;
     end = start - 1;
   }

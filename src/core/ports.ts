@@ -62,6 +62,8 @@ export interface LogBlock {
   stream: LogStream;
   kind: string;
   text: Buffer;
+  /** Lines in `text` (each `\n` ends one; an unterminated last line counts), when already known. */
+  count?: number;
 }
 
 /** Where a stored block went: entries first_seq.. and global ids first_id.., `count` of them. */
@@ -307,6 +309,8 @@ export interface OutputLines {
    * (a piece of an over-long line, or the unterminated end of the stream).
    */
   bytes?: Buffer;
+  /** Number of lines in `bytes` (when the reader counted them already). */
+  count?: number;
   /** Byte offset in the stream's file just after these lines. */
   offset: number;
 }
@@ -317,7 +321,11 @@ export interface ExitResult {
 }
 
 export interface RunObserver {
-  /** Called with complete lines in order; must persist them (and the offset) before returning. */
+  /**
+   * Called with complete lines in order; must persist them (and the offset) before returning.
+   * `out.bytes` (and `out.lines`, if not read during the call) are valid only during the call: an
+   * observer that keeps them for later copies them.
+   */
   onLines(out: OutputLines): void;
   /** Called once, after every line of the run has been delivered. */
   onExit(result: ExitResult): void;

@@ -11,7 +11,15 @@ export const REDACTED = '[redacted]';
 
 const SECRET_NAME = /KEY|TOKEN|SECRET/i;
 
-export type Redactor = (text: string) => string;
+/**
+ * Replaces every secret the redactor knows by REDACTED. `bytes` does the same on UTF-8 bytes without
+ * decoding them (the log path's blocks) and returns the very same Buffer when nothing was replaced;
+ * on valid UTF-8 it gives the bytes of the string form's result.
+ */
+export interface Redactor {
+  (text: string): string;
+  bytes(buf: Buffer): Buffer;
+}
 
 /** Whether a variable of this name holds a secret. */
 export function isSecretName(name: string): boolean {
@@ -26,12 +34,36 @@ export function buildRedactor(env: Readonly<Record<string, string | undefined>>)
     const v = value.trim();
     if (v.length >= MIN_SECRET_LENGTH) secrets.add(v);
   }
-  if (secrets.size === 0) return (text) => text;
+  if (secrets.size === 0) return Object.assign((text: string) => text, { bytes: (buf: Buffer) => buf });
   // Longest first, so a secret that contains another is replaced whole.
   const list = [...secrets].sort((a, b) => b.length - a.length);
-  return (text) => {
+  const byteList = list.map((s) => Buffer.from(s));
+  const redacted = Buffer.from(REDACTED);
+  const redact = (text: string): string => {
     let out = text;
     for (const s of list) if (out.includes(s)) out = out.split(s).join(REDACTED);
     return out;
   };
+  return Object.assign(redact, {
+    bytes: (buf: Buffer): Buffer => {
+      let out = buf;
+      for (const s of byteList) out = replaceBytes(out, s, redacted);
+      return out;
+    },
+  });
+}
+
+/** `buf` with every occurrence of `find` (left to right, not overlapping) replaced; `buf` itself if none. */
+export function replaceBytes(buf: Buffer, find: Buffer, by: Buffer): Buffer {
+  let at = buf.indexOf(find);
+  if (at === -1) return buf;
+  const parts: Buffer[] = [];
+  let from = 0;
+  while (at !== -1) {
+    parts.push(buf.subarray(from, at), by);
+    from = at + find.length;
+    at = buf.indexOf(find, from);
+  }
+  parts.push(buf.subarray(from));
+  return Buffer.concat(parts);
 }

@@ -12,7 +12,7 @@ import type { Records } from './records.js';
 import type { RunHooks } from './talkback.js';
 import { runArgv, runEnv } from './run-spec.js';
 import { decideOutcome } from './outcome.js';
-import { ingest, type IngestContext } from './ingest.js';
+import { ingest, ingestLater, type IngestContext } from './ingest.js';
 import { newLiveRun, type LiveRun, type StopReason } from './live-run.js';
 import { PortPool, prepareRun, readPorts } from './prep-phase.js';
 import { endCoderProcesses, reapRunGroup } from './leftovers.js';
@@ -152,7 +152,8 @@ export class Supervisor {
   private observer(lr: LiveRun): RunObserver {
     return {
       onLines: (out) => {
-        if (lr.deferred) lr.deferred.push(() => ingest(this.ingestCtx, lr, out));
+        // The batch's bytes are the tailer's read buffer: a deferred batch keeps a copy.
+        if (lr.deferred) lr.deferred.push(ingestLater(this.ingestCtx, lr, out));
         else ingest(this.ingestCtx, lr, out);
       },
       onExit: (res) => {

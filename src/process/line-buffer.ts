@@ -12,9 +12,10 @@ export const MAX_LINE_BYTES = 1 << 20;
 
 const NL = 0x0a;
 const CR = 0x0d;
+const EMPTY = Buffer.alloc(0);
 
 /**
- * Lines as read: `bytes` holds `count` lines, each followed by `\n` except a last one that has none
+ * Lines as read: `bytes` (a view of the line buffer's storage, valid until its next read) holds `count` lines, each followed by `\n` except a last one that has none
  * (a piece of an over-long line, which is then alone in its batch, or the unterminated end of a
  * stream). `lines` decodes them on first use (without the `\n` and one trailing `\r`).
  */
@@ -48,10 +49,18 @@ export class LineBatch {
   }
 }
 
+/**
+ * The pending bytes live in one reusable buffer: the tailer reads into space() and the bytes of a
+ * batch are a view of it, valid until the next space()/push() (which may move or overwrite them).
+ * Reusing the buffer keeps the log path from allocating (and the GC from collecting) a MiB per read.
+ */
 export class LineBuffer {
-  /** Offset of the first byte not yet committed (the start of `pending`). */
+  /** Offset of the first byte not yet committed (the start of the pending bytes). */
   private start: number;
-  private pending: Buffer = Buffer.alloc(0);
+  private store: Buffer = EMPTY;
+  /** The pending bytes are store[head, tail). */
+  private head = 0;
+  private tail = 0;
 
   constructor(offset: number) {
     this.start = offset;
@@ -64,12 +73,48 @@ export class LineBuffer {
 
   /** The offset from which the next read must continue. */
   get readPosition(): number {
-    return this.start + this.pending.length;
+    return this.start + this.tail - this.head;
+  }
+
+  /**
+   * A writable area of at least `min` bytes just after the pending bytes: read into it, then call
+   * wrote(n). Invalidates the bytes of earlier batches.
+   */
+  space(min: number): Buffer {
+    if (this.store.length - this.tail < min) {
+      const pending = this.tail - this.head;
+      if (this.store.length - pending >= min) {
+        this.store.copyWithin(0, this.head, this.tail);
+      } else {
+        // Doubling: small reads into a full buffer do not copy the pending bytes every time.
+        const next = Buffer.allocUnsafe(Math.max(pending + min, 2 * this.store.length, 4096));
+        this.store.copy(next, 0, this.head, this.tail);
+        this.store = next;
+      }
+      this.head = 0;
+      this.tail = pending;
+    }
+    return this.store.subarray(this.tail);
+  }
+
+  /** `n` bytes were written at the start of the last space(). */
+  wrote(n: number): void {
+    if (n < 0 || this.tail + n > this.store.length) throw new Error(`line buffer: bad write of ${n}`);
+    this.tail += n;
   }
 
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    chunk.copy(this.space(chunk.length));
+    this.wrote(chunk.length);
+  }
+
+  /** Lets go of the buffer when nothing is pending (an idle stream keeps no memory). */
+  release(): void {
+    if (this.head === this.tail) {
+      this.store = EMPTY;
+      this.head = this.tail = 0;
+    }
   }
 
   /**
@@ -77,7 +122,7 @@ export class LineBuffer {
    * rest counts as a last line (the stream has ended). Does not consume: call commit(batch) after.
    */
   nextBatch(final: boolean): LineBatch | null {
-    const buf = this.pending;
+    const buf = this.store.subarray(this.head, this.tail);
     let pos = 0;
     let count = 0;
     let piece = false;
@@ -107,8 +152,9 @@ export class LineBuffer {
   /** Drops the bytes of a batch returned by nextBatch (delivered). */
   commit(batch: { end: number }): void {
     const n = batch.end - this.start;
-    if (n < 0 || n > this.pending.length) throw new Error(`line buffer: bad commit to ${batch.end}`);
-    this.pending = this.pending.subarray(n);
+    if (n < 0 || n > this.tail - this.head) throw new Error(`line buffer: bad commit to ${batch.end}`);
+    this.head += n;
+    if (this.head === this.tail) this.head = this.tail = 0;
     this.start = batch.end;
   }
 }

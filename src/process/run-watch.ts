@@ -189,6 +189,7 @@ function linesOf(stream: 'stdout' | 'stderr', b: LineBatch): OutputLines {
     stream,
     offset: b.end,
     bytes: b.bytes,
+    count: b.count,
     get lines() {
       return b.lines;
     },

@@ -4,6 +4,8 @@
  * read loop runs at a time, so delivery is strictly ordered and never duplicates or skips bytes.
  * A delivery that throws (a full disk, a busy database) is retried with the same batch from the same
  * offset, after a backoff, until it succeeds or the tailer is stopped: nothing is skipped.
+ * A delivered batch's bytes are a view of the read buffer: the deliver function uses (or copies) them
+ * before it returns.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Logger } from '../core/ports.js';
@@ -13,6 +15,8 @@ const READ_CHUNK = 1 << 20;
 /** Backoff between delivery retries: doubles from the first to the last value. */
 export const RETRY_FIRST_MS = 100;
 export const RETRY_MAX_MS = 5000;
+/** A stream quiet for this long gives its read buffer back. */
+const IDLE_RELEASE_MS = 2000;
 
 export type DeliverFn = (batch: LineBatch) => void;
 
@@ -28,6 +32,7 @@ export class StreamTailer {
   private failing = false;
   private retryMs = 0;
   private retryTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly path: string,
@@ -71,6 +76,7 @@ export class StreamTailer {
     this.stopped = true;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    this.clearIdle();
     await this.idle();
     const fh = this.fh;
     this.fh = null;
@@ -97,6 +103,26 @@ export class StreamTailer {
     }
   }
 
+  /** At the end of the file: the read buffer goes once the stream has been quiet for IDLE_RELEASE_MS. */
+  private idleSince(final: boolean): void {
+    if (final) {
+      this.buf.release();
+      return;
+    }
+    if (this.idleTimer !== null) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.current === null) this.buf.release();
+    }, IDLE_RELEASE_MS);
+    this.idleTimer.unref();
+  }
+
+  private clearIdle(): void {
+    if (this.idleTimer === null) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
   private scheduleRetry(): void {
     if (this.stopped || this.retryTimer !== null) return;
     this.retryTimer = setTimeout(() => {
@@ -113,10 +139,11 @@ export class StreamTailer {
     if (fh !== null) {
       for (;;) {
         if (this.stopped) return true;
-        const chunk = Buffer.allocUnsafe(READ_CHUNK);
         const pos = this.buf.readPosition;
-        const { bytesRead } = await fh.read(chunk, 0, READ_CHUNK, pos);
+        const space = this.buf.space(READ_CHUNK);
+        const { bytesRead } = await fh.read(space, 0, READ_CHUNK, pos);
         if (bytesRead === 0) {
+          this.idleSince(final);
           if (!this.warnedShrink && (await fh.stat()).size < pos) {
             this.warnedShrink = true;
             this.log('warn', 'output file shrank below the read offset; waiting for it to grow', {
@@ -126,7 +153,8 @@ export class StreamTailer {
           }
           break;
         }
-        this.buf.push(chunk.subarray(0, bytesRead));
+        this.buf.wrote(bytesRead);
+        this.clearIdle();
         if (!this.deliverBatches(false)) return false;
       }
     }

@@ -58,17 +58,19 @@ export function countLines(buf: Buffer): number {
 
 /**
  * A block of plain text lines of one stream (already redacted). Every `\n` ends one entry; a last
- * line without one becomes an entry too. Null when the block holds no entry.
+ * line without one becomes an entry too. Null when the block holds no entry. `count`, when the
+ * caller knows it, is that number of entries (saves a scan of the block).
  */
 export function encodeTextBlock(
   text: Buffer,
   ts: string,
   stream: LogStream,
   kind: string,
+  count?: number,
 ): EncodedChunk | null {
   if (text.length === 0) return null;
   const body = text[text.length - 1] === NL ? text : Buffer.concat([text, Buffer.from('\n')]);
-  const n = countLines(body);
+  const n = count ?? countLines(body);
   return { meta: { mode: 'lines', n, ts, stream, kind, kinds: { [kind]: n } }, body };
 }
 

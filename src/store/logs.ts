@@ -144,7 +144,7 @@ export class LogTable {
   ): StoredBlock {
     return this.appendTx(
       coderId,
-      encodeTextBlock(block.text, block.ts, block.stream, block.kind),
+      encodeTextBlock(block.text, block.ts, block.stream, block.kind, block.count),
       run,
       delta,
     );

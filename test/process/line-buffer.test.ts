@@ -86,4 +86,34 @@ describe('LineBuffer', () => {
     buf.push(Buffer.from('\n'));
     expect(drain(buf, false).lines.map((l) => l.length)).toEqual([MAX_LINE_BYTES]);
   });
+
+  it('reads into one reused buffer: the same lines and counts whatever the read sizes, idle release', () => {
+    const text = Array.from({ length: 2000 }, (_, i) => `${i} ${'é'.repeat(i % 100)}`).join('\n') + '\nrest';
+    const whole = Buffer.from(text);
+    for (const size of [13, 4096, 65536, whole.length]) {
+      const buf = new LineBuffer(0);
+      const lines: string[] = [];
+      let counted = 0;
+      for (let i = 0; i < whole.length;) {
+        const space = buf.space(size);
+        const n = whole.copy(space, 0, i, Math.min(whole.length, i + size));
+        buf.wrote(n);
+        i += n;
+        expect(buf.readPosition).toBe(i);
+        for (let b = buf.nextBatch(false); b !== null; b = buf.nextBatch(false)) {
+          lines.push(...b.lines);
+          counted += b.count;
+          buf.commit(b);
+        }
+        buf.release(); // a no-op while bytes are pending
+      }
+      const last = drain(buf, true);
+      expect([...lines, ...last.lines]).toEqual(text.split('\n'));
+      expect(counted + 1).toBe(2001);
+      expect(last.ends).toEqual([whole.length]);
+      buf.release();
+      expect(buf.nextBatch(true)).toBeNull();
+      expect(buf.readPosition).toBe(whole.length);
+    }
+  });
 });
