@@ -51,7 +51,13 @@ export async function createCoder(
   const intent = writeCreateIntent(deps.home, { id, repo, branch, path: workspace, base_commit: baseCommit });
   let made: Awaited<ReturnType<typeof deps.git.createWorktree>>;
   try {
-    made = await deps.git.createWorktree({ repo, base_commit: baseCommit, branch, path: workspace });
+    made = await deps.git.createWorktree({
+      repo,
+      base_commit: baseCommit,
+      branch,
+      path: workspace,
+      submodules: settings.submodules,
+    });
   } catch (err) {
     dropIntent(intent); // createWorktree undid its own work
     throw err;

@@ -171,6 +171,8 @@ export interface WorktreeSpec {
   base_commit: string;
   branch: string;
   path: string;
+  /** Initialize submodules (.aicoder.json `submodules`); null or absent: when .gitmodules exists. */
+  submodules?: boolean | null;
 }
 
 /** What `createWorktree` made, beyond the worktree itself. */

@@ -14,9 +14,14 @@ export interface RepoSettings {
   teardown: string[][];
   /** Number of free loopback ports each coder gets as AICODER_PORT_0… (PORT = the first). */
   ports: number;
+  /**
+   * Whether a new worktree gets its submodules initialized (`git submodule update --init --recursive`,
+   * with the user's own git configuration). null: yes when the repository has a .gitmodules file.
+   */
+  submodules: boolean | null;
 }
 
-export const EMPTY_SETTINGS: RepoSettings = { copy: [], setup: [], teardown: [], ports: 0 };
+export const EMPTY_SETTINGS: RepoSettings = { copy: [], setup: [], teardown: [], ports: 0, submodules: null };
 
 export interface PrepPort {
   /** Repo settings (the repo's .aicoder.json over `defaults`); invalid files throw naming file and key. */

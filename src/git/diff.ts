@@ -14,16 +14,52 @@ import type { GitStreamer } from './stream.js';
 import { lfsCheckout } from './lfs.js';
 import { sortByPath, type Pager, type PageQuery } from './paging.js';
 import { notARepo, validateRefArg } from './refs.js';
+import { checkedOutSubmodules, excludeSubmodules } from './submodules.js';
 
-/** Stable output whatever the user's diff configuration says. */
-const DIFF_FLAGS = [
-  '--no-color',
-  '--no-ext-diff',
-  '--no-textconv',
-  '--src-prefix=a/',
-  '--dst-prefix=b/',
-  '-M',
-];
+/** Stable output whatever the user's diff configuration says; `prefix` goes before every path. */
+function diffFlags(prefix = ''): string[] {
+  return [
+    '--no-color',
+    '--no-ext-diff',
+    '--no-textconv',
+    `--src-prefix=a/${prefix}`,
+    `--dst-prefix=b/${prefix}`,
+    '-M',
+  ];
+}
+const DIFF_FLAGS = diffFlags();
+
+/**
+ * The repositories a worktree's diff is made of: the worktree itself, then each checked-out submodule
+ * that has a baseline gitlink (recursively). Each leaves out its own such submodules (their changes
+ * come from their own entry, file by file, instead of a gitlink line).
+ */
+interface DiffUnit {
+  dir: string;
+  base: string;
+  /** '' or the submodule's path with a trailing '/'. */
+  prefix: string;
+  exclude: string[];
+}
+
+async function diffUnits(git: GitRunner, workspace: string, baseCommit: string): Promise<DiffUnit[]> {
+  const subs = (await checkedOutSubmodules(git, workspace, baseCommit)).filter((s) => s.base !== null);
+  const childrenOf = (prefix: string, depth: number) =>
+    excludeSubmodules(
+      subs
+        .filter((s) => s.depth === depth && s.path.startsWith(prefix))
+        .map((s) => s.path.slice(prefix.length)),
+    );
+  return [
+    { dir: workspace, base: baseCommit, prefix: '', exclude: childrenOf('', 0) },
+    ...subs.map((s) => ({
+      dir: s.dir,
+      base: s.base!,
+      prefix: `${s.path}/`,
+      exclude: childrenOf(`${s.path}/`, s.depth + 1),
+    })),
+  ];
+}
 
 /** Runs `fn` with GIT_INDEX_FILE pointing at a temp index that mirrors the whole work tree. */
 export async function withWorktreeIndex<T>(
@@ -73,13 +109,26 @@ function baseError(workspace: string, base: string, stderr: string): AicoderErro
   return new AicoderError('internal', `git diff against ${base} failed in ${workspace}: ${stderr.trim()}`);
 }
 
+/**
+ * The worktree's unified diff against baseCommit (see the module doc), followed by the diff of each
+ * checked-out submodule against the commit the base recorded for it, its paths prefixed with the
+ * submodule's path (`a/vendor/lib/x.c`), uncommitted and untracked files included.
+ */
 export async function diff(git: GitRunner, workspace: string, baseCommit: string): Promise<string> {
   validateRefArg(baseCommit, 'base_commit');
-  return withWorktreeIndex(git, workspace, async (env) => {
-    const r = await git(['diff', '--cached', ...DIFF_FLAGS, baseCommit, '--'], { cwd: workspace, env });
-    if (r.exitCode !== 0) throw baseError(workspace, baseCommit, r.stderr);
-    return r.stdout;
-  });
+  await ensureWorktreeDir(workspace);
+  const parts: string[] = [];
+  for (const u of await diffUnits(git, workspace, baseCommit)) {
+    parts.push(
+      await withWorktreeIndex(git, u.dir, async (env) => {
+        const args = ['diff', '--cached', ...diffFlags(u.prefix), u.base, '--', ...u.exclude];
+        const r = await git(args, { cwd: u.dir, env });
+        if (r.exitCode !== 0) throw baseError(u.dir, u.base, r.stderr);
+        return r.stdout;
+      }),
+    );
+  }
+  return parts.join('');
 }
 
 function statusOf(letter: string): FileChangeStatus {
@@ -178,12 +227,36 @@ export async function allChanges(
   baseCommit: string,
 ): Promise<FileChange[]> {
   validateRefArg(baseCommit, 'base_commit');
+  await ensureWorktreeDir(workspace);
+  const units = await diffUnits(git, workspace, baseCommit);
+  if (units.length === 1) return sortByPath(await unitChanges(git, stream, workspace, baseCommit, []));
+  const all: FileChange[] = [];
+  for (const u of units) {
+    for (const c of await unitChanges(git, stream, u.dir, u.base, u.exclude)) {
+      all.push({
+        ...c,
+        path: `${u.prefix}${c.path}`,
+        ...(c.from === undefined ? {} : { from: `${u.prefix}${c.from}` }),
+      });
+    }
+  }
+  return sortByPath(all);
+}
+
+/** The changes of one repository of the worktree (see allChanges), paths relative to it. */
+async function unitChanges(
+  git: GitRunner,
+  stream: GitStreamer,
+  workspace: string,
+  baseCommit: string,
+  exclude: readonly string[],
+): Promise<FileChange[]> {
   return withWorktreeIndex(git, workspace, async (env) => {
     const parser = new RawNumstatParser();
     const untracked = new Set<string>();
     const [diffRun, untrackedRun] = await Promise.all([
       stream(
-        ['diff', '--cached', ...DIFF_FLAGS, '--raw', '--numstat', '-z', baseCommit, '--'],
+        ['diff', '--cached', ...DIFF_FLAGS, '--raw', '--numstat', '-z', baseCommit, '--', ...exclude],
         { cwd: workspace, env },
         (recs) => parser.feed(recs),
       ),
@@ -202,7 +275,7 @@ export async function allChanges(
         }
       });
     }
-    return sortByPath(list);
+    return list;
   });
 }
 

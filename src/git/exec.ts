@@ -130,7 +130,10 @@ export function gitInvocation(
     const top = root === undefined ? null : worktreeTop(root, opts.cwd);
     if (top !== null && (await isDirectory(top))) {
       const gitDir = await verifyLinkedWorktree(top);
-      env = { ...env, GIT_DIR: gitDir, GIT_WORK_TREE: top };
+      const sub = await submoduleAt(top, gitDir, resolve(opts.cwd));
+      env = sub
+        ? { ...env, GIT_DIR: sub.gitDir, GIT_WORK_TREE: sub.dir }
+        : { ...env, GIT_DIR: gitDir, GIT_WORK_TREE: top };
     }
     return { argv: hardenedArgs(args), env: gitEnv(env) };
   };
@@ -253,6 +256,37 @@ export async function verifyLinkedWorktree(top: string): Promise<string> {
     if (!expected.includes(folder)) throw tampered(top, `.git points at another repository (${repo})`);
   }
   return admin;
+}
+
+/**
+ * The submodule checkout that holds `cwd` inside the verified worktree `top` (admin folder `admin`):
+ * the nearest folder between `cwd` and `top` (exclusive) that has a `.git`, whose gitdir file must
+ * point inside `<admin>/modules/` (where `git submodule update` keeps a linked worktree's submodule
+ * repositories, nested ones included); null when `cwd` is in the superproject itself.
+ * Throws `conflict` when that `.git` points anywhere else.
+ */
+async function submoduleAt(
+  top: string,
+  admin: string,
+  cwd: string,
+): Promise<{ dir: string; gitDir: string } | null> {
+  for (let dir = cwd; dir !== top; dir = dirname(dir)) {
+    const rel = relative(top, dir);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return null;
+    const st = await lstat(join(dir, '.git')).catch(() => null);
+    if (st === null) continue;
+    const m =
+      st.isFile() && st.size <= 4096
+        ? /^gitdir: (.+?)\r?\n?$/.exec((await readSmall(join(dir, '.git'))) ?? '')
+        : null;
+    const gitDir = m ? await realOrSelf(resolve(dir, m[1]!)) : null;
+    const inModules = gitDir === null ? null : relative(join(await realOrSelf(admin), 'modules'), gitDir);
+    if (inModules === null || inModules === '' || inModules.startsWith('..') || isAbsolute(inModules)) {
+      throw tampered(top, `${rel}/.git is not a submodule's gitdir file under ${admin}/modules`);
+    }
+    return { dir, gitDir: gitDir! };
+  }
+  return null;
 }
 
 /** First lines of git's stderr, without "fatal: " noise, for error messages. */

@@ -8,6 +8,7 @@ import { withWorktreeIndex } from './diff.js';
 import { gitMessage, isDirectory, isNotARepo, splitZ, type GitRunner } from './exec.js';
 import { ensureWorktreeDir, explainNotARepo } from './gone.js';
 import { notARepo, revParseCommit, validateRefArg } from './refs.js';
+import { checkedOutSubmodules, submoduleWork } from './submodules.js';
 
 /** Identity for aicoder's own throwaway objects (snapshots), so they work without user.name set. */
 export const SNAPSHOT_IDENTITY: Record<string, string> = {
@@ -17,32 +18,69 @@ export const SNAPSHOT_IDENTITY: Record<string, string> = {
   GIT_COMMITTER_EMAIL: 'aicoder@localhost',
 };
 
+/**
+ * Stages everything (untracked included, ignored not) and commits with `message`. Checked-out
+ * submodules with changes are committed first, inside the submodule (deepest first, same message, on
+ * the submodule's current HEAD, usually detached), so the worktree's commit records their new
+ * gitlinks: diff, changes and commit agree. `files` counts the changed files, submodules' inner files
+ * included and gitlinks not. Pushing a submodule's new commits to its remote is the user's step
+ * (merge and rm refuse while they exist nowhere else, see submodules.ts).
+ */
 export async function commitAll(git: GitRunner, workspace: string, message: string): Promise<CommitResult> {
   await ensureWorktreeDir(workspace);
-  const add = await git(['add', '-A'], { cwd: workspace });
-  if (isNotARepo(add)) throw (await explainNotARepo(workspace)) ?? notARepo(workspace);
-  if (add.exitCode !== 0) {
-    throw new AicoderError('internal', `git add -A in ${workspace} failed: ${gitMessage(add)}`);
+  const subs = await checkedOutSubmodules(git, workspace, null);
+  const childLinks = (prefix: string, depth: number) =>
+    new Set(
+      subs
+        .filter((s) => s.depth === depth && s.path.startsWith(prefix))
+        .map((s) => s.path.slice(prefix.length)),
+    );
+  let files = 0;
+  for (const s of [...subs].sort((a, b) => b.depth - a.depth)) {
+    const r = await commitIn(
+      git,
+      s.dir,
+      message,
+      childLinks(`${s.path}/`, s.depth + 1),
+      `submodule ${s.path}`,
+    );
+    files += r.files;
   }
-  const staged = await git(['diff', '--cached', '--name-only', '-z'], { cwd: workspace });
-  const files = splitZ(staged.stdout).length;
-  if (files === 0) return { commit: null, files: 0, message };
-  const r = await git(['commit', '-q', '-F', '-'], { cwd: workspace, input: message });
+  const top = await commitIn(git, workspace, message, childLinks('', 0), workspace);
+  return { commit: top.commit, files: files + top.files, message };
+}
+
+/** `git add -A` and commit in one repository; `links` are its gitlink paths (not counted as files). */
+async function commitIn(
+  git: GitRunner,
+  dir: string,
+  message: string,
+  links: ReadonlySet<string>,
+  what: string,
+): Promise<{ commit: string | null; files: number }> {
+  const add = await git(['add', '-A'], { cwd: dir });
+  if (isNotARepo(add)) throw (await explainNotARepo(dir)) ?? notARepo(dir);
+  if (add.exitCode !== 0) {
+    throw new AicoderError('internal', `git add -A in ${what} failed: ${gitMessage(add)}`);
+  }
+  const staged = splitZ((await git(['diff', '--cached', '--name-only', '-z'], { cwd: dir })).stdout);
+  if (staged.length === 0) return { commit: null, files: 0 };
+  const r = await git(['commit', '-q', '-F', '-'], { cwd: dir, input: message });
   if (r.exitCode !== 0) {
     if (
       /Please tell me who you are|unable to auto-detect email|no email was given|empty ident/i.test(r.stderr)
     ) {
       throw new AicoderError(
         'conflict',
-        `git commit in ${workspace} failed: git has no identity to commit with (user.name and user.email ` +
+        `git commit in ${what} failed: git has no identity to commit with (user.name and user.email ` +
           `are not set). Set them, then commit again: git config --global user.name "Your Name" and ` +
           `git config --global user.email you@example.com (without --global: only for that repository)`,
       );
     }
-    throw new AicoderError('conflict', `git commit in ${workspace} failed: ${gitMessage(r)}`);
+    throw new AicoderError('conflict', `git commit in ${what} failed: ${gitMessage(r)}`);
   }
-  const head = await revParseCommit(git, workspace, 'HEAD');
-  return { commit: head.stdout.trim(), files, message };
+  const head = await revParseCommit(git, dir, 'HEAD');
+  return { commit: head.stdout.trim(), files: staged.filter((f) => !links.has(f)).length };
 }
 
 async function tip(git: GitRunner, repo: string, ref: string, field: string): Promise<string> {
@@ -115,6 +153,7 @@ export async function isMerged(
   if (await isDirectory(workspace)) {
     const st = await git(['status', '--porcelain', '-z'], { cwd: workspace });
     if (st.exitCode !== 0 || st.stdout !== '') return false;
+    if ((await submoduleWork(git, workspace, base_commit)).length > 0) return false;
   }
   const br = await revParseCommit(git, repo, `refs/heads/${branch}`);
   if (br.exitCode !== 0) return true; // no branch: nothing to lose

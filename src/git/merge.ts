@@ -13,6 +13,7 @@ import { gitMessage, isDirectory, splitZ, type GitRunner } from './exec.js';
 import { mergeTree } from './lifecycle.js';
 import { recoverMerge, type MergeIntent, type MergeJournal } from './merge-journal.js';
 import { revParseCommit, validateRefArg } from './refs.js';
+import { describeWork, submoduleWork } from './submodules.js';
 
 async function commitOf(git: GitRunner, cwd: string, ref: string, field: string): Promise<string> {
   const r = await revParseCommit(git, cwd, ref);
@@ -113,17 +114,30 @@ export async function mergeBranch(
   }
   const baseBranch = baseRef.slice('refs/heads/'.length);
   const wsExists = await isDirectory(workspace);
+  const before = await commitOf(git, repo, baseRef, 'base_ref');
   if (wsExists) {
     const st = await git(['status', '--porcelain', '-z'], { cwd: workspace });
+    const work = await submoduleWork(git, workspace, before);
     if (st.stdout !== '') {
+      const inner = work.filter((w) => w.uncommitted.length > 0);
       throw new AicoderError(
         'dirty_worktree',
-        `worktree ${workspace} has uncommitted changes; commit them first (aicoder commit / operation "commit"), then merge`,
+        `worktree ${workspace} has uncommitted changes${inner.length > 0 ? ` (${describeWork(inner)})` : ''}; ` +
+          `commit them first (aicoder commit / operation "commit"), then merge`,
         { field: 'coder_id' },
       );
     }
+    const unpushed = work.filter((w) => w.unpushed > 0);
+    if (unpushed.length > 0) {
+      throw new AicoderError(
+        'conflict',
+        `${describeWork(unpushed.map((w) => ({ ...w, uncommitted: [] })))}: merging would point '${baseBranch}' ` +
+          `at submodule commits that exist only in this coder's worktree (rm deletes them); push them first ` +
+          `(${unpushed.map((w) => `git -C ${w.dir} push origin HEAD:refs/heads/${branch}`).join('; ')}), then merge again; nothing was changed`,
+        { field: 'coder_id', details: { submodules: unpushed.map((w) => w.path) } },
+      );
+    }
   }
-  const before = await commitOf(git, repo, baseRef, 'base_ref');
   let theirs = await commitOf(git, repo, `refs/heads/${branch}`, 'branch');
   const result = (after: string, outcome: MergeResult['outcome'], checkout: string | null): MergeResult => ({
     strategy,

@@ -7,6 +7,7 @@ import { gitMessage, isDirectory, isNotARepo, type GitRunner } from './exec.js';
 import { repoGone } from './gone.js';
 import { lfsCheckout, lfsWarning } from './lfs.js';
 import type { KeyedLock } from './lock.js';
+import { describeWork, initSubmodules, submoduleWork } from './submodules.js';
 import {
   ensureRepoDir,
   notARepo,
@@ -153,6 +154,11 @@ export async function createWorktree(
     const w = await lfsWarning(git, path).catch(() => null);
     if (w !== null) warnings.push(w);
   }
+  // Outside the repository lock: cloning submodules may take long, and the worktree is ours alone.
+  const subs = await initSubmodules(git, path, spec.submodules, lfs.env, lfs.args).catch((e: unknown) => [
+    `submodules not initialized: ${e instanceof Error ? e.message : String(e)}`,
+  ]);
+  warnings.push(...subs);
   return { warnings };
 }
 
@@ -247,13 +253,17 @@ async function removeLocked(git: GitRunner, spec: RemoveWorktreeSpec): Promise<v
 
   const [dirExists, registered] = await Promise.all([pathExists(path), isRegistered(git, repo, path)]);
   if (!force) {
-    if (dirExists && registered) await refuseIfDirty(git, path);
+    if (dirExists && registered) await refuseIfDirty(git, path, spec.base_commit);
     if (!keep_branch) await refuseIfUnmerged(git, spec);
   }
 
   if (registered) {
     const args = force ? ['worktree', 'remove', '--force', '--force', path] : ['worktree', 'remove', path];
-    const r = await git(args, { cwd: repo });
+    let r = await git(args, { cwd: repo });
+    if (r.exitCode !== 0 && !force && /containing submodules/i.test(r.stderr)) {
+      // git refuses any worktree with checked-out submodules; refuseIfDirty has found none with work.
+      r = await git(['worktree', 'remove', '--force', path], { cwd: repo });
+    }
     if (r.exitCode !== 0 && force && (await pathExists(path))) {
       // git refuses a worktree whose .git was changed ("does not point back"): force deletes the
       // folder without reading it, and the prune below drops the registration.
@@ -293,20 +303,29 @@ async function removeLocked(git: GitRunner, spec: RemoveWorktreeSpec): Promise<v
   }
 }
 
-async function refuseIfDirty(git: GitRunner, path: string): Promise<void> {
+/**
+ * Refuses when the worktree has uncommitted changes, or a checked-out submodule has changes or commits
+ * that exist nowhere else (on no remote branch, not in the base): deleting the worktree deletes them.
+ */
+async function refuseIfDirty(git: GitRunner, path: string, base: string): Promise<void> {
   const r = await git(['status', '--porcelain'], { cwd: path });
   if (r.exitCode !== 0) {
     throw new AicoderError('internal', `git status in worktree ${path} failed: ${gitMessage(r)}`);
   }
+  const work = await submoduleWork(git, path, base);
   const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
-  if (lines.length === 0) return;
+  if (lines.length === 0 && work.length === 0) return;
   const files = lines.map((l) => l.slice(3));
   const shown = lines.slice(0, 5).join(', ');
   const more = lines.length > 5 ? ` and ${lines.length - 5} more` : '';
+  const what = [
+    ...(lines.length > 0 ? [`has uncommitted changes (${shown}${more})`] : []),
+    ...(work.length > 0 ? [`holds work found nowhere else: ${describeWork(work)}`] : []),
+  ].join(' and ');
   throw new AicoderError(
     'dirty_worktree',
-    `worktree ${path} has uncommitted changes (${shown}${more}); commit or discard them, or use force`,
-    { details: { files } },
+    `worktree ${path} ${what}; commit or discard them${work.some((w) => w.unpushed > 0) ? ' (push submodule commits)' : ''}, or use force`,
+    { details: { files, submodules: work.map((w) => w.path) } },
   );
 }
 

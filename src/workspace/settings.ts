@@ -1,5 +1,6 @@
 /**
- * .aicoder.json: per-repository worktree settings (copy, setup, teardown, ports), validated strictly.
+ * .aicoder.json: per-repository worktree settings (copy, setup, teardown, ports, submodules), validated
+ * strictly.
  * The same shape is accepted as "worktree" in AICODER_HOME/config.json (the user's defaults); a key
  * present in the repository's file replaces the default for that key.
  */
@@ -30,6 +31,7 @@ export const settingsSchema = z
     setup: z.array(argv).max(50).optional(),
     teardown: z.array(argv).max(50).optional(),
     ports: z.number().int().min(0).max(MAX_PORTS).optional(),
+    submodules: z.boolean().optional(),
   })
   .strict();
 
@@ -40,6 +42,7 @@ export const SETTINGS_RULES: Record<keyof SettingsFile, string> = {
   setup: 'an array of commands, each a non-empty array of strings (argv, no shell), at most 50',
   teardown: 'an array of commands, each a non-empty array of strings (argv, no shell), at most 50',
   ports: `an integer from 0 to ${MAX_PORTS}`,
+  submodules: 'true or false (default: true when the repository has a .gitmodules file)',
 };
 
 /** Validates parsed JSON; errors name the file and the key path ("setup[1][0]"). */
@@ -101,5 +104,6 @@ export async function loadSettings(
     setup: own.setup ?? defaults?.setup ?? EMPTY_SETTINGS.setup,
     teardown: own.teardown ?? defaults?.teardown ?? EMPTY_SETTINGS.teardown,
     ports: own.ports ?? defaults?.ports ?? EMPTY_SETTINGS.ports,
+    submodules: own.submodules ?? defaults?.submodules ?? EMPTY_SETTINGS.submodules,
   };
 }
