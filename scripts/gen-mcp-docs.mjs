@@ -7,7 +7,7 @@
  * test/mcp/docs.test.ts fails when the file differs from renderMcpDocs(). The text is run through
  * Prettier, so `npm run format` leaves it unchanged.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -17,6 +17,37 @@ const DIST = new URL('../dist/mcp/index.js', import.meta.url);
 export const DOC_PATH = fileURLToPath(new URL('../docs/mcp.md', import.meta.url));
 export const SNAPSHOT_PATH = fileURLToPath(new URL('../src/mcp/tools-snapshot.ts', import.meta.url));
 const URL_MCP = 'http://127.0.0.1:7777/mcp';
+/** Measured tables kept as files (they come from runs, not from the server): see each file's producer. */
+const CLIENTS_MD = new URL('../bench/results/mcp-clients.md', import.meta.url);
+const CONFORMANCE_MD = new URL('../bench/results/mcp-conformance.md', import.meta.url);
+
+function measured(url, what) {
+  return existsSync(url) ? readFileSync(url, 'utf8').trim() : `(${what} has not been run yet.)`;
+}
+
+function clientsSection() {
+  return `### First try with the real clients
+
+\`test/mcp/client-matrix.test.ts\` registers aicoder with \`aicoder mcp add <client> --transport <t>\` in
+an isolated client home, runs the client headless (\`claude -p … --allowedTools mcp__aicoder\`,
+\`codex exec …\`, \`gemini -p … --skip-trust\`) against the scripted model server, whose first reply
+calls \`ai_coder_list\`, and checks that the first model request offered aicoder's tools and that the
+second carried the list's answer. Over HTTP the daemon runs; over stdio none runs and the bridge
+starts it. \`MCP_MATRIX_RUNS=10\` repeats each case with a fresh home each time:
+
+${measured(CLIENTS_MD, 'The matrix')}
+`;
+}
+
+function conformanceSection() {
+  return `## Conformance
+
+\`npm run conformance\` (bench/mcp-conformance.mjs) runs the official suite's server scenarios against a
+real daemon on loopback, with a Node 22 it installs from npm for the suite alone.
+
+${measured(CONFORMANCE_MD, 'The suite')}
+`;
+}
 
 /** A manager the docs never call: listing tools and templates touches no coder. */
 const unusedManager = new Proxy(
@@ -41,7 +72,7 @@ function registration() {
   return `## Registering the server
 
 \`aicoder mcp add claude|codex|gemini\` writes the registration into that client's own config file and
-prints what it wrote; nothing else in the file changes (comments included). \`--transport stdio\` (the
+prints what it wrote and what a headless run still needs; nothing else in the file changes (comments included). \`--transport stdio\` (the
 default) registers the stdio bridge, which starts the daemon when needed; \`--transport http\` points at
 the daemon's URL (\`AICODER_PORT\`, default 7777), which must be running (\`aicoder daemon start\`).
 The entries carry the setting each client needs to wait for the server on its first turn.
@@ -60,13 +91,15 @@ Or with Claude's own command: \`claude mcp add --transport http aicoder ${URL_MC
 \`"alwaysLoad": true\`, or run with \`MCP_CONNECTION_NONBLOCKING=false\`). For one run only:
 \`claude -p … --mcp-config '{"mcpServers":{"aicoder":{"type":"http","url":"${URL_MCP}","alwaysLoad":true}}}'\`.
 In headless runs allow the tools with \`--allowedTools mcp__aicoder\` (permission modes do not cover
-MCP tools). The tools appear as \`mcp__aicoder__ai_coder_create\`, ….
+MCP tools). The tools appear as \`mcp__aicoder__ai_coder_create\`, …. Claude Code hands the model
+a result's \`structuredContent\` as JSON rather than its text content.
 
 ### Codex
 
 In \`~/.codex/config.toml\` (or \`$CODEX_HOME/config.toml\`). \`required = true\` makes Codex wait for
 the server instead of silently dropping a slow one; \`default_tools_approval_mode = "approve"\` lets
-\`codex exec\` call the tools:
+\`codex exec\` call the tools (Codex offers them to the model as the namespace \`mcp__aicoder\`,
+loaded on demand through its tool search):
 
 \`\`\`toml
 [mcp_servers.aicoder]
@@ -77,7 +110,10 @@ default_tools_approval_mode = "approve"
 
 ### Gemini CLI
 
-In \`~/.gemini/settings.json\` (\`trust\` lets headless runs call the tools):
+In \`~/.gemini/settings.json\` (or \`$GEMINI_CLI_HOME/.gemini/settings.json\`; \`trust\` lets headless
+runs call the tools). \`gemini -p\` in a folder the user has not trusted exits 55 before it loads any
+server: run it with \`--skip-trust\` (or \`GEMINI_CLI_TRUST_WORKSPACE=true\`). The tools appear as
+\`mcp_aicoder_ai_coder_create\`, ….
 
 \`\`\`json
 { "mcpServers": { "aicoder": { "httpUrl": "${URL_MCP}", "trust": true } } }
@@ -249,11 +285,12 @@ async function renderRaw() {
       `> ${mcp.SERVER_INSTRUCTIONS}`,
       '',
       registration(),
+      clientsSection(),
       '## Tools',
       '',
-      'Every tool returns `structuredContent` and a text content, which is what the model reads: the same',
-      'JSON, except for `ai_coder_list` (compact records as a table) and `ai_coder_logs` (log lines, then',
-      'the cursor once). `tools/list` carries no output schemas (it stays under 2,500 tokens); each',
+      'Every tool returns `structuredContent` and a text content, which is what Codex and Gemini CLI give',
+      'the model (Claude Code gives it the `structuredContent` as JSON): the same JSON, except for',
+      '`ai_coder_list` (compact records as a table) and `ai_coder_logs` (log lines, then the cursor once). `tools/list` carries no output schemas (it stays under 2,500 tokens); each',
       'result\'s shape is given below. List and status return compact records unless `detail` is `"full"`.',
       'Coder ids accept unique prefixes. `ai_coder_status` (with `wait_for`) and `ai_coder_logs` (with',
       '`follow`) wait at most 50 s per call and send `notifications/progress` while they wait when the',
@@ -265,6 +302,7 @@ async function renderRaw() {
       '',
       ...tools.map((t) => toolSection(mcp, t, byTool(t.name))),
       resourcesSection(resourceTemplates),
+      conformanceSection(),
       errorsSection(mcp),
     ].join('\n');
   } finally {

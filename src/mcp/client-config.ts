@@ -75,6 +75,22 @@ export function registrationEntry(r: RegistrationInput): Record<string, unknown>
   }
 }
 
+/**
+ * What a headless run of the client needs besides the entry (docs/mcp.md, checked by
+ * test/mcp/client-matrix.test.ts): Claude Code's permission modes do not cover MCP tools, and Gemini
+ * CLI exits 55 in a folder the user has not trusted, before it loads any server.
+ */
+export function headlessHint(client: McpClientName, name: string): string {
+  switch (client) {
+    case 'claude':
+      return `claude -p: allow the tools with --allowedTools mcp__${name}`;
+    case 'codex':
+      return 'codex exec: nothing more (the entry approves the tools)';
+    case 'gemini':
+      return 'gemini -p: in a folder you have not trusted add --skip-trust (or GEMINI_CLI_TRUST_WORKSPACE=true)';
+  }
+}
+
 /** Sets `mcpServers.<name>` in a JSON (or JSON with comments) text, changing nothing else. */
 export function setJsonServer(
   text: string,

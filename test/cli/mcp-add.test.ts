@@ -36,6 +36,7 @@ describe('aicoder mcp add', () => {
     const claude = await runCli(h, ['mcp', 'add', 'claude']);
     expect(claude.code, claude.stderr).toBe(0);
     expect(claude.stdout).toContain(`wrote mcpServers.aicoder in ${join(u, '.claude.json')}:`);
+    expect(claude.stdout).toContain('claude -p: allow the tools with --allowedTools mcp__aicoder');
     const cj = JSON.parse(readFileSync(join(u, '.claude.json'), 'utf8'));
     expect(cj.numStartups).toBe(3);
     expect(cj.mcpServers.gh).toEqual({ type: 'http', url: 'x' });

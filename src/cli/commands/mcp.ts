@@ -103,6 +103,7 @@ export function registerMcpCommand(program: Command, ctx: CliContext): void {
         `wrote ${name === 'codex' ? `[mcp_servers.${opts.name}]` : `mcpServers.${opts.name}`} in ${file}:`,
       );
       ctx.out.raw(shown);
+      ctx.out.line(cfg.headlessHint(name, opts.name));
     });
 }
 
