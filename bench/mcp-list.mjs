@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Figure 2: MCP `ai_coder_list` (limit 100) with 100 coders on the real daemon over Streamable HTTP,
- * round-trip p50/p99, vs a bare SDK server with one trivial tool in its own process (same layout:
+ * round-trip p50/p99 (compact records, the default, and detail "full"), vs a bare SDK server with one trivial tool in its own process (same layout:
  * SDK client here, server in another process, loopback HTTP, one session).
  *
  *   npm run build && node bench/mcp-list.mjs [--quick] [--json]
@@ -73,6 +73,14 @@ try {
     if (r.isError || r.structuredContent.coders.length !== CODERS)
       throw new Error(`list failed: ${JSON.stringify(r).slice(0, 300)}`);
   });
+  const pf = await timeCalls(pc, 'ai_coder_list', { limit: 100, detail: 'full' }, (r) => {
+    if (
+      r.isError ||
+      r.structuredContent.coders.length !== CODERS ||
+      !('task' in r.structuredContent.coders[0])
+    )
+      throw new Error(`full list failed: ${JSON.stringify(r).slice(0, 300)}`);
+  });
   await pc.close();
 
   const ratio = p.p50 / f.p50;
@@ -83,13 +91,16 @@ try {
     project: p.p50,
     floor: f.p50,
     project_p99: p.p99,
+    project_full: pf.p50,
+    project_full_p99: pf.p99,
     floor_p99: f.p99,
     unit: 'ms',
     ratio,
     goal: '≤ 1.5x p50',
     goal_met: ratio <= 1.5,
     lines: [
-      `ai_coder_list (100)   p50 ${ms(p.p50)}  p99 ${ms(p.p99)}`,
+      `ai_coder_list (100)   p50 ${ms(p.p50)}  p99 ${ms(p.p99)}   (compact records, the default)`,
+      `  detail "full"       p50 ${ms(pf.p50)}  p99 ${ms(pf.p99)}`,
       `bare SDK, 1 tool      p50 ${ms(f.p50)}  p99 ${ms(f.p99)}`,
       `ratio (p50)           ${ratio.toFixed(2)}x`,
     ],

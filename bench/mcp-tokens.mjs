@@ -1,22 +1,62 @@
 #!/usr/bin/env node
 /**
  * MCP token economy on the real daemon, counted with js-tiktoken (o200k_base): tools/list tokens,
- * tokens per coder in ai_coder_list (compact and detail "full"), and HTTP initialize latency p50.
- * The figures before issue 15 (same tokenizer) are printed beside them.
+ * tokens per coder in ai_coder_list (compact and detail "full"), tokens per log line in
+ * ai_coder_logs (tail 100) against the log text alone, and initialize latency p50 over HTTP and over
+ * stdio (`aicoder mcp` spawned per sample, against spawning `node -e 0`). The figures before issue 15
+ * (same tokenizer) are printed beside them.
+ *
+ * What the model reads differs per client: Codex and Gemini CLI give it the text content; Claude Code
+ * gives it the structuredContent as JSON (test/mcp/client-matrix.test.ts sees both). Both are counted.
  *
  *   npm run build && node bench/mcp-tokens.mjs [--json]
  */
 /* global process, URL, fetch */
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Tiktoken } from 'js-tiktoken/lite';
 import o200k from 'js-tiktoken/ranks/o200k_base';
-import { api, cleanupTemps, makeHome, makeRepo, ms, report, startDaemon, stats, stopAll } from './lib.mjs';
+import {
+  BIN,
+  api,
+  cleanupTemps,
+  makeHome,
+  makeRepo,
+  ms,
+  report,
+  sleep,
+  startDaemon,
+  stats,
+  stopAll,
+} from './lib.mjs';
 
 const enc = new Tiktoken(o200k);
 const tokens = (s) => enc.encode(s).length;
 const CODERS = 20;
+const LOG_LINES = 100;
+const STDIO_SAMPLES = 10;
+
+/** ms from spawn to the first stdout line of `argv` after writing `input` (null input: to exit). */
+function spawnTime(argv, env, input) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['pipe', 'pipe', 'ignore'] });
+    child.on('error', reject);
+    if (input === null) {
+      child.stdin.end();
+      child.on('exit', () => resolve(performance.now() - t0));
+      return;
+    }
+    child.stdout.once('data', () => {
+      const t = performance.now() - t0;
+      child.stdin.end(); // the bridge ends with stdin
+      child.once('exit', () => resolve(t));
+    });
+    child.stdin.write(`${input}\n`);
+  });
+}
 
 const repo = makeRepo(10);
 const h = await makeHome();
@@ -47,6 +87,20 @@ try {
     await r.text();
     if (i >= 10) times.push(performance.now() - t0);
   }
+  const stdioTimes = [];
+  const nodeTimes = [];
+  for (let i = 0; i < STDIO_SAMPLES; i++) {
+    stdioTimes.push(await spawnTime([process.execPath, BIN, 'mcp'], h.env, init));
+    nodeTimes.push(await spawnTime([process.execPath, '-e', '0'], h.env, null));
+  }
+  // A coder that printed LOG_LINES lines of ~100 bytes, for the logs figure.
+  const logger = await api(h, 'POST', '/api/coders', { task: String(LOG_LINES), repo, provider: 'writer' });
+  for (let i = 0; ; i++) {
+    const c = await api(h, 'GET', `/api/coders/${logger.id}`);
+    if (c.state === 'completed') break;
+    if (i > 600) throw new Error(`the writer coder did not complete: ${c.state}`);
+    await sleep(50);
+  }
   const client = new Client({ name: 'bench', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${h.base}/mcp`)));
   const { tools } = await client.listTools();
@@ -56,8 +110,29 @@ try {
   const full = text(
     await client.callTool({ name: 'ai_coder_list', arguments: { limit: 100, detail: 'full' } }),
   );
+  const compactJson = JSON.stringify(
+    (await client.callTool({ name: 'ai_coder_list', arguments: { limit: 100 } })).structuredContent,
+  );
+  const logs = await client.callTool({
+    name: 'ai_coder_logs',
+    arguments: { coder_id: logger.id, tail: LOG_LINES },
+  });
+  const entries = await client.callTool({
+    name: 'ai_coder_logs',
+    arguments: { coder_id: logger.id, tail: LOG_LINES, format: 'entries' },
+  });
   await client.close();
+  const logEntries = entries.structuredContent.entries.filter((e) => e.kind === 'text');
+  const logTextOnly = tokens(logEntries.map((e) => e.text).join('\n'));
+  const n = logEntries.length;
+  const perLine = (x) => (x / n).toFixed(1);
+  const logsText = tokens(text(logs));
+  const logsJson = tokens(JSON.stringify(logs.structuredContent));
+  const logsWire = tokens(JSON.stringify(logs));
+  const entriesJson = tokens(JSON.stringify(entries.structuredContent));
   const init50 = stats(times).p50;
+  const stdio50 = stats(stdioTimes).p50;
+  const node50 = stats(nodeTimes).p50;
   report({
     bench: 'mcp-tokens',
     title: `MCP token economy (o200k_base via js-tiktoken), ${CODERS} coders`,
@@ -66,10 +141,19 @@ try {
     unit: 'tokens',
     goal: 'tools/list ≤ 2,500 tokens; ≤ 60 tokens per coder; initialize p50 < 50 ms',
     goal_met: listTokens <= 2500 && tokens(compact) / CODERS <= 60 && init50 < 50,
+    list_per_coder: tokens(compact) / CODERS,
+    list_per_coder_json: tokens(compactJson) / CODERS,
+    log_tokens_per_line: logsText / n,
+    log_text_tokens_per_line: logTextOnly / n,
+    initialize_http_p50: init50,
+    initialize_stdio_p50: stdio50,
+    node_start_p50: node50,
     lines: [
       `tools/list                 ${listTokens} tokens   (before: 5,846)`,
-      `ai_coder_list per coder    ${(tokens(compact) / CODERS).toFixed(1)} tokens   (detail full: ${(tokens(full) / CODERS).toFixed(1)}; before: ~290)`,
+      `ai_coder_list per coder    ${(tokens(compact) / CODERS).toFixed(1)} tokens text, ${(tokens(compactJson) / CODERS).toFixed(1)} as JSON (Claude Code)   (detail full: ${(tokens(full) / CODERS).toFixed(1)}; before: ~290)`,
+      `ai_coder_logs per line     ${perLine(logsText)} tokens text, ${perLine(logsJson)} as JSON (Claude Code), ${perLine(logsWire)} on the wire, ${perLine(entriesJson)} format "entries"   (log text alone: ${perLine(logTextOnly)}; before: ~44 on the wire for ~12 of text, tail ${LOG_LINES}, ${n} lines)`,
       `HTTP initialize p50        ${ms(init50)}   (goal < 50 ms idle)`,
+      `stdio initialize p50       ${ms(stdio50)} from spawn   (node -e 0: ${ms(node50)}; before: 2,400–3,600 ms)`,
     ],
   });
 } finally {
