@@ -27,6 +27,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'branch_exists':
     case 'unknown_provider':
     case 'provider_not_installed':
+    case 'sandbox_unavailable':
     case 'provider_config':
     case 'dirty_worktree':
     case 'unmerged_commits':

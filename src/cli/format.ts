@@ -1,4 +1,5 @@
 /** Pure formatting of records for human output (tables, status blocks, log lines). */
+import { describeSandbox } from '../core/sandbox.js';
 import type { Coder, CoderState, LogEntry } from '../core/coder.js';
 import type { Cell, Style } from './output.js';
 import { safeText } from '../term/safe-text.js';
@@ -102,6 +103,7 @@ export function statusFields(c: Coder): [string, string, Style?][] {
     ['base', `${c.base_ref} (${c.base_commit.slice(0, 12)})`],
     ['branch', c.branch],
     ['worktree', c.workspace],
+    ['sandbox', describeSandbox(c.sandbox)],
   ];
   if (c.question !== null) fields.push(['question', clip(c.question, 500), 'magenta']);
   if (c.progress !== null) {

@@ -3,6 +3,7 @@
  * the CLI and TUI call. Plain data in and out.
  */
 import type { Coder, CoderState, LogEntry } from './coder.js';
+import type { SandboxMode } from './sandbox.js';
 import type { CoderAction } from './state-machine.js';
 import type {
   ChangesPage,
@@ -33,6 +34,8 @@ export interface CreateCoderInput {
    * server) outlive its run and are listed in `processes`; `stop` and `rm` still end them.
    */
   keep_processes?: boolean;
+  /** Default: the repo's .aicoder.json, else config.json "worktree", else none (docs/sandbox.md). */
+  sandbox?: SandboxMode;
   /** Repo-relative paths named to the agent as starting context; untracked ones are copied. */
   workspace_files?: string[];
   /** Limits (default: the config's); the daemon stops the coder when one is reached. */

@@ -1,4 +1,5 @@
 /** The Coder record: plain data, the same shape on every surface (HTTP, MCP, CLI --json, TUI). */
+import type { CoderSandbox } from './sandbox.js';
 
 export const CODER_STATES = [
   'created',
@@ -84,6 +85,7 @@ export function emptyTalk(): Pick<
   | 'keep_processes'
   | 'processes'
   | 'permission_denials'
+  | 'sandbox'
 > {
   return {
     question: null,
@@ -94,6 +96,7 @@ export function emptyTalk(): Pick<
     keep_processes: false,
     processes: [],
     permission_denials: [],
+    sandbox: { mode: 'none', network: 'on' },
   };
 }
 
@@ -142,6 +145,8 @@ export interface Coder {
    * "Tool: input summary". Empty when none or when the provider does not report them.
    */
   permission_denials: string[];
+  /** The sandbox its agent runs in (docs/sandbox.md); `{mode: "none", network: "on"}` by default. */
+  sandbox: CoderSandbox;
 }
 
 export type LogStream = 'stdout' | 'stderr' | 'system';

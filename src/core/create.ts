@@ -9,6 +9,8 @@ import { worktreePath } from './paths.js';
 import type { Records } from './records.js';
 import { dropIntent, writeCreateIntent } from './create-intent.js';
 import { validateCreate } from './validate.js';
+import { resolveSandbox } from './sandbox.js';
+import { requireSandbox } from './run-spec.js';
 
 export async function createCoder(
   deps: ManagerDeps,
@@ -45,6 +47,9 @@ export async function createCoder(
     });
   }
   const settings = await deps.prep.loadSettings(repo, deps.config.worktree_defaults);
+  const sandbox = resolveSandbox(input, settings);
+  // A sandbox that cannot be set up is refused before anything is made (never a silent fallback).
+  if (sandbox.mode !== 'none') await requireSandbox(deps, providerName);
   const workspace = worktreePath(deps.home, repo, id);
   // Intent first: a crash between here and the record leaves a branch and a folder nobody lists;
   // the next start finds the intent and removes them (reconcileCreates).
@@ -88,6 +93,7 @@ export async function createCoder(
     limits,
     warnings: made.warnings,
     keep_processes: input.keep_processes ?? deps.config.keep_processes ?? false,
+    sandbox,
   };
   try {
     await deps.prep.copyIntoWorktree(repo, workspace, settings);

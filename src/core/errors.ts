@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'unknown_provider'
   | 'provider_not_installed'
   | 'provider_config'
+  | 'sandbox_unavailable'
   | 'dirty_worktree'
   | 'unmerged_commits'
   | 'path_outside'

@@ -10,6 +10,7 @@ import type {
   WorkspacePort,
 } from './ports.js';
 import type { GitOpsPort, PrepPort } from './worktree-types.js';
+import type { SandboxPort } from './sandbox.js';
 
 /** Everything the Manager needs, injected by the daemon's composition root (daemon/wiring.ts). */
 export interface ManagerDeps {
@@ -34,6 +35,8 @@ export interface ManagerDeps {
   probe?: ProviderProbe;
   /** Where each coder reaches its own MCP endpoint (set by the daemon once it knows its port). */
   coderEndpoint?: CoderEndpoint;
+  /** Wraps runs of coders whose sandbox is not `none` (process/sandbox.ts); absent: such coders are refused. */
+  sandbox?: SandboxPort;
   /** The text of templates/prompts/coder.md, with {coder_id} filled per coder. */
   coderPrompt?: string;
 }

@@ -387,6 +387,13 @@ export interface ProviderDef {
   resume_command?: string[];
   env: Record<string, string>;
   parser: string;
+  /**
+   * The agent CLI's own state and config paths, writable under sandbox bwrap (`~/…`, `$VAR/…`; a
+   * trailing `/` marks a folder, made when missing). Default none.
+   */
+  state_paths?: string[];
+  /** argv elements replaced one for one under sandbox bwrap (e.g. the agent's own sandbox off). */
+  sandbox_args?: Record<string, string>;
   /** Where the definition came from (file path), for error messages. */
   source: string;
 }

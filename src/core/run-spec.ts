@@ -5,6 +5,7 @@ import { checkSessionId } from './agent-values.js';
 import { AicoderError } from './errors.js';
 import type { ManagerDeps } from './manager-deps.js';
 import type { ProviderDef } from './ports.js';
+import { join } from 'node:path';
 
 /** The daemon's environment, the provider's env, config's provider_env, and the coder's own vars. */
 export function runEnv(deps: ManagerDeps, def: ProviderDef, coder: Coder): Record<string, string> {
@@ -40,4 +41,47 @@ export function runArgv(
     ...(followUp ? { message: followUp.message } : {}),
     ...coderArgvVars(deps, coder),
   });
+}
+
+function noSandbox(): AicoderError {
+  return new AicoderError('sandbox_unavailable', 'this daemon was started without sandbox support', {
+    field: 'sandbox',
+  });
+}
+
+/** Refuses (sandbox_unavailable, naming the cause) when the provider's runs cannot be sandboxed. */
+export async function requireSandbox(deps: ManagerDeps, providerName: string): Promise<void> {
+  if (!deps.sandbox) throw noSandbox();
+  const def = deps.providers.get(providerName);
+  const base = deps.baseEnv ?? process.env;
+  const path = deps.config.provider_env?.[providerName]?.PATH ?? def?.env.PATH ?? base.PATH ?? '';
+  await deps.sandbox.check(path);
+}
+
+/**
+ * The run's argv and env inside the coder's sandbox: unchanged for `none`; for `bwrap` the provider's
+ * `sandbox_args` replaced (e.g. Codex's own sandbox off: ours is in force and bwrap cannot nest)
+ * and the whole wrapped in bwrap, with a private tmp in the run directory.
+ */
+export async function sandboxRun(
+  deps: ManagerDeps,
+  def: ProviderDef,
+  coder: Coder,
+  run: { argv: string[]; env: Record<string, string>; run_dir: string },
+): Promise<{ argv: string[]; env: Record<string, string> }> {
+  if (coder.sandbox.mode === 'none') return { argv: run.argv, env: run.env };
+  if (!deps.sandbox) throw noSandbox();
+  const swap = def.sandbox_args ?? {};
+  const argv = run.argv.map((a) => (Object.hasOwn(swap, a) ? swap[a]! : a));
+  return deps.sandbox.wrap(
+    {
+      sandbox: coder.sandbox,
+      workspace: coder.workspace,
+      branch: coder.branch,
+      env: run.env,
+      state_paths: def.state_paths ?? [],
+      tmp_dir: join(run.run_dir, 'tmp'),
+    },
+    argv,
+  );
 }

@@ -10,7 +10,7 @@ import { runDir } from './paths.js';
 import type { ExitResult, RunObserver } from './ports.js';
 import type { Records } from './records.js';
 import type { RunHooks } from './talkback.js';
-import { runArgv, runEnv } from './run-spec.js';
+import { runArgv, runEnv, sandboxRun } from './run-spec.js';
 import { decideOutcome } from './outcome.js';
 import { ingest, ingestLater, type IngestContext } from './ingest.js';
 import { newLiveRun, type LiveRun, type StopReason } from './live-run.js';
@@ -100,16 +100,22 @@ export class Supervisor {
         cancelled: () => lr.stopRequested,
       });
       if (lr.stopRequested) throw new AicoderError('conflict', 'stopped before the agent started');
-      const argv = runArgv(deps, def, coder, followUp);
       const runNo = (deps.store.getRun(id)?.run_no ?? 0) + 1;
+      const dir = runDir(deps.home, id, runNo);
+      const { argv, env } = await sandboxRun(deps, def, coder, {
+        argv: runArgv(deps, def, coder, followUp),
+        env: { ...runEnv(deps, def, coder), ...extraEnv },
+        run_dir: dir,
+      });
+      if (lr.stopRequested) throw new AicoderError('conflict', 'stopped before the agent started');
       const run = await deps.runner.spawn(
         {
           coder_id: id,
           run_no: runNo,
           argv,
           cwd: coder.workspace,
-          env: { ...runEnv(deps, def, coder), ...extraEnv },
-          run_dir: runDir(deps.home, id, runNo),
+          env,
+          run_dir: dir,
         },
         this.observer(lr),
       );

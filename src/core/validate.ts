@@ -2,6 +2,7 @@
 import { isAbsolute } from 'node:path';
 import type { CreateCoderInput } from './api.js';
 import { AicoderError } from './errors.js';
+import { checkSandboxMode } from './sandbox.js';
 
 export const MAX_TASK_CHARS = 20_000;
 export const MAX_WORKSPACE_FILES = 50;
@@ -67,6 +68,7 @@ export function validateCreate(input: CreateCoderInput): void {
   if (raw.keep_processes !== undefined && typeof raw.keep_processes !== 'boolean') {
     throw bad('keep_processes', 'must be true or false');
   }
+  if (raw.sandbox !== undefined) checkSandboxMode(raw.sandbox);
   const files = raw.workspace_files;
   if (files !== undefined) {
     if (!Array.isArray(files)) throw bad('workspace_files', 'must be a list of paths');

@@ -5,6 +5,8 @@
  */
 
 /** Settings of .aicoder.json (repo root) merged over the user's defaults (config.json "worktree"). */
+import type { SandboxMode } from './sandbox.js';
+
 export interface RepoSettings {
   /** Globs (git pathspec glob syntax) of untracked or ignored files copied into each new worktree. */
   copy: string[];
@@ -19,6 +21,8 @@ export interface RepoSettings {
    * with the user's own git configuration). null: yes when the repository has a .gitmodules file.
    */
   submodules: boolean | null;
+  /** The sandbox of new coders (docs/sandbox.md); unset: none. A create's own value wins. */
+  sandbox?: SandboxMode;
 }
 
 export const EMPTY_SETTINGS: RepoSettings = { copy: [], setup: [], teardown: [], ports: 0, submodules: null };

@@ -8,6 +8,7 @@ export function httpStatus(code: ErrorCode): number {
     case 'unknown_ref':
     case 'unknown_provider':
     case 'provider_not_installed':
+    case 'sandbox_unavailable':
     case 'not_supported':
       return 400;
     case 'path_outside':

@@ -64,6 +64,7 @@ export const createSchema: ZodType<CreateCoderInput, ZodTypeDef, unknown> = z
     branch: text(1, 250).optional(),
     autostart: z.boolean().optional(),
     keep_processes: z.boolean().optional(),
+    sandbox: z.enum(['none', 'bwrap']).optional(),
     workspace_files: z.array(text(1, 4096)).max(100, 'must hold at most 100 paths').optional(),
     max_turns: z.number().int().min(1).optional(),
     timeout_s: z.number().gt(0).max(604_800).optional(),

@@ -12,6 +12,7 @@ import { gitRunner } from '../git/exec.js';
 import { createGitOps } from '../git/ops.js';
 import { createPrep } from '../workspace/prep.js';
 import { createLocalRunner } from '../process/index.js';
+import { createBwrapSandbox } from '../process/sandbox.js';
 import { builtinProvidersDir } from '../providers/index.js';
 import { createReloadableCatalog } from '../providers/reloadable.js';
 import { watchConfig, type ConfigWatch } from './config-watch.js';
@@ -54,6 +55,7 @@ export function wire(opts: {
       store,
       git: createGit({ worktreeRoot: layout.worktrees }),
       runner: createLocalRunner({ log }),
+      sandbox: createBwrapSandbox(),
       providers,
       workspace: createWorkspace({ worktreeRoot: layout.worktrees }),
       prep: createPrep(gitRunner('git', { worktreeRoot: layout.worktrees })),

@@ -4,6 +4,7 @@
  * whole record instead (tool-kit.ts coderJson).
  */
 import type { Coder } from '../core/coder.js';
+import { describeSandbox } from '../core/sandbox.js';
 
 export interface CompactCoder {
   id: string;
@@ -22,6 +23,8 @@ export interface CompactCoder {
   progress?: string;
   /** Problems with the worktree that did not stop the coder (e.g. git-lfs missing). */
   warnings?: string[];
+  /** The sandbox, when there is one: "bwrap" or "bwrap, network off". */
+  sandbox?: string;
 }
 
 const NAME_MAX = 60;
@@ -75,6 +78,7 @@ export function compactCoder(c: Coder, now = Date.now()): CompactCoder {
     out.progress = clip(`${pct}${c.progress.message}`, TEXT_MAX);
   }
   if (c.warnings.length) out.warnings = c.warnings.map((w) => clip(w, TEXT_MAX));
+  if (c.sandbox.mode !== 'none') out.sandbox = describeSandbox(c.sandbox);
   return out;
 }
 

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'unknown_provider',
   'provider_not_installed',
   'provider_config',
+  'sandbox_unavailable',
   'dirty_worktree',
   'unmerged_commits',
   'path_outside',
@@ -82,6 +83,8 @@ export function nextStep(body: ErrorBody, ctx: HintContext): string {
     }
     case 'provider_not_installed':
       return 'install the program as the message says (aicoder providers shows the status), or choose another provider';
+    case 'sandbox_unavailable':
+      return 'install bubblewrap (Debian: apt-get install bubblewrap) or allow it user namespaces, or create with sandbox "none"';
     case 'provider_config':
       return 'fix the provider definition named in the message (see docs/providers.md)';
     case 'dirty_worktree':

@@ -41,6 +41,7 @@ const created: Coder = {
   keep_processes: false,
   processes: [],
   permission_denials: [],
+  sandbox: { mode: 'none', network: 'on' },
 };
 
 const completed: Coder = {

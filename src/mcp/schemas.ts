@@ -80,6 +80,7 @@ export const createInput = z
       .boolean()
       .optional()
       .describe('true: processes left running outlive the run (see `processes`).'),
+    sandbox: z.enum(['none', 'bwrap']).optional().describe('bwrap: writes only its worktree.'),
     max_turns: z
       .number()
       .int('max_turns must be a whole number')

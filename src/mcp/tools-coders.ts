@@ -75,6 +75,7 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
       if (args.timeout_s !== undefined) input.timeout_s = args.timeout_s;
       if (args.budget_usd !== undefined) input.budget_usd = args.budget_usd;
       if (args.keep_processes !== undefined) input.keep_processes = args.keep_processes;
+      if (args.sandbox !== undefined) input.sandbox = args.sandbox;
       validateCreate(input);
       return { ...compactCoder(await manager.create(input)) };
     }),

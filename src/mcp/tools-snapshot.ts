@@ -76,6 +76,11 @@ export const TOOLS_SNAPSHOT: Tool[] = [
           type: 'boolean',
           description: 'true: processes left running outlive the run (see `processes`).',
         },
+        sandbox: {
+          type: 'string',
+          enum: ['none', 'bwrap'],
+          description: 'bwrap: writes only its worktree.',
+        },
         max_turns: {
           type: 'integer',
           minimum: 1,

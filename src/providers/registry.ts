@@ -124,6 +124,20 @@ function providerSchema(parsers: Readonly<Record<string, ParserFactory>>) {
             }
           }
         }),
+      state_paths: z
+        .array(
+          z
+            .string({ invalid_type_error: 'must be a string' })
+            .regex(/^(~|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\/)/, 'must start with "/", "~" or "$VAR"'),
+          { invalid_type_error: 'must be an array of strings' },
+        )
+        .max(32)
+        .optional(),
+      sandbox_args: z
+        .record(z.string({ invalid_type_error: 'must be a string' }), {
+          invalid_type_error: 'must be an object of string values',
+        })
+        .optional(),
       parser: z
         .string({ invalid_type_error: 'must be a string' })
         .default('text')
@@ -217,6 +231,8 @@ export function parseProviderDef(
     source,
   };
   if (d.resume_command !== undefined) def.resume_command = d.resume_command;
+  if (d.state_paths !== undefined) def.state_paths = d.state_paths;
+  if (d.sandbox_args !== undefined) def.sandbox_args = d.sandbox_args;
   return def;
 }
 

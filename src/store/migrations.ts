@@ -125,6 +125,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    // The sandbox a coder's agent runs in (docs/sandbox.md).
+    version: 6,
+    up(db) {
+      db.exec(
+        `ALTER TABLE coders ADD COLUMN sandbox TEXT NOT NULL DEFAULT '{"mode":"none","network":"on"}';`,
+      );
+    },
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -40,6 +40,7 @@ export const CODER_COLUMNS = [
   'keep_processes',
   'processes',
   'permission_denials',
+  'sandbox',
 ] as const;
 
 export const CODER_SELECT = `SELECT ${CODER_COLUMNS.join(', ')}, created_seq FROM coders`;
@@ -85,6 +86,8 @@ export interface CoderRow {
   processes: string;
   /** JSON array of strings. */
   permission_denials: string;
+  /** JSON of CoderSandbox. */
+  sandbox: string;
 }
 
 export type SqlValue = string | number | null;
@@ -132,6 +135,7 @@ export function coderParams(c: Coder): SqlValue[] {
     c.keep_processes ? 1 : 0,
     JSON.stringify(c.processes),
     JSON.stringify(c.permission_denials),
+    JSON.stringify(c.sandbox),
   ];
 }
 
@@ -172,7 +176,17 @@ export function rowToCoder(r: CoderRow): Coder {
     keep_processes: r.keep_processes === 1,
     processes: JSON.parse(r.processes) as Coder['processes'],
     permission_denials: JSON.parse(r.permission_denials) as string[],
+    sandbox: parseSandbox(r.sandbox),
   };
+}
+
+function parseSandbox(json: string): Coder['sandbox'] {
+  try {
+    const v = JSON.parse(json) as Partial<Coder['sandbox']>;
+    return { mode: v.mode === 'bwrap' ? 'bwrap' : 'none', network: v.network === 'off' ? 'off' : 'on' };
+  } catch {
+    return { mode: 'none', network: 'on' };
+  }
 }
 
 function parseWarnings(json: string): string[] {

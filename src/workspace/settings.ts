@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AicoderError } from '../core/errors.js';
+import { SANDBOX_MODES } from '../core/sandbox.js';
 import { EMPTY_SETTINGS, type RepoSettings } from '../core/worktree-types.js';
 
 export const SETTINGS_FILE = '.aicoder.json';
@@ -32,6 +33,7 @@ export const settingsSchema = z
     teardown: z.array(argv).max(50).optional(),
     ports: z.number().int().min(0).max(MAX_PORTS).optional(),
     submodules: z.boolean().optional(),
+    sandbox: z.enum(SANDBOX_MODES).optional(),
   })
   .strict();
 
@@ -43,6 +45,7 @@ export const SETTINGS_RULES: Record<keyof SettingsFile, string> = {
   teardown: 'an array of commands, each a non-empty array of strings (argv, no shell), at most 50',
   ports: `an integer from 0 to ${MAX_PORTS}`,
   submodules: 'true or false (default: true when the repository has a .gitmodules file)',
+  sandbox: `one of ${SANDBOX_MODES.join(', ')}`,
 };
 
 /** Validates parsed JSON; errors name the file and the key path ("setup[1][0]"). */
@@ -105,5 +108,10 @@ export async function loadSettings(
     teardown: own.teardown ?? defaults?.teardown ?? EMPTY_SETTINGS.teardown,
     ports: own.ports ?? defaults?.ports ?? EMPTY_SETTINGS.ports,
     submodules: own.submodules ?? defaults?.submodules ?? EMPTY_SETTINGS.submodules,
+    ...pick('sandbox', own.sandbox ?? defaults?.sandbox),
   };
+}
+
+function pick<K extends string, V>(key: K, v: V | undefined): Partial<Record<K, V>> {
+  return v === undefined ? {} : ({ [key]: v } as Record<K, V>);
 }

@@ -51,10 +51,15 @@ export interface TestHome {
 }
 
 export async function makeHome(
-  opts: { config?: Record<string, unknown>; providers?: Record<string, unknown>[] } = {},
+  opts: {
+    config?: Record<string, unknown>;
+    providers?: Record<string, unknown>[];
+    /** Where the homes are made (default the OS temp dir). */
+    base?: string;
+  } = {},
 ): Promise<TestHome> {
-  const home = tempDir('aicoder-home-');
-  const userHome = tempDir('aicoder-user-');
+  const home = tempDir('aicoder-home-', opts.base);
+  const userHome = tempDir('aicoder-user-', opts.base);
   const port = await freePort();
   mkdirSync(join(home, 'providers'), { recursive: true });
   for (const p of opts.providers ?? TEST_PROVIDERS) {

@@ -1,4 +1,5 @@
 /** create, list, status, pause|resume|stop|restart, message, rm, diff, providers. */
+import { checkSandboxMode } from '../../core/sandbox.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CreateCoderInput, StateFilter } from '../../core/api.js';
@@ -59,6 +60,7 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
       '--keep-processes',
       'let processes the agent leaves running (a dev server) outlive its run; stop and rm end them',
     )
+    .option('--sandbox <mode>', 'none, or bwrap: the agent writes only its worktree (docs/sandbox.md)')
     .option('--json', 'print the coder record as JSON')
     .action(
       async (
@@ -75,6 +77,7 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
           maxTurns?: number;
           budgetUsd?: number;
           keepProcesses?: boolean;
+          sandbox?: string;
         },
       ) => {
         const input: CreateCoderInput = { task: words.join(' '), repo: resolve(ctx.cwd, o.repo ?? '.') };
@@ -87,6 +90,7 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
         if (o.maxTurns !== undefined) input.max_turns = o.maxTurns;
         if (o.budgetUsd !== undefined) input.budget_usd = o.budgetUsd;
         if (o.keepProcesses) input.keep_processes = true;
+        if (o.sandbox !== undefined) input.sandbox = checkSandboxMode(o.sandbox, '--sandbox');
         const client = await ctx.client();
         const coder = await client.create(input);
         if (!o.wait) {

@@ -1,0 +1,80 @@
+/**
+ * The sandbox a coder's agent runs in: plain data on the record, and the port that wraps a run's argv
+ * (implemented with bubblewrap in process/sandbox.ts). See docs/sandbox.md.
+ */
+import { AicoderError } from './errors.js';
+
+export const SANDBOX_MODES = ['none', 'bwrap'] as const;
+/** `none`: the agent runs as the user (today's behaviour). `bwrap`: under bubblewrap. */
+export type SandboxMode = (typeof SANDBOX_MODES)[number];
+export const NETWORK_MODES = ['on', 'off'] as const;
+/** `off`: no network namespace of the host's except loopback (only with bwrap). */
+export type NetworkMode = (typeof NETWORK_MODES)[number];
+
+/** The sandbox in force for a coder (its record's `sandbox`). */
+export interface CoderSandbox {
+  mode: SandboxMode;
+  network: NetworkMode;
+}
+
+export const NO_SANDBOX: CoderSandbox = { mode: 'none', network: 'on' };
+
+/** What a run is wrapped with. Paths are absolute. */
+export interface SandboxRequest {
+  sandbox: CoderSandbox;
+  /** The coder's worktree (writable). */
+  workspace: string;
+  /** The coder's branch (its ref and reflog are writable so a commit from the worktree works). */
+  branch: string;
+  /** The run's environment (PATH finds bwrap; HOME and $VARS expand `state_paths`). */
+  env: Record<string, string>;
+  /** The provider file's `state_paths` (`~/…`, `$VAR/…`); missing ones are skipped or made. */
+  state_paths: readonly string[];
+  /** A folder of the daemon's for this coder's private tmp (bound at /tmp). */
+  tmp_dir: string;
+}
+
+/** The wrapped run: argv to execute (bwrap …  -- agent argv) and the environment to give it. */
+export interface SandboxedRun {
+  argv: string[];
+  env: Record<string, string>;
+}
+
+export interface SandboxPort {
+  /**
+   * Wraps `argv` so that it runs inside the sandbox. Throws AicoderError `sandbox_unavailable` naming
+   * the cause (bwrap not on PATH, or bwrap refused to set up the namespaces) — never falls back.
+   */
+  wrap(req: SandboxRequest, argv: readonly string[]): Promise<SandboxedRun>;
+  /** Throws as `wrap` does when no sandbox can be set up with this PATH (a PATH value). */
+  check(path: string): Promise<void>;
+}
+
+/** Checks a sandbox value from a create, .aicoder.json or config.json; `field` names where. */
+export function checkSandboxMode(v: unknown, field = 'sandbox'): SandboxMode {
+  if (typeof v === 'string' && (SANDBOX_MODES as readonly string[]).includes(v)) return v as SandboxMode;
+  throw new AicoderError('invalid_input', `${field} must be one of ${SANDBOX_MODES.join(', ')}`, { field });
+}
+
+export function checkNetworkMode(v: unknown, field = 'network'): NetworkMode {
+  if (typeof v === 'string' && (NETWORK_MODES as readonly string[]).includes(v)) return v as NetworkMode;
+  throw new AicoderError('invalid_input', `${field} must be one of ${NETWORK_MODES.join(', ')}`, { field });
+}
+
+/**
+ * The sandbox of a new coder: the create's value over the repo's .aicoder.json over config.json's
+ * "worktree" defaults (already merged in `settings`). Network is always "on" for now: "off" needs a
+ * relay to the host's loopback (the model server, the coder endpoint), which is not built yet.
+ */
+export function resolveSandbox(
+  input: { sandbox?: SandboxMode },
+  settings: { sandbox?: SandboxMode },
+): CoderSandbox {
+  return { mode: input.sandbox ?? settings.sandbox ?? 'none', network: 'on' };
+}
+
+/** Short text for status lines: "none", "bwrap", "bwrap, network off". */
+export function describeSandbox(s: CoderSandbox): string {
+  if (s.mode === 'none') return 'none';
+  return s.network === 'off' ? `${s.mode}, network off` : s.mode;
+}
