@@ -72,15 +72,13 @@ export const createInput = z
       .array(z.string().min(1, 'workspace_files entries must not be empty'))
       .max(MAX_WORKSPACE_FILES, `workspace_files must name at most ${MAX_WORKSPACE_FILES} paths`)
       .optional()
-      .describe(
-        'Repo-relative paths named to the agent as starting context; untracked ones are copied into the worktree.',
-      ),
+      .describe('Repo-relative files named to the agent; untracked ones are copied in.'),
     autostart: z.boolean().default(true).describe('false: wait in `created` until started.'),
     keep_processes: z
       .boolean()
       .optional()
       .describe('true: processes left running outlive the run (see `processes`).'),
-    sandbox: z.enum(['none', 'bwrap']).optional().describe('bwrap: writes only its worktree.'),
+    sandbox: z.enum(['none', 'bwrap']).optional(),
     max_turns: z
       .number()
       .int('max_turns must be a whole number')

@@ -64,8 +64,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
             minLength: 1,
           },
           maxItems: 50,
-          description:
-            'Repo-relative paths named to the agent as starting context; untracked ones are copied into the worktree.',
+          description: 'Repo-relative files named to the agent; untracked ones are copied in.',
         },
         autostart: {
           type: 'boolean',
@@ -79,7 +78,6 @@ export const TOOLS_SNAPSHOT: Tool[] = [
         sandbox: {
           type: 'string',
           enum: ['none', 'bwrap'],
-          description: 'bwrap: writes only its worktree.',
         },
         max_turns: {
           type: 'integer',
