@@ -56,8 +56,8 @@ try {
     floor: f,
     unit: 'ms',
     ratio,
-    goal: '≤ 3x',
-    goal_met: ratio <= 3,
+    goal: '≤ 2x',
+    goal_met: ratio <= 2,
     lines: [
       `aicoder list --json  ${ms(p)}`,
       `node -e 0            ${ms(f)}`,

@@ -1,6 +1,5 @@
 /** What every command gets: the environment, the output, and a lazily connected daemon client. */
 import type { AicoderClient } from '../client/types.js';
-import { ensureDaemon } from '../client/ensure-daemon.js';
 import type { Output } from './output.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -25,12 +24,15 @@ export function createContext(env: Env, out: Output, cwd: string): CliContext {
     out,
     exitCode: 0,
     client() {
-      client ??= ensureDaemon({
-        env,
-        onStarting: () => out.note('starting the aicoder daemon…'),
-        // Always shown (not only on a terminal): the command may wait up to AICODER_CONNECT_TIMEOUT_S.
-        onWaiting: (note) => out.rawErr(`aicoder: ${note}\n`),
-      });
+      // Loaded on first use: commands that need no daemon do not pay for the daemon-control modules.
+      client ??= import('../client/ensure-daemon.js').then(({ ensureDaemon }) =>
+        ensureDaemon({
+          env,
+          onStarting: () => out.note('starting the aicoder daemon…'),
+          // Always shown (not only on a terminal): the command may wait up to AICODER_CONNECT_TIMEOUT_S.
+          onWaiting: (note) => out.rawErr(`aicoder: ${note}\n`),
+        }),
+      );
       return client;
     },
     resetClient() {

@@ -5,17 +5,74 @@
 import { Command, CommanderError } from 'commander';
 import { isAicoderError } from '../core/errors.js';
 import { packageVersion } from '../daemon/version.js';
-import { registerCoderCommands } from './commands/coders.js';
-import { registerDaemonCommands } from './commands/daemon.js';
-import { registerLogCommands } from './commands/logs.js';
-import { registerMcpCommand } from './commands/mcp.js';
-import { registerTuiCommand } from './commands/tui.js';
-import { registerWorktreeCommands } from './commands/worktree.js';
 import { createContext, type CliContext } from './context.js';
 import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 import { createOutput, exitQuietlyOnClosedPipe, type Output } from './output.js';
 
-export function buildProgram(ctx: CliContext): Command {
+type Register = (program: Command, ctx: CliContext) => void;
+
+/** The modules that register commands, loaded on demand: a command loads only its own module. */
+const MODULES = {
+  coders: async (): Promise<Register> => (await import('./commands/coders.js')).registerCoderCommands,
+  logs: async (): Promise<Register> => (await import('./commands/logs.js')).registerLogCommands,
+  daemon: async (): Promise<Register> => (await import('./commands/daemon.js')).registerDaemonCommands,
+  mcp: async (): Promise<Register> => (await import('./commands/mcp.js')).registerMcpCommand,
+  tui: async (): Promise<Register> => (await import('./commands/tui.js')).registerTuiCommand,
+  worktree: async (): Promise<Register> => (await import('./commands/worktree.js')).registerWorktreeCommands,
+} as const;
+type ModuleName = keyof typeof MODULES;
+
+/**
+ * Which module registers each top-level command. A command missing here still works (every module
+ * is loaded then); test/cli/lazy-commands.test.ts fails until it is listed.
+ */
+export const COMMAND_MODULE: Readonly<Record<string, ModuleName>> = {
+  create: 'coders',
+  list: 'coders',
+  status: 'coders',
+  pause: 'coders',
+  resume: 'coders',
+  stop: 'coders',
+  restart: 'coders',
+  message: 'coders',
+  answer: 'coders',
+  rm: 'coders',
+  diff: 'coders',
+  providers: 'coders',
+  logs: 'logs',
+  wait: 'logs',
+  daemon: 'daemon',
+  mcp: 'mcp',
+  tui: 'tui',
+  commit: 'worktree',
+  merge: 'worktree',
+  pr: 'worktree',
+  conflicts: 'worktree',
+  gc: 'worktree',
+};
+
+/**
+ * The modules `args` (argv without node and script) needs: the one of its command, or all of them
+ * (no command, an unknown one, or help/version asked before the command).
+ */
+export function modulesFor(args: readonly string[]): ModuleName[] {
+  const first = args.find((a) => !a.startsWith('-'));
+  const before = first === undefined ? args : args.slice(0, args.indexOf(first));
+  const owner = first === undefined ? undefined : COMMAND_MODULE[first];
+  if (owner === undefined || before.length > 0) return Object.keys(MODULES) as ModuleName[];
+  return [owner];
+}
+
+/** The program with the commands `args` needs (all of them when `args` is not given). */
+export async function buildProgram(ctx: CliContext, args?: readonly string[]): Promise<Command> {
+  const names = args === undefined ? (Object.keys(MODULES) as ModuleName[]) : modulesFor(args);
+  const registers = await Promise.all(names.map((n) => MODULES[n]()));
+  const program = baseProgram(ctx);
+  for (const register of registers) register(program, ctx);
+  return program;
+}
+
+function baseProgram(ctx: CliContext): Command {
   const { out } = ctx;
   const program = new Command();
   program
@@ -34,12 +91,6 @@ export function buildProgram(ctx: CliContext): Command {
       '\nThe daemon starts on first use (AICODER_NO_AUTOSTART=1 turns that off).\n' +
         'Exit codes: 0 ok, 1 failed, 2 usage error, 3 daemon unreachable, 4 no such coder.',
     );
-  registerCoderCommands(program, ctx);
-  registerLogCommands(program, ctx);
-  registerDaemonCommands(program, ctx);
-  registerMcpCommand(program, ctx);
-  registerTuiCommand(program, ctx);
-  registerWorktreeCommands(program, ctx);
   return program;
 }
 
@@ -94,7 +145,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   const ctx = createContext(env, out, process.cwd());
   let code: number;
   try {
-    await buildProgram(ctx).parseAsync([...argv]);
+    await (await buildProgram(ctx, argv.slice(2))).parseAsync([...argv]);
     code = ctx.exitCode;
   } catch (e) {
     code = reportError(e, out, env, argv.slice(2));

@@ -6,7 +6,7 @@
  * Returns a client bound to the daemon; errors are `daemon_unreachable` naming the cause.
  */
 import { AicoderError } from '../core/errors.js';
-import { loadEnvSettings } from '../daemon/config.js';
+import { loadEnvSettings } from '../daemon/env-settings.js';
 import {
   baseUrlFor,
   connectTimeoutMs,

@@ -1,4 +1,7 @@
-/** The HTTP implementation of AicoderClient (fetch), including the SSE event subscription. */
+/**
+ * The HTTP implementation of AicoderClient: JSON calls over node:http (http-request.ts), the SSE
+ * event subscription over fetch.
+ */
 import type { Coder } from '../core/coder.js';
 import type {
   ControlInput,
@@ -23,6 +26,7 @@ import type {
   PageQuery,
   ReadResult,
 } from '../core/ports.js';
+import { httpRequest, type HttpAnswer } from './http-request.js';
 import { createSseParser, type SseMessage } from './sse-parser.js';
 import type { AicoderClient, EventSubscription, Health, SubscribeOptions } from './types.js';
 
@@ -82,9 +86,9 @@ export function createHttpClient(opts: HttpClientOptions): AicoderClient {
     body?: unknown,
     query: Query = {},
   ): Promise<T> {
-    let res: Response;
+    let res: HttpAnswer;
     try {
-      res = await fetch(`${baseUrl}${path}${buildQuery(query)}`, {
+      res = await httpRequest(`${baseUrl}${path}${buildQuery(query)}`, {
         method,
         headers:
           body === undefined
@@ -95,12 +99,7 @@ export function createHttpClient(opts: HttpClientOptions): AicoderClient {
     } catch (e) {
       throw unreachable(e);
     }
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (e) {
-      throw unreachable(e);
-    }
+    const text = res.text;
     let json: unknown;
     try {
       json = text === '' ? undefined : JSON.parse(text);

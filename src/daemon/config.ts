@@ -3,43 +3,15 @@
  * AICODER_HOME/config.json (strict: an unknown key or a bad value is an error naming the file and key).
  */
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { CLAUDE_PERMISSION_MODES, DEFAULT_MANAGER_CONFIG, type ManagerConfig } from '../core/config.js';
 import { AicoderError } from '../core/errors.js';
 import { homeLayout } from '../core/paths.js';
 import { parseSettings } from '../workspace/settings.js';
 
-export const DEFAULT_PORT = 7777;
-
-export interface EnvSettings {
-  home: string;
-  port: number;
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** AICODER_HOME (default ~/.aicoder) and AICODER_PORT (default 7777). */
-export function loadEnvSettings(env: Env = process.env): EnvSettings {
-  const rawHome = env.AICODER_HOME;
-  const home = rawHome !== undefined && rawHome !== '' ? resolve(rawHome) : join(homedir(), '.aicoder');
-  const rawPort = env.AICODER_PORT;
-  let port = DEFAULT_PORT;
-  if (rawPort !== undefined && rawPort !== '') {
-    if (!/^\d+$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) {
-      throw new AicoderError(
-        'invalid_input',
-        `AICODER_PORT must be an integer from 1 to 65535 (got "${rawPort}")`,
-        {
-          field: 'AICODER_PORT',
-        },
-      );
-    }
-    port = Number(rawPort);
-  }
-  return { home, port };
-}
+// The environment part lives apart (no zod), so the CLI's way to a running daemon stays light.
+export { DEFAULT_PORT, loadEnvSettings, type EnvSettings } from './env-settings.js';
 
 const configSchema = z
   .object({

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AicoderError } from '../core/errors.js';
 import { homeLayout } from '../core/paths.js';
+import { httpRequest } from '../client/http-request.js';
 import type { Health } from '../client/types.js';
-import { homeLockHolder } from './lock.js';
 import { pidAlive, readDaemonInfo, removeDaemonInfo, type DaemonInfo } from './daemon-info.js';
 import {
   newStartReportPath,
@@ -30,8 +30,6 @@ export function baseUrlFor(port: number): string {
   return `http://127.0.0.1:${port}`;
 }
 
-export { lockPath } from './lock.js';
-
 /** The entry script of this package (bin/aicoder.js), two levels up from src/daemon or dist/daemon. */
 export function binPath(): string {
   return fileURLToPath(new URL('../../bin/aicoder.js', import.meta.url));
@@ -40,9 +38,9 @@ export function binPath(): string {
 /** GET /health with a short deadline; null when nothing (or not an aicoder daemon) answers. */
 export async function fetchHealth(port: number, timeoutMs = 2000): Promise<Health | null> {
   try {
-    const res = await fetch(`${baseUrlFor(port)}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await httpRequest(`${baseUrlFor(port)}/health`, { timeoutMs });
     if (!res.ok) return null;
-    const body = (await res.json()) as Partial<Health>;
+    const body = JSON.parse(res.text) as Partial<Health>;
     return body.ok === true && typeof body.pid === 'number' ? (body as Health) : null;
   } catch {
     return null;
@@ -109,6 +107,8 @@ export async function probeDaemon(home: string, healthTimeoutMs = 2000): Promise
   }
   // The home lock (an OS lock, see lock.ts) says whether a live daemon owns the home, whatever
   // /health says.
+  // Loaded only here: the lock module brings better-sqlite3, which a CLI call to a running daemon skips.
+  const { homeLockHolder } = await import('./lock.js');
   const holder = homeLockHolder(home);
   if (holder === null || holder.pid === process.pid) return { state: 'absent' };
   if (info !== null && alive && (holder.pid === null || holder.pid === info.pid)) {

@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createWorktreeClient, type WorktreeClient } from '../../client/worktree-client.js';
 import type { ConflictReport, GcResult } from '../../core/worktree-types.js';
-import { openPullRequest } from '../../git/pr.js';
 import type { CliContext } from '../context.js';
 import { gitToplevel } from '../git-toplevel.js';
 
@@ -96,6 +95,8 @@ export function registerWorktreeCommands(program: Command, ctx: CliContext): voi
     .option('--json', 'print {url, pushed} as JSON')
     .action(async (id: string, o: JsonOpt & { remote: string; title?: string; draft?: boolean }) => {
       const c = await (await ctx.client()).get(id);
+      // Loaded here only: git/pr.js brings execa, which `aicoder pr` alone needs.
+      const { openPullRequest } = await import('../../git/pr.js');
       const r = await openPullRequest({
         repo: c.repo,
         branch: c.branch,

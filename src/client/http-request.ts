@@ -1,0 +1,56 @@
+/**
+ * One HTTP/1.1 request to the daemon on loopback, through node:http with a keep-alive agent. The CLI
+ * uses it instead of fetch for plain JSON calls: fetch loads undici on first use, which costs more
+ * than the whole `aicoder list` round trip (docs/performance.md, figure 5). Idle kept-alive sockets
+ * do not hold the process open (node:http unrefs them).
+ */
+import { Agent, request } from 'node:http';
+
+const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+
+export interface HttpRequestOptions {
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  /** The request body (sent with its byte length). */
+  body?: string;
+  /** Fails with an error whose code is ETIMEDOUT when no full answer came within this many ms. */
+  timeoutMs?: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  /** 2xx. */
+  ok: boolean;
+  /** The body, decoded as UTF-8. */
+  text: string;
+}
+
+/**
+ * Sends the request and reads the whole answer. Rejects with the socket's error (its `code`:
+ * ECONNREFUSED, ECONNRESET, ETIMEDOUT, …) when there is no answer.
+ */
+export function httpRequest(url: string, opts: HttpRequestOptions = {}): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { ...(opts.headers ?? {}) };
+    if (opts.body !== undefined) headers['content-length'] = Buffer.byteLength(opts.body);
+    const req = request(url, { method: opts.method ?? 'GET', headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        resolve({ status, ok: status >= 200 && status < 300, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    req.on('error', reject);
+    if (opts.timeoutMs !== undefined) {
+      req.setTimeout(opts.timeoutMs, () => {
+        const e = Object.assign(new Error(`no answer from ${url} within ${opts.timeoutMs} ms`), {
+          code: 'ETIMEDOUT',
+        });
+        req.destroy(e);
+      });
+    }
+    req.end(opts.body);
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * The CLI loads only the module of the command that runs (start time, docs/performance.md): every
+ * top-level command is listed in COMMAND_MODULE under the module that registers it.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createContext } from '../../src/cli/context.js';
+import { buildProgram, COMMAND_MODULE, modulesFor } from '../../src/cli/main.js';
+import { createOutput } from '../../src/cli/output.js';
+import { cleanupHome, makeHome, runCli, startDaemon } from '../helpers/daemon.js';
+import { cleanupTemp, tempDir } from '../helpers/env.js';
+
+afterAll(cleanupTemp);
+
+const ctx = () => createContext({}, createOutput({}), process.cwd());
+
+describe('lazy command modules', () => {
+  it('lists every command of the full program under the module that registers it', async () => {
+    const all = (await buildProgram(ctx())).commands.map((c) => c.name()).sort();
+    expect(all).toEqual(Object.keys(COMMAND_MODULE).sort());
+    for (const name of all) {
+      const only = await buildProgram(ctx(), [name, '--help']);
+      const names = only.commands.map((c) => c.name());
+      expect(names, name).toContain(name);
+      const module = COMMAND_MODULE[name];
+      const siblings = Object.keys(COMMAND_MODULE).filter((n) => COMMAND_MODULE[n] === module);
+      expect(names.sort(), name).toEqual(siblings.sort());
+    }
+  });
+
+  it('loads every module without a known command first', () => {
+    const every = modulesFor([]);
+    expect(every.length).toBeGreaterThan(1);
+    expect(modulesFor(['--help'])).toEqual(every);
+    expect(modulesFor(['-V'])).toEqual(every);
+    expect(modulesFor(['lsit'])).toEqual(every); // commander's suggestion needs every name
+    expect(modulesFor(['--help', 'list'])).toEqual(every);
+    expect(modulesFor(['list', '--json'])).toEqual(['coders']);
+    expect(modulesFor(['logs', 'abc', '--tail', '5'])).toEqual(['logs']);
+  });
+
+  it('is a commander program either way', async () => {
+    expect(await buildProgram(ctx(), ['list'])).toBeInstanceOf(Command);
+  });
+
+  it('`list --json` against a running daemon loads no daemon-side or heavy module, and no fetch', async () => {
+    const h = await makeHome();
+    const d = await startDaemon(h);
+    try {
+      // A loader hook that prints every module loaded, and node's own list (undici is internal) at exit.
+      const hook = join(tempDir('aicoder-hook-'), 'hook.mjs');
+      const loader = `export async function load(url, c, next) { process.stderr.write('LOADED ' + url + '\\n'); return next(url, c); }`;
+      writeFileSync(
+        hook,
+        `import { register } from 'node:module';\n` +
+          `register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(loader)}));\n` +
+          `process.on('exit', () => { for (const m of process.moduleLoadList) if (m.includes('undici')) process.stderr.write('LOADED ' + m + '\\n'); });\n`,
+      );
+      const r = await runCli(h, ['list', '--json'], { env: { NODE_OPTIONS: `--import=${hook}` } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toBeTruthy();
+      const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOADED '));
+      expect(loaded.some((l) => l.includes('/cli/commands/coders.js'))).toBe(true);
+      for (const heavy of [
+        '/execa/',
+        '/zod/',
+        '/better-sqlite3/',
+        'undici',
+
+        '/commands/tui.js',
+        '/mcp/',
+        '/store/',
+      ]) {
+        expect(
+          loaded.filter((l) => l.includes(heavy)),
+          heavy,
+        ).toEqual([]);
+      }
+    } finally {
+      await cleanupHome(h, d);
+    }
+  });
+});
