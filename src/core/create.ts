@@ -35,17 +35,15 @@ export async function createCoder(
       field: 'repo',
     });
   }
-  const repo = await deps.git.toplevel(repoArg);
-  const baseRef = input.base_ref ?? (await deps.git.headRef(repo));
-  const baseCommit = await deps.git.resolveCommit(repo, baseRef);
+  // One git spawn answers toplevel, base commit and HEAD's branch; one by one only for the errors.
+  const located = (await deps.git.locate?.(repoArg, input.base_ref)) ?? null;
+  const repo = located?.toplevel ?? (await deps.git.toplevel(repoArg));
+  const baseRef = input.base_ref ?? located?.base_ref ?? (await deps.git.headRef(repo));
+  const baseCommit = located?.base_commit ?? (await deps.git.resolveCommit(repo, baseRef));
   let id = newCoderId();
   while (deps.store.getCoder(id)) id = newCoderId();
   const branch = input.branch ?? defaultBranch(id, input.task);
-  if (await deps.git.branchExists(repo, branch)) {
-    throw new AicoderError('branch_exists', `branch '${branch}' already exists in ${repo}`, {
-      field: 'branch',
-    });
-  }
+  // An existing branch (or a bad name) is refused by createWorktree before it makes anything.
   const settings = await deps.prep.loadSettings(repo, deps.config.worktree_defaults);
   const sandbox = resolveSandbox(input, settings);
   // A sandbox that cannot be set up is refused before anything is made (never a silent fallback).

@@ -235,6 +235,15 @@ export interface FilesPage {
   next_cursor: string | null;
 }
 
+/** What `GitPort.locate` answers: the repository's toplevel (realpath), a base commit and its ref. */
+export interface LocatedRepo {
+  toplevel: string;
+  /** The base ref asked for, or HEAD's branch (its commit id when HEAD is detached). */
+  base_ref: string;
+  /** Full commit id of base_ref. */
+  base_commit: string;
+}
+
 export interface GitPort {
   /** Absolute toplevel of the repository containing `path`; throws not_a_repo. */
   toplevel(path: string): Promise<string>;
@@ -243,6 +252,12 @@ export interface GitPort {
   /** Full commit id of a ref; throws unknown_ref naming the ref. */
   resolveCommit(repo: string, ref: string): Promise<string>;
   branchExists(repo: string, branch: string): Promise<boolean>;
+  /**
+   * toplevel, then the commit of `baseRef` (default HEAD) and HEAD's branch, asked of git at once (one
+   * `git rev-parse`); null when git cannot answer all of it, and the caller asks one by one for the
+   * precise error. Optional: without it, create asks one by one.
+   */
+  locate?(path: string, baseRef?: string): Promise<LocatedRepo | null>;
   /** Creates branch + worktree; on any failure removes what it made and rethrows. */
   createWorktree(spec: WorktreeSpec): Promise<CreatedWorktree>;
   /**

@@ -5,7 +5,7 @@ import { gitRunner } from './exec.js';
 import { createKeyedLock } from './lock.js';
 import { Pager } from './paging.js';
 import { gitStreamer } from './stream.js';
-import { branchExists, headRef, resolveCommit, toplevel } from './refs.js';
+import { branchExists, headRef, locate, resolveCommit, toplevel } from './refs.js';
 import { createWorktree, removeWorktree } from './worktree.js';
 
 export function createGit(opts: { gitBinary?: string; worktreeRoot?: string } = {}): GitPort {
@@ -18,6 +18,7 @@ export function createGit(opts: { gitBinary?: string; worktreeRoot?: string } = 
     headRef: (repo) => headRef(git, repo),
     resolveCommit: (repo, ref) => resolveCommit(git, repo, ref),
     branchExists: (repo, branch) => branchExists(git, repo, branch),
+    locate: (path, baseRef) => locate(git, path, baseRef),
     createWorktree: (spec) => createWorktree(git, lock, spec),
     removeWorktree: (spec) => removeWorktree(git, lock, spec),
     diff: (workspace, baseCommit) => diff(git, workspace, baseCommit),

@@ -17,6 +17,34 @@ export async function toplevel(git: GitRunner, path: string): Promise<string> {
   return realpath(top);
 }
 
+/**
+ * toplevel, base commit and HEAD's branch in one spawn:
+ * `git rev-parse --show-toplevel <ref>^{commit} [--symbolic-full-name HEAD] --`, which prints one line
+ * per argument (the `--` too; it also keeps a file named like the ref from making it ambiguous).
+ * Null when git does not answer every part (not a repository, no commits, unknown ref, bare repo):
+ * the one-by-one lookups then give the precise error.
+ */
+export async function locate(
+  git: GitRunner,
+  path: string,
+  baseRef?: string,
+): Promise<{ toplevel: string; base_ref: string; base_commit: string } | null> {
+  if (baseRef !== undefined) validateRefArg(baseRef, 'base_ref');
+  if (!(await isDirectory(path))) return null;
+  const args = ['rev-parse', '--show-toplevel', `${baseRef ?? 'HEAD'}^{commit}`];
+  if (baseRef === undefined) args.push('--symbolic-full-name', 'HEAD');
+  args.push('--');
+  const r = await git(args, { cwd: path });
+  if (r.exitCode !== 0) return null;
+  const lines = r.stdout.split('\n');
+  const [top, sha] = lines;
+  const sym = baseRef === undefined ? lines[2] : undefined;
+  if (!top || !sha || !/^[0-9a-f]{40,64}$/.test(sha)) return null;
+  if (lines[baseRef === undefined ? 3 : 2] !== '--') return null;
+  const branch = sym?.startsWith('refs/heads/') ? sym.slice('refs/heads/'.length) : undefined;
+  return { toplevel: await realpath(top), base_ref: baseRef ?? branch ?? sha, base_commit: sha };
+}
+
 /** Throws not_a_repo when `repo` is not an existing directory (git itself reports the rest). */
 export async function ensureRepoDir(repo: string): Promise<void> {
   if (!(await isDirectory(repo))) throw notARepo(repo, 'no such directory');
