@@ -128,10 +128,8 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
     {
       title: 'Control a coder',
       description:
-        'Act on a coder: start (a created one), pause, resume, stop, restart (an ended one), message (send ' +
-        'a follow-up instruction; needs `message`), answer (answer the question of a needs_input coder; ' +
-        'needs `message`), remove (deletes its worktree and branch; refuses ' +
-        'uncommitted changes or unmerged commits unless force). Returns the record after the action.',
+        'Act on a coder (`action`; message and answer need `message`). remove deletes its worktree and ' +
+        'branch, and refuses uncommitted changes or unmerged commits unless force. Returns the record after.',
       inputSchema: controlInput,
       outputSchema: controlOutput,
       annotations: {
