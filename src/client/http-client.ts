@@ -68,6 +68,14 @@ function targetParam(t: WaitTarget): string {
 
 const enc = encodeURIComponent;
 
+/** One byte page of GET /api/coders/:id/diff. */
+interface DiffPage {
+  diff: string;
+  diff_bytes: number;
+  truncated: boolean;
+  next_offset: number | null;
+}
+
 export function createHttpClient(opts: HttpClientOptions): AicoderClient {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
 
@@ -152,7 +160,29 @@ export function createHttpClient(opts: HttpClientOptions): AicoderClient {
         for: targetParam(input.for),
         timeout_ms: input.timeout_ms,
       }),
-    diff: async (id: string) => (await request<{ diff: string }>('GET', coderPath(id, '/diff'))).diff,
+    diff: async (id: string) => {
+      // The daemon answers the diff in byte pages (256 KiB); a page of another size than the first
+      // means the worktree changed meanwhile: start again (three tries, then the last snapshot wins).
+      for (let attempt = 0; ; attempt++) {
+        const parts: string[] = [];
+        let offset: number | null = 0;
+        let total: number | null = null;
+        let changed = false;
+        while (offset !== null) {
+          const page: DiffPage = await request<DiffPage>('GET', coderPath(id, '/diff'), undefined, {
+            offset,
+          });
+          if (total !== null && page.diff_bytes !== total) {
+            changed = true;
+            break;
+          }
+          total = page.diff_bytes;
+          parts.push(page.diff);
+          offset = page.next_offset;
+        }
+        if (!changed || attempt >= 2) return parts.join('');
+      }
+    },
     changes: (id: string, page: PageQuery = {}) =>
       request<ChangesPage>('GET', coderPath(id, '/changes'), undefined, {
         cursor: page.cursor,

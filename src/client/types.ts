@@ -11,7 +11,7 @@
  *   GET    /api/coders/:id/logs?since_seq=&tail=&kinds=a,b&max_bytes=[&follow=1&timeout_ms=] → LogsResult
  *   GET    /api/coders/:id/logs/:seq/text?offset=&max_bytes=                → LogText
  *   GET    /api/coders/:id/wait?for=terminal|s1,s2&timeout_ms=  → WaitResult (long poll, ≤ 50 s)
- *   GET    /api/coders/:id/diff                     → { diff: string }
+ *   GET    /api/coders/:id/diff?offset&max_bytes     → { diff, diff_bytes, truncated, next_offset }
  *   GET    /api/coders/:id/changes?cursor=&limit=   → ChangesPage { changes, total, next_cursor }
  *   GET    /api/coders/:id/files?cursor=&limit=     → FilesPage { files, total, next_cursor }
  *   GET    /api/coders/:id/file?path=&max_bytes=&offset= → ReadResult
@@ -84,6 +84,7 @@ export interface AicoderClient {
   /** A slice of one entry's whole text (entries served cut carry `cut`). */
   logText(id: string, seq: number, input?: LogTextInput): Promise<LogText>;
   wait(id: string, input: { for: WaitTarget; timeout_ms: number }): Promise<WaitResult>;
+  /** The whole diff (fetched page by page: the daemon answers 256 KiB at a time). */
   diff(id: string): Promise<string>;
   /** One page (cursor paging; limit 1–5000, default 1000, and a 256 KiB budget per page). */
   changes(id: string, page?: PageQuery): Promise<ChangesPage>;

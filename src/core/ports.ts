@@ -269,6 +269,8 @@ export interface GitPort {
   diff(workspace: string, baseCommit: string): Promise<string>;
   /** A page of the changed files against base_commit (see PageQuery); never blocks the event loop. */
   changes(workspace: string, baseCommit: string, page?: PageQuery): Promise<ChangesPage>;
+  /** The `total` that changes() would answer, counted without listing (a running coder's files_changed). */
+  countChanges(workspace: string, baseCommit: string): Promise<number>;
 }
 
 // ---------------------------------------------------------------- workspace
@@ -294,8 +296,11 @@ export interface WorkspacePort {
   list(workspace: string, page?: PageQuery): Promise<FilesPage>;
   /** Reads a repo-relative file, confined to the worktree (path_outside otherwise). */
   read(workspace: string, relPath: string, opts: { max_bytes: number; offset: number }): Promise<ReadResult>;
-  /** Watches the worktree (ignoring .git and ignored dirs); onChange is debounced by the implementation. */
-  watch(workspace: string, onChange: () => void): WatchHandle;
+  /**
+   * Watches the worktree (ignoring .git and ignored dirs); onChange is debounced by the implementation.
+   * When onChange returns a promise, the next call waits for it and is spaced by its cost.
+   */
+  watch(workspace: string, onChange: () => unknown): WatchHandle;
 }
 
 export interface WatchHandle {

@@ -246,7 +246,7 @@ export class Supervisor {
 
   private watch(lr: LiveRun, coder: Coder): void {
     try {
-      lr.watcher = this.deps.workspace.watch(coder.workspace, () => void this.refreshFiles(lr, coder));
+      lr.watcher = this.deps.workspace.watch(coder.workspace, () => this.refreshFiles(lr, coder));
     } catch (err) {
       this.deps.log('warn', 'workspace watcher failed', { id: coder.id, error: errMessage(err) });
     }
@@ -262,7 +262,7 @@ export class Supervisor {
     try {
       do {
         lr.filesAgain = false;
-        const { total } = await this.deps.git.changes(coder.workspace, coder.base_commit, { limit: 1 });
+        const total = await this.deps.git.countChanges(coder.workspace, coder.base_commit);
         const cur = this.records.get(coder.id);
         if (cur && cur.stats.files_changed !== total) {
           this.records.patch(coder.id, { stats: { files_changed: total } });

@@ -7,10 +7,12 @@ import type { Health } from '../client/types.js';
 import { HttpError, readJsonBody, sendJson, sendStatus } from './http-util.js';
 import { dispatchWorktree } from './routes-worktree.js';
 import type { SseHub } from './sse.js';
+import { sliceBytes } from '../workspace/slice.js';
 import {
   controlSchema,
   createSchema,
   parseCursor,
+  parseDiffQuery,
   parseEventsQuery,
   parseFileQuery,
   parseListQuery,
@@ -164,10 +166,18 @@ export async function dispatch(ctx: RouteContext, r: Request): Promise<boolean> 
       sendJson(res, 200, await manager.wait(id, { for: q.for, timeout_ms: q.timeout_ms, signal: r.signal }));
       return true;
     }
-    case 'diff':
-      parseNoQuery(r.query);
-      sendJson(res, 200, { diff: await manager.diff(id) });
+    case 'diff': {
+      // A byte page of the diff (each page recomputes it: diff_bytes changes when the worktree did).
+      const q = parseDiffQuery(r.query);
+      const slice = sliceBytes(await manager.diff(id), q.offset, q.max_bytes);
+      sendJson(res, 200, {
+        diff: slice.text,
+        diff_bytes: slice.total,
+        truncated: slice.next_offset !== null,
+        next_offset: slice.next_offset,
+      });
       return true;
+    }
     case 'changes':
       sendJson(res, 200, await manager.changes(id, parsePageQuery(r.query)));
       return true;

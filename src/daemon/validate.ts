@@ -10,6 +10,7 @@ import { ACTIONS } from '../core/state-machine.js';
 import { AicoderError } from '../core/errors.js';
 import { MAX_MESSAGE_CHARS, MAX_TASK_CHARS } from '../core/validate.js';
 import { LOG_ANSWER_MAX_BYTES } from '../core/ports.js';
+import { DIFF_PAGE_BYTES, MAX_DIFF_PAGE_BYTES } from '../workspace/slice.js';
 
 /** Long polls (wait, logs follow) never hold a request longer than this. */
 export const MAX_LONG_POLL_MS = 50_000;
@@ -230,6 +231,21 @@ export function parseFileQuery(q: Record<string, string>): {
     'query',
   );
   return { path: v.path, max_bytes: v.max_bytes ?? 256 * 1024, offset: v.offset ?? 0 };
+}
+
+/** GET /api/coders/:id/diff: `offset` (bytes, default 0) and `max_bytes` (1–1 MiB, default 256 KiB). */
+export function parseDiffQuery(q: Record<string, string>): { offset: number; max_bytes: number } {
+  const v = parseWith(
+    z
+      .object({
+        max_bytes: intParam(1, MAX_DIFF_PAGE_BYTES).optional(),
+        offset: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
+      })
+      .strict(),
+    q,
+    'query',
+  );
+  return { max_bytes: v.max_bytes ?? DIFF_PAGE_BYTES, offset: v.offset ?? 0 };
 }
 
 export function parseEventsQuery(q: Record<string, string>): { last_event_id?: string } {

@@ -279,6 +279,31 @@ async function unitChanges(
   });
 }
 
+/**
+ * How many entries {@link allChanges} would list, counted from git's streamed output without building
+ * them (the running coder's files_changed): the event loop's work is a split per chunk.
+ */
+export async function countChanges(
+  git: GitRunner,
+  stream: GitStreamer,
+  workspace: string,
+  baseCommit: string,
+): Promise<number> {
+  validateRefArg(baseCommit, 'base_commit');
+  await ensureWorktreeDir(workspace);
+  let total = 0;
+  for (const u of await diffUnits(git, workspace, baseCommit)) {
+    total += await withWorktreeIndex(git, u.dir, async (env) => {
+      let n = 0;
+      const args = ['diff', '--cached', ...DIFF_FLAGS, '--name-only', '-z', u.base, '--', ...u.exclude];
+      const r = await stream(args, { cwd: u.dir, env }, (recs) => (n += recs.length));
+      if (r.exitCode !== 0) throw baseError(u.dir, u.base, r.stderr);
+      return n;
+    });
+  }
+  return total;
+}
+
 /** One page of {@link allChanges} (see paging.ts for cursors, limits and the size budget). */
 export async function changes(
   git: GitRunner,

@@ -1,6 +1,6 @@
 /** GitPort over the git CLI (argv arrays, never a shell). */
 import type { FileChange, GitPort } from '../core/ports.js';
-import { changes, diff } from './diff.js';
+import { changes, countChanges, diff } from './diff.js';
 import { gitRunner } from './exec.js';
 import { createKeyedLock } from './lock.js';
 import { Pager } from './paging.js';
@@ -23,5 +23,6 @@ export function createGit(opts: { gitBinary?: string; worktreeRoot?: string } = 
     removeWorktree: (spec) => removeWorktree(git, lock, spec),
     diff: (workspace, baseCommit) => diff(git, workspace, baseCommit),
     changes: (workspace, baseCommit, page) => changes(git, stream, pager, workspace, baseCommit, page),
+    countChanges: (workspace, baseCommit) => countChanges(git, stream, workspace, baseCommit),
   };
 }

@@ -1,11 +1,11 @@
 /** ai_coder_workspace and ai_coder_logs. */
-import { StringDecoder } from 'node:string_decoder';
 import type { LogsResult, ManagerApi } from '../core/api.js';
 import type { LogEntry } from '../core/coder.js';
 import { AicoderError } from '../core/errors.js';
 import type { PageQuery } from '../core/ports.js';
 import type { WorktreeApi } from '../core/worktree-types.js';
 import { checkRelativePath } from '../core/validate.js';
+import { sliceBytes } from '../workspace/slice.js';
 import { invalid } from './errors.js';
 import { heartbeat, progressFor, type ToolExtra } from './progress.js';
 import {
@@ -21,17 +21,7 @@ import { entryJson, guarded, type ToolContext } from './tool-kit.js';
 import type { ToolRegistry } from './tool-registry.js';
 
 /** A slice of text by UTF-8 bytes that never splits a character. */
-export function sliceBytes(
-  text: string,
-  offset: number,
-  maxBytes: number,
-): { text: string; total: number; next_offset: number | null } {
-  const buf = Buffer.from(text, 'utf8');
-  const start = Math.min(offset, buf.length);
-  const piece = new StringDecoder('utf8').write(buf.subarray(start, start + maxBytes));
-  const end = start + Buffer.byteLength(piece, 'utf8');
-  return { text: piece, total: buf.length, next_offset: end < buf.length ? end : null };
-}
+export { sliceBytes };
 
 function pageOf(args: { cursor?: string | undefined; limit?: number | undefined }): PageQuery {
   const q: PageQuery = {};

@@ -17,7 +17,7 @@ export interface WorkspaceOptions {
 
 export interface Workspace extends WorkspacePort {
   /** The handle also carries `ready` (the watcher sees changes from then on). */
-  watch(workspace: string, onChange: () => void): WorkspaceWatch;
+  watch(workspace: string, onChange: () => unknown): WorkspaceWatch;
 }
 
 export function createWorkspace(opts: WorkspaceOptions = {}): Workspace {

@@ -1,9 +1,17 @@
 /**
- * A chokidar watcher over a worktree that ignores .git, node_modules and git-ignored paths, and
- * calls onChange debounced. Uses the OS's file events (no polling), so it is idle when nothing changes.
+ * Change detection for a running coder's worktree that costs O(changes), not O(tree): one inotify
+ * watch per directory (Node's `fs.watch`, not recursive), no per-file state, no stat of files that did
+ * not change. `.git`, `node_modules` and git-ignored directories are never entered. Each event is
+ * checked with `git check-ignore` (batched, in git's process) before it counts, and onChange runs
+ * debounced and throttled by its own cost: after a call that took T ms the next waits at least
+ * 4·T, so a slow `changes` on a huge tree never takes more than about a fifth of a core.
+ * When a tree has more directories than `maxDirs`, or the system's inotify watch limit is reached,
+ * the watcher stops adding watches and calls onChange on a slow timer instead (a poll whose period
+ * also scales with its cost). Event names follow chokidar's (add, addDir, change, unlink, unlinkDir).
  */
-import { resolve, relative, isAbsolute, sep, join } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { WatchHandle } from '../core/ports.js';
 import { splitZ, type GitRunner } from '../git/exec.js';
 
@@ -13,6 +21,10 @@ export interface WatchOptions {
   debounceMs?: number;
   /** Longest delay of onChange while changes keep coming (default 10 × debounceMs, at least 1 s). */
   maxWaitMs?: number;
+  /** Directories watched at most (default 20,000); beyond, the watcher polls (see module doc). */
+  maxDirs?: number;
+  /** Poll period when watching is not possible (default 10 s, or 10 × onChange's cost if longer). */
+  pollMs?: number;
   /** Every event that passed the filters, with its repo-relative path (diagnostics and tests). */
   onEvent?: (event: string, relPath: string) => void;
 }
@@ -20,162 +32,280 @@ export interface WatchOptions {
 export interface WorkspaceWatch extends WatchHandle {
   /** Resolves once the watcher is set up and sees changes (never rejects). */
   ready: Promise<void>;
+  /** Directories watched now, and whether it fell back to polling. */
+  stats(): { dirs: number; polling: boolean };
 }
 
 const ALWAYS_IGNORED = new Set(['.git', 'node_modules']);
+/** Paths per `git check-ignore` call, and directories walked between two yields to the event loop. */
+const BATCH = 1000;
+const WALK_SLICE = 64;
 
-export function watchWorkspace(workspace: string, onChange: () => void, opts: WatchOptions): WorkspaceWatch {
+interface RawEvent {
+  rel: string;
+  type: 'rename' | 'change';
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export function watchWorkspace(
+  workspace: string,
+  onChange: () => unknown,
+  opts: WatchOptions,
+): WorkspaceWatch {
   const root = resolve(workspace);
   const debounceMs = Math.max(0, opts.debounceMs ?? 300);
   const maxWaitMs = opts.maxWaitMs ?? Math.max(debounceMs * 10, 1000);
+  const maxDirs = opts.maxDirs ?? 20_000;
+  const pollMs = opts.pollMs ?? 10_000;
+  const watchers = new Map<string, FSWatcher>();
   const ignoredDirs = new Set<string>();
-  const ignoredFiles = new Set<string>();
-  let watcher: FSWatcher | undefined;
+  let polling = false;
+  let pollTimer: NodeJS.Timeout | undefined;
   let closed = false;
+
+  // ---------------------------------------------------------------- onChange: debounce + throttle
   let timer: NodeJS.Timeout | undefined;
   let firstPendingAt: number | undefined;
+  let running = false;
+  let again = false;
+  let lastCost = 0;
+  let lastEnd = 0;
 
-  const relOf = (abs: string): string | null => {
-    const rel = relative(root, abs);
-    if (rel.startsWith('..') || isAbsolute(rel)) return null;
-    return rel.split(sep).join('/');
+  const fire = async (): Promise<void> => {
+    timer = undefined;
+    firstPendingAt = undefined;
+    if (closed) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    const t0 = performance.now();
+    try {
+      await onChange();
+    } catch {
+      /* the listener's problem; the watcher keeps going */
+    } finally {
+      lastCost = performance.now() - t0;
+      lastEnd = performance.now();
+      running = false;
+    }
+    if (again && !closed) {
+      again = false;
+      schedule();
+    }
   };
 
-  const isIgnored = (abs: string): boolean => {
-    const rel = relOf(abs);
-    if (rel === null || rel === '') return false;
-    if (ignoredFiles.has(rel)) return true;
-    const segs = rel.split('/');
+  const schedule = (): void => {
+    if (closed) return;
+    const now = performance.now();
+    firstPendingAt ??= now;
+    if (timer !== undefined) clearTimeout(timer);
+    const debounced = Math.min(debounceMs, firstPendingAt + maxWaitMs - now);
+    const throttled = lastEnd + 4 * lastCost - now;
+    timer = setTimeout(() => void fire(), Math.max(0, debounced, throttled));
+  };
+
+  const startPolling = (): void => {
+    if (polling || closed) return;
+    polling = true;
+    const next = (): void => {
+      if (closed) return;
+      pollTimer = setTimeout(
+        () => {
+          schedule();
+          next();
+        },
+        Math.max(pollMs, 10 * lastCost),
+      );
+      pollTimer.unref();
+    };
+    next();
+  };
+
+  // ---------------------------------------------------------------- watches
+  const isSkipped = (rel: string): boolean => {
     let prefix = '';
-    for (const s of segs) {
-      if (ALWAYS_IGNORED.has(s)) return true;
-      prefix = prefix === '' ? s : `${prefix}/${s}`;
+    for (const seg of rel.split('/')) {
+      if (ALWAYS_IGNORED.has(seg)) return true;
+      prefix = prefix === '' ? seg : `${prefix}/${seg}`;
       if (ignoredDirs.has(prefix)) return true;
     }
     return false;
   };
 
-  const fire = (): void => {
-    timer = undefined;
-    firstPendingAt = undefined;
-    if (closed) return;
+  /** Watches `rel` (a directory); false when it cannot (limit reached, gone). */
+  const watchDir = (rel: string): boolean => {
+    if (watchers.has(rel)) return true;
+    if (watchers.size >= maxDirs) {
+      startPolling();
+      return false;
+    }
     try {
-      onChange();
-    } catch {
-      /* the listener's problem; the watcher keeps going */
+      const w = fsWatch(join(root, rel), { persistent: true }, (type, name) => {
+        if (typeof name === 'string' && name !== '')
+          onRaw({ rel: rel === '' ? name : `${rel}/${name}`, type });
+        else schedule();
+      });
+      w.on('error', () => {
+        w.close();
+        if (watchers.get(rel) === w) watchers.delete(rel);
+      });
+      watchers.set(rel, w);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EMFILE') startPolling(); // inotify watch or fd limit
+      return false;
     }
   };
 
-  const schedule = (): void => {
-    const now = Date.now();
-    firstPendingAt ??= now;
-    if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(fire, Math.max(0, Math.min(debounceMs, firstPendingAt + maxWaitMs - now)));
+  const unwatchTree = (rel: string): void => {
+    for (const [dir, w] of watchers) {
+      if (dir === rel || dir.startsWith(`${rel}/`)) {
+        w.close();
+        watchers.delete(dir);
+      }
+    }
   };
 
-  const emit = (event: string, rel: string): void => {
-    opts.onEvent?.(event, rel);
-    schedule();
-  };
-
-  // A new directory may be one git ignores (e.g. dist/ made by a build). Its events are held until
-  // `git check-ignore` answers; if ignored, they are dropped and the directory is no longer watched.
-  const held = new Map<string, { event: string; rel: string }[]>();
-  let queue: string[] = [];
-  let checking = false;
-  const heldUnder = (rel: string): { event: string; rel: string }[] | undefined => {
-    for (const [dir, events] of held) if (rel === dir || rel.startsWith(`${dir}/`)) return events;
-    return undefined;
-  };
-  const checkNewDirs = async (): Promise<void> => {
-    if (checking) return;
-    checking = true;
-    try {
-      while (queue.length > 0 && !closed) {
-        const batch = queue;
-        queue = [];
-        let ignored = new Set<string>();
-        try {
-          const r = await opts.git(['check-ignore', '--stdin', '-z'], {
-            cwd: root,
-            input: batch.join('\0') + '\0',
-          });
-          if (r.exitCode === 0) ignored = new Set(splitZ(r.stdout).map((p) => p.replace(/\/$/, '')));
-        } catch {
-          /* treat as not ignored */
-        }
-        for (const dir of batch) {
-          const events = held.get(dir) ?? [];
-          held.delete(dir);
-          if (ignored.has(dir)) {
-            ignoredDirs.add(dir);
-            watcher?.unwatch(join(root, dir));
-          } else if (!closed) {
-            for (const e of events) emit(e.event, e.rel);
+  /** Watches `top` and every directory below it (breadth first, yielding); reports files if asked. */
+  const walk = async (top: string, report: boolean): Promise<void> => {
+    const queue = [top];
+    let n = 0;
+    while (queue.length > 0 && !closed) {
+      const rel = queue.shift()!;
+      if (!watchDir(rel)) continue;
+      let entries;
+      try {
+        entries = await readdir(join(root, rel), { withFileTypes: true });
+      } catch {
+        unwatchTree(rel);
+        continue;
+      }
+      for (const e of entries) {
+        const child = rel === '' ? e.name : `${rel}/${e.name}`;
+        if (e.isDirectory()) {
+          if (!isSkipped(child)) {
+            queue.push(child);
+            if (report) opts.onEvent?.('addDir', child);
           }
+        } else if (report && !isSkipped(child)) {
+          opts.onEvent?.('add', child);
         }
       }
-    } finally {
-      checking = false;
+      if (++n % WALK_SLICE === 0) await tick();
     }
   };
 
-  const onEvent = (event: string, path: string): void => {
-    if (closed) return;
-    const rel = relOf(path);
-    if (rel === null || isIgnored(path)) return;
-    const pending = heldUnder(rel);
-    if (pending !== undefined) {
-      pending.push({ event, rel });
+  // ---------------------------------------------------------------- events
+  let queue: RawEvent[] = [];
+  let draining = false;
+
+  const onRaw = (ev: RawEvent): void => {
+    if (closed || isSkipped(ev.rel)) return;
+    queue.push(ev);
+    if (queue.length > 50 * BATCH) {
+      // A flood (a build writing thousands of files): the details do not matter, the change does.
+      queue = [];
+      schedule();
       return;
     }
-    if (event === 'addDir' && rel !== '') {
-      held.set(rel, [{ event, rel }]);
-      queue.push(rel);
-      void checkNewDirs();
-      return;
+    void drain();
+  };
+
+  const checkIgnore = async (rels: string[]): Promise<Set<string>> => {
+    try {
+      const r = await opts.git(['check-ignore', '--stdin', '-z'], {
+        cwd: root,
+        input: rels.join('\0') + '\0',
+      });
+      if (r.exitCode === 0) return new Set(splitZ(r.stdout).map((p) => p.replace(/\/$/, '')));
+    } catch {
+      /* treat as not ignored */
     }
-    emit(event, rel);
+    return new Set();
+  };
+
+  const drain = async (): Promise<void> => {
+    if (draining) return;
+    draining = true;
+    try {
+      while (queue.length > 0 && !closed) {
+        const batch = queue.splice(0, BATCH).filter((ev) => !isSkipped(ev.rel));
+        const unique = [...new Set(batch.map((ev) => ev.rel))];
+        const kinds = new Map<string, 'dir' | 'file' | 'gone'>();
+        await Promise.all(
+          unique.map(async (rel) => {
+            const st = await lstat(join(root, rel)).catch(() => null);
+            kinds.set(rel, st === null ? 'gone' : st.isDirectory() ? 'dir' : 'file');
+          }),
+        );
+        const ignored = await checkIgnore(unique);
+        if (closed) return;
+        let changed = false;
+        for (const ev of batch) {
+          const kind = kinds.get(ev.rel)!;
+          if (kind === 'gone') {
+            const wasDir = watchers.has(ev.rel);
+            if (wasDir) unwatchTree(ev.rel);
+            if (ignored.has(ev.rel) || isSkipped(ev.rel)) continue;
+            opts.onEvent?.(wasDir ? 'unlinkDir' : 'unlink', ev.rel);
+            changed = true;
+            continue;
+          }
+          if (ignored.has(ev.rel)) {
+            if (kind === 'dir') ignoredDirs.add(ev.rel);
+            continue;
+          }
+          if (kind === 'dir') {
+            if (!watchers.has(ev.rel)) {
+              opts.onEvent?.('addDir', ev.rel);
+              changed = true;
+              // Files may be in it before its watch exists: the walk reports them.
+              await walk(ev.rel, true);
+            }
+            continue;
+          }
+          opts.onEvent?.(ev.type === 'rename' ? 'add' : 'change', ev.rel);
+          changed = true;
+        }
+        if (changed) schedule();
+      }
+    } finally {
+      draining = false;
+    }
   };
 
   const ready = (async () => {
     try {
+      // Git-ignored directories (collapsed: `dist/`, not its files) are never entered.
       const r = await opts.git(['ls-files', '-o', '-i', '--exclude-standard', '--directory', '-z'], {
         cwd: root,
       });
       if (r.exitCode === 0) {
-        for (const p of splitZ(r.stdout)) {
-          if (p.endsWith('/')) ignoredDirs.add(p.slice(0, -1));
-          else ignoredFiles.add(p);
-        }
+        for (const p of splitZ(r.stdout)) if (p.endsWith('/')) ignoredDirs.add(p.slice(0, -1));
       }
     } catch {
-      /* not a repository: watch with the fixed ignores only */
+      /* not a repository: the fixed ignores only */
     }
-    if (closed) return;
-    const w = watch(root, {
-      ignored: (p: string) => isIgnored(p),
-      ignoreInitial: true,
-      followSymlinks: false,
-      persistent: true,
-    });
-    watcher = w;
-    w.on('error', () => undefined);
-    w.on('all', onEvent);
-    await new Promise<void>((res) => {
-      w.once('ready', () => res());
-      w.once('error', () => res());
-    });
+    if (!closed) await walk('', false);
+    // What changed before the watches existed (an agent writes as soon as it starts) is seen once.
+    schedule();
   })().catch(() => undefined);
 
   return {
     ready,
+    stats: () => ({ dirs: watchers.size, polling }),
     async close() {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
+      if (pollTimer !== undefined) clearTimeout(pollTimer);
       timer = undefined;
       await ready;
-      await watcher?.close();
+      for (const w of watchers.values()) w.close();
+      watchers.clear();
     },
   };
 }
