@@ -99,8 +99,13 @@ describe('repo gone', () => {
     const repo = makeRepo();
     const id = await ended(repo);
     renameSync(repo, `${repo}-moved`);
-    for (const call of [tm.manager.diff(id), tm.manager.changes(id), tm.manager.files(id)]) {
-      const e = await codeOf(call);
+    // One call at a time: a call made before the previous one is awaited would reject unhandled.
+    for (const call of [
+      () => tm!.manager.diff(id),
+      () => tm!.manager.changes(id),
+      () => tm!.manager.files(id),
+    ]) {
+      const e = await codeOf(call());
       expect(e.code).toBe('worktree_gone');
       expect(e.message).toMatch(/repository of worktree .* is gone.*git worktree repair/);
     }
@@ -116,12 +121,12 @@ describe('repo gone', () => {
     const id = await ended(repo);
     rmSync(tm.manager.get(id).workspace, { recursive: true, force: true });
     for (const call of [
-      tm.manager.diff(id),
-      tm.manager.changes(id),
-      tm.manager.files(id),
-      tm.manager.commit(id, {}),
+      () => tm!.manager.diff(id),
+      () => tm!.manager.changes(id),
+      () => tm!.manager.files(id),
+      () => tm!.manager.commit(id, {}),
     ]) {
-      const e = await codeOf(call);
+      const e = await codeOf(call());
       expect(e.code).toBe('worktree_gone');
       expect(e.message).toMatch(/worktree .* is gone/);
     }
