@@ -20,6 +20,7 @@
  *   GET    /api/events   (SSE; Last-Event-ID header or ?last_event_id=) → AicoderEvent per `data:`
  *   POST   /api/shutdown                            → { ok: true } then the daemon exits gracefully
  */
+import type { LoopDelay } from '../daemon/loop-delay.js';
 import type { Coder } from '../core/coder.js';
 import type {
   ControlInput,
@@ -56,6 +57,8 @@ export interface Health {
    * message naming the file and the key; the last good configuration stays in use. Absent when none.
    */
   config_errors?: { source: string; message: string }[];
+  /** The daemon's event-loop delay, last complete window and current (src/daemon/loop-delay.ts). */
+  event_loop?: LoopDelay;
 }
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';

@@ -13,6 +13,7 @@ import { loadEnvSettings, loadManagerConfig } from './config.js';
 import { baseUrlFor, findRunningDaemon } from './control.js';
 import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
 import { acquireHomeLock } from './lock.js';
+import { startLoopDelayMonitor } from './loop-delay.js';
 import { createFileLogger } from './logger.js';
 import { createDaemonServer, type CoderMcpRoute, type McpHttpHandler } from './server.js';
 import { coderTokens } from './coder-tokens.js';
@@ -109,6 +110,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
   const started_at = new Date().toISOString();
   const version = packageVersion();
   const { configWatch } = wiring;
+  const loop = startLoopDelayMonitor();
   const health = (): Health => {
     const config_errors = configWatch.errors();
     return {
@@ -119,6 +121,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
       version,
       started_at,
       ...(config_errors.length > 0 ? { config_errors } : {}),
+      event_loop: loop.read(),
     };
   };
 
@@ -173,6 +176,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     }
     removeDaemonInfo(home, process.pid);
     releaseLock();
+    loop.stop();
     log('info', 'daemon stopped');
     logger.close();
     process.off('SIGTERM', onSignal);

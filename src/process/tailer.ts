@@ -15,6 +15,8 @@ const READ_CHUNK = 1 << 20;
 /** Backoff between delivery retries: doubles from the first to the last value. */
 export const RETRY_FIRST_MS = 100;
 export const RETRY_MAX_MS = 5000;
+/** Reads of a stream that keeps growing start at most this often (the first one after quiet at once). */
+export const READ_INTERVAL_MS = 20;
 /** A stream quiet for this long gives its read buffer back. */
 const IDLE_RELEASE_MS = 2000;
 
@@ -33,6 +35,9 @@ export class StreamTailer {
   private retryMs = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  /** Set while a read waits for READ_INTERVAL_MS to pass since the last one. */
+  private waitTimer: NodeJS.Timeout | null = null;
+  private lastRead = 0;
 
   constructor(
     private readonly path: string,
@@ -48,10 +53,22 @@ export class StreamTailer {
     return this.buf.committed;
   }
 
-  /** Something may have been appended: read it (now, or after the read in progress). */
+  /**
+   * Something may have been appended: read it (now, or after the read in progress). While output
+   * keeps coming, reads start at most every READ_INTERVAL_MS: a writer that writes a little very
+   * often gets its lines stored in fewer, larger batches (one transaction each), not one per write.
+   */
   kick(): void {
     this.dirty = true;
-    if (this.current !== null || this.stopped) return;
+    if (this.current !== null || this.stopped || this.waitTimer !== null) return;
+    const wait = this.lastRead + READ_INTERVAL_MS - Date.now();
+    if (wait > 0 && !this.ended) {
+      this.waitTimer = setTimeout(() => {
+        this.waitTimer = null;
+        if (this.current === null && !this.stopped) this.current = this.loop();
+      }, wait);
+      return;
+    }
     this.current = this.loop();
   }
 
@@ -62,6 +79,7 @@ export class StreamTailer {
   /** Resolves true once everything is delivered, false when stop() came first. */
   async drain(): Promise<boolean> {
     this.ended = true;
+    this.clearWait();
     for (;;) {
       this.kick();
       await this.idle();
@@ -77,6 +95,7 @@ export class StreamTailer {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.clearIdle();
+    this.clearWait();
     await this.idle();
     const fh = this.fh;
     this.fh = null;
@@ -88,6 +107,7 @@ export class StreamTailer {
   }
 
   private async loop(): Promise<void> {
+    this.lastRead = Date.now();
     try {
       while (this.dirty && !this.stopped) {
         this.dirty = false;
@@ -95,11 +115,15 @@ export class StreamTailer {
           this.scheduleRetry();
           break;
         }
+        // More came meanwhile: read it once the interval has passed (kick below), not at once.
+        if (this.dirty && !this.ended) break;
+        this.lastRead = Date.now();
       }
     } catch (e) {
       this.log('error', 'output tailer failed', { path: this.path, error: String(e) });
     } finally {
       this.current = null;
+      if (this.dirty && !this.stopped && this.retryTimer === null) this.kick();
     }
   }
 
@@ -115,6 +139,12 @@ export class StreamTailer {
       if (this.current === null) this.buf.release();
     }, IDLE_RELEASE_MS);
     this.idleTimer.unref();
+  }
+
+  private clearWait(): void {
+    if (this.waitTimer === null) return;
+    clearTimeout(this.waitTimer);
+    this.waitTimer = null;
   }
 
   private clearIdle(): void {

@@ -140,11 +140,25 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
       try {
         // Loaded here so that other commands do not load the store and the manager.
         const { runDaemon } = await import('../../daemon/lifecycle.js');
-        const { createMcpHttpHandler, createCoderMcpHandler } = await import('../../mcp/index.js');
+        // The MCP modules (SDK, ajv, undici) load on the first MCP request, not before /health answers.
+        const mcpModule = () => import('../../mcp/index.js');
         code = await runDaemon({
           env: ctx.env,
-          mcp: createMcpHttpHandler,
-          coderMcp: createCoderMcpHandler,
+          mcp: (manager, o) => {
+            const make = async () => (await mcpModule()).createMcpHttpHandler(manager, o);
+            let h: ReturnType<typeof make> | null = null;
+            return {
+              handle: async (req, res) => (await (h ??= make())).handle(req, res),
+              close: async () => {
+                if (h !== null) await (await h).close();
+              },
+            };
+          },
+          coderMcp: (side, o) => {
+            const make = async () => (await mcpModule()).createCoderMcpHandler(side, o);
+            let h: ReturnType<typeof make> | null = null;
+            return { handle: async (req, res, id) => (await (h ??= make())).handle(req, res, id) };
+          },
           onReady: (h) => {
             writeStartReport(report, { ok: true });
             out.line(`aicoder daemon listening on ${baseUrlFor(h.port)} (pid ${h.pid}, home ${h.home})`);
