@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bin/', 'test/fixtures/recorded/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bin/', 'test/fixtures/recorded/', '.aicoder-test/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -14,6 +14,7 @@ export function stateStyle(state: CoderState): Style {
     case 'running':
       return 'green';
     case 'paused':
+    case 'waiting':
       return 'yellow';
     case 'needs_input':
       return 'magenta';
@@ -68,9 +69,12 @@ export function shown(text: string): string {
  * The STATE cell: a coder waiting for an answer is marked "?", a stalled one "(stalled)", one with
  * warnings "(!)", one keeping N background processes "+N".
  */
-export function stateCell(c: Pick<Coder, 'state' | 'stalled' | 'processes' | 'warnings'>): string {
+export function stateCell(
+  c: Pick<Coder, 'state' | 'stalled' | 'processes' | 'warnings'> & Partial<Pick<Coder, 'usage_limit'>>,
+): string {
   let text: string = c.state;
   if (c.state === 'needs_input') text = `${text} ?`;
+  else if (c.state === 'waiting' && c.usage_limit) text = `${text} ${c.usage_limit.retry_at.slice(11, 16)}`;
   else if (c.stalled) text = `${text} (stalled)`;
   if (c.warnings.length > 0) text = `${text} (!)`;
   if (c.processes.length > 0) text = `${text} +${c.processes.length}`;
@@ -106,6 +110,15 @@ export function statusFields(c: Coder): [string, string, Style?][] {
     ['sandbox', describeSandbox(c.sandbox)],
   ];
   if (c.question !== null) fields.push(['question', clip(c.question, 500), 'magenta']);
+  if (c.state === 'waiting' && c.usage_limit !== null) {
+    const u = c.usage_limit;
+    const why = u.from_provider ? "the provider's reset time" : 'backoff';
+    fields.push([
+      'waiting',
+      `until ${u.retry_at} (${why}, wait ${u.tries}): ${clip(u.reason, 300)}`,
+      'yellow',
+    ]);
+  }
   if (c.progress !== null) {
     const pct = c.progress.percent === null ? '' : `${c.progress.percent}% · `;
     fields.push(['progress', `${pct}${clip(c.progress.message, 200)}`]);

@@ -1,5 +1,6 @@
 /** The Coder record: plain data, the same shape on every surface (HTTP, MCP, CLI --json, TUI). */
 import type { CoderSandbox } from './sandbox.js';
+import type { UsageLimitWait } from './usage-limit.js';
 
 export const CODER_STATES = [
   'created',
@@ -8,6 +9,7 @@ export const CODER_STATES = [
   'running',
   'needs_input',
   'paused',
+  'waiting',
   'completed',
   'failed',
   'stopped',
@@ -25,6 +27,7 @@ export const ACTIVE_STATES: readonly CoderState[] = [
   'running',
   'needs_input',
   'paused',
+  'waiting',
 ];
 
 export function isTerminal(s: CoderState): boolean {
@@ -86,6 +89,7 @@ export function emptyTalk(): Pick<
   | 'processes'
   | 'permission_denials'
   | 'sandbox'
+  | 'usage_limit'
 > {
   return {
     question: null,
@@ -97,6 +101,7 @@ export function emptyTalk(): Pick<
     processes: [],
     permission_denials: [],
     sandbox: { mode: 'none', network: 'on' },
+    usage_limit: null,
   };
 }
 
@@ -147,6 +152,11 @@ export interface Coder {
   permission_denials: string[];
   /** The sandbox its agent runs in (docs/sandbox.md); `{mode: "none", network: "on"}` by default. */
   sandbox: CoderSandbox;
+  /**
+   * Set while the coder is `waiting` out a provider's usage limit (and kept afterwards to count the
+   * waits in a row until a run completes): reason, retry_at, tries, from_provider. Null otherwise.
+   */
+  usage_limit: UsageLimitWait | null;
 }
 
 export type LogStream = 'stdout' | 'stderr' | 'system';

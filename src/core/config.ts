@@ -25,6 +25,10 @@ export interface ManagerConfig {
   hook: string[] | null;
   /** Default of a create's keep_processes: background processes outlive the agent's run. */
   keep_processes?: boolean;
+  /** Usage-limit waits in a row before a limit fails the coder (default 5; 0: never wait). */
+  usage_limit_retries?: number;
+  /** First backoff in seconds when a limit names no reset time (default 300; doubled per wait). */
+  usage_limit_backoff_s?: number;
   /** Defaults for every repo's .aicoder.json keys (config.json "worktree"). */
   worktree_defaults?: Partial<RepoSettings>;
 }

@@ -30,6 +30,7 @@ export const NOTE_LOG_KINDS = [
   'processes',
   'permission_denied',
   'limit',
+  'usage_limit',
   'setup',
   'teardown',
   'ports',

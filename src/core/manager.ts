@@ -39,6 +39,7 @@ import {
 import { Records } from './records.js';
 import { assertAction } from './state-machine.js';
 import { Supervisor, errMessage } from './supervisor.js';
+import { UsageWaits } from './usage-waits.js';
 import { endCoderProcesses, refreshProcesses } from './leftovers.js';
 import type { StopReason } from './live-run.js';
 import { checkLogKinds } from './log-kinds.js';
@@ -66,6 +67,7 @@ export class Manager implements ManagerApi, WorktreeApi {
   private readonly records: Records;
   private readonly supervisor: Supervisor;
   private readonly talkback: Talkback;
+  private readonly waits: UsageWaits;
 
   constructor(private readonly deps: ManagerDeps) {
     this.bus = new EventBus((err) => deps.log('error', 'event listener threw', { error: errMessage(err) }));
@@ -77,6 +79,8 @@ export class Manager implements ManagerApi, WorktreeApi {
       (coder, message) => this.message(coder, message),
     );
     this.supervisor = new Supervisor(deps, this.records, this.talkback);
+    this.waits = new UsageWaits(deps, this.records, (id, f) => this.supervisor.enqueue(id, f));
+    this.supervisor.onFailure = (coder, error, code) => this.waits.enter(coder, error, code);
   }
 
   /** What coders' own MCP endpoints call (progress, heartbeat, questions). */
@@ -89,6 +93,7 @@ export class Manager implements ManagerApi, WorktreeApi {
     await reconcileCreates(this.deps, this.records);
     await ops.reconcile(this.ops());
     await this.supervisor.recover();
+    this.waits.recover();
   }
 
   /**
@@ -100,6 +105,7 @@ export class Manager implements ManagerApi, WorktreeApi {
     this.closing = true;
     await Promise.allSettled([...this.inflight]);
     this.talkback.shutdown();
+    this.waits.close();
     await this.supervisor.shutdown();
   }
 
@@ -172,6 +178,10 @@ export class Manager implements ManagerApi, WorktreeApi {
         break;
       case 'resume':
         assertAction(coder, 'resume');
+        if (coder.state === 'waiting') {
+          this.waits.resumeNow(id);
+          break;
+        }
         supervisor.resume(id);
         records.transition(id, 'running');
         this.talkback.activity(id);
@@ -212,8 +222,9 @@ export class Manager implements ManagerApi, WorktreeApi {
       await this.supervisor.stop(coder.id, reason);
     } else {
       this.supervisor.dequeue(coder.id);
+      this.waits.cancel(coder.id);
       const cur = this.get(coder.id);
-      if (cur.state === 'created' || cur.state === 'queued') {
+      if (cur.state === 'created' || cur.state === 'queued' || cur.state === 'waiting') {
         this.records.transition(coder.id, 'stopped', { ended_at: this.records.now() });
       }
     }
@@ -255,6 +266,7 @@ export class Manager implements ManagerApi, WorktreeApi {
     const cur = this.get(coder.id);
     assertAction(cur, 'remove');
     this.supervisor.dequeue(cur.id);
+    this.waits.cancel(cur.id);
     await ops.teardown(this.ops(), cur, { guarded: !force && !keepBranch });
     // Nothing the coder started outlives it: kept servers, leftovers, setsid escapes in the worktree.
     await endCoderProcesses(this.deps, this.records, this.get(cur.id));

@@ -6,6 +6,7 @@
  *   running ⇄ needs_input   (the agent asked the user a question; an answer goes back to running)
  *   running/needs_input/paused ──▶ completed | failed | stopped
  *   starting/running/needs_input/paused ──▶ interrupted   (process vanished while the daemon was away)
+ *   running/needs_input/paused ──▶ waiting ──▶ queued   (a usage limit, waited out; stop ends it)
  *   terminal ──restart──▶ queued
  */
 import type { Coder, CoderState } from './coder.js';
@@ -15,9 +16,10 @@ export const TRANSITIONS: Readonly<Record<CoderState, readonly CoderState[]>> = 
   created: ['queued', 'stopped'],
   queued: ['starting', 'stopped', 'failed'],
   starting: ['running', 'failed', 'stopped', 'interrupted'],
-  running: ['paused', 'needs_input', 'completed', 'failed', 'stopped', 'interrupted'],
-  needs_input: ['running', 'completed', 'failed', 'stopped', 'interrupted'],
-  paused: ['running', 'completed', 'failed', 'stopped', 'interrupted'],
+  running: ['paused', 'needs_input', 'completed', 'failed', 'stopped', 'interrupted', 'waiting'],
+  needs_input: ['running', 'completed', 'failed', 'stopped', 'interrupted', 'waiting'],
+  paused: ['running', 'completed', 'failed', 'stopped', 'interrupted', 'waiting'],
+  waiting: ['queued', 'stopped'],
   completed: ['queued'],
   failed: ['queued'],
   stopped: ['queued'],
@@ -35,13 +37,13 @@ export function allowedFrom(action: CoderAction): readonly CoderState[] {
     case 'pause':
       return ['running'];
     case 'resume':
-      return ['paused'];
+      return ['paused', 'waiting'];
     case 'stop':
-      return ['created', 'queued', 'starting', 'running', 'needs_input', 'paused'];
+      return ['created', 'queued', 'starting', 'running', 'needs_input', 'paused', 'waiting'];
     case 'restart':
       return ['completed', 'failed', 'stopped', 'interrupted'];
     case 'remove':
-      return ['created', 'queued', 'completed', 'failed', 'stopped', 'interrupted'];
+      return ['created', 'queued', 'waiting', 'completed', 'failed', 'stopped', 'interrupted'];
     case 'answer':
       // needs_input: the waiting tool call gets it; ended: it resumes the session as a follow-up.
       return ['needs_input', 'completed', 'failed', 'stopped', 'interrupted'];

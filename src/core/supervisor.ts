@@ -3,7 +3,7 @@
  * timers. It starts queued coders when slots free, turns process output into log entries and stats,
  * decides each run's outcome, and re-adopts runs after a daemon restart.
  */
-import type { Coder } from './coder.js';
+import { isTerminal, type Coder } from './coder.js';
 import { isAicoderError, AicoderError } from './errors.js';
 import type { ManagerDeps } from './manager-deps.js';
 import { runDir } from './paths.js';
@@ -31,6 +31,12 @@ export class Supervisor {
   /** Loopback ports of live coders (.aicoder.json "ports"). */
   readonly ports: PortPool;
   private readonly ingestCtx: IngestContext;
+
+  /**
+   * Asked about a run that failed (not stopped): true when it took the coder elsewhere (a usage
+   * limit waited out, core/usage-waits.ts), so no failure is recorded.
+   */
+  onFailure?: (coder: Coder, error: string | null, exitCode: number | null) => boolean;
 
   constructor(
     private readonly deps: ManagerDeps,
@@ -196,12 +202,20 @@ export class Supervisor {
       if (lr.run) {
         note(deps, records, lr.id, 'run_end', endNote(lr, res, state, limit ?? null, redacted));
       }
-      this.recordEnd(lr.id, state, {
-        exit_code: res.exit_code,
-        error: redacted,
-        ended_at: records.now(),
-        processes,
-      });
+      const now = records.get(lr.id);
+      const waits =
+        state === 'failed' && !lr.stopRequested && now !== undefined && !isTerminal(now.state)
+          ? (this.onFailure?.({ ...now, processes }, redacted, res.exit_code) ?? false)
+          : false;
+      if (waits) records.patch(lr.id, { processes });
+      else
+        this.recordEnd(lr.id, state, {
+          exit_code: res.exit_code,
+          error: redacted,
+          ended_at: records.now(),
+          processes,
+          ...(state === 'completed' ? { usage_limit: null } : {}),
+        });
       void Promise.resolve(closing).then(() => this.refreshFiles(lr, cur));
     } else if (cur && (cur.processes.length > 0 || processes.length > 0)) {
       records.patch(lr.id, { processes });
@@ -222,6 +236,7 @@ export class Supervisor {
       error: string | null;
       ended_at: string;
       processes: Coder['processes'];
+      usage_limit?: null;
     },
     delayMs = 0,
   ): void {

@@ -32,6 +32,8 @@ const configSchema = z
     hook: z.array(z.string().min(1)).min(1).nullable().optional(),
     worktree: z.unknown().optional(),
     keep_processes: z.boolean().optional(),
+    usage_limit_retries: z.number().int().min(0).max(100).optional(),
+    usage_limit_backoff_s: z.number().min(1).max(86_400).optional(),
   })
   .strict();
 
@@ -49,6 +51,8 @@ const RULES: Record<string, string> = {
   timeout_s: 'a number of seconds > 0 or null',
   budget_usd: 'a number of US dollars > 0 or null',
   hook: 'an argv array of non-empty strings (no shell) or null',
+  usage_limit_retries: 'an integer from 0 (never wait) to 100',
+  usage_limit_backoff_s: 'a number of seconds from 1 to 86400',
   worktree: 'an object with the keys of .aicoder.json (copy, setup, teardown, ports)',
   keep_processes: 'true or false',
 };
@@ -123,5 +127,7 @@ export function loadManagerConfig(home: string): ManagerConfig {
     budget_usd: c.budget_usd ?? null,
     hook: c.hook ?? null,
     keep_processes: c.keep_processes ?? false,
+    ...(c.usage_limit_retries !== undefined ? { usage_limit_retries: c.usage_limit_retries } : {}),
+    ...(c.usage_limit_backoff_s !== undefined ? { usage_limit_backoff_s: c.usage_limit_backoff_s } : {}),
   };
 }

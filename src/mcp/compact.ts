@@ -25,6 +25,8 @@ export interface CompactCoder {
   warnings?: string[];
   /** The sandbox, when there is one: "bwrap" or "bwrap, network off". */
   sandbox?: string;
+  /** A `waiting` coder: when it resumes by itself (ISO time). */
+  retry_at?: string;
 }
 
 const NAME_MAX = 60;
@@ -79,6 +81,7 @@ export function compactCoder(c: Coder, now = Date.now()): CompactCoder {
   }
   if (c.warnings.length) out.warnings = c.warnings.map((w) => clip(w, TEXT_MAX));
   if (c.sandbox.mode !== 'none') out.sandbox = describeSandbox(c.sandbox);
+  if (c.state === 'waiting' && c.usage_limit) out.retry_at = c.usage_limit.retry_at;
   return out;
 }
 
@@ -106,6 +109,7 @@ export function compactListText(page: {
     lines.push([c.id, c.state, c.provider, c.age, cell(c.name), c.branch, stats || '-'].join(' | '));
     if (c.question) lines.push(`  question: ${c.question}`);
     if (c.error) lines.push(`  error: ${c.error}`);
+    if (c.retry_at) lines.push(`  resumes at: ${c.retry_at}`);
     if (c.progress) lines.push(`  progress: ${c.progress}`);
     for (const w of c.warnings ?? []) lines.push(`  warning: ${w}`);
   }

@@ -42,6 +42,7 @@ const created: Coder = {
   processes: [],
   permission_denials: [],
   sandbox: { mode: 'none', network: 'on' },
+  usage_limit: null,
 };
 
 const completed: Coder = {

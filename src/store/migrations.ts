@@ -134,6 +134,13 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     },
   },
+  {
+    // A coder waiting out a provider's usage limit (core/usage-waits.ts).
+    version: 7,
+    up(db) {
+      db.exec(`ALTER TABLE coders ADD COLUMN usage_limit TEXT;`);
+    },
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

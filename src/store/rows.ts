@@ -41,6 +41,7 @@ export const CODER_COLUMNS = [
   'processes',
   'permission_denials',
   'sandbox',
+  'usage_limit',
 ] as const;
 
 export const CODER_SELECT = `SELECT ${CODER_COLUMNS.join(', ')}, created_seq FROM coders`;
@@ -88,6 +89,8 @@ export interface CoderRow {
   permission_denials: string;
   /** JSON of CoderSandbox. */
   sandbox: string;
+  /** JSON of UsageLimitWait, or null. */
+  usage_limit: string | null;
 }
 
 export type SqlValue = string | number | null;
@@ -136,6 +139,7 @@ export function coderParams(c: Coder): SqlValue[] {
     JSON.stringify(c.processes),
     JSON.stringify(c.permission_denials),
     JSON.stringify(c.sandbox),
+    c.usage_limit === null ? null : JSON.stringify(c.usage_limit),
   ];
 }
 
@@ -177,6 +181,7 @@ export function rowToCoder(r: CoderRow): Coder {
     processes: JSON.parse(r.processes) as Coder['processes'],
     permission_denials: JSON.parse(r.permission_denials) as string[],
     sandbox: parseSandbox(r.sandbox),
+    usage_limit: r.usage_limit === null ? null : (JSON.parse(r.usage_limit) as Coder['usage_limit']),
   };
 }
 

@@ -40,6 +40,7 @@ export const STATE_SYMBOLS: Readonly<Record<CoderState, string>> = {
   starting: '◐',
   running: '●',
   paused: '‖',
+  waiting: '◔',
   needs_input: '?',
   completed: '✓',
   failed: '✗',
@@ -58,6 +59,7 @@ function stateColor(s: CoderState): TextProps['color'] {
     case 'running':
       return 'green';
     case 'paused':
+    case 'waiting':
       return 'yellow';
     case 'needs_input':
       return 'yellowBright';

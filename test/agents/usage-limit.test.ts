@@ -1,0 +1,128 @@
+/**
+ * Usage limits on the real Claude CLI, run by a real daemon: the scripted model server answers 429
+ * ("… try again in N seconds"); the coder goes to `waiting` with the reset time, survives a daemon
+ * restart while it waits, and at the reset time continues its session by itself and completes. A
+ * user can resume a waiting coder early, or stop it.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createHttpClient } from '../../src/client/http-client.js';
+import type { AicoderClient } from '../../src/client/types.js';
+import type { Coder, LogEntry } from '../../src/core/coder.js';
+import { CONTINUE_MESSAGE } from '../../src/core/usage-waits.js';
+import { BIN_DIR, claudeEnv } from '../fixtures/agent-env.js';
+import { startModelServer, type ModelServer } from '../fixtures/model-server/index.js';
+import {
+  cleanupHome,
+  cli,
+  makeHome,
+  startDaemon,
+  type RunningDaemon,
+  type TestHome,
+} from '../helpers/daemon.js';
+import { cleanupTemp, makeRepo, tempDir, waitFor } from '../helpers/env.js';
+
+const WAIT_S = 15;
+const LIMITED = (s: string) => ({
+  error: { status: 429, message: `Rate limit reached for requests. Please try again in ${s}.` },
+});
+
+let server: ModelServer;
+let h: TestHome;
+let d: RunningDaemon | undefined;
+let client: AicoderClient;
+let repo: string;
+
+beforeAll(async () => {
+  server = await startModelServer({
+    script: [
+      { when: '[limit-a]', steps: [LIMITED(`${WAIT_S} seconds`)] },
+      { when: '[limit-b]', steps: [LIMITED('2 hours')] },
+    ],
+  });
+  h = await makeHome({ config: { default_provider: 'claude' } });
+  const { HOME: _home, ...claude } = claudeEnv({ serverUrl: server.url, dir: tempDir() }).env;
+  Object.assign(h.env, claude, { PATH: `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}` });
+  d = await startDaemon(h);
+  client = createHttpClient({ baseUrl: h.baseUrl });
+  repo = makeRepo();
+}, 60_000);
+
+afterAll(async () => {
+  if (h) await cleanupHome(h, d);
+  await server?.close();
+  cleanupTemp();
+});
+
+async function reach(id: string, states: Coder['state'][] | 'terminal', ms = 90_000): Promise<Coder> {
+  const r = await client.wait(id, { for: states, timeout_ms: ms });
+  expect(r.timed_out, JSON.stringify(r.coder)).toBe(false);
+  return r.coder;
+}
+
+async function logs(id: string): Promise<LogEntry[]> {
+  return (await client.logs(id, {})).entries;
+}
+
+const recovered = (text: string) => [{ text }, { text }];
+
+describe('usage limits (real claude)', () => {
+  test('429 with a reset time: waiting, survives a daemon restart, resumes its session by itself', async () => {
+    const created = await client.create({ task: 'Do it [limit-a]', repo });
+    const t0 = Date.now();
+    const w = await reach(created.id, ['waiting']);
+    expect(w.usage_limit).toMatchObject({ tries: 1, from_provider: true });
+    expect(w.error).toMatch(/429/);
+    const retryAt = Date.parse(w.usage_limit!.retry_at);
+    expect(retryAt).toBeGreaterThan(t0 + (WAIT_S - 5) * 1000);
+    expect(retryAt).toBeLessThan(Date.now() + (WAIT_S + 5) * 1000);
+    expect(await cli(h, ['status', w.id])).toMatch(/waiting\s+until .*provider's reset time/);
+    expect(await cli(h, ['list'])).toMatch(/waiting/);
+
+    // The daemon goes away and comes back while the coder waits.
+    d!.proc.kill('SIGTERM');
+    await waitFor(() => d!.proc.exitCode !== null || d!.proc.signalCode !== null, { what: 'daemon stopped' });
+    server.setScript([{ when: '[limit-a]', steps: recovered('Recovered A.') }]);
+    d = await startDaemon(h);
+    const back = await client.get(w.id);
+    if (Date.now() < retryAt - 1000) expect(back.state).toBe('waiting');
+
+    const done = await reach(w.id, 'terminal');
+    const entries = await logs(w.id);
+    expect(done.state, entries.map((e) => `${e.kind}: ${e.text}`).join('\n')).toBe('completed');
+    expect(done.session_id).toBe(w.session_id);
+    expect(done.stats.last_message).toBe('Recovered A.');
+    expect(done.usage_limit).toBeNull();
+    // Resumed at the reset time, not before, on its session with the continue message.
+    const resumed = server
+      .mainRequests('anthropic')
+      .filter((r) => r.first_user_text.includes('[limit-a]'))
+      .at(-1)!;
+    expect(JSON.stringify(resumed.body)).toContain(CONTINUE_MESSAGE);
+    const runStarts = entries.filter((e) => e.kind === 'run_start');
+    expect(Date.parse(runStarts.at(-1)!.ts)).toBeGreaterThanOrEqual(retryAt);
+    expect(entries.filter((e) => e.kind === 'usage_limit').map((e) => e.text)).toEqual([
+      expect.stringMatching(/^usage limit: waiting until .*provider's reset time; wait 1 of 5/),
+      expect.stringMatching(/reset time reached; continuing the session/),
+    ]);
+  }, 180_000);
+
+  test('a waiting coder can be resumed early or stopped', async () => {
+    server.setScript([{ when: '[limit-b]', steps: [LIMITED('2 hours')] }]);
+    const b = await client.create({ task: 'Do it [limit-b] one', repo });
+    const c = await client.create({ task: 'Do it [limit-b] two', repo });
+    const wb = await reach(b.id, ['waiting']);
+    await reach(c.id, ['waiting']);
+    expect(Date.parse(wb.usage_limit!.retry_at)).toBeGreaterThan(Date.now() + 3600_000);
+
+    const stopped = await client.control(c.id, { action: 'stop' });
+    expect(stopped.coder.state).toBe('stopped');
+
+    server.setScript([{ when: '[limit-b]', steps: recovered('Recovered B.') }]);
+    await client.control(b.id, { action: 'resume' });
+    const done = await reach(b.id, 'terminal');
+    expect(done.state).toBe('completed');
+    expect(done.stats.last_message).toBe('Recovered B.');
+    expect((await logs(b.id)).some((e) => /resumed by the user/.test(e.text))).toBe(true);
+    expect((await client.get(c.id)).state).toBe('stopped');
+  }, 180_000);
+});
