@@ -161,8 +161,7 @@ export const statusInput = z
       ])
       .optional()
       .describe(
-        'Wait until the coder is in one of these states, or "terminal" (completed, failed, stopped, ' +
-          'interrupted). Sends progress notifications while waiting.',
+        'States to wait for, or "terminal" (completed, failed, stopped, interrupted). Sends progress meanwhile.',
       ),
     timeout_s: waitSeconds.optional().describe('How long to wait with wait_for, in seconds.'),
     detail: detail(),

@@ -283,7 +283,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
             },
           ],
           description:
-            'Wait until the coder is in one of these states, or "terminal" (completed, failed, stopped, interrupted). Sends progress notifications while waiting.',
+            'States to wait for, or "terminal" (completed, failed, stopped, interrupted). Sends progress meanwhile.',
         },
         timeout_s: {
           type: 'number',
