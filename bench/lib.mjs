@@ -7,6 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -114,14 +115,18 @@ export async function makeHome(config = {}) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AICODER_')) env[k] = v;
   Object.assign(env, { AICODER_HOME: home, AICODER_PORT: String(port), HOME: userHome });
-  return { home, userHome, port, env, base: `http://127.0.0.1:${port}` };
+  // The owner token every /api and /mcp request carries (docs/security.md).
+  const token = randomBytes(32).toString('hex');
+  writeFileSync(join(home, 'owner-token'), `${token}\n`, { mode: 0o600 });
+  const auth = { authorization: `Bearer ${token}` };
+  return { home, userHome, port, env, base: `http://127.0.0.1:${port}`, token, auth };
 }
 
 export async function api(h, method, path, body) {
   const res = await fetch(`${h.base}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: method === 'GET' ? h.auth : { ...h.auth, 'content-type': 'application/json' },
+    body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
     signal: AbortSignal.timeout(120_000),
   });
   const text = await res.text();

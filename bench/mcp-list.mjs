@@ -30,9 +30,9 @@ const CODERS = 100;
 const CALLS = QUICK ? 200 : 1000;
 const WARMUP = 50;
 
-async function connect(url) {
+async function connect(url, headers = {}) {
   const client = new Client({ name: 'bench', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
   return client;
 }
 
@@ -68,7 +68,7 @@ try {
   });
   await fc.close();
 
-  const pc = await connect(`${h.base}/mcp`);
+  const pc = await connect(`${h.base}/mcp`, h.auth);
   const p = await timeCalls(pc, 'ai_coder_list', { limit: 100 }, (r) => {
     if (r.isError || r.structuredContent.coders.length !== CODERS)
       throw new Error(`list failed: ${JSON.stringify(r).slice(0, 300)}`);

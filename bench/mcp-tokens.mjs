@@ -81,7 +81,11 @@ try {
     const t0 = performance.now();
     const r = await fetch(`${h.base}/mcp`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: {
+        ...h.auth,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
       body: init,
     });
     await r.text();
@@ -102,7 +106,9 @@ try {
     await sleep(50);
   }
   const client = new Client({ name: 'bench', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${h.base}/mcp`)));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${h.base}/mcp`), { requestInit: { headers: h.auth } }),
+  );
   const { tools } = await client.listTools();
   const listTokens = tokens(JSON.stringify({ tools }));
   const text = (r) => r.content[0].text;

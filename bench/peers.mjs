@@ -274,7 +274,9 @@ async function mcpPart(nm) {
   Object.assign(h.env, cenvNoHome, { PATH: path });
   const daemon = await startDaemon(h);
   const ours = new Client({ name: 'bench', version: '1' });
-  await ours.connect(new StreamableHTTPClientTransport(new URL(`${h.base}/mcp`)));
+  await ours.connect(
+    new StreamableHTTPClientTransport(new URL(`${h.base}/mcp`), { requestInit: { headers: h.auth } }),
+  );
   const peerMs = [];
   const oursMs = [];
   try {

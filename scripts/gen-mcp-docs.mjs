@@ -75,7 +75,12 @@ function registration() {
 prints what it wrote and what a headless run still needs; nothing else in the file changes (comments included). \`--transport stdio\` (the
 default) registers the stdio bridge, which starts the daemon when needed; \`--transport http\` points at
 the daemon's URL (\`AICODER_PORT\`, default 7777), which must be running (\`aicoder daemon start\`).
-The entries carry the setting each client needs to wait for the server on its first turn.
+The entries carry the setting each client needs to wait for the server on its first turn. Only the
+daemon's owner may use \`/mcp\`: every HTTP request carries \`Authorization: Bearer <token>\`, the
+token being the content of \`$AICODER_HOME/owner-token\` (0600); without it the answer is 401
+([security.md](security.md)). The stdio bridge sends it itself; \`mcp add --transport http\` writes
+the header into the client's file (making the token first when no daemon has run yet) and prints it
+as \`Bearer <the token in $AICODER_HOME/owner-token>\`: the token never appears in its output.
 
 ### Claude Code
 
@@ -84,12 +89,12 @@ In \`~/.claude.json\` (or \`$CLAUDE_CONFIG_DIR/.claude.json\`), \`mcpServers\`. 
 is left out of that run):
 
 \`\`\`json
-{ "aicoder": { "type": "http", "url": "${URL_MCP}", "alwaysLoad": true } }
+{ "aicoder": { "type": "http", "url": "${URL_MCP}", "headers": { "Authorization": "Bearer <token>" }, "alwaysLoad": true } }
 \`\`\`
 
-Or with Claude's own command: \`claude mcp add --transport http aicoder ${URL_MCP}\` (then add
+Or with Claude's own command: \`claude mcp add --transport http aicoder ${URL_MCP} --header "Authorization: Bearer $(cat ~/.aicoder/owner-token)"\` (then add
 \`"alwaysLoad": true\`, or run with \`MCP_CONNECTION_NONBLOCKING=false\`). For one run only:
-\`claude -p … --mcp-config '{"mcpServers":{"aicoder":{"type":"http","url":"${URL_MCP}","alwaysLoad":true}}}'\`.
+\`claude -p … --mcp-config <file>\` with that entry under \`mcpServers\` (a file, not inline JSON: argv is visible to every user).
 In headless runs allow the tools with \`--allowedTools mcp__aicoder\` (permission modes do not cover
 MCP tools). The tools appear as \`mcp__aicoder__ai_coder_create\`, …. Claude Code hands the model
 a result's \`structuredContent\` as JSON rather than its text content.
@@ -104,6 +109,7 @@ loaded on demand through its tool search):
 \`\`\`toml
 [mcp_servers.aicoder]
 url = "${URL_MCP}"
+http_headers = { Authorization = "Bearer <token>" }
 required = true
 default_tools_approval_mode = "approve"
 \`\`\`
@@ -116,7 +122,7 @@ server: run it with \`--skip-trust\` (or \`GEMINI_CLI_TRUST_WORKSPACE=true\`). T
 \`mcp_aicoder_ai_coder_create\`, ….
 
 \`\`\`json
-{ "mcpServers": { "aicoder": { "httpUrl": "${URL_MCP}", "trust": true } } }
+{ "mcpServers": { "aicoder": { "httpUrl": "${URL_MCP}", "headers": { "Authorization": "Bearer <token>" }, "trust": true } } }
 \`\`\`
 
 ### Over stdio
@@ -278,7 +284,8 @@ async function renderRaw() {
       '',
       `aicoder serves the Model Context Protocol over Streamable HTTP at \`${URL_MCP}\` (sessions: POST for`,
       'requests, GET for the server stream, DELETE to end the session; protocol revision 2025-11-25) and',
-      'over stdio through `aicoder mcp`. Requests with a foreign `Host` or `Origin` header get 403.',
+      'over stdio through `aicoder mcp`. Requests with a foreign `Host` or `Origin` header, or from another user, get',
+      '403; requests without the owner token get 401.',
       '',
       'The server tells clients:',
       '',

@@ -19,6 +19,8 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT_USAGE;
     case 'daemon_unreachable':
       return EXIT_UNREACHABLE;
+    case 'forbidden':
+      return EXIT_FAILED;
     case 'not_found':
       return EXIT_NOT_FOUND;
     case 'illegal_transition':

@@ -14,6 +14,7 @@ import {
   startDaemonInBackground,
   waitForLiveDaemon,
 } from '../daemon/control.js';
+import { readOwnerToken } from './auth.js';
 import { createHttpClient } from './http-client.js';
 import type { AicoderClient } from './types.js';
 
@@ -31,14 +32,16 @@ export async function ensureDaemon(opts: EnsureDaemonOptions = {}): Promise<Aico
   const env = opts.env ?? process.env;
   const { home, port } = loadEnvSettings(env);
   const probe = await probeDaemon(home);
-  if (probe.state === 'running') return createHttpClient({ baseUrl: baseUrlFor(probe.info.port) });
+  if (probe.state === 'running')
+    return createHttpClient({ baseUrl: baseUrlFor(probe.info.port), token: readOwnerToken(home) });
   const onWaiting = opts.onWaiting ? { onWaiting: (n: string) => opts.onWaiting?.(n) } : {};
   if (env.AICODER_NO_AUTOSTART === '1') {
     const live =
       probe.state === 'absent'
         ? null
         : await waitForLiveDaemon(home, { timeoutMs: connectTimeoutMs(env), ...onWaiting });
-    if (live !== null) return createHttpClient({ baseUrl: baseUrlFor(live.info.port) });
+    if (live !== null)
+      return createHttpClient({ baseUrl: baseUrlFor(live.info.port), token: readOwnerToken(home) });
     throw new AicoderError(
       'daemon_unreachable',
       `the aicoder daemon is not running for ${home} and AICODER_NO_AUTOSTART=1 is set; start it with "aicoder daemon start"`,
@@ -51,5 +54,5 @@ export async function ensureDaemon(opts: EnsureDaemonOptions = {}): Promise<Aico
     ...onWaiting,
     ...(opts.onStarting ? { onStarting: () => opts.onStarting?.() } : {}),
   });
-  return createHttpClient({ baseUrl: baseUrlFor(health.port) });
+  return createHttpClient({ baseUrl: baseUrlFor(health.port), token: readOwnerToken(home) });
 }

@@ -27,11 +27,14 @@ import type {
   ReadResult,
 } from '../core/ports.js';
 import { httpRequest, type HttpAnswer } from './http-request.js';
+import { bearerHeaders } from './auth.js';
 import { createSseParser, type SseMessage } from './sse-parser.js';
 import type { AicoderClient, EventSubscription, Health, SubscribeOptions } from './types.js';
 
 export interface HttpClientOptions {
   baseUrl: string;
+  /** The owner token (AICODER_HOME/owner-token, see client/auth.ts); sent as a Bearer header. */
+  token?: string | null;
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
@@ -78,6 +81,7 @@ interface DiffPage {
 
 export function createHttpClient(opts: HttpClientOptions): AicoderClient {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  const authHeaders = bearerHeaders(opts.token);
 
   function unreachable(e: unknown): AicoderError {
     const code = causeCode(e);
@@ -98,11 +102,12 @@ export function createHttpClient(opts: HttpClientOptions): AicoderClient {
     try {
       res = await httpRequest(`${baseUrl}${path}${buildQuery(query)}`, {
         method,
+        // Every POST declares JSON (the daemon refuses state changes of any other type).
         headers:
-          body === undefined
-            ? { accept: 'application/json' }
-            : { accept: 'application/json', 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          method === 'GET'
+            ? { accept: 'application/json', ...authHeaders }
+            : { accept: 'application/json', 'content-type': 'application/json', ...authHeaders },
+        ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
       });
     } catch (e) {
       throw unreachable(e);
@@ -129,6 +134,7 @@ export function createHttpClient(opts: HttpClientOptions): AicoderClient {
 
   return {
     baseUrl,
+    authHeaders,
     health: () => request<Health>('GET', '/health'),
     create: (input: CreateCoderInput) => request<Coder>('POST', '/api/coders', input),
     list: (input: ListInput = {}) =>
@@ -201,7 +207,7 @@ export function createHttpClient(opts: HttpClientOptions): AicoderClient {
       }),
     providers: async () => (await request<{ providers: ProviderInfo[] }>('GET', '/api/providers')).providers,
     providerReport: () => request<ProviderReport>('GET', '/api/providers'),
-    subscribe: (s: SubscribeOptions) => subscribeEvents(baseUrl, s),
+    subscribe: (s: SubscribeOptions) => subscribeEvents(baseUrl, s, authHeaders),
     shutdown: async () => {
       await request<{ ok: true }>('POST', '/api/shutdown');
     },
@@ -212,7 +218,11 @@ const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 5000;
 
 /** SSE over fetch with automatic reconnection (exponential backoff) and resumption by last event id. */
-export function subscribeEvents(baseUrl: string, opts: SubscribeOptions): EventSubscription {
+export function subscribeEvents(
+  baseUrl: string,
+  opts: SubscribeOptions,
+  authHeaders: Readonly<Record<string, string>> = {},
+): EventSubscription {
   let lastId = opts.lastEventId;
   let closed = false;
   let failures = 0;
@@ -246,7 +256,7 @@ export function subscribeEvents(baseUrl: string, opts: SubscribeOptions): EventS
     opts.onStatus?.(failures === 0 ? 'connecting' : 'reconnecting');
     ac = new AbortController();
     try {
-      const headers: Record<string, string> = { accept: 'text/event-stream' };
+      const headers: Record<string, string> = { accept: 'text/event-stream', ...authHeaders };
       if (lastId !== undefined) headers['last-event-id'] = lastId;
       const res = await fetch(`${baseUrl}/api/events`, { headers, signal: ac.signal });
       if (res.status === 400 && lastId !== undefined) {

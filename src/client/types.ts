@@ -78,6 +78,8 @@ export interface SubscribeOptions {
 
 export interface AicoderClient {
   readonly baseUrl: string;
+  /** Headers every request to the daemon carries (the owner token: docs/security.md); reuse them for /mcp. */
+  readonly authHeaders?: Readonly<Record<string, string>>;
   health(): Promise<Health>;
   create(input: CreateCoderInput): Promise<Coder>;
   list(input?: ListInput): Promise<ListCodersPage>;

@@ -21,7 +21,11 @@ export interface WorktreeClient {
   disk(ids: readonly string[]): Promise<DiskUsage[]>;
 }
 
-export function createWorktreeClient(baseUrl: string): WorktreeClient {
+/** `authHeaders`: the owner token header (AicoderClient.authHeaders). */
+export function createWorktreeClient(
+  baseUrl: string,
+  authHeaders: Readonly<Record<string, string>> = {},
+): WorktreeClient {
   const base = baseUrl.replace(/\/+$/, '');
   async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     let res: Response;
@@ -29,8 +33,8 @@ export function createWorktreeClient(baseUrl: string): WorktreeClient {
     try {
       res = await fetch(`${base}${path}`, {
         method,
-        headers: { accept: 'application/json', 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headers: { accept: 'application/json', 'content-type': 'application/json', ...authHeaders },
+        ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
       });
       text = await res.text();
     } catch (e) {

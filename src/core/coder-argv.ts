@@ -15,11 +15,25 @@ export function coderArgvVars(
     budget_usd: coder.limits.budget_usd,
   };
   if (deps.coderEndpoint) {
-    const url = deps.coderEndpoint.url(coder.id);
+    const ep = deps.coderEndpoint;
+    const url = ep.url(coder.id);
     vars.coder_mcp_url = url;
-    vars.coder_mcp_config = JSON.stringify({
-      mcpServers: { [CODER_MCP_NAME]: { type: 'http', url } },
-    });
+    vars.coder_mcp_endpoint = ep.endpoint?.(coder.id) ?? url;
+    if (ep.endpoint && ep.mcpConfigFile) {
+      // The token goes in a header inside a 0600 file: argv (visible in `ps`) holds only its path.
+      const config = JSON.stringify({
+        mcpServers: {
+          [CODER_MCP_NAME]: {
+            type: 'http',
+            url: ep.endpoint(coder.id),
+            headers: { Authorization: `Bearer ${ep.token(coder.id)}` },
+          },
+        },
+      });
+      vars.coder_mcp_config = ep.mcpConfigFile(coder.id, config);
+    } else {
+      vars.coder_mcp_config = JSON.stringify({ mcpServers: { [CODER_MCP_NAME]: { type: 'http', url } } });
+    }
     if (deps.coderPrompt) vars.coder_prompt = deps.coderPrompt.replaceAll('{coder_id}', coder.id);
   }
   return vars;

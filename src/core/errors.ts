@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'conflict'
   | 'worktree_gone'
   | 'daemon_unreachable'
+  | 'forbidden'
   | 'timeout'
   | 'internal';
 

@@ -11,8 +11,8 @@ import type {
   TimerHandle,
   WatchHandle,
 } from './ports.js';
-import { buildRedactor, type Redactor } from './redact.js';
-import { runEnv } from './run-spec.js';
+import type { Redactor } from './redact.js';
+import { coderRedactor } from './secrets.js';
 
 /** Why a user ended a run. */
 export type StopReason = 'stop' | 'restart' | 'remove';
@@ -22,7 +22,7 @@ export interface LiveRun {
   run: RunRecord | null;
   offsets: OutputOffsets;
   parser: OutputParser;
-  /** Removes the run's secrets (env values of *KEY*, *TOKEN*, *SECRET*) from what is stored. */
+  /** Removes every secret the daemon knows for this coder, and well-known formats (core/secrets.ts). */
   redact: Redactor;
   /** Structured parsers must see a final result event; a stream without one was aborted. */
   structured: boolean;
@@ -62,7 +62,7 @@ export function newLiveRun(
     run,
     offsets: run ? { ...run.offsets } : { stdout: 0, stderr: 0 },
     parser: deps.providers.parser(parserDef, ctx),
-    redact: buildRedactor(runEnv(deps, parserDef, coder)),
+    redact: coderRedactor(deps, parserDef, coder),
     structured: parserDef.parser !== 'text',
     outcome: null,
     lastStderr: null,

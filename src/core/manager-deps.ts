@@ -31,6 +31,8 @@ export interface ManagerDeps {
   baseEnv?: Readonly<Record<string, string | undefined>>;
   /** Configuration files that could not be applied (config.json, provider files), for `providers`. */
   configErrors?: () => { source: string; message: string }[];
+  /** Daemon-wide secrets to redact by value wherever they appear (the owner token: docs/security.md). */
+  knownSecrets?: readonly string[];
   /** Installation/credentials checks for `providers` (none: the report has no status). */
   probe?: ProviderProbe;
   /** Where each coder reaches its own MCP endpoint (set by the daemon once it knows its port). */
@@ -46,4 +48,11 @@ export interface CoderEndpoint {
   url(coderId: string): string;
   /** The coder's token (unguessable; never part of a record). */
   token(coderId: string): string;
+  /** The endpoint URL without the token (`/coder/<id>/mcp`): the token goes in `Authorization: Bearer`. */
+  endpoint?(coderId: string): string;
+  /**
+   * Writes the coder's Claude Code `--mcp-config` JSON (server `aicoder`, token in a header) to a file
+   * only the user can read (0600) and returns its path, so the token never shows in `ps`.
+   */
+  mcpConfigFile?(coderId: string, config: string): string;
 }

@@ -20,6 +20,7 @@ import type {
   WaitInput,
   WaitResult,
 } from './api.js';
+import { CoderRedactors, redactingStore, redactPatch } from './secrets.js';
 import { Talkback, type CoderSideApi } from './talkback.js';
 import { ACTIVE_STATES, CODER_STATES, isTerminal, type Coder, type CoderState } from './coder.js';
 import { AicoderError } from './errors.js';
@@ -69,9 +70,20 @@ export class Manager implements ManagerApi, WorktreeApi {
   private readonly talkback: Talkback;
   private readonly waits: UsageWaits;
 
-  constructor(private readonly deps: ManagerDeps) {
+  private readonly deps: ManagerDeps;
+
+  constructor(rawDeps: ManagerDeps) {
+    // Every log entry and record text passes the coder's redactor before it is stored (core/secrets.ts).
+    const redactors = new CoderRedactors(rawDeps);
+    const deps: ManagerDeps = {
+      ...rawDeps,
+      store: redactingStore(rawDeps.store, (id) => redactors.forId(id)),
+    };
+    this.deps = deps;
     this.bus = new EventBus((err) => deps.log('error', 'event listener threw', { error: errMessage(err) }));
-    this.records = new Records(deps.store, this.bus, deps.clock);
+    this.records = new Records(deps.store, this.bus, deps.clock, (id, patch) =>
+      redactPatch(patch, redactors.forId(id)),
+    );
     this.talkback = new Talkback(
       deps,
       this.records,

@@ -8,6 +8,8 @@ export interface HomeLayout {
   config: string;
   daemonInfo: string;
   daemonLog: string;
+  /** The owner token (docs/security.md): clients send it as `Authorization: Bearer <token>`. */
+  ownerToken: string;
   userProviders: string;
   coders: string;
   worktrees: string;
@@ -20,6 +22,7 @@ export function homeLayout(home: string): HomeLayout {
     config: join(home, 'config.json'),
     daemonInfo: join(home, 'daemon.json'),
     daemonLog: join(home, 'daemon.log'),
+    ownerToken: join(home, 'owner-token'),
     userProviders: join(home, 'providers'),
     coders: join(home, 'coders'),
     worktrees: join(home, 'worktrees'),

@@ -506,8 +506,13 @@ export interface ArgvVars {
   message?: string;
   /** Claude Code's permission mode from config (claude_permission_mode). */
   permission_mode?: string | null;
-  /** The coder's own MCP endpoint (URL with its token) and a Claude Code --mcp-config JSON for it. */
+  /**
+   * The coder's own MCP endpoint: the URL with its token (visible in `ps` when put in argv), the URL
+   * without it (token from AICODER_MCP_TOKEN as a Bearer header), and a Claude Code --mcp-config for
+   * it (the path of a 0600 file when the daemon serves the endpoint; inline JSON otherwise).
+   */
   coder_mcp_url?: string | null;
+  coder_mcp_endpoint?: string | null;
   coder_mcp_config?: string | null;
   /** Text telling the agent about the coder endpoint (templates/prompts/coder.md). */
   coder_prompt?: string | null;

@@ -21,6 +21,8 @@ export class Records {
     private readonly store: CoderStore,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    /** Applied to every patch before it is saved (secrets out of the free-text fields: core/secrets.ts). */
+    private readonly clean: (id: string, patch: CoderPatch) => CoderPatch = (_id, p) => p,
   ) {}
 
   now(): string {
@@ -42,7 +44,7 @@ export class Records {
   patch(id: string, patch: CoderPatch): Coder | undefined {
     const cur = this.store.getCoder(id);
     if (!cur) return undefined;
-    const next = merge(cur, patch, this.now());
+    const next = merge(cur, this.clean(id, patch), this.now());
     this.store.saveCoder(next);
     const ev = this.store.appendEvent('coder.updated', id, { coder: next });
     this.bus.emit({ type: 'coder.updated', event_id: ev.id, coder: next });
@@ -54,7 +56,7 @@ export class Records {
     const cur = this.store.getCoder(id);
     if (!cur) return undefined;
     assertTransition(cur, to);
-    const next = { ...merge(cur, patch, this.now()), state: to };
+    const next = { ...merge(cur, this.clean(id, patch), this.now()), state: to };
     this.store.saveCoder(next);
     const ev = this.store.appendEvent('coder.state', id, { coder: next, from: cur.state });
     this.bus.emit({ type: 'coder.state', event_id: ev.id, coder: next, from: cur.state });

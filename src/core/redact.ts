@@ -1,20 +1,49 @@
 /**
- * Secret redaction: the daemon never stores or serves the value of an environment variable whose
- * name contains KEY, TOKEN or SECRET (any case). A redactor is built once per run from the run's
- * environment and applied to every log line and to the record's error and last message.
+ * Secret redaction (docs/security.md): nothing the daemon stores or serves may hold a secret it knows
+ * or one of a well-known format. A redactor is built once per run and applied before anything is
+ * written: log entries, last message, error, setup output, progress text. Two layers:
+ *
+ * 1. By value — every value the daemon knows to be secret: environment variables whose name says so
+ *    (KEY, TOKEN, SECRET, PASSWORD, PASSWD, CREDENTIAL, AUTH), every value of a provider's `env` and of
+ *    config `provider_env` (set for that agent on purpose, whatever the name), the coder's endpoint
+ *    URL and token, and any extra values the daemon adds (its owner token).
+ * 2. By format — the rules of secretlint's maintained recommended preset
+ *    (@secretlint/secretlint-rule-preset-recommend: GitHub, AWS, GCP, Slack, npm, OpenAI, Anthropic,
+ *    private keys, basic auth and database connection strings in URLs, …), run synchronously through
+ *    their rule API, plus two forms of our own: a password in any URL (`scheme://user:pass@host`) and
+ *    a coder endpoint token in a `/coder/<id>/<token>/mcp` path.
+ *
+ * Every match becomes `[redacted]`.
  */
+import { rules as presetRules } from '@secretlint/secretlint-rule-preset-recommend';
 
-/** Values shorter than this are not redacted (too likely to match ordinary text). */
+/** Values shorter than this are not redacted by value (too likely to match ordinary text). */
 export const MIN_SECRET_LENGTH = 6;
 
 export const REDACTED = '[redacted]';
 
-const SECRET_NAME = /KEY|TOKEN|SECRET/i;
+const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH/i;
+
+/** Names of a provider's env that never hold secrets (redacting their values would eat ordinary text). */
+const NOT_SECRET_NAMES = new Set([
+  'PATH',
+  'HOME',
+  'SHELL',
+  'USER',
+  'LOGNAME',
+  'PWD',
+  'TMPDIR',
+  'TERM',
+  'LANG',
+  'TZ',
+  'NODE_OPTIONS',
+]);
 
 /**
- * Replaces every secret the redactor knows by REDACTED. `bytes` does the same on UTF-8 bytes without
- * decoding them (the log path's blocks) and returns the very same Buffer when nothing was replaced;
- * on valid UTF-8 it gives the bytes of the string form's result.
+ * Replaces every secret the redactor knows, and every well-known secret format, by REDACTED. `bytes`
+ * does the same on UTF-8 bytes without decoding them as UTF-8 (the log path's blocks) and returns the
+ * very same Buffer when nothing was replaced; on valid UTF-8 it gives the bytes of the string form's
+ * result.
  */
 export interface Redactor {
   (text: string): string;
@@ -26,29 +55,154 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
-/** A redactor for the secrets of `env`; the identity when there are none. */
-export function buildRedactor(env: Readonly<Record<string, string | undefined>>): Redactor {
+/** What a redactor knows by value. */
+export interface SecretSources {
+  /** An environment: only the values of secret-named variables count. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Values set for a provider on purpose (provider `env`, config `provider_env`): all count. */
+  providerEnv?: Readonly<Record<string, string | undefined>>;
+  /** Anything else known to be secret (coder endpoint URL and token, the owner token). */
+  values?: Iterable<string | undefined | null>;
+}
+
+/** The secret values of `sources`, trimmed, at least MIN_SECRET_LENGTH long, longest first. */
+export function secretValues(sources: SecretSources): string[] {
   const secrets = new Set<string>();
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || !isSecretName(name)) continue;
-    const v = value.trim();
-    if (v.length >= MIN_SECRET_LENGTH) secrets.add(v);
+  const add = (v: string | undefined | null) => {
+    const t = v?.trim();
+    if (t && t.length >= MIN_SECRET_LENGTH && !/^\d+$/.test(t)) secrets.add(t);
+  };
+  for (const [name, value] of Object.entries(sources.env ?? {})) if (isSecretName(name)) add(value);
+  for (const [name, value] of Object.entries(sources.providerEnv ?? {})) {
+    if (!NOT_SECRET_NAMES.has(name) && !name.startsWith('LC_')) add(value);
   }
-  if (secrets.size === 0) return Object.assign((text: string) => text, { bytes: (buf: Buffer) => buf });
-  // Longest first, so a secret that contains another is replaced whole.
-  const list = [...secrets].sort((a, b) => b.length - a.length);
-  const byteList = list.map((s) => Buffer.from(s));
-  const redacted = Buffer.from(REDACTED);
+  for (const v of sources.values ?? []) add(v);
+  return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+// ------------------------------------------------------------------ by format
+
+/** The slice of secretlint's rule context the preset's rules use (from @secretlint/types). */
+interface RuleReport {
+  range: readonly [number, number];
+}
+
+type FileHandler = (source: {
+  content: string;
+  contentType: 'text';
+  ext: string;
+  filePath?: string;
+}) => unknown;
+
+let scanners: FileHandler[] | null = null;
+let found: [number, number][] = [];
+
+/** The preset's rules, created once with a context that records each reported range. */
+function formatScanners(): FileHandler[] {
+  if (scanners !== null) return scanners;
+  const context = {
+    sharedOptions: {},
+    createTranslator: () => (messageId: string, data?: unknown) => ({ message: messageId, messageId, data }),
+    report: (d: RuleReport) => found.push([d.range[0], d.range[1]]),
+    ignore: () => undefined,
+  };
+  scanners = [];
+  for (const rule of presetRules) {
+    // The rules' create(context, options) is secretlint's documented rule API (SecretLintRuleCreator).
+    const handlers = (rule.create as unknown as (ctx: unknown, opts: unknown) => { file?: FileHandler })(
+      context,
+      {},
+    );
+    if (handlers.file) scanners.push(handlers.file);
+  }
+  return scanners;
+}
+
+/** `scheme://user:password@host`: the password part (RFC 3986 userinfo). */
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/?#@]{1,256}:([^\s/?#@]{1,256})@/gi;
+/** A coder endpoint token in its path (docs/talkback.md). */
+const CODER_TOKEN = /\/coder\/[A-Za-z0-9_-]{1,64}\/([0-9a-f]{64})\/mcp/g;
+
+function groupRanges(re: RegExp, text: string, out: [number, number][]): void {
+  re.lastIndex = 0;
+  for (const m of text.matchAll(re)) {
+    const start = m.index + m[0].indexOf(m[1]!);
+    out.push([start, start + m[1]!.length]);
+  }
+}
+
+/** The ranges of well-known secret formats in `text` (unsorted, may overlap). */
+export function formatRanges(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  groupRanges(URL_PASSWORD, text, out);
+  groupRanges(CODER_TOKEN, text, out);
+  const handlers = formatScanners();
+  found = [];
+  try {
+    for (const file of handlers) {
+      // Only the p12 file rule is async, and it needs a filePath we never give: nothing to await.
+      const r = file({ content: text, contentType: 'text', ext: '.txt' });
+      if (r instanceof Promise) r.catch(() => undefined);
+    }
+  } finally {
+    out.push(...found);
+    found = [];
+  }
+  return out;
+}
+
+/** The ranges sorted, overlapping ones merged. */
+function mergeRanges(ranges: [number, number][]): [number, number][] {
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [s, e] of ranges) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  return merged;
+}
+
+/** Replaces each range (overlapping ones merged) by REDACTED. */
+function cut(text: string, ranges: [number, number][]): string {
+  if (ranges.length === 0) return text;
+  let out = '';
+  let pos = 0;
+  for (const [s, e] of mergeRanges(ranges)) {
+    out += text.slice(pos, s) + REDACTED;
+    pos = e;
+  }
+  return out + text.slice(pos);
+}
+
+/** Text with every well-known secret format replaced (no value knowledge). */
+export function redactFormats(text: string): string {
+  if (text.length === 0) return text;
+  return cut(text, formatRanges(text));
+}
+
+/**
+ * A redactor for `sources` (by value) and the well-known formats. Cost: one scan per secret value
+ * plus the preset's regular expressions, linear in the text length.
+ */
+export function createRedactor(sources: SecretSources = {}): Redactor {
+  const list = secretValues(sources);
+  const byteList = list.map((v) => Buffer.from(v));
+  const redactedBytes = Buffer.from(REDACTED);
   const redact = (text: string): string => {
+    if (text.length === 0) return text;
     let out = text;
     for (const s of list) if (out.includes(s)) out = out.split(s).join(REDACTED);
-    return out;
+    return redactFormats(out);
   };
   return Object.assign(redact, {
     bytes: (buf: Buffer): Buffer => {
+      if (buf.length === 0) return buf;
       let out = buf;
-      for (const s of byteList) out = replaceBytes(out, s, redacted);
-      return out;
+      for (const s of byteList) out = replaceBytes(out, s, redactedBytes);
+      // Every format is ASCII: matched on the latin1 view (one char per byte), its ranges are byte ranges.
+      const ranges = formatRanges(out.toString('latin1'));
+      return ranges.length === 0 ? out : cutBytes(out, ranges);
     },
   });
 }
@@ -66,4 +220,21 @@ export function replaceBytes(buf: Buffer, find: Buffer, by: Buffer): Buffer {
   }
   parts.push(buf.subarray(from));
   return Buffer.concat(parts);
+}
+
+/** `buf` with each byte range (overlapping ones merged) replaced by REDACTED. */
+function cutBytes(buf: Buffer, ranges: [number, number][]): Buffer {
+  const parts: Buffer[] = [];
+  let pos = 0;
+  for (const [s, e] of mergeRanges(ranges)) {
+    parts.push(buf.subarray(pos, s), Buffer.from(REDACTED));
+    pos = e;
+  }
+  parts.push(buf.subarray(pos));
+  return Buffer.concat(parts);
+}
+
+/** A redactor for the secret-named variables of `env` and the well-known formats. */
+export function buildRedactor(env: Readonly<Record<string, string | undefined>>): Redactor {
+  return createRedactor({ env });
 }

@@ -7,15 +7,24 @@ import type { ManagerDeps } from './manager-deps.js';
 import type { ProviderDef } from './ports.js';
 import { join } from 'node:path';
 
-/** The daemon's environment, the provider's env, config's provider_env, and the coder's own vars. */
+/**
+ * The daemon's environment less its own AICODER_* settings (an agent must not learn where the
+ * daemon's home, port or token are: docs/security.md), the provider's env, config's provider_env,
+ * and the coder's own vars.
+ */
 export function runEnv(deps: ManagerDeps, def: ProviderDef, coder: Coder): Record<string, string> {
   const base = deps.baseEnv ?? process.env;
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(base)) {
+    if (v !== undefined && !k.startsWith('AICODER_')) env[k] = v;
+  }
   Object.assign(env, def.env, deps.config.provider_env?.[def.name]);
   env.AICODER_CODER_ID = coder.id;
   env.AICODER_WORKSPACE = coder.workspace;
-  if (deps.coderEndpoint) env.AICODER_MCP_URL = deps.coderEndpoint.url(coder.id);
+  if (deps.coderEndpoint) {
+    env.AICODER_MCP_URL = deps.coderEndpoint.url(coder.id);
+    env.AICODER_MCP_TOKEN = deps.coderEndpoint.token(coder.id);
+  }
   return env;
 }
 

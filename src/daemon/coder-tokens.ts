@@ -6,8 +6,9 @@
  * the token is accepted too.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { coderDir } from '../core/paths.js';
 import type { CoderEndpoint } from '../core/manager-deps.js';
 
 export interface CoderTokens extends CoderEndpoint {
@@ -38,6 +39,15 @@ export function coderTokens(home: string, port: number): CoderTokens {
   return {
     token,
     url: (id) => `http://127.0.0.1:${port}/coder/${id}/${token(id)}/mcp`,
+    endpoint: (id) => `http://127.0.0.1:${port}/coder/${id}/mcp`,
+    mcpConfigFile(id, config) {
+      const dir = coderDir(home, id);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const file = join(dir, 'mcp-config.json');
+      writeFileSync(file, config, { mode: 0o600 });
+      chmodSync(file, 0o600);
+      return file;
+    },
     verify(id, given) {
       if (given === undefined || !/^[0-9a-f]{64}$/.test(given)) return false;
       return timingSafeEqual(Buffer.from(token(id), 'hex'), Buffer.from(given, 'hex'));

@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { AicoderError } from '../core/errors.js';
 import { homeLayout } from '../core/paths.js';
 import { httpRequest } from '../client/http-request.js';
+import { ownerAuthHeaders } from '../client/auth.js';
 import type { Health } from '../client/types.js';
 import { pidAlive, readDaemonInfo, removeDaemonInfo, type DaemonInfo } from './daemon-info.js';
 import {
@@ -241,9 +242,9 @@ async function spawnAndWait(o: {
   | { health: null; report: StartReport | null; why: string }
 > {
   const { home, port, layout } = o;
-  mkdirSync(home, { recursive: true });
+  mkdirSync(home, { recursive: true, mode: 0o700 });
   const reportPath = newStartReportPath(home);
-  const fd = openSync(layout.daemonLog, 'a');
+  const fd = openSync(layout.daemonLog, 'a', 0o600); // private even under the CLI's umask
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   let spawnError: Error | undefined;
   let pid: number | undefined;
@@ -355,6 +356,8 @@ export async function stopDaemon(opts: { home: string; timeoutMs?: number }): Pr
     try {
       await fetch(`${baseUrlFor(info.port)}/api/shutdown`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json', ...ownerAuthHeaders(opts.home) },
+        body: '{}',
         signal: AbortSignal.timeout(5000),
       });
     } catch {

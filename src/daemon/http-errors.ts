@@ -12,6 +12,7 @@ export function httpStatus(code: ErrorCode): number {
     case 'not_supported':
       return 400;
     case 'path_outside':
+    case 'forbidden':
       return 403;
     case 'not_found':
       return 404;

@@ -13,8 +13,29 @@ export function allowedOrigins(port: number): string[] {
   return [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
 }
 
+/**
+ * Headers a request may carry once only. Node keeps the first of two Host (or Authorization, or
+ * Content-Type) headers and drops the rest, so a proxy or client that reads the last one would judge
+ * a different request than we serve: refuse them all.
+ */
+const SINGLE_HEADERS = new Set(['host', 'origin', 'authorization', 'content-type']);
+
+/** The first header in `SINGLE_HEADERS` that `req.rawHeaders` holds more than once, or null. */
+export function duplicateHeader(req: IncomingMessage): string | null {
+  const seen = new Set<string>();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!.toLowerCase();
+    if (!SINGLE_HEADERS.has(name)) continue;
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return null;
+}
+
 /** Returns the reason a request must be refused (DNS rebinding, cross-site), or null when it is fine. */
 export function guardRequest(req: IncomingMessage, port: number): string | null {
+  const dup = duplicateHeader(req);
+  if (dup !== null) return `more than one ${dup} header: send it once`;
   const host = req.headers.host;
   if (host === undefined || !allowedHosts(port).includes(host.toLowerCase())) {
     return `forbidden Host header ${JSON.stringify(host ?? '')}: only 127.0.0.1:${port} or localhost:${port} are accepted`;
@@ -24,6 +45,21 @@ export function guardRequest(req: IncomingMessage, port: number): string | null 
     return `forbidden Origin header ${JSON.stringify(origin)}: only http://127.0.0.1:${port} or http://localhost:${port} are accepted`;
   }
   return null;
+}
+
+/** Methods that change nothing: every other method on /api must declare a JSON body. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * State-changing requests must say `Content-Type: application/json` (even with an empty body): a
+ * browser page can send a "simple" cross-site POST (text/plain, form types) without a CORS preflight,
+ * but not one with a JSON type. Returns the refusal (for a 415), or null.
+ */
+export function requireJsonType(req: IncomingMessage): string | null {
+  if (SAFE_METHODS.has(req.method ?? 'GET')) return null;
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/json') return null;
+  return `${req.method ?? 'POST'} requests must have content-type: application/json (got ${JSON.stringify(type)})`;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -51,7 +87,7 @@ export function sendError(res: ServerResponse, err: unknown): number {
 export function sendStatus(
   res: ServerResponse,
   status: number,
-  code: 'invalid_input' | 'not_found',
+  code: 'invalid_input' | 'not_found' | 'forbidden',
   message: string,
 ): void {
   sendJson(res, status, { error: { code, message } });

@@ -3,15 +3,18 @@
  * AICODER_HOME/daemon.json, and on SIGTERM/SIGINT or POST /api/shutdown stops accepting, ends the
  * event streams, detaches from the coders (they keep running) and removes daemon.json.
  */
-import { mkdirSync } from 'node:fs';
 import type { Health } from '../client/types.js';
 import type { ManagerApi } from '../core/api.js';
+import type { ManagerConfig } from '../core/config.js';
 import { AicoderError } from '../core/errors.js';
+import { REDACTED } from '../core/redact.js';
 import { homeLayout } from '../core/paths.js';
 import type { Logger, LogLevel } from '../core/ports.js';
 import { loadEnvSettings, loadManagerConfig } from './config.js';
 import { baseUrlFor, findRunningDaemon } from './control.js';
 import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
+import { secureHome } from './home-modes.js';
+import { ensureOwnerToken } from './owner-token.js';
 import { acquireHomeLock } from './lock.js';
 import { startLoopDelayMonitor } from './loop-delay.js';
 import { createFileLogger } from './logger.js';
@@ -41,6 +44,18 @@ export interface RunDaemonOptions {
   ) => Pick<CoderMcpRoute, 'handle'>;
 }
 
+/** The config for daemon.log: provider_env values are credentials (docs/security.md). */
+function withoutSecrets(config: ManagerConfig): ManagerConfig {
+  const env = config.provider_env ?? {};
+  const provider_env = Object.fromEntries(
+    Object.entries(env).map(([p, vars]) => [
+      p,
+      Object.fromEntries(Object.keys(vars).map((k) => [k, REDACTED])),
+    ]),
+  );
+  return { ...config, provider_env };
+}
+
 function errorData(e: unknown): Record<string, unknown> {
   return {
     error: e instanceof Error ? e.message : String(e),
@@ -53,7 +68,8 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
   const env = opts.env ?? process.env;
   const { home, port } = loadEnvSettings(env);
   const layout = homeLayout(home);
-  mkdirSync(home, { recursive: true });
+  // Before anything is created: umask 077, home 0700, older files tightened (docs/security.md).
+  const modes = secureHome(home);
 
   const existing = await findRunningDaemon(home);
   if (existing !== null) {
@@ -68,6 +84,12 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     minLevel: ['debug', 'info', 'warn', 'error'].includes(level) ? level : 'info',
   });
   const log = logger.log;
+  if (modes.fixed.length > 0) {
+    log('warn', 'tightened file modes in the home (it was readable by other users)', {
+      count: modes.fixed.length,
+      first: modes.fixed.slice(0, 5),
+    });
+  }
 
   const onRejection = (e: unknown) => log('error', 'unhandled rejection', errorData(e));
   const onException = (e: unknown) => log('error', 'uncaught exception', errorData(e));
@@ -81,12 +103,15 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
   let wiring: ReturnType<typeof wire> | undefined;
   let hooks: HookRunner | undefined;
   const tokens = opts.coderMcp ? coderTokens(home, port) : undefined;
+  const ownerToken = ensureOwnerToken(home);
   try {
     const config = loadManagerConfig(home);
     wiring = wire({
       home,
       config,
       log,
+      agentUmask: modes.previousUmask,
+      knownSecrets: [ownerToken],
       ...(tokens ? { coderEndpoint: tokens } : {}),
       onConfig: (next, prev) => {
         if (JSON.stringify(next.hook) === JSON.stringify(prev.hook) || wiring === undefined) return;
@@ -96,7 +121,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     });
     hooks = startHooks(wiring.manager, config.hook, log, env);
     await wiring.manager.start();
-    log('info', 'manager started', { config });
+    log('info', 'manager started', { config: withoutSecrets(config) });
   } catch (e) {
     log('error', 'daemon failed to start', errorData(e));
     hooks?.close();
@@ -134,6 +159,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     port,
     health,
     requestShutdown: () => void shutdown('shutdown request'),
+    auth: { ownerToken, uid: process.getuid?.() ?? -1 },
     ...(opts.mcp
       ? {
           mcp: opts.mcp(manager, {

@@ -1,15 +1,20 @@
 /**
  * The daemon's HTTP server: node:http on 127.0.0.1 only. Every request first passes the Host/Origin
- * guard (DNS rebinding, cross-site requests), then goes to /health, /api/* or /mcp. A handler error
- * becomes a JSON error response; the server never crashes on bad input.
+ * guard (DNS rebinding, cross-site requests) and the owner checks (docs/security.md): the peer's uid
+ * (Linux, once per connection) must be the daemon's, and /api/* and /mcp need the owner token. Then
+ * it goes to /health, /api/*, /mcp or a coder's own /coder/<id>/… endpoint. A handler error becomes
+ * a JSON error response; the server never crashes on bad input.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ManagerApi } from '../core/api.js';
 import { isAicoderError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
 import type { Health } from '../client/types.js';
 import { parseCoderPath } from './coder-tokens.js';
-import { guardRequest, HttpError, sendError, sendStatus } from './http-util.js';
+import { checkOwnerToken } from './owner-token.js';
+import { peerUid, type PeerUid } from './peer-uid.js';
+import { guardRequest, HttpError, requireJsonType, sendError, sendStatus } from './http-util.js';
 import { dispatch, type RouteContext } from './routes.js';
 import { createSseHub, type SseOptions } from './sse.js';
 import { queryObject } from './validate.js';
@@ -35,6 +40,12 @@ export interface DaemonServerOptions {
   mcp?: McpHttpHandler;
   coderMcp?: CoderMcpRoute;
   sse?: SseOptions;
+  /**
+   * Who may use the daemon: connections from another uid are refused (where /proc/net/tcp tells),
+   * and /api/* and /mcp need `Authorization: Bearer <ownerToken>`. Omitted: no check (in-process
+   * tests of the routes only; the daemon always sets it).
+   */
+  auth?: { ownerToken: string; uid: number };
 }
 
 export interface DaemonServer {
@@ -54,6 +65,31 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
   const inflight = new Set<AbortController>();
   const ctx: RouteContext = { manager, sse, health: opts.health, requestShutdown: opts.requestShutdown };
   let closing = false;
+  const peers = new WeakMap<Socket, Promise<PeerUid>>();
+  let warnedUnavailable = false;
+
+  /** Why this connection's peer may not use the daemon, or null (cached per connection). */
+  async function foreignPeer(req: IncomingMessage): Promise<string | null> {
+    const auth = opts.auth;
+    if (auth === undefined) return null;
+    let who = peers.get(req.socket);
+    if (who === undefined) {
+      who = peerUid(req.socket);
+      peers.set(req.socket, who);
+    }
+    const p = await who;
+    if (p.kind === 'uid') {
+      return p.uid === auth.uid
+        ? null
+        : `this daemon belongs to uid ${auth.uid}; requests from uid ${p.uid} are refused`;
+    }
+    if (p.kind === 'not_found') return 'cannot tell which user made this connection; refused';
+    if (!warnedUnavailable) {
+      warnedUnavailable = true;
+      log('warn', 'peer uid check unavailable; the owner token is the only check', { reason: p.reason });
+    }
+    return null;
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
@@ -72,6 +108,28 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
     const q = rawUrl.indexOf('?');
     const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const search = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
+    const foreign = await foreignPeer(req);
+    if (foreign !== null) {
+      log('warn', 'refused request from another user', { method, path, reason: foreign });
+      res.setHeader('connection', 'close');
+      sendStatus(res, 403, 'forbidden', foreign);
+      return;
+    }
+    if (
+      opts.auth !== undefined &&
+      (path === '/mcp' || path === '/api' || path.startsWith('/api/')) &&
+      !checkOwnerToken(req.headers.authorization, opts.auth.ownerToken)
+    ) {
+      log('warn', 'refused request without the owner token', { method, path });
+      res.setHeader('www-authenticate', 'Bearer realm="aicoder"');
+      sendStatus(
+        res,
+        401,
+        'forbidden',
+        'missing or wrong owner token: send Authorization: Bearer <the token in AICODER_HOME/owner-token>',
+      );
+      return;
+    }
 
     if (path === '/mcp' && opts.mcp !== undefined) {
       await opts.mcp.handle(req, res);
@@ -95,6 +153,13 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
       res.setHeader('connection', 'close');
       sendStatus(res, 503, 'invalid_input', 'the daemon is shutting down');
       return;
+    }
+    if (path.startsWith('/api/')) {
+      const notJson = requireJsonType(req);
+      if (notJson !== null) {
+        sendStatus(res, 415, 'invalid_input', notJson);
+        return;
+      }
     }
     const ac = new AbortController();
     inflight.add(ac);

@@ -37,6 +37,10 @@ export function wire(opts: {
   coderEndpoint?: CoderEndpoint;
   /** Called after a changed config.json was applied (the daemon restarts its hooks). */
   onConfig?: (next: ManagerConfig, prev: ManagerConfig) => void;
+  /** The umask agents run with (the user's; the daemon itself runs with 077). */
+  agentUmask?: number;
+  /** Daemon-wide secrets redacted by value everywhere (the owner token). */
+  knownSecrets?: readonly string[];
 }): Wiring {
   const { home, config, log } = opts;
   const layout = homeLayout(home);
@@ -54,7 +58,10 @@ export function wire(opts: {
       config,
       store,
       git: createGit({ worktreeRoot: layout.worktrees }),
-      runner: createLocalRunner({ log }),
+      runner: createLocalRunner({
+        log,
+        ...(opts.agentUmask !== undefined ? { agentUmask: opts.agentUmask } : {}),
+      }),
       sandbox: createBwrapSandbox(),
       providers,
       workspace: createWorkspace({ worktreeRoot: layout.worktrees }),
@@ -64,6 +71,7 @@ export function wire(opts: {
       log,
       probe: createProviderProbe({ env: process.env }),
       configErrors: () => configWatch.errors(),
+      ...(opts.knownSecrets ? { knownSecrets: opts.knownSecrets } : {}),
       ...(opts.coderEndpoint ? { coderEndpoint: opts.coderEndpoint, coderPrompt: loadCoderPrompt(log) } : {}),
     });
     const configWatch = watchConfig({

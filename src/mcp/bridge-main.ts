@@ -13,6 +13,7 @@ export async function runBridgeProcess(version = packageVersion()): Promise<void
       process.stderr.write(`aicoder mcp: ${msg}${data ? ` ${JSON.stringify(data)}` : ''}\n`);
     }
   };
+  let auth: Record<string, string> = {};
   await runStdioBridge({
     log,
     version,
@@ -22,7 +23,9 @@ export async function runBridgeProcess(version = packageVersion()): Promise<void
         env: process.env,
         onWaiting: (note) => process.stderr.write(`aicoder mcp: ${note}\n`),
       });
+      auth = { ...client.authHeaders }; // the owner token (docs/security.md)
       return client.baseUrl;
     },
+    headers: () => auth,
   });
 }

@@ -91,6 +91,27 @@ export function headlessHint(client: McpClientName, name: string): string {
   }
 }
 
+/** What an entry's Authorization header is shown as: the token itself stays in the file. */
+export const REDACTED_BEARER = 'Bearer <the token in $AICODER_HOME/owner-token>';
+
+/**
+ * The entry as printed: an `Authorization` value in `headers` / `http_headers` becomes
+ * REDACTED_BEARER (the written file has the real token; output ends up in terminals and logs).
+ */
+export function redactEntry(entry: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...entry };
+  for (const key of ['headers', 'http_headers']) {
+    const h = out[key];
+    if (h === null || typeof h !== 'object') continue;
+    out[key] = Object.fromEntries(
+      Object.entries(h as Record<string, unknown>).map(([k, v]) =>
+        k.toLowerCase() === 'authorization' ? [k, REDACTED_BEARER] : [k, v],
+      ),
+    );
+  }
+  return out;
+}
+
 /** Sets `mcpServers.<name>` in a JSON (or JSON with comments) text, changing nothing else. */
 export function setJsonServer(
   text: string,

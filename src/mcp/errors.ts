@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'conflict',
   'worktree_gone',
   'daemon_unreachable',
+  'forbidden',
   'timeout',
   'internal',
 ] as const satisfies readonly ErrorCode[];
@@ -101,6 +102,8 @@ export function nextStep(body: ErrorBody, ctx: HintContext): string {
       return 'the worktree or its repository no longer exists; ai_coder_control "remove" with force: true removes the coder';
     case 'daemon_unreachable':
       return 'start the daemon (aicoder daemon start) and call again';
+    case 'forbidden':
+      return 'send the owner token (AICODER_HOME/owner-token) as Authorization: Bearer <token>; see docs/security.md';
     case 'timeout':
       return 'call again to keep waiting';
     case 'internal':

@@ -27,6 +27,8 @@ export interface LocalRunnerOptions {
   log?: Logger;
   /** Liveness check interval for adopted runs (default 1000 ms; runs only while adopted runs exist). */
   pollMs?: number;
+  /** The umask agents start with (default: the daemon's own). The run files stay private anyway. */
+  agentUmask?: number;
 }
 
 export function createLocalRunner(opts: LocalRunnerOptions = {}): Runner {
@@ -38,6 +40,7 @@ const noLog: Logger = () => undefined;
 class LocalRunner implements Runner {
   private readonly log: Logger;
   private readonly pollMs: number;
+  private readonly agentUmask: number | undefined;
   private readonly watches = new Map<string, RunWatch>();
   /** Runs we are not the parent of: their end is seen through the exit-status file or liveness checks. */
   private readonly adopted = new Set<RunWatch>();
@@ -46,11 +49,12 @@ class LocalRunner implements Runner {
   constructor(opts: LocalRunnerOptions) {
     this.log = opts.log ?? noLog;
     this.pollMs = opts.pollMs ?? 1000;
+    this.agentUmask = opts.agentUmask;
   }
 
   async spawn(spec: RunSpec, obs: RunObserver): Promise<RunRecord> {
     this.assertNotWatched(spec);
-    const { record, exited } = await spawnWrapped(spec, this.log);
+    const { record, exited } = await spawnWrapped(spec, this.log, this.agentUmask);
     const w = this.track(record, obs, false);
     w.start();
     exited

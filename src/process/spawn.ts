@@ -53,7 +53,7 @@ export function validateSpec(spec: RunSpec): void {
   }
 }
 
-export async function spawnWrapped(spec: RunSpec, log: Logger): Promise<Spawned> {
+export async function spawnWrapped(spec: RunSpec, log: Logger, umask?: number): Promise<Spawned> {
   validateSpec(spec);
   mkdirSync(spec.run_dir, { recursive: true });
   // A run directory is meant for one run; a stale status would make a later adopt see a false exit.
@@ -75,7 +75,7 @@ export async function spawnWrapped(spec: RunSpec, log: Logger): Promise<Spawned>
         offsets,
       });
     }
-    child = startWrapper(spec, out, err);
+    child = startWrapper(spec, out, err, umask);
   } finally {
     // The child holds its own copies of the descriptors.
     closeSync(out);
@@ -108,7 +108,10 @@ export async function spawnWrapped(spec: RunSpec, log: Logger): Promise<Spawned>
   return { record, exited };
 }
 
-function startWrapper(spec: RunSpec, out: number, err: number): ChildProcess {
+function startWrapper(spec: RunSpec, out: number, err: number, umask: number | undefined): ChildProcess {
+  // The child inherits the umask at fork time (inside spawn): the agent gets the user's, while the
+  // output files above were created under the daemon's 077 (the wrapper restores 077 for exit-status).
+  const previous = umask === undefined ? undefined : process.umask(umask);
   try {
     return spawn(WRAPPER_SHELL, wrapperArgs(exitStatusPath(spec.run_dir), spec.argv), {
       cwd: spec.cwd,
@@ -119,6 +122,8 @@ function startWrapper(spec: RunSpec, out: number, err: number): ChildProcess {
     });
   } catch (e) {
     throw spawnError(e);
+  } finally {
+    if (previous !== undefined) process.umask(previous);
   }
 }
 

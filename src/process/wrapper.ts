@@ -24,6 +24,8 @@ export const WRAPPER_NAME = 'aicoder-wrap';
  * - `( exec "$@" )` runs the argv as an external program only: a first word such as `eval` or `cd`
  *   is looked up on PATH, never run as a shell builtin; nothing is ever re-parsed.
  * - A signalled agent gives $? = 128 + signal number.
+ * - `umask 077` after the agent: the exit-status file is private even when the agent ran with the
+ *   user's looser umask.
  * - `command -p mv` finds mv on the default PATH even when the agent's env has none.
  */
 export const WRAPPER_SCRIPT = [
@@ -31,6 +33,7 @@ export const WRAPPER_SCRIPT = [
   'trap : HUP INT TERM',
   '( exec "$@" )',
   'st=$?',
+  'umask 077',
   'if [ "$st" -eq 127 ]; then',
   '  p=$(command -v "$1" 2>/dev/null)',
   '  case $p in */*) ;; *) printf \'aicoder-wrap: command not found: %s\\n\' "$1" >&2 ;; esac',

@@ -18,6 +18,7 @@ export type PlaceholderName =
   | 'session_id'
   | 'message'
   | 'coder_mcp_url'
+  | 'coder_mcp_endpoint'
   | 'coder_mcp_config'
   | 'coder_prompt'
   | 'max_turns'
@@ -26,6 +27,7 @@ export type PlaceholderName =
 /** The coder's own endpoint, its prompt and its limits: empty (element dropped) when not set. */
 const TALKBACK_PLACEHOLDERS: readonly PlaceholderName[] = [
   'coder_mcp_url',
+  'coder_mcp_endpoint',
   'coder_mcp_config',
   'coder_prompt',
   'max_turns',
@@ -89,6 +91,8 @@ function valueOf(vars: ArgvVars, name: PlaceholderName): string | null {
       return vars.permission_mode ?? null;
     case 'coder_mcp_url':
       return vars.coder_mcp_url ?? null;
+    case 'coder_mcp_endpoint':
+      return vars.coder_mcp_endpoint ?? null;
     case 'coder_mcp_config':
       return vars.coder_mcp_config ?? null;
     case 'coder_prompt':

@@ -88,12 +88,12 @@ describe('agents through the daemon, fake agent', () => {
     expect(logs).toContain('debug: using key [redacted]');
     expect(logs).toContain('[redacted]');
     // Every surface: the record over HTTP, logs, the events stream's replay, the CLI's status.
-    const client = createHttpClient({ baseUrl: h.baseUrl });
+    const client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
     const surfaces = [
       JSON.stringify(await client.get(c.id)),
       logs,
       await cli(h, ['status', c.id]),
-      await (await fetch(`${h.baseUrl}/api/coders/${c.id}/logs`)).text(),
+      await (await fetch(`${h.baseUrl}/api/coders/${c.id}/logs`, { headers: h.auth })).text(),
       r.stdout,
     ];
     for (const text of surfaces) {
@@ -164,7 +164,8 @@ describe('agents through the daemon, fake agent', () => {
     const c = await cliJson<Coder>(h, ['create', '--provider', 'fakeclaude', 'check mode'], { cwd: repo });
     const done = await ended(h, c.id);
     expect(done.state).toBe('completed');
-    expect(done.stats.last_message).toMatch(/^mode=bypassPermissions env=from-config /);
+    // The agent got the provider_env value; as a value set for the agent, it is redacted when printed.
+    expect(done.stats.last_message).toMatch(/^mode=bypassPermissions env=\[redacted\] /);
 
     const r = await runCli(h, ['providers', '--json']);
     expect(r.code).toBe(0);

@@ -61,7 +61,7 @@ beforeAll(async () => {
   }
   h.env.PATH = `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}`;
   d = await startDaemon(h);
-  client = createHttpClient({ baseUrl: h.baseUrl });
+  client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
   repo = makeRepo();
 }, 30_000);
 

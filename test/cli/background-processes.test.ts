@@ -126,19 +126,23 @@ describe('log kinds: an unknown kind is an error on every surface', () => {
     d = await startDaemon(h);
     const c = await cliJson<Coder>(h, ['create', '--wait', '2'], { cwd: makeRepo() });
 
-    const rest = await fetch(`${h.baseUrl}/api/coders/${c.id}/logs?kinds=tool_use`);
+    const rest = await fetch(`${h.baseUrl}/api/coders/${c.id}/logs?kinds=tool_use`, { headers: h.auth });
     expect(rest.status).toBe(400);
     const body = (await rest.json()) as { error: { code: string; field: string; message: string } };
     expect(body.error).toMatchObject({ code: 'invalid_input', field: 'kinds' });
     expect(body.error.message).toMatch(/unknown kind 'tool_use'; valid kinds: .*tool_call/);
-    expect((await fetch(`${h.baseUrl}/api/coders/${c.id}/logs?kinds=tool_call`)).status).toBe(200);
+    expect(
+      (await fetch(`${h.baseUrl}/api/coders/${c.id}/logs?kinds=tool_call`, { headers: h.auth })).status,
+    ).toBe(200);
 
     const bad = await runCli(h, ['logs', c.id, '--kind', 'tool_use']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown kind 'tool_use'; valid kinds: /);
 
     const client = new Client({ name: 'test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`)));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`), { requestInit: { headers: h.auth } }),
+    );
     try {
       const tools = await client.listTools();
       const logsTool = tools.tools.find((t) => t.name === 'ai_coder_logs')!;

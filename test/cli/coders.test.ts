@@ -28,7 +28,8 @@ afterEach(async () => {
 
 /** The last log sequence number (polled over HTTP: cheaper than a CLI process per poll). */
 async function lastSeq(home: TestHome, id: string): Promise<number> {
-  return (await createHttpClient({ baseUrl: home.baseUrl }).logs(id, { tail: 1 })).next_seq;
+  return (await createHttpClient({ baseUrl: home.baseUrl, token: home.token }).logs(id, { tail: 1 }))
+    .next_seq;
 }
 
 describe('coders through the CLI', () => {
@@ -115,7 +116,7 @@ describe('coders through the CLI', () => {
   it('pause stops the whole process group, resume continues it, stop ends it within the grace period', async () => {
     h = await makeHome({ config: { stop_grace_s: 1 } });
     const repo = makeRepo();
-    const client = () => createHttpClient({ baseUrl: h!.baseUrl });
+    const client = () => createHttpClient({ baseUrl: h!.baseUrl, token: h!.token });
     const c = await cliJson<Coder>(h, ['create', '--provider', 'lines', '100000 0 0.02'], { cwd: repo });
     await waitFor(async () => (await lastSeq(h!, c.id)) >= 3, { what: 'output' });
     const pid = (await cliJson<Coder>(h, ['status', c.id])).pid as number;

@@ -64,7 +64,7 @@ describe('recovery and concurrency through the CLI', () => {
     const b = await create(`120 3 ${gate}`, 'gatedlines');
     const c = await create('12 0 0.025');
     const k = await create('tick', 'stubborn');
-    const client = createHttpClient({ baseUrl: h.baseUrl });
+    const client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
     await waitFor(
       async () => {
         for (const x of [a, b, c, k]) if ((await client.logs(x.id, { tail: 1 })).next_seq < 3) return false;
@@ -112,7 +112,7 @@ describe('recovery and concurrency through the CLI', () => {
     h = await makeHome({ config: { max_concurrent: 3 } });
     d = await startDaemon(h);
     const repo = makeRepo();
-    const client = createHttpClient({ baseUrl: h.baseUrl });
+    const client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
     const live = new Map<string, CoderState>();
     let maxLive = 0;
     let connected = false;

@@ -44,7 +44,7 @@ function writeProviderFile(home: string, file: string, def: unknown): void {
 async function report(t: TestHome): Promise<ProviderReport> {
   const r = await runCli(t, ['providers', '--json']);
   // --json prints the providers; skipped files go to stderr. The REST answer has both.
-  const res = await fetch(`${t.baseUrl}/api/providers`);
+  const res = await fetch(`${t.baseUrl}/api/providers`, { headers: t.auth });
   expect(r.code).toBe(0);
   return (await res.json()) as ProviderReport;
 }

@@ -111,7 +111,7 @@ describe('daemon lifecycle', () => {
 
     // Two commands racing to start it end up with one daemon.
     await cli(h, ['daemon', 'stop']);
-    await expect(createHttpClient({ baseUrl: h.baseUrl }).list()).rejects.toMatchObject({
+    await expect(createHttpClient({ baseUrl: h.baseUrl, token: h.token }).list()).rejects.toMatchObject({
       code: 'daemon_unreachable',
       message: expect.stringContaining(`cannot reach the aicoder daemon at ${h.baseUrl}`),
     });

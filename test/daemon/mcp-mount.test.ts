@@ -52,7 +52,9 @@ describe('MCP on the daemon', () => {
     expect(viaStdio.every((n) => n.startsWith('ai_coder_'))).toBe(true);
 
     const http = new Client({ name: 'test', version: '1' });
-    await http.connect(new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`)));
+    await http.connect(
+      new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`), { requestInit: { headers: h.auth } }),
+    );
     expect((await http.listTools()).tools.map((t) => t.name).sort()).toEqual(viaStdio);
     await http.close();
 

@@ -29,7 +29,7 @@ function raw(
         port: h.port,
         method: opts.method ?? 'GET',
         path: opts.path,
-        headers: opts.headers ?? {},
+        headers: { ...h.auth, ...opts.headers },
       },
       (res) => {
         let text = '';
@@ -227,7 +227,11 @@ describe('daemon HTTP server', () => {
 
     const noRoute = await raw(h, { path: '/api/nothing', headers: host });
     expect(noRoute.status).toBe(404);
-    const wrongMethod = await raw(h, { method: 'DELETE', path: '/api/coders', headers: host });
+    const wrongMethod = await raw(h, {
+      method: 'DELETE',
+      path: '/api/coders',
+      headers: { ...host, ...json },
+    });
     expect(wrongMethod.status).toBe(405);
 
     const repo = makeRepo();
@@ -245,7 +249,7 @@ describe('daemon HTTP server', () => {
 
   it('serves the workspace routes: files, file (confined to the worktree), changes and diff', async () => {
     await boot();
-    const client = createHttpClient({ baseUrl: h.baseUrl });
+    const client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
     const repo = makeRepo({ 'README.md': '# hello\n', 'src/a.txt': 'a\n' });
     const c = await client.create({ task: 'hi', repo, provider: 'echo' });
     await client.wait(c.id, { for: 'terminal', timeout_ms: 20_000 });
@@ -276,7 +280,7 @@ describe('daemon HTTP server', () => {
 
   it('streams state changes and log lines over SSE and resumes from a Last-Event-ID', async () => {
     await boot();
-    const client = createHttpClient({ baseUrl: h.baseUrl });
+    const client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
     const repo = makeRepo();
     const seen: { ev: AicoderEvent; id: string }[] = [];
     const statuses: string[] = [];
@@ -336,7 +340,9 @@ describe('daemon HTTP server', () => {
     expect(replayed.some((r) => r.ev.type === 'coder.log' && r.ev.entry.text === 'line 5')).toBe(true);
 
     // The raw stream: a fresh connection starts with `event: ready` and its cursor.
-    const res = await fetch(`${h.baseUrl}/api/events`, { headers: { accept: 'text/event-stream' } });
+    const res = await fetch(`${h.baseUrl}/api/events`, {
+      headers: { ...h.auth, accept: 'text/event-stream' },
+    });
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = res.body!.getReader();
     const { value } = await reader.read();
@@ -348,14 +354,14 @@ describe('daemon HTTP server', () => {
 
   it('resumes through the ?last_event_id= parameter after a daemon restart', async () => {
     await boot();
-    const client = createHttpClient({ baseUrl: h.baseUrl });
+    const client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
     const repo = makeRepo();
     const c = await client.create({ task: '3 0', repo, provider: 'lines' });
     await client.wait(c.id, { for: 'terminal', timeout_ms: 20_000 });
     // Stop and start again: the cursor survives (both sequences are stored).
     await cleanupHome(h, d);
     d = await startDaemon(h);
-    const res = await fetch(`${h.baseUrl}/api/events?last_event_id=0:0`);
+    const res = await fetch(`${h.baseUrl}/api/events?last_event_id=0:0`, { headers: h.auth });
     const reader = res.body!.getReader();
     let text = '';
     while (!text.includes('"text":"line 3"')) {

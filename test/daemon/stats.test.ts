@@ -20,8 +20,8 @@ async function api(
 ): Promise<{ status: number; json: ReturnType<typeof JSON.parse> }> {
   const res = await fetch(`${h!.baseUrl}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    headers: { 'content-type': 'application/json', ...h!.auth },
+    ...(method !== 'GET' ? { body: JSON.stringify(body ?? {}) } : {}),
   });
   return { status: res.status, json: await res.json() };
 }

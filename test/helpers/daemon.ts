@@ -5,6 +5,7 @@
  * stops the daemon.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +49,10 @@ export interface TestHome {
   port: number;
   env: Record<string, string>;
   baseUrl: string;
+  /** The owner token (written into the home before the daemon starts; docs/security.md). */
+  token: string;
+  /** `{authorization: "Bearer <token>"}`: every /api and /mcp request needs it. */
+  auth: Record<string, string>;
 }
 
 export async function makeHome(
@@ -74,7 +79,17 @@ export async function makeHome(
     if (v !== undefined && !k.startsWith('AICODER_') && k !== 'NO_COLOR' && k !== 'FORCE_COLOR') env[k] = v;
   }
   Object.assign(env, { AICODER_HOME: home, AICODER_PORT: String(port), HOME: userHome });
-  return { home, userHome, port, env, baseUrl: `http://127.0.0.1:${port}` };
+  const token = randomBytes(32).toString('hex');
+  writeFileSync(join(home, 'owner-token'), `${token}\n`, { mode: 0o600 });
+  return {
+    home,
+    userHome,
+    port,
+    env,
+    baseUrl: `http://127.0.0.1:${port}`,
+    token,
+    auth: { authorization: `Bearer ${token}` },
+  };
 }
 
 export interface CliResult {

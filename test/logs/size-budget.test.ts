@@ -40,7 +40,7 @@ function rssMb(pid: number): number {
 }
 
 async function raw(h: TestHome, path: string): Promise<{ bytes: number; body: Page }> {
-  const res = await fetch(`${h.baseUrl}${path}`);
+  const res = await fetch(`${h.baseUrl}${path}`, { headers: h.auth });
   const text = await res.text();
   expect(res.status).toBe(200);
   return { bytes: Buffer.byteLength(text), body: JSON.parse(text) as Page };
@@ -120,7 +120,7 @@ describe('log size budgets (long lines)', () => {
       offset = s.next_offset;
     }
     expect(text).toBe('a'.repeat(MB));
-    const bad = await fetch(`${h.baseUrl}/api/coders/${id}/logs/999999/text`);
+    const bad = await fetch(`${h.baseUrl}/api/coders/${id}/logs/999999/text`, { headers: h.auth });
     expect(bad.status).toBe(404);
   });
 

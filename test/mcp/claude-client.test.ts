@@ -43,7 +43,9 @@ describe('Claude Code as the MCP client', () => {
         { text: 'One coder is working on it.' },
       ],
     });
-    const mcpConfig = JSON.stringify({ mcpServers: { aicoder: { type: 'http', url: `${h.baseUrl}/mcp` } } });
+    const mcpConfig = JSON.stringify({
+      mcpServers: { aicoder: { type: 'http', url: `${h.baseUrl}/mcp`, headers: h.auth } },
+    });
     const run = await runCli(
       [
         bin('claude'),
@@ -66,7 +68,9 @@ describe('Claude Code as the MCP client', () => {
 
     // The coder really exists, as the daemon's own MCP surface shows.
     const client = new Client({ name: 'check', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`)));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`), { requestInit: { headers: h.auth } }),
+    );
     try {
       const list = ok(
         (await client.callTool({ name: 'ai_coder_list', arguments: { detail: 'full' } })) as CallToolResult,

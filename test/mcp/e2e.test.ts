@@ -175,6 +175,7 @@ function statusWith(home: TestHome, headers: Record<string, string>): Promise<nu
         headers: {
           'content-type': 'application/json',
           accept: 'application/json, text/event-stream',
+          ...home.auth,
           ...headers,
         },
       },
@@ -205,7 +206,9 @@ describe('MCP on a real daemon', () => {
     d = await startDaemon(h);
     const repo = makeRepo();
     const client = new Client({ name: 'e2e-http', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`)));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`), { requestInit: { headers: h.auth } }),
+    );
     try {
       await fullFlow(client, repo, h.home);
     } finally {
@@ -223,7 +226,9 @@ describe('MCP on a real daemon', () => {
     d = await startDaemon(h);
     const repo = makeRepo();
     const client = new Client({ name: 'e2e-progress', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`)));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`), { requestInit: { headers: h.auth } }),
+    );
     try {
       const made = ok(await tool(client, 'ai_coder_create', { task: 'wait for go', repo, provider: 'gate' }));
       const c = ok(await tool(client, 'ai_coder_status', { coder_id: made.id, detail: 'full' }));

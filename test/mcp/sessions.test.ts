@@ -42,7 +42,11 @@ describe('MCP sessions that are never ended', () => {
     for (let i = 0; i < 1000; i++) {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...h.auth,
+        },
         body: initialize,
       });
       const body = await res.text();
@@ -52,7 +56,9 @@ describe('MCP sessions that are never ended', () => {
       if ((i + 1) % 100 === 0) rss.push(rssMb(d.pid));
     }
     const client = new Client({ name: 'late', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: h.auth } }),
+    );
     try {
       const { tools } = await client.listTools();
       expect(tools).toHaveLength(6);

@@ -293,6 +293,7 @@ async function initialize(h: TestHome): Promise<string> {
     'content-type': 'application/json',
     accept: 'application/json, text/event-stream',
     host: `127.0.0.1:${h.port}`,
+    ...h.auth,
   };
   const init = await rawRequest(h.port, {
     method: 'POST',
@@ -370,6 +371,7 @@ export async function fuzzScenario(opts: {
           'content-type': 'application/json',
           accept: 'application/json, text/event-stream',
           host: `127.0.0.1:${h.port}`,
+          ...h.auth,
         };
         if (cs.session === 'ours') headers['mcp-session-id'] = sid;
         if (cs.session === 'bogus') headers['mcp-session-id'] = 'bogus-session';

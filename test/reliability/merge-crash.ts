@@ -68,7 +68,7 @@ export async function mergeCrashScenario(opts: {
 
     const merging = fetch(`${h.baseUrl}/api/coders/${c.id}/merge`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...h.auth },
       body: '{}',
     }).catch(() => null);
     // git is moving the user's checkout: its index.lock exists.
@@ -132,7 +132,7 @@ export async function createCrashScenario(opts: { files: number }): Promise<Crea
     d = await startDaemon(h);
     const creating = fetch(`${h.baseUrl}/api/coders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...h.auth },
       body: JSON.stringify({ task: 'big', repo, provider: 'sleeper', autostart: false }),
     }).catch(() => null);
     const wtRoot = join(h.home, 'worktrees');

@@ -29,11 +29,16 @@ export interface PlantedFigures {
   session_log_says: boolean;
 }
 
-async function status(h: { baseUrl: string }, method: string, path: string, body?: unknown): Promise<number> {
+async function status(
+  h: { baseUrl: string; auth: Record<string, string> },
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<number> {
   const res = await fetch(`${h.baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: method === 'GET' ? h.auth : { ...h.auth, 'content-type': 'application/json' },
+    body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
     signal: AbortSignal.timeout(120_000),
   });
   await res.text();

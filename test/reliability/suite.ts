@@ -93,8 +93,8 @@ export async function api<T = unknown>(
 ): Promise<T> {
   const res = await fetch(`${h.baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: method === 'GET' ? h.auth : { ...h.auth, 'content-type': 'application/json' },
+    body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
     signal: AbortSignal.timeout(60_000),
   });
   const text = await res.text();
@@ -104,7 +104,9 @@ export async function api<T = unknown>(
 
 export async function mcpClient(h: TestHome, name = 'reliability'): Promise<Client> {
   const client = new Client({ name, version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`)));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`), { requestInit: { headers: h.auth } }),
+  );
   return client;
 }
 

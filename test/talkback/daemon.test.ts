@@ -33,11 +33,18 @@ afterEach(async () => {
 });
 afterAll(cleanupTemp);
 
-/** Prints its endpoint URL (the agent's view), then waits until stopped. */
+/**
+ * Writes its endpoint URL (the agent's view) to a file in its worktree (printed, it would be redacted
+ * from the logs like every secret), says so, then waits until stopped.
+ */
 const URL_PRINTER = {
   name: 'url',
-  description: 'prints AICODER_MCP_URL, then sleeps',
-  command: ['bash', '-c', 'echo "url=$AICODER_MCP_URL"; exec sleep 60'],
+  description: 'writes AICODER_MCP_URL to .mcp-url, then sleeps',
+  command: [
+    'bash',
+    '-c',
+    'printf %s "$AICODER_MCP_URL" > .mcp-url; echo "url=$AICODER_MCP_URL"; exec sleep 60',
+  ],
   parser: 'text',
 };
 
@@ -46,7 +53,15 @@ async function endpointOf(h: TestHome, id: string): Promise<string> {
   await waitFor(
     async () => {
       const logs = logText(await cli(h, ['logs', id])).split('\n');
-      url = logs.find((l) => l.startsWith('url='))?.slice(4) ?? '';
+      const printed = logs.find((l) => l.startsWith('url='));
+      if (printed === undefined) return false;
+      const coder = JSON.parse(await cli(h, ['status', id, '--json'])) as { workspace: string };
+      url = readFileSync(join(coder.workspace, '.mcp-url'), 'utf8');
+      // The printed URL lost its token to redaction; the file holds it whole.
+      const token = /\/([0-9a-f]{64})\/mcp$/.exec(url)?.[1];
+      expect(token).toBeDefined();
+      expect(printed).not.toContain(token);
+      expect(printed).toContain('[redacted]');
       return url !== '';
     },
     { what: 'endpoint url in the logs' },

@@ -131,7 +131,7 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
         limit: o.limit,
       });
       const disk = o.disk
-        ? await createWorktreeClient(client.baseUrl).disk(page.coders.map((c) => c.id))
+        ? await createWorktreeClient(client.baseUrl, client.authHeaders).disk(page.coders.map((c) => c.id))
         : undefined;
       if (o.json) return out.json(disk ? { ...page, disk } : page);
       if (page.coders.length === 0) return out.line('no coders');

@@ -1,6 +1,7 @@
 /** daemon start | stop | status | run. */
 import type { Command } from 'commander';
 import { CODER_STATES, type CoderState } from '../../core/coder.js';
+import { readOwnerToken } from '../../client/auth.js';
 import { createHttpClient } from '../../client/http-client.js';
 import { loadEnvSettings } from '../../daemon/config.js';
 import {
@@ -95,7 +96,7 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
         return out.line(`the aicoder daemon is not running (home ${home})`);
       }
       const { health } = running;
-      const client = createHttpClient({ baseUrl: baseUrlFor(health.port) });
+      const client = createHttpClient({ baseUrl: baseUrlFor(health.port), token: readOwnerToken(home) });
       const totals = await Promise.all(CODER_STATES.map((s) => client.list({ states: [s], limit: 1 })));
       const counts = Object.fromEntries(CODER_STATES.map((s, i) => [s, totals[i]!.total])) as Record<
         CoderState,

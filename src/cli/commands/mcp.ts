@@ -63,7 +63,7 @@ export function registerMcpCommand(program: Command, ctx: CliContext): void {
           field: 'name',
         });
       }
-      const { port } = loadEnvSettings(ctx.env);
+      const { home, port } = loadEnvSettings(ctx.env);
       const env: Record<string, string> = {};
       for (const k of ['AICODER_HOME', 'AICODER_PORT'] as const) {
         const v = ctx.env[k];
@@ -78,6 +78,7 @@ export function registerMcpCommand(program: Command, ctx: CliContext): void {
         url: `http://127.0.0.1:${port}/mcp`,
         command: [process.execPath, bin, 'mcp'],
         env,
+        ...(opts.transport === 'http' ? { headers: await ownerHeaders(home) } : {}),
       });
       const file = cfg.clientConfigPath(name, ctx.env, ctx.env.HOME ?? homedir());
       const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
@@ -91,20 +92,34 @@ export function registerMcpCommand(program: Command, ctx: CliContext): void {
       writeFileSync(tmp, after, { mode: 0o600 });
       if (existsSync(file)) chmodSync(tmp, statMode(file));
       renameSync(tmp, file);
+      // The token is written into the client's file, never printed (terminals and logs keep output).
+      const { redactEntry } = await import('../../mcp/client-config.js');
+      const printed = redactEntry(entry);
       if (opts.json) {
-        ctx.out.json({ client: name, file, transport: opts.transport, name: opts.name, entry });
+        ctx.out.json({ client: name, file, transport: opts.transport, name: opts.name, entry: printed });
         return;
       }
       const shown =
         name === 'codex'
-          ? cfg.tomlTable(opts.name, entry)
-          : `${JSON.stringify({ [opts.name]: entry }, null, 2)}\n`;
+          ? cfg.tomlTable(opts.name, printed)
+          : `${JSON.stringify({ [opts.name]: printed }, null, 2)}\n`;
       ctx.out.line(
         `wrote ${name === 'codex' ? `[mcp_servers.${opts.name}]` : `mcpServers.${opts.name}`} in ${file}:`,
       );
       ctx.out.raw(shown);
       ctx.out.line(cfg.headlessHint(name, opts.name));
     });
+}
+
+/**
+ * `{Authorization: "Bearer <owner token>"}` for an HTTP registration (docs/security.md). The token
+ * is made now (home 0700, file 0600) when no daemon has made it yet, so the entry works from the
+ * daemon's first start; the daemon keeps an existing token across restarts.
+ */
+async function ownerHeaders(home: string): Promise<Record<string, string>> {
+  const { ensureOwnerToken } = await import('../../daemon/owner-token.js');
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  return { Authorization: `Bearer ${ensureOwnerToken(home)}` };
 }
 
 /** The client's own file mode (e.g. 0600 for ~/.claude.json), kept on rewrite. */

@@ -33,7 +33,8 @@ export function repoArg(cwd: string, p: string): string {
 }
 
 async function worktreeClient(ctx: CliContext): Promise<WorktreeClient> {
-  return createWorktreeClient((await ctx.client()).baseUrl);
+  const client = await ctx.client();
+  return createWorktreeClient(client.baseUrl, client.authHeaders);
 }
 
 export function registerWorktreeCommands(program: Command, ctx: CliContext): void {

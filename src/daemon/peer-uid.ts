@@ -1,0 +1,94 @@
+/**
+ * Which local user is at the other end of a loopback TCP connection (Linux). The kernel lists every
+ * TCP socket in /proc/net/tcp and /proc/net/tcp6 (proc(5)): `sl local_address rem_address st … uid
+ * timeout inode …`, addresses as hex of the address's bytes in host order per 32-bit word, ports as
+ * 4 hex digits. The client's socket is the entry whose local address is the connection's remote
+ * address:port and whose remote address is our listening address:port; its uid column is the owner of
+ * the process that made the socket. No setup needed from the user, no extra system call.
+ */
+import { readFile } from 'node:fs/promises';
+import { isIPv4 } from 'node:net';
+import { endianness } from 'node:os';
+
+/** The socket facts `peerUid` needs (a net.Socket has them). */
+export interface TcpEnds {
+  remoteAddress?: string | undefined;
+  remotePort?: number | undefined;
+  localAddress?: string | undefined;
+  localPort?: number | undefined;
+}
+
+export type PeerUid =
+  /** The uid owning the client's socket. */
+  | { kind: 'uid'; uid: number }
+  /** The tables were read but hold no live entry for this connection (it closed meanwhile). */
+  | { kind: 'not_found' }
+  /** No /proc/net/tcp here (not Linux, or /proc not mounted): the owner token is the only check. */
+  | { kind: 'unavailable'; reason: string };
+
+const LITTLE = endianness() === 'LE';
+
+function v4Bytes(addr: string): number[] {
+  return addr.split('.').map(Number);
+}
+
+/** 4 bytes → the kernel's hex word (host byte order). */
+function word(bytes: number[]): string {
+  const b = LITTLE ? [...bytes].reverse() : bytes;
+  return b
+    .map((x) => x.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase();
+}
+
+function port(p: number): string {
+  return p.toString(16).padStart(4, '0').toUpperCase();
+}
+
+/** How an IPv4 address:port appears in /proc/net/tcp and, v4-mapped, in /proc/net/tcp6. */
+export function procAddresses(addr: string, p: number): { v4: string; v6: string } | null {
+  const a = addr.startsWith('::ffff:') ? addr.slice(7) : addr;
+  if (!isIPv4(a)) return null;
+  const b = v4Bytes(a);
+  const mapped = word([0, 0, 0, 0]) + word([0, 0, 0, 0]) + word([0, 0, 0xff, 0xff]) + word(b);
+  return { v4: `${word(b)}:${port(p)}`, v6: `${mapped}:${port(p)}` };
+}
+
+/** TCP states of /proc/net/tcp whose entries no longer belong to a process (TIME_WAIT, CLOSE). */
+const DEAD_STATES = new Set(['06', '07']);
+
+/** The uid of the entry with this local and remote address in one /proc/net/tcp* table, or null. */
+export function findUid(table: string, local: string, remote: string): number | null {
+  for (const line of table.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || f[1] !== local || f[2] !== remote || DEAD_STATES.has(f[3]!)) continue;
+    const uid = Number(f[7]);
+    if (Number.isInteger(uid)) return uid;
+  }
+  return null;
+}
+
+async function table(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The uid of the process at the other end of `socket` (a loopback TCP connection we accepted). */
+export async function peerUid(socket: TcpEnds): Promise<PeerUid> {
+  if (process.platform !== 'linux')
+    return { kind: 'unavailable', reason: `${process.platform} has no /proc/net/tcp` };
+  const { remoteAddress, remotePort, localAddress, localPort } = socket;
+  if (!remoteAddress || !remotePort || !localAddress || !localPort) return { kind: 'not_found' };
+  const client = procAddresses(remoteAddress, remotePort);
+  const server = procAddresses(localAddress, localPort);
+  if (client === null || server === null) return { kind: 'not_found' };
+  const [t4, t6] = await Promise.all([table('/proc/net/tcp'), table('/proc/net/tcp6')]);
+  if (t4 === null && t6 === null) return { kind: 'unavailable', reason: '/proc/net/tcp is not readable' };
+  const uid =
+    (t4 !== null ? findUid(t4, client.v4, server.v4) : null) ??
+    (t6 !== null ? findUid(t6, client.v6, server.v6) : null);
+  return uid === null ? { kind: 'not_found' } : { kind: 'uid', uid };
+}

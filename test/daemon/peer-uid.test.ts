@@ -1,0 +1,58 @@
+/** The peer uid of a real loopback connection, from /proc/net/tcp (Linux). */
+import { createServer, connect, type Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { findUid, peerUid, procAddresses } from '../../src/daemon/peer-uid.js';
+import { checkOwnerToken } from '../../src/daemon/owner-token.js';
+
+describe('peer uid', () => {
+  it('encodes addresses as the kernel lists them', () => {
+    // 127.0.0.1:8000 on a little-endian machine: 0100007F:1F40
+    const a = procAddresses('127.0.0.1', 8000)!;
+    expect(a.v4).toMatch(/^(0100007F|7F000001):1F40$/);
+    expect(a.v6).toMatch(/^0000000000000000(FFFF0000|0000FFFF)(0100007F|7F000001):1F40$/);
+    expect(procAddresses('::1', 1)).toBeNull();
+  });
+
+  it('skips entries in TIME_WAIT (their uid column is 0, not the owner)', () => {
+    const table = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 0100007F:1F40 0100007F:0050 06 00000000:00000000 00:00000000 00000000     0        0 0',
+      '   1: 0100007F:1F40 0100007F:0050 01 00000000:00000000 00:00000000 00000000  1000        0 4242 1',
+    ].join('\n');
+    expect(findUid(table, '0100007F:1F40', '0100007F:0050')).toBe(1000);
+    expect(findUid(table, '0100007F:1F41', '0100007F:0050')).toBeNull();
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'finds our own uid at the other end of a real connection',
+    async () => {
+      let client: Socket | undefined;
+      const server = createServer();
+      const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        client = connect((server.address() as { port: number }).port, '127.0.0.1');
+        client.on('error', () => undefined);
+        const sock = await accepted;
+        expect(await peerUid(sock)).toEqual({ kind: 'uid', uid: process.getuid!() });
+        sock.destroy();
+      } finally {
+        client?.destroy();
+        server.close();
+      }
+    },
+  );
+});
+
+describe('owner token check', () => {
+  const token = 'ab'.repeat(32);
+  it('accepts only exactly the token as a Bearer credential', () => {
+    expect(checkOwnerToken(`Bearer ${token}`, token)).toBe(true);
+    expect(checkOwnerToken(`bearer ${token}`, token)).toBe(true);
+    expect(checkOwnerToken(undefined, token)).toBe(false);
+    expect(checkOwnerToken(`Bearer ${'cd'.repeat(32)}`, token)).toBe(false);
+    expect(checkOwnerToken(`Bearer ${token.slice(2)}`, token)).toBe(false);
+    expect(checkOwnerToken(`Basic ${token}`, token)).toBe(false);
+    expect(checkOwnerToken(`Bearer ${token} extra`, token)).toBe(false);
+  });
+});
