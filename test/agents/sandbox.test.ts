@@ -98,7 +98,7 @@ beforeAll(async () => {
   const { HOME: _h2, ...codex } = codexEnv({ serverUrl: server.url, dir: BASE }).env;
   Object.assign(h.env, claude, codex, { PATH: `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}` });
   d = await startDaemon(h);
-  client = createHttpClient({ baseUrl: h.baseUrl });
+  client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
   repo = makeRepo();
 }, 60_000);
 

@@ -96,7 +96,7 @@ describe('submodules', () => {
     expect(diff).toMatch(/^diff --git a\/vendor\/lib\/lib\.txt b\/vendor\/lib\/lib\.txt$/m);
     expect(diff).toMatch(/^\+edit$/m);
     expect(diff).not.toMatch(/Subproject commit/);
-    const client = createHttpClient({ baseUrl: t.baseUrl });
+    const client = createHttpClient({ baseUrl: t.baseUrl, token: t.token });
     const ch = await client.changes(c.id);
     expect(ch.changes.map((x) => [x.path, x.status])).toEqual([['vendor/lib/lib.txt', 'modified']]);
 
@@ -152,7 +152,7 @@ describe('submodules', () => {
       { cwd: app },
     );
     expect(c.state).toBe('completed');
-    const client = createHttpClient({ baseUrl: t.baseUrl });
+    const client = createHttpClient({ baseUrl: t.baseUrl, token: t.token });
     const ch = await client.changes(c.id);
     expect(ch.changes.map((x) => [x.path, x.status])).toEqual([
       ['top.txt', 'untracked'],
