@@ -68,7 +68,7 @@ describe('big trees', () => {
       config: { default_provider: 'writer' },
     });
     d = await startDaemon(h);
-    const client = createHttpClient({ baseUrl: h.baseUrl });
+    const client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
     const repo = makeRepo({ 'README.md': '# big\n' });
     const c = await client.create({ task: 'write', repo, autostart: false });
     await generate(c.workspace);

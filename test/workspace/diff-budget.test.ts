@@ -38,13 +38,13 @@ describe('diff size budget', () => {
   it('REST diff: a 720 KB diff comes in 256 KiB slices that add up to what the CLI prints', async () => {
     h = await makeHome();
     d = await startDaemon(h);
-    const client = createHttpClient({ baseUrl: h.baseUrl });
+    const client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
     const repo = makeRepo({ 'README.md': '# r\n' });
     const c = await client.create({ task: 'x', repo, autostart: false });
     // Lines of 3-byte characters, so a fixed byte cut would land inside one.
     writeFileSync(join(c.workspace, 'big.txt'), `${'修复登录'.repeat(25)}\n`.repeat(2400)); // ≈ 720 KB (the CLI helper buffers 1 MB)
     const get = async (query: string): Promise<{ status: number; body: unknown }> => {
-      const r = await fetch(`${h!.baseUrl}/api/coders/${c.id}/diff${query}`);
+      const r = await fetch(`${h!.baseUrl}/api/coders/${c.id}/diff${query}`, { headers: h!.auth });
       return { status: r.status, body: await r.json() };
     };
 
