@@ -43,7 +43,7 @@ beforeAll(async () => {
   const { HOME: _home, ...claude } = claudeEnv({ serverUrl: server.url, dir: tempDir() }).env;
   Object.assign(h.env, claude, { PATH: `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}` });
   d = await startDaemon(h);
-  client = createHttpClient({ baseUrl: h.baseUrl });
+  client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
   repo = makeRepo();
 }, 60_000);
 
