@@ -9,7 +9,7 @@ import { createHttpClient } from '../../src/client/http-client.js';
 import type { AicoderClient } from '../../src/client/types.js';
 import type { Coder, LogEntry } from '../../src/core/coder.js';
 import { CONTINUE_MESSAGE } from '../../src/core/usage-waits.js';
-import { BIN_DIR, claudeEnv } from '../fixtures/agent-env.js';
+import { BIN_DIR, claudeEnv, codexEnv, geminiEnv } from '../fixtures/agent-env.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server/index.js';
 import {
   cleanupHome,
@@ -40,8 +40,12 @@ beforeAll(async () => {
     ],
   });
   h = await makeHome({ config: { default_provider: 'claude' } });
-  const { HOME: _home, ...claude } = claudeEnv({ serverUrl: server.url, dir: tempDir() }).env;
-  Object.assign(h.env, claude, { PATH: `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}` });
+  const opts = { serverUrl: server.url, dir: tempDir() };
+  for (const env of [claudeEnv(opts), codexEnv(opts), geminiEnv(opts)]) {
+    const { HOME: _home, ...rest } = env.env;
+    Object.assign(h.env, rest);
+  }
+  Object.assign(h.env, { PATH: `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}` });
   d = await startDaemon(h);
   client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
   repo = makeRepo();
@@ -125,4 +129,21 @@ describe('usage limits (real claude)', () => {
     expect((await logs(b.id)).some((e) => /resumed by the user/.test(e.text))).toBe(true);
     expect((await client.get(c.id)).state).toBe('stopped');
   }, 180_000);
+
+  // Codex hides the API's message (no reset time: a backoff); Gemini passes it on.
+  test.each([
+    ['codex', false],
+    ['gemini', true],
+  ] as const)(
+    '%s: a 429 puts the coder in waiting too',
+    async (provider, fromProvider) => {
+      server.setScript([{ when: `[limit-${provider}]`, steps: [LIMITED('2 hours')] }]);
+      const created = await client.create({ task: `Do it [limit-${provider}]`, repo, provider });
+      const w = await reach(created.id, ['waiting']);
+      expect(w.usage_limit, w.error ?? '').toMatchObject({ tries: 1, from_provider: fromProvider });
+      expect(Date.parse(w.usage_limit!.retry_at)).toBeGreaterThan(Date.now() + 60_000);
+      expect((await client.control(w.id, { action: 'stop' })).coder.state).toBe('stopped');
+    },
+    120_000,
+  );
 });
