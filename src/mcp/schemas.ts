@@ -256,6 +256,8 @@ export const logsInput = z
       .enum(['text', 'entries'])
       .default('text')
       .describe('text: lines "<seq> <kind>: <text>"; entries: objects.'),
+    entry: z.number().int().min(1).optional().describe('Whole text of this seq (cut entries), from offset.'),
+    offset: z.number().int().min(0).optional(),
   })
   .strict();
 

@@ -436,6 +436,15 @@ export const TOOLS_SNAPSHOT: Tool[] = [
           default: 'text',
           description: 'text: lines "<seq> <kind>: <text>"; entries: objects.',
         },
+        entry: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Whole text of this seq (cut entries), from offset.',
+        },
+        offset: {
+          type: 'integer',
+          minimum: 0,
+        },
       },
       required: ['coder_id'],
       additionalProperties: false,

@@ -154,6 +154,8 @@ export function registerWorkspaceTools(server: ToolRegistry, ctx: ToolContext): 
           throw invalid('timeout_s', 'is only used with follow: true');
         }
         const coder = manager.get(args.coder_id);
+        if (args.entry !== undefined) return entryText(manager, coder.id, args);
+        if (args.offset !== undefined) throw invalid('offset', 'is only used with entry');
         const kinds = args.kinds !== undefined ? { kinds: args.kinds } : {};
         let res: LogsResult;
         let timedOut: boolean | undefined;
@@ -183,6 +185,24 @@ export function registerWorkspaceTools(server: ToolRegistry, ctx: ToolContext): 
   );
 }
 
+/**
+ * `entry`: a slice (256 KiB) of one entry's whole text from `offset` (LogEntry.cut says where the
+ * cut text stops). Answered as `lines` (the text) with `entry: {seq, offset, total_bytes,
+ * next_offset}`; next_seq is the entry's seq, so since_seq = next_seq goes on after it.
+ */
+function entryText(manager: ManagerApi, id: string, args: LogsArgs): Record<string, unknown> {
+  if (args.follow) throw invalid('entry', 'is not used with follow');
+  if (args.since_seq !== undefined) throw invalid('entry', 'is not used with since_seq');
+  const t = manager.logText(id, args.entry!, { offset: args.offset ?? 0 });
+  return {
+    coder_id: id,
+    lines: t.text,
+    next_seq: t.seq,
+    done: false,
+    entry: { seq: t.seq, offset: t.offset, total_bytes: t.total_bytes, next_offset: t.next_offset },
+  };
+}
+
 /** One log entry as a text line: "<seq> <kind>: <text>", the stream named when it is not stdout. */
 export function logLine(e: LogEntry): string {
   const label = e.stream === 'stdout' ? e.kind : `${e.stream} ${e.kind}`;
@@ -192,6 +212,12 @@ export function logLine(e: LogEntry): string {
 /** The text the model reads for format "text": the lines, then the cursor once. */
 export function logsText(r: Record<string, unknown>): string {
   if (typeof r.lines !== 'string') return JSON.stringify(r);
+  const e = r.entry as
+    { seq: number; offset: number; total_bytes: number; next_offset: number | null } | undefined;
+  if (e !== undefined) {
+    const rest = e.next_offset === null ? 'the end' : `next_offset ${e.next_offset}`;
+    return `${r.lines}\n[entry ${e.seq}: bytes ${e.offset}–${e.offset + Buffer.byteLength(r.lines)} of ${e.total_bytes}, ${rest}]`;
+  }
   const flags = [`next_seq ${String(r.next_seq)}`];
   if (r.done === true) flags.push('done');
   if (r.timed_out === true) flags.push('timed out');

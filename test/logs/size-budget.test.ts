@@ -8,7 +8,15 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Coder, LogEntry } from '../../src/core/coder.js';
 import { LOG_ANSWER_MAX_BYTES, LOG_ENTRY_MAX_BYTES, type LogText } from '../../src/core/ports.js';
-import { cleanupHome, makeHome, startDaemon, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
+import {
+  cleanupHome,
+  cli,
+  makeHome,
+  runCli,
+  startDaemon,
+  type RunningDaemon,
+  type TestHome,
+} from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo } from '../helpers/env.js';
 import { api, mcpClient } from '../reliability/suite.js';
 
@@ -122,6 +130,54 @@ describe('log size budgets (long lines)', () => {
     expect(text).toBe('a'.repeat(MB));
     const bad = await fetch(`${h.baseUrl}/api/coders/${id}/logs/999999/text`, { headers: h.auth });
     expect(bad.status).toBe(404);
+  });
+
+  it('the rest of a cut entry from the CLI (logs --entry --offset) and MCP (ai_coder_logs entry, offset)', async () => {
+    const first = (await raw(h, `/api/coders/${id}/logs?since_seq=0&max_bytes=1&kinds=text`)).body
+      .entries[0]!;
+    // The CLI fetches every slice from the offset on (300,000 bytes: two slices).
+    const from = MB - 300_000;
+    const out = JSON.parse(
+      await cli(h, ['logs', id, '--entry', String(first.seq), '--offset', String(from), '--json']),
+    ) as { seq: number; offset: number; total_bytes: number; text: string };
+    expect(out).toEqual({
+      coder_id: id,
+      seq: first.seq,
+      offset: from,
+      total_bytes: MB,
+      text: 'a'.repeat(300_000),
+    });
+    const human = await runCli(h, ['logs', id, '--entry', String(first.seq), '--offset', String(MB - 10)]);
+    expect(human.stdout).toBe(`${'a'.repeat(10)}\n`);
+    const misuse = await runCli(h, ['logs', id, '--offset', '5']);
+    expect(misuse.code).not.toBe(0);
+    expect(misuse.stderr).toMatch(/--offset is only used with --entry/);
+
+    const client = await mcpClient(h, 'entry');
+    try {
+      const r = await client.callTool({
+        name: 'ai_coder_logs',
+        arguments: { coder_id: id, entry: first.seq, offset: first.cut!.next_offset },
+      });
+      expect(r.isError).toBeFalsy();
+      const sc = r.structuredContent as { lines: string; entry: Record<string, unknown> };
+      expect(sc.lines).toBe('a'.repeat(LOG_ANSWER_MAX_BYTES));
+      expect(sc.entry).toEqual({
+        seq: first.seq,
+        offset: first.cut!.next_offset,
+        total_bytes: MB,
+        next_offset: first.cut!.next_offset + LOG_ANSWER_MAX_BYTES,
+      });
+      const text = (r.content as { type: string; text: string }[])[0]!.text;
+      expect(text.endsWith(`of ${MB}, next_offset ${first.cut!.next_offset + LOG_ANSWER_MAX_BYTES}]`)).toBe(
+        true,
+      );
+      const bad = await client.callTool({ name: 'ai_coder_logs', arguments: { coder_id: id, offset: 3 } });
+      expect(bad.isError).toBe(true);
+      expect(JSON.stringify(bad.content)).toMatch(/offset/);
+    } finally {
+      await client.close();
+    }
   });
 
   it('follow and MCP ai_coder_logs answers stay within the budget', async () => {

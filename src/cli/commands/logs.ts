@@ -1,5 +1,8 @@
-/** logs <id> [-f] [--tail N] [--since SEQ] [--kind K,…] [--json] and wait <id> [--timeout S] [--json]. */
-import type { Command } from 'commander';
+/**
+ * logs <id> [-f] [--tail N] [--since SEQ] [--kind K,…] [--json] [--raw], logs <id> --entry SEQ
+ * [--offset N], and wait <id> [--timeout S] [--json].
+ */
+import { InvalidArgumentError, type Command } from 'commander';
 import type { LogEntry } from '../../core/coder.js';
 import type { CliContext } from '../context.js';
 import { logLine, outcomeLine, stateStyle } from '../format.js';
@@ -15,7 +18,44 @@ type LogsOptions = {
   kind?: string;
   json?: boolean;
   raw?: boolean;
+  entry?: number;
+  offset?: number;
 };
+
+/**
+ * `logs ID --entry SEQ [--offset N]`: the whole text of one entry, fetched in 256 KiB slices
+ * (GET /api/coders/:id/logs/:seq/text) and printed as one line (made inert unless --raw);
+ * --json prints {coder_id, seq, offset, total_bytes, text}.
+ */
+async function printEntry(ctx: CliContext, idArg: string, o: LogsOptions): Promise<void> {
+  for (const [flag, v] of [
+    ['--follow', o.follow],
+    ['--tail', o.tail],
+    ['--since', o.since],
+    ['--kind', o.kind],
+  ] as const) {
+    if (v !== undefined) throw new InvalidArgumentError(`${flag} is not used with --entry`);
+  }
+  const { out } = ctx;
+  const seq = o.entry!;
+  const id = (await withReconnect(ctx, (c) => c.get(idArg))).id;
+  const parts: string[] = [];
+  let offset: number | null = o.offset ?? 0;
+  let total = 0;
+  let start: number | null = null;
+  while (offset !== null) {
+    const at: number = offset;
+    const t = await withReconnect(ctx, (c) => c.logText(id, seq, { offset: at }));
+    start ??= t.offset; // the daemon moves an offset inside a character back to its start
+    parts.push(t.text);
+    total = t.total_bytes;
+    offset = t.next_offset;
+  }
+  const text = parts.join('');
+  if (o.json) return out.json({ coder_id: id, seq, offset: start, total_bytes: total, text });
+  if (o.raw) return out.raw(text.endsWith('\n') ? text : `${text}\n`);
+  out.line(text);
+}
 
 export function registerLogCommands(program: Command, ctx: CliContext): void {
   const { out } = ctx;
@@ -30,7 +70,19 @@ export function registerLogCommands(program: Command, ctx: CliContext): void {
     .option('--kind <kinds>', 'only entries of these kinds, comma-separated (e.g. text,tool_call,run_end)')
     .option('--json', 'print each entry as one JSON line (NDJSON)')
     .option('--raw', "print each entry's text as it is, control sequences included (unsafe on a terminal)")
+    .option(
+      '--entry <seq>',
+      'print the whole text of this one entry (entries longer than 16 KiB are cut)',
+      intOption(1, Number.MAX_SAFE_INTEGER),
+    )
+    .option(
+      '--offset <bytes>',
+      'with --entry: start at this byte of its text',
+      intOption(0, Number.MAX_SAFE_INTEGER),
+    )
     .action(async (idArg: string, o: LogsOptions) => {
+      if (o.entry !== undefined) return printEntry(ctx, idArg, o);
+      if (o.offset !== undefined) throw new InvalidArgumentError('--offset is only used with --entry');
       // Each entry starts with its sequence number (what --since takes).
       const print = (e: LogEntry) => {
         if (o.json) return out.jsonLine(e);
