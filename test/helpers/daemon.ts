@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Health } from '../../src/client/types.js';
 import { freePort, tempDir, waitFor } from './env.js';
+import { scaled } from './load.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/aicoder.js', import.meta.url));
 
@@ -111,7 +112,7 @@ export function runCli(
       {
         cwd: opts.cwd ?? h.userHome,
         env: { ...h.env, ...opts.env },
-        timeout: opts.timeoutMs ?? 60_000,
+        timeout: scaled(opts.timeoutMs ?? 60_000),
         encoding: 'utf8',
       },
       (err, stdout, stderr) => {
@@ -147,7 +148,7 @@ export async function cliJson<T>(
 
 export async function health(h: TestHome): Promise<Health | null> {
   try {
-    const res = await fetch(`${h.baseUrl}/health`, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(`${h.baseUrl}/health`, { signal: AbortSignal.timeout(scaled(2000)) });
     return res.ok ? ((await res.json()) as Health) : null;
   } catch {
     return null;

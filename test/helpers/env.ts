@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync, realpathSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
+import { loadFactor } from './load.js';
 
 const cleanups: (() => void)[] = [];
 
@@ -70,13 +71,16 @@ export async function freePort(): Promise<number> {
 
 /**
  * Polls `cond` until it returns a truthy value or the deadline passes. Not a sleep: the wait ends as
- * soon as the condition holds.
+ * soon as the condition holds. `timeoutMs` (default 20 s) is meant for an idle machine: it is
+ * multiplied by `loadFactor()` (helpers/load.ts), so a loaded machine gets proportionally longer.
  */
 export async function waitFor<T>(
   cond: () => T | Promise<T>,
   opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  // The deadline is for an idle machine and stretches with the load while we wait (helpers/load.ts).
+  const start = Date.now();
+  const budget = opts.timeoutMs ?? 20_000;
   let last: unknown;
   for (;;) {
     try {
@@ -85,7 +89,7 @@ export async function waitFor<T>(
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) {
+    if (Date.now() - start > budget * loadFactor()) {
       throw new Error(
         `timed out waiting for ${opts.what ?? 'condition'}${last instanceof Error ? `: ${last.message}` : ''}`,
       );

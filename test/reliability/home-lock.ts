@@ -6,6 +6,7 @@ import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeHome, runCli, startDaemon, cleanupHome, type RunningDaemon } from '../helpers/daemon.js';
 import { RELIABILITY_PROVIDERS, say } from './suite.js';
+import { scaled } from '../helpers/load.js';
 
 export interface HomeLockFigures {
   /** Exit code and first stderr line of `daemon run` while the owner is stopped. */
@@ -32,7 +33,9 @@ export async function homeLockScenario(): Promise<HomeLockFigures> {
     } finally {
       d.proc.kill('SIGCONT');
     }
-    const res = await fetch(`${h.baseUrl}/health`, { signal: AbortSignal.timeout(30_000) }).catch(() => null);
+    const res = await fetch(`${h.baseUrl}/health`, { signal: AbortSignal.timeout(scaled(30_000)) }).catch(
+      () => null,
+    );
     const ownerAlive = res !== null && res.ok && ((await res.json()) as { pid: number }).pid === d.pid;
     d.proc.kill('SIGKILL');
     await new Promise((r) => d!.proc.once('exit', r));

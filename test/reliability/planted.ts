@@ -10,6 +10,7 @@ import type { Coder } from '../../src/core/coder.js';
 import { cleanupHome, makeHome, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
 import { git, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 import { RELIABILITY_PROVIDERS, api, say } from './suite.js';
+import { scaled } from '../helpers/load.js';
 
 const EVIL_ID = '--dangerously-bypass-approvals-and-sandbox';
 
@@ -39,7 +40,7 @@ async function status(
     method,
     headers: method === 'GET' ? h.auth : { ...h.auth, 'content-type': 'application/json' },
     body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
-    signal: AbortSignal.timeout(120_000),
+    signal: AbortSignal.timeout(scaled(120_000)),
   });
   await res.text();
   return res.status;

@@ -26,6 +26,7 @@ import {
 } from '../helpers/daemon.js';
 import { makeRepo, waitFor } from '../helpers/env.js';
 import { allStdout, api, rawRequest, say } from './suite.js';
+import { scaled } from '../helpers/load.js';
 
 export interface OwnerFigures {
   setpriv: boolean;
@@ -107,7 +108,7 @@ function runAs(user: string, args: string[]): Promise<string> {
     execFile(
       'setpriv',
       [`--reuid=${user}`, '--regid=nogroup', '--clear-groups', process.execPath, '-e', FOREIGN, ...args],
-      { cwd: '/', timeout: 60_000, encoding: 'utf8' },
+      { cwd: '/', timeout: scaled(60_000), encoding: 'utf8' },
       (err, stdout, stderr) => (err ? reject(new Error(`${err.message}: ${stderr}`)) : resolve(stdout)),
     );
   });

@@ -22,6 +22,7 @@ import {
 } from '../helpers/daemon.js';
 import { makeRepo, waitFor } from '../helpers/env.js';
 import { allStdout, api, say } from './suite.js';
+import { scaled } from '../helpers/load.js';
 
 export interface SecretFigures {
   secrets: number;
@@ -126,7 +127,7 @@ export async function secretsScenario(): Promise<SecretFigures> {
     // Every surface a user or client sees, and every stored byte of the database.
     const events = await fetch(`${h.baseUrl}/api/events?last_event_id=0:0`, {
       headers: h.auth,
-      signal: AbortSignal.timeout(3000),
+      signal: AbortSignal.timeout(scaled(3000)),
     })
       .then(async (r) => {
         let text = '';

@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { TestHome } from '../helpers/daemon.js';
+import { scaled } from '../helpers/load.js';
 
 /** Providers of the reliability suites; every task reaches the command as one argv element. */
 export const RELIABILITY_PROVIDERS: Record<string, unknown>[] = [
@@ -78,7 +79,7 @@ export function rawRequest(
       },
     );
     req.on('error', reject);
-    req.setTimeout(opts.timeoutMs ?? 20_000, () =>
+    req.setTimeout(scaled(opts.timeoutMs ?? 20_000), () =>
       req.destroy(new Error(`no answer to ${opts.path} within the deadline`)),
     );
     req.end(opts.body);
@@ -95,7 +96,7 @@ export async function api<T = unknown>(
     method,
     headers: method === 'GET' ? h.auth : { ...h.auth, 'content-type': 'application/json' },
     body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
-    signal: AbortSignal.timeout(60_000),
+    signal: AbortSignal.timeout(scaled(60_000)),
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
