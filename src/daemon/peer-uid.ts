@@ -19,8 +19,8 @@ export interface TcpEnds {
 }
 
 export type PeerUid =
-  /** The uid owning the client's socket. */
-  | { kind: 'uid'; uid: number }
+  /** The uid owning the client's socket, and the socket's inode (for `socket:[inode]` in /proc/<pid>/fd). */
+  | { kind: 'uid'; uid: number; inode: number }
   /** The tables were read but hold no live entry for this connection (it closed meanwhile). */
   | { kind: 'not_found' }
   /** No /proc/net/tcp here (not Linux, or /proc not mounted): the owner token is the only check. */
@@ -57,15 +57,25 @@ export function procAddresses(addr: string, p: number): { v4: string; v6: string
 /** TCP states of /proc/net/tcp whose entries no longer belong to a process (TIME_WAIT, CLOSE). */
 const DEAD_STATES = new Set(['06', '07']);
 
-/** The uid of the entry with this local and remote address in one /proc/net/tcp* table, or null. */
-export function findUid(table: string, local: string, remote: string): number | null {
+/** The uid and inode of the live entry with this local and remote address in one /proc/net/tcp* table, or null. */
+export function findEntry(
+  table: string,
+  local: string,
+  remote: string,
+): { uid: number; inode: number } | null {
   for (const line of table.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10 || f[1] !== local || f[2] !== remote || DEAD_STATES.has(f[3]!)) continue;
     const uid = Number(f[7]);
-    if (Number.isInteger(uid)) return uid;
+    const inode = Number(f[9]);
+    if (Number.isInteger(uid)) return { uid, inode: Number.isInteger(inode) ? inode : 0 };
   }
   return null;
+}
+
+/** The uid of the entry with this local and remote address in one /proc/net/tcp* table, or null. */
+export function findUid(table: string, local: string, remote: string): number | null {
+  return findEntry(table, local, remote)?.uid ?? null;
 }
 
 async function table(path: string): Promise<string | null> {
@@ -87,8 +97,8 @@ export async function peerUid(socket: TcpEnds): Promise<PeerUid> {
   if (client === null || server === null) return { kind: 'not_found' };
   const [t4, t6] = await Promise.all([table('/proc/net/tcp'), table('/proc/net/tcp6')]);
   if (t4 === null && t6 === null) return { kind: 'unavailable', reason: '/proc/net/tcp is not readable' };
-  const uid =
-    (t4 !== null ? findUid(t4, client.v4, server.v4) : null) ??
-    (t6 !== null ? findUid(t6, client.v6, server.v6) : null);
-  return uid === null ? { kind: 'not_found' } : { kind: 'uid', uid };
+  const entry =
+    (t4 !== null ? findEntry(t4, client.v4, server.v4) : null) ??
+    (t6 !== null ? findEntry(t6, client.v6, server.v6) : null);
+  return entry === null ? { kind: 'not_found' } : { kind: 'uid', ...entry };
 }

@@ -13,6 +13,7 @@ import type { Logger } from '../core/ports.js';
 import type { Health } from '../client/types.js';
 import { parseCoderPath } from './coder-tokens.js';
 import { checkOwnerToken } from './owner-token.js';
+import { coderOfSocket } from './peer-coder.js';
 import { peerUid, type PeerUid } from './peer-uid.js';
 import { guardRequest, HttpError, requireJsonType, sendError, sendStatus } from './http-util.js';
 import { dispatch, type RouteContext } from './routes.js';
@@ -45,7 +46,12 @@ export interface DaemonServerOptions {
    * and /api/* and /mcp need `Authorization: Bearer <ownerToken>`. Omitted: no check (in-process
    * tests of the routes only; the daemon always sets it).
    */
-  auth?: { ownerToken: string; uid: number };
+  auth?: {
+    ownerToken: string;
+    uid: number;
+    /** Which coder's process holds the socket with this inode (default: peer-coder.ts), or null. */
+    coderOf?: (inode: number) => Promise<string | null>;
+  };
 }
 
 export interface DaemonServer {
@@ -66,18 +72,47 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
   const ctx: RouteContext = { manager, sse, health: opts.health, requestShutdown: opts.requestShutdown };
   let closing = false;
   const peers = new WeakMap<Socket, Promise<PeerUid>>();
+  const coderPeers = new WeakMap<Socket, Promise<string | null>>();
   let warnedUnavailable = false;
 
-  /** Why this connection's peer may not use the daemon, or null (cached per connection). */
-  async function foreignPeer(req: IncomingMessage): Promise<string | null> {
-    const auth = opts.auth;
-    if (auth === undefined) return null;
+  function peerOf(req: IncomingMessage): Promise<PeerUid> {
     let who = peers.get(req.socket);
     if (who === undefined) {
       who = peerUid(req.socket);
       peers.set(req.socket, who);
     }
-    const p = await who;
+    return who;
+  }
+
+  function isOurCoder(id: string): boolean {
+    try {
+      return manager.get(id).id === id;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The coder whose process made this connection, or null (cached per connection; Linux only). */
+  function coderPeer(req: IncomingMessage): Promise<string | null> {
+    const auth = opts.auth;
+    if (auth === undefined) return Promise.resolve(null);
+    let c = coderPeers.get(req.socket);
+    if (c === undefined) {
+      const coderOf = auth.coderOf ?? coderOfSocket;
+      // Only this daemon's coders count (an aicoder run inside another's coder keeps its own API).
+      c = peerOf(req)
+        .then((p) => (p.kind === 'uid' ? coderOf(p.inode) : null))
+        .then((id) => (id !== null && isOurCoder(id) ? id : null));
+      coderPeers.set(req.socket, c);
+    }
+    return c;
+  }
+
+  /** Why this connection's peer may not use the daemon, or null (cached per connection). */
+  async function foreignPeer(req: IncomingMessage): Promise<string | null> {
+    const auth = opts.auth;
+    if (auth === undefined) return null;
+    const p = await peerOf(req);
     if (p.kind === 'uid') {
       return p.uid === auth.uid
         ? null
@@ -129,6 +164,20 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
         'missing or wrong owner token: send Authorization: Bearer <the token in AICODER_HOME/owner-token>',
       );
       return;
+    }
+    if (opts.auth !== undefined && (path === '/mcp' || path === '/api' || path.startsWith('/api/'))) {
+      // A coder that read the owner token from disk still gets only its own endpoint.
+      const coder = await coderPeer(req);
+      if (coder !== null) {
+        log('warn', "refused a coder's request to the owner's API", { method, path, coder });
+        sendStatus(
+          res,
+          403,
+          'forbidden',
+          `coder ${coder}'s processes may use only their own endpoint (AICODER_MCP_URL), not /api or /mcp`,
+        );
+        return;
+      }
     }
 
     if (path === '/mcp' && opts.mcp !== undefined) {

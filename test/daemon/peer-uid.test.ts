@@ -34,7 +34,11 @@ describe('peer uid', () => {
         client = connect((server.address() as { port: number }).port, '127.0.0.1');
         client.on('error', () => undefined);
         const sock = await accepted;
-        expect(await peerUid(sock)).toEqual({ kind: 'uid', uid: process.getuid!() });
+        expect(await peerUid(sock)).toMatchObject({
+          kind: 'uid',
+          uid: process.getuid!(),
+          inode: expect.any(Number),
+        });
         sock.destroy();
       } finally {
         client?.destroy();

@@ -3,8 +3,9 @@
  * 022 on an existing home with loose modes:
  * - another local user (`nobody`, through setpriv) is refused on every route, even holding the token;
  * - requests without the owner token, or with a coder's token, are refused on /api and /mcp;
- * - a coder's own process cannot reach /api or /mcp with anything its environment holds, cannot use
- *   another coder's endpoint, and its environment holds no AICODER_HOME/AICODER_PORT;
+ * - a coder's own process cannot reach /api or /mcp with anything its environment holds, nor with the
+ *   owner token read from the home (also from a setsid grandchild), cannot use another coder's
+ *   endpoint, and its environment holds no AICODER_HOME/AICODER_PORT;
  * - no token shows in any agent's argv (`ps`), for every built-in provider template;
  * - every file in the home (worktrees aside) is 0600 and every folder 0700;
  * - an empty text/plain POST /api/shutdown and a request with two Host headers change nothing.
@@ -48,7 +49,8 @@ export interface OwnerFigures {
 
 /** The agent of the `prober` provider: tries the daemon with everything its environment holds. */
 const PROBER = `
-const [victim] = process.argv.slice(1);
+const [victim, tokenFile] = process.argv[1].split(' ');
+const stolen = require('node:fs').readFileSync(tokenFile, 'utf8').trim();
 const url = new URL(process.env.AICODER_MCP_URL);
 const base = url.origin;
 const own = process.env.AICODER_MCP_TOKEN;
@@ -64,9 +66,21 @@ const tries = {
   mcp: [base + '/mcp', { method: 'POST', headers: { ...json, authorization: 'Bearer ' + own }, body: init }],
   shutdown: [base + '/api/shutdown', { method: 'POST', headers: { ...json, authorization: 'Bearer ' + own }, body: '{}' }],
   victim_endpoint: [base + '/coder/' + victim + '/mcp', { method: 'POST', headers: { ...json, authorization: 'Bearer ' + own }, body: init }],
+  // The owner token read from AICODER_HOME: the daemon knows this process is a coder's.
+  stolen_list: [base + '/api/coders', { headers: { authorization: 'Bearer ' + stolen } }],
+  stolen_stop_victim: [base + '/api/coders/' + victim + '/control', { method: 'POST', headers: { ...json, authorization: 'Bearer ' + stolen }, body: '{"action":"stop"}' }],
+  stolen_mcp: [base + '/mcp', { method: 'POST', headers: { ...json, authorization: 'Bearer ' + stolen }, body: init }],
+  stolen_child: 'child',
 };
 (async () => {
-  for (const [k, [u, o]] of Object.entries(tries)) {
+  for (const [k, t] of Object.entries(tries)) {
+    if (t === 'child') {
+      // A grandchild in a new session (setsid) with its own connection: still the coder's.
+      const r = require('node:child_process').spawnSync('setsid', [process.execPath, '-e', 'fetch(process.argv[1], { headers: { authorization: "Bearer " + process.argv[2] } }).then((r) => console.log(r.status), (e) => console.log(String(e)))', base + '/api/coders', stolen], { encoding: 'utf8' });
+      out.statuses[k] = Number(r.stdout.trim()) || r.stdout.trim() + r.stderr;
+      continue;
+    }
+    const [u, o] = t;
     try { out.statuses[k] = (await fetch(u, o)).status; } catch (e) { out.statuses[k] = String(e); }
   }
   console.log('probe ' + JSON.stringify(out));
@@ -247,7 +261,7 @@ export async function ownerScenario(opts: { full: boolean }): Promise<OwnerFigur
 
     // ---------------------------------------------------------------- a coder probing the daemon
     const prober = await api<Coder>(home, 'POST', '/api/coders', {
-      task: victim.id,
+      task: `${victim.id} ${join(h.home, 'owner-token')}`,
       repo,
       provider: 'prober',
     });
@@ -262,7 +276,7 @@ export async function ownerScenario(opts: { full: boolean }): Promise<OwnerFigur
     );
     for (const [k, status] of Object.entries(probe!.statuses)) {
       f.coder_requests++;
-      const want = k === 'victim_endpoint' ? 403 : 401;
+      const want = k === 'victim_endpoint' || k.startsWith('stolen_') ? 403 : 401;
       if (status !== want) f.coder_accepted.push(`${k} → ${status}`);
     }
     for (const name of probe!.env) {

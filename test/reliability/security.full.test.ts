@@ -34,7 +34,7 @@ it(
       alive_after: true,
     });
     if (f.setpriv) expect(f.foreign_requests).toBe(18);
-    expect(f.coder_requests).toBe(7);
+    expect(f.coder_requests).toBe(11);
     expect(f.argv_checked).toBeGreaterThan(0);
     expect(f.files_checked).toBeGreaterThan(10);
   },
