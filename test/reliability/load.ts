@@ -5,6 +5,7 @@
 import type { Coder } from '../../src/core/coder.js';
 import { cleanupHome, makeHome, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
 import { makeRepo } from '../helpers/env.js';
+import { scaled } from '../helpers/load.js';
 import { RELIABILITY_PROVIDERS, api, mcpClient, percentiles, say } from './suite.js';
 
 export interface LoadFigures {
@@ -61,7 +62,10 @@ export async function loadScenario(opts: {
                   : ['ai_coder_workspace', { coder_id: id, operation: 'list' }];
           const s = performance.now();
           try {
-            const r = (await client.callTool({ name, arguments: args })) as {
+            // The SDK's own 60 s request deadline is a guess about speed: stretch it with the load.
+            const r = (await client.callTool({ name, arguments: args }, undefined, {
+              timeout: scaled(60_000),
+            })) as {
               isError?: boolean;
               content: { text?: string }[];
             };
