@@ -145,8 +145,12 @@ try {
     project: listTokens,
     floor: 2500,
     unit: 'tokens',
-    goal: 'tools/list ≤ 2,500 tokens; ≤ 60 tokens per coder; initialize p50 < 50 ms',
-    goal_met: listTokens <= 2500 && tokens(compact) / CODERS <= 60 && init50 < 50,
+    goal: 'tools/list ≤ 2,500 tokens; ≤ 60 tokens per coder as the model reads it (text, and JSON for Claude Code); initialize p50 < 50 ms',
+    goal_met:
+      listTokens <= 2500 &&
+      tokens(compact) / CODERS <= 60 &&
+      tokens(compactJson) / CODERS <= 60 &&
+      init50 < 50,
     list_per_coder: tokens(compact) / CODERS,
     list_per_coder_json: tokens(compactJson) / CODERS,
     log_tokens_per_line: logsText / n,
