@@ -27,6 +27,13 @@ export interface CodexParserOptions {
   baseline?: { tokens_in: number; tokens_out: number };
 }
 
+/** What Codex's workspace-write sandbox prints when bwrap cannot find its helper binary. */
+const SANDBOX_HELPER_MISSING = 'execvp codex-linux-sandbox';
+const SANDBOX_HELPER_HINT =
+  "Codex's own sandbox could not start (bwrap: execvp codex-linux-sandbox): Codex does not create its " +
+  'sandbox helper when CODEX_HOME is under a temp dir; move CODEX_HOME out of TMPDIR and /tmp, or create ' +
+  'the coder with --sandbox bwrap (docs/sandbox.md)';
+
 export class CodexParser implements OutputParser {
   private tokensIn: number;
   private tokensOut: number;
@@ -95,8 +102,13 @@ export class CodexParser implements OutputParser {
       }
       case 'reasoning':
         return done ? [{ kind: 'reasoning', text: oneLine(str(item.text) || 'reasoning') }] : [raw(line)];
-      case 'command_execution':
-        return [this.command(phase, item, line)];
+      case 'command_execution': {
+        const ev = this.command(phase, item, line);
+        // Codex's own sandbox could not start (its helper is missing): every command fails alike.
+        return done && str(item.aggregated_output).includes(SANDBOX_HELPER_MISSING)
+          ? [ev, { kind: 'error', text: SANDBOX_HELPER_HINT }]
+          : [ev];
+      }
       case 'file_change':
         return this.fileChange(phase, item, line);
       case 'mcp_tool_call':

@@ -113,4 +113,18 @@ describe('codex parser, items not seen in the recordings (documented shapes)', (
     expect(f.events).toEqual([{ kind: 'error', text: 'Reconnecting... 1/5' }]);
     expect(f.outcome).toBeUndefined();
   });
+
+  test("a command that fails because Codex's sandbox helper is missing gets an error naming the cause", () => {
+    const item = {
+      id: 'item_0',
+      type: 'command_execution',
+      command: "/bin/bash -lc 'echo hi > x'",
+      aggregated_output: 'bwrap: execvp codex-linux-sandbox: No such file or directory\n',
+      exit_code: 1,
+      status: 'failed',
+    };
+    const events = createCodexParser().parse(JSON.stringify({ type: 'item.completed', item }), 'stdout');
+    expect(events.map((e) => e.kind)).toEqual(['tool_result', 'error']);
+    expect(events[1]!.text).toMatch(/CODEX_HOME is under a temp dir/);
+  });
 });
