@@ -98,7 +98,14 @@ export async function checkedOutSubmodules(
   for (const p of there) {
     const subDir = join(dir, p);
     const link = links.get(p) ?? null;
-    const subBase = link !== null && (await hasCommit(git, subDir, link)) ? link : null;
+    let subBase: string | null;
+    try {
+      subBase = link !== null && (await hasCommit(git, subDir, link)) ? link : null;
+    } catch {
+      // Not a submodule git made there (an agent cloned a repository into its folder, whose `.git`
+      // is a folder): git itself sees it as the gitlink only, and so do we.
+      continue;
+    }
     out.push({ path: `${prefix}${p}`, dir: subDir, base: subBase, depth });
     out.push(...(await checkedOutSubmodules(git, subDir, subBase, `${prefix}${p}/`, depth + 1)));
   }

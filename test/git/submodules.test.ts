@@ -179,7 +179,7 @@ describe('submodules', () => {
 
   it("submodules: the user's git refuses file-protocol URLs: the coder warns naming the submodule and the setting; nothing is overridden", async () => {
     const t = await start(false);
-    const { app } = superproject();
+    const { app, lib } = superproject();
     const c = await cliJson<Coder>(t, ['create', '--wait', 'ls -A vendor/lib | wc -l'], { cwd: app });
     expect(c.state).toBe('completed');
     expect(c.warnings).toHaveLength(1);
@@ -194,6 +194,16 @@ describe('submodules', () => {
     expect((await cliJson<{ diff: string }>(t, ['diff', c.id])).diff).toBe('');
     expect((await cliJson<{ commit: string | null }>(t, ['commit', c.id])).commit).toBeNull();
     await cli(t, ['rm', c.id]);
+
+    // An agent that clones the library into the empty folder itself (a `.git` folder, not git's
+    // submodule): diff and commit treat it as git does, by its gitlink, and never fail on it.
+    const e = await cliJson<Coder>(t, ['create', '--wait', 'true'], { cwd: app });
+    git(e.workspace, '-c', 'protocol.file.allow=always', 'clone', '-q', lib, 'vendor/lib');
+    expect((await cliJson<{ diff: string }>(t, ['diff', e.id])).diff).toBe('');
+    writeFileSync(join(e.workspace, 'vendor/lib/lib.txt'), 'changed\n');
+    expect((await cliJson<{ diff: string }>(t, ['diff', e.id])).diff).toBe('');
+    expect((await createHttpClient({ baseUrl: t.baseUrl, token: t.token }).changes(e.id)).total).toBe(0);
+    await cli(t, ['rm', '--force', e.id]);
   });
 
   it('submodules: .aicoder.json "submodules": false leaves them empty with a warning; an agent init is then seen by diff', async () => {
