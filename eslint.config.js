@@ -57,6 +57,23 @@ export default tseslint.config(
     },
   },
   {
+    // The contract imports nothing but zod: every folder may import it without pulling anything in.
+    files: ['src/protocol/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$|\\./)',
+              message: 'protocol/ imports nothing but zod (and its own files)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/cli/output.ts', 'src/cli/**/output*.ts', 'test/**', 'bench/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },

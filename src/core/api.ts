@@ -3,7 +3,6 @@
  * the CLI and TUI call. Plain data in and out.
  */
 import type { Coder, CoderState, LogEntry } from './coder.js';
-import type { SandboxMode } from './sandbox.js';
 import type { CoderAction } from './state-machine.js';
 import type {
   ChangesPage,
@@ -17,32 +16,15 @@ import type {
 
 export type { ProviderAvailability };
 import type { AicoderEvent } from './events.js';
+import type { CreateInput } from '../protocol/inputs.js';
 
-export interface CreateCoderInput {
-  task: string;
-  /** Repository path (any folder inside it); default: the configured default repo. */
-  repo?: string;
-  provider?: string;
-  model?: string;
-  name?: string;
-  base_ref?: string;
-  branch?: string;
-  /** Default true. When false the coder waits in `created` until started. */
-  autostart?: boolean;
-  /**
-   * Default: config.json `keep_processes` (false). True: processes the agent leaves running (a dev
-   * server) outlive its run and are listed in `processes`; `stop` and `rm` still end them.
-   */
-  keep_processes?: boolean;
-  /** Default: the repo's .aicoder.json, else config.json "worktree", else none (docs/sandbox.md). */
-  sandbox?: SandboxMode;
-  /** Repo-relative paths named to the agent as starting context; untracked ones are copied. */
-  workspace_files?: string[];
-  /** Limits (default: the config's); the daemon stops the coder when one is reached. */
-  max_turns?: number;
-  timeout_s?: number;
-  budget_usd?: number;
-}
+/**
+ * A create's input: the contract's create schema (protocol/inputs.ts), where each field's rule and
+ * description live. Defaults: repo = config `default_repo`; provider = `default_provider`; autostart
+ * true (false: the coder waits in `created`); keep_processes = config `keep_processes`; limits = the
+ * config's (the daemon stops the coder when one is reached).
+ */
+export type CreateCoderInput = CreateInput;
 
 /** `active` = created, queued, starting, running, paused; `all` = every state. */
 export type StateFilter = CoderState | 'active' | 'all';

@@ -4,7 +4,6 @@
  * coder ends `stopped` with the reason ("stopped: budget 0.50 USD reached").
  */
 import type { Coder, CoderLimits } from './coder.js';
-import { AicoderError } from './errors.js';
 
 export function turnsReason(max: number): string {
   return `stopped: max_turns ${max} reached`;
@@ -33,27 +32,17 @@ export function passedLimit(coder: Coder, atEnd: { ok: boolean } | null): string
   return null;
 }
 
-function bad(field: string, rule: string): AicoderError {
-  return new AicoderError('invalid_input', `${field} ${rule}`, { field });
-}
-
-/** Checks a create's limits and fills the config's defaults. */
+/**
+ * A create's limits over the config's defaults. The values were checked against the contract's rules
+ * (protocol/fields.ts) by validateCreate.
+ */
 export function resolveLimits(
-  input: { max_turns?: unknown; timeout_s?: unknown; budget_usd?: unknown },
+  input: { max_turns?: number | undefined; timeout_s?: number | undefined; budget_usd?: number | undefined },
   defaults: CoderLimits,
 ): CoderLimits {
   const { max_turns, timeout_s, budget_usd } = input;
-  if (max_turns !== undefined && (!Number.isInteger(max_turns) || (max_turns as number) < 1)) {
-    throw bad('max_turns', 'must be a whole number ≥ 1');
-  }
-  if (timeout_s !== undefined && (typeof timeout_s !== 'number' || !(timeout_s > 0) || timeout_s > 604_800)) {
-    throw bad('timeout_s', 'must be a number of seconds > 0 and ≤ 604800 (7 days)');
-  }
-  if (budget_usd !== undefined && (typeof budget_usd !== 'number' || !(budget_usd > 0) || budget_usd > 1e6)) {
-    throw bad('budget_usd', 'must be a number of US dollars > 0');
-  }
   return {
-    max_turns: (max_turns as number | undefined) ?? defaults.max_turns,
+    max_turns: max_turns ?? defaults.max_turns,
     timeout_s: timeout_s ?? defaults.timeout_s,
     budget_usd: budget_usd ?? defaults.budget_usd,
   };

@@ -2,20 +2,8 @@
 import type { CoderSandbox } from './sandbox.js';
 import type { UsageLimitWait } from './usage-limit.js';
 
-export const CODER_STATES = [
-  'created',
-  'queued',
-  'starting',
-  'running',
-  'needs_input',
-  'paused',
-  'waiting',
-  'completed',
-  'failed',
-  'stopped',
-  'interrupted',
-] as const;
-export type CoderState = (typeof CODER_STATES)[number];
+export { CODER_STATES, type CoderState } from '../protocol/states.js';
+import type { CoderState } from '../protocol/states.js';
 
 export const TERMINAL_STATES: readonly CoderState[] = ['completed', 'failed', 'stopped', 'interrupted'];
 export const LIVE_STATES: readonly CoderState[] = ['starting', 'running', 'needs_input', 'paused'];

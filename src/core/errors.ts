@@ -2,28 +2,9 @@
  * Local errors carry a string code. They turn into MCP `isError` results, HTTP statuses or CLI exit
  * codes only at the edge (see daemon/http-errors.ts, mcp/, cli/exit-codes.ts).
  */
-export type ErrorCode =
-  | 'invalid_input'
-  | 'not_found'
-  | 'ambiguous_id'
-  | 'illegal_transition'
-  | 'not_a_repo'
-  | 'unknown_ref'
-  | 'branch_exists'
-  | 'unknown_provider'
-  | 'provider_not_installed'
-  | 'provider_config'
-  | 'sandbox_unavailable'
-  | 'dirty_worktree'
-  | 'unmerged_commits'
-  | 'path_outside'
-  | 'not_supported'
-  | 'conflict'
-  | 'worktree_gone'
-  | 'daemon_unreachable'
-  | 'forbidden'
-  | 'timeout'
-  | 'internal';
+import type { ErrorBody, ErrorCode } from '../protocol/errors.js';
+
+export type { ErrorBody, ErrorCode };
 
 export class AicoderError extends Error {
   readonly code: ErrorCode;
@@ -46,14 +27,6 @@ export class AicoderError extends Error {
 
 export function isAicoderError(e: unknown): e is AicoderError {
   return e instanceof AicoderError;
-}
-
-/** Plain-data form of an error, as it crosses a boundary (HTTP body, MCP result). */
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  field?: string;
-  details?: Record<string, unknown>;
 }
 
 export function toErrorBody(e: unknown): ErrorBody {

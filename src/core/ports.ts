@@ -23,7 +23,7 @@ export interface ListCodersPage {
 /** A served entry's text is cut beyond this many UTF-8 bytes (with a marker and `cut`). */
 export const LOG_ENTRY_MAX_BYTES = 16 * 1024;
 /** One log answer carries at most about this many bytes of text (REST, MCP, CLI, SSE replay pages). */
-export const LOG_ANSWER_MAX_BYTES = 256 * 1024;
+export { LOG_ANSWER_MAX_BYTES } from '../protocol/limits.js';
 
 export interface LogQuery {
   /** Entries with seq > since_seq. */

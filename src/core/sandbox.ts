@@ -4,9 +4,9 @@
  */
 import { AicoderError } from './errors.js';
 
-export const SANDBOX_MODES = ['none', 'bwrap'] as const;
 /** `none`: the agent runs as the user (today's behaviour). `bwrap`: under bubblewrap. */
-export type SandboxMode = (typeof SANDBOX_MODES)[number];
+export { SANDBOX_MODES, type SandboxMode } from '../protocol/states.js';
+import { SANDBOX_MODES, type SandboxMode } from '../protocol/states.js';
 export const NETWORK_MODES = ['on', 'off'] as const;
 /** `off`: no network namespace of the host's except loopback (only with bwrap). */
 export type NetworkMode = (typeof NETWORK_MODES)[number];

@@ -9,6 +9,7 @@ import { CLAUDE_PERMISSION_MODES, DEFAULT_MANAGER_CONFIG, type ManagerConfig } f
 import { AicoderError } from '../core/errors.js';
 import { homeLayout } from '../core/paths.js';
 import { parseSettings } from '../workspace/settings.js';
+import { createFields, MAX_TIMEOUT_S } from '../protocol/index.js';
 
 // The environment part lives apart (no zod), so the CLI's way to a running daemon stays light.
 export { DEFAULT_PORT, loadEnvSettings, type EnvSettings } from './env-settings.js';
@@ -26,9 +27,10 @@ const configSchema = z
       .optional(),
     stall_after_s: z.number().min(0).max(604_800).optional(),
     ask_timeout_s: z.number().min(1).max(604_800).optional(),
-    max_turns: z.number().int().min(1).nullable().optional(),
-    timeout_s: z.number().gt(0).max(604_800).nullable().optional(),
-    budget_usd: z.number().gt(0).nullable().optional(),
+    // The create limits' defaults take create's rules (src/protocol/fields.ts).
+    max_turns: createFields.max_turns.nullable().optional(),
+    timeout_s: createFields.timeout_s.nullable().optional(),
+    budget_usd: createFields.budget_usd.nullable().optional(),
     hook: z.array(z.string().min(1)).min(1).nullable().optional(),
     worktree: z.unknown().optional(),
     keep_processes: z.boolean().optional(),
@@ -47,9 +49,9 @@ const RULES: Record<string, string> = {
   provider_env: 'an object: provider name → { VARIABLE: "value" }',
   stall_after_s: 'a number of seconds from 0 (off) to 604800',
   ask_timeout_s: 'a number of seconds from 1 to 604800',
-  max_turns: 'an integer ≥ 1 or null',
-  timeout_s: 'a number of seconds > 0 or null',
-  budget_usd: 'a number of US dollars > 0 or null',
+  max_turns: 'an integer of at least 1, or null',
+  timeout_s: `a number of seconds greater than 0 and at most ${MAX_TIMEOUT_S} (7 days), or null`,
+  budget_usd: 'a number of US dollars greater than 0, or null',
   hook: 'an argv array of non-empty strings (no shell) or null',
   usage_limit_retries: 'an integer from 0 (never wait) to 100',
   usage_limit_backoff_s: 'a number of seconds from 1 to 86400',

@@ -7,39 +7,18 @@
  *   GET  /api/disk?ids=a,b                                   → {disk: DiskUsage[]}
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isAbsolute } from 'node:path';
-import { z } from 'zod';
 import type { ManagerApi } from '../core/api.js';
-import { MAX_MESSAGE_CHARS } from '../core/validate.js';
 import { AicoderError } from '../core/errors.js';
 import type { WorktreeApi } from '../core/worktree-types.js';
+import {
+  commitInput as commitSchema,
+  conflictsQuery,
+  diskQuery,
+  gcInput as gcSchema,
+  mergeInput as mergeSchema,
+} from '../protocol/index.js';
 import { readJsonBody, sendJson } from './http-util.js';
 import { parseNoQuery, parseWith } from './validate.js';
-
-const messageRule = `must be 1–${MAX_MESSAGE_CHARS} characters`;
-const message = z.string().min(1, messageRule).max(MAX_MESSAGE_CHARS, messageRule);
-const absPath = z
-  .string()
-  .min(1, 'must be an absolute path')
-  .max(4096, 'must be at most 4096 characters')
-  .refine((p) => isAbsolute(p), 'must be an absolute path');
-
-const commitSchema = z.object({ message: message.optional() }).strict();
-const mergeSchema = z
-  .object({ strategy: z.enum(['merge', 'squash', 'rebase']).optional(), message: message.optional() })
-  .strict();
-const gcSchema = z
-  .object({
-    older_than_ms: z.number().int().min(0, 'must be 0 or more').optional(),
-    dry_run: z.boolean().optional(),
-    include_unmerged: z.boolean().optional(),
-    repo: absPath.optional(),
-  })
-  .strict();
-const conflictsQuery = z
-  .object({ repo: absPath.optional(), coder: z.string().min(1).max(64).optional() })
-  .strict();
-const diskQuery = z.object({ ids: z.string().min(1).max(100_000) }).strict();
 
 const ROUTE = /^\/api\/coders\/([^/]+)\/(commit|merge)$/;
 

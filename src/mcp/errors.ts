@@ -8,33 +8,8 @@ import { AicoderError, toErrorBody, type ErrorBody, type ErrorCode } from '../co
 import type { Logger } from '../core/ports.js';
 import { ACTIONS, allowedFrom } from '../core/state-machine.js';
 
-/** Every error code, in the order docs/mcp.md lists them (checked complete at compile time). */
-export const ERROR_CODES = [
-  'invalid_input',
-  'not_found',
-  'ambiguous_id',
-  'illegal_transition',
-  'not_a_repo',
-  'unknown_ref',
-  'branch_exists',
-  'unknown_provider',
-  'provider_not_installed',
-  'provider_config',
-  'sandbox_unavailable',
-  'dirty_worktree',
-  'unmerged_commits',
-  'path_outside',
-  'not_supported',
-  'conflict',
-  'worktree_gone',
-  'daemon_unreachable',
-  'forbidden',
-  'timeout',
-  'internal',
-] as const satisfies readonly ErrorCode[];
-type MissingCode = Exclude<ErrorCode, (typeof ERROR_CODES)[number]>;
-const _allCodes: [MissingCode] extends [never] ? true : MissingCode = true;
-void _allCodes;
+/** Every error code, in the order docs/mcp.md lists them (the contract's list). */
+export { ERROR_CODES } from '../protocol/errors.js';
 
 export interface HintContext {
   /** Names of the registered providers (for unknown_provider). */

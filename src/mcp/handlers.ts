@@ -3,6 +3,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { Protocol, type RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { ErrorCode, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z, type ZodTypeAny } from 'zod';
+import { issueMessage } from '../protocol/issues.js';
 
 /**
  * A JSON-RPC error as the SDK's Protocol sends it ({code, message, data}). Unlike McpError, the
@@ -60,13 +61,10 @@ export function rawHandler(
 export function parseParams<S extends ZodTypeAny>(method: string, schema: S, params: unknown): z.infer<S> {
   const r = schema.safeParse(params);
   if (r.success) return r.data as z.infer<S>;
-  const issue = r.error.issues[0]!;
-  const field = issue.path.length ? `params.${issue.path.join('.')}` : 'params';
-  const rule =
-    issue.code === 'invalid_type' && issue.received === 'undefined'
-      ? 'is required'
-      : issue.code === 'invalid_type'
-        ? `must be a ${issue.expected} (got ${issue.received})`
-        : issue.message;
-  throw new RpcError(ErrorCode.InvalidParams, `Invalid params for ${method}: ${field} ${rule}`);
+  // Fields are named from params ("params.uri"), as the JSON-RPC request spells them.
+  const texts = r.error.issues.map((i) => issueMessage({ ...i, path: ['params', ...i.path] }).message);
+  throw new RpcError(
+    ErrorCode.InvalidParams,
+    `Invalid params for ${method}: ${[...new Set(texts)].join('; ')}`,
+  );
 }

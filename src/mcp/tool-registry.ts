@@ -16,7 +16,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { AicoderError } from '../core/errors.js';
 import { RpcError } from './handlers.js';
-import { formatInputError } from './input-errors.js';
+import { formatIssues } from '../protocol/issues.js';
 import type { ToolExtra } from './progress.js';
 
 type AnyObject = ZodObject<ZodRawShape>;
@@ -109,12 +109,11 @@ export class ToolRegistry {
     const schema = entry.config.inputSchema;
     const parsed = schema.safeParse(args ?? {});
     if (!parsed.success) {
-      const known = Object.keys(schema.shape);
-      const field = parsed.error.issues[0]?.path[0];
-      const err = new InputError(
-        `Invalid arguments for ${name}: ${formatInputError(parsed.error, known)}`,
-        field === undefined ? undefined : String(field),
-      );
+      const { field, message } = formatIssues(parsed.error, {
+        root: 'arguments',
+        known: Object.keys(schema.shape),
+      });
+      const err = new InputError(`Invalid arguments for ${name}: ${message}`, field);
       return this.onInvalid(err, name);
     }
     return entry.handler(parsed.data as never, extra);

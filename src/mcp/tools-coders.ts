@@ -1,7 +1,6 @@
 /** ai_coder_create, ai_coder_list, ai_coder_control and ai_coder_status. */
-import type { ControlInput, CreateCoderInput, WaitTarget } from '../core/api.js';
+import type { WaitTarget } from '../core/api.js';
 import type { Coder } from '../core/coder.js';
-import { validateCreate } from '../core/validate.js';
 import { invalid } from './errors.js';
 import { heartbeat, progressFor } from './progress.js';
 import {
@@ -63,21 +62,8 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
       },
     },
     guarded(ctx, 'ai_coder_create', async (args: CreateArgs) => {
-      const input: CreateCoderInput = { task: args.task, autostart: args.autostart };
-      if (args.repo !== undefined) input.repo = args.repo;
-      if (args.provider !== undefined) input.provider = args.provider;
-      if (args.model !== undefined) input.model = args.model;
-      if (args.name !== undefined) input.name = args.name;
-      if (args.base_ref !== undefined) input.base_ref = args.base_ref;
-      if (args.branch !== undefined) input.branch = args.branch;
-      if (args.workspace_files !== undefined) input.workspace_files = args.workspace_files;
-      if (args.max_turns !== undefined) input.max_turns = args.max_turns;
-      if (args.timeout_s !== undefined) input.timeout_s = args.timeout_s;
-      if (args.budget_usd !== undefined) input.budget_usd = args.budget_usd;
-      if (args.keep_processes !== undefined) input.keep_processes = args.keep_processes;
-      if (args.sandbox !== undefined) input.sandbox = args.sandbox;
-      validateCreate(input);
-      return { ...compactCoder(await manager.create(input)) };
+      // The tool's arguments are the contract's create input (protocol/inputs.ts): passed on as they are.
+      return { ...compactCoder(await manager.create(args)) };
     }),
   );
 
@@ -154,11 +140,8 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
         const field = args.force !== undefined ? 'force' : 'keep_branch';
         throw invalid(field, `is only used with action "remove" (got action "${args.action}")`);
       }
-      const input: ControlInput = { action: args.action };
-      if (args.message !== undefined) input.message = args.message;
-      if (args.force !== undefined) input.force = args.force;
-      if (args.keep_branch !== undefined) input.keep_branch = args.keep_branch;
-      const res = await manager.control(args.coder_id, input);
+      const { coder_id, ...input } = args;
+      const res = await manager.control(coder_id, input);
       return { coder: compactCoder(res.coder), removed: res.removed };
     }),
   );

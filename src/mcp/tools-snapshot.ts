@@ -23,8 +23,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
           type: 'string',
           minLength: 1,
           maxLength: 4096,
-          description:
-            "Path of the git repository (any folder inside it). Default: the daemon's configured default repo.",
+          description: 'Absolute path of the git repo (any folder in it). Default: the configured one.',
         },
         provider: {
           type: 'string',
@@ -61,15 +60,15 @@ export const TOOLS_SNAPSHOT: Tool[] = [
           type: 'array',
           items: {
             type: 'string',
-            minLength: 1,
+            maxLength: 4096,
           },
           maxItems: 50,
           description: 'Repo-relative files named to the agent; untracked ones are copied in.',
         },
         autostart: {
           type: 'boolean',
-          default: true,
           description: 'false: wait in `created` until started.',
+          default: true,
         },
         keep_processes: {
           type: 'boolean',
@@ -82,18 +81,18 @@ export const TOOLS_SNAPSHOT: Tool[] = [
         max_turns: {
           type: 'integer',
           minimum: 1,
-          description: 'Stop the coder after this many agent turns.',
+          description: 'Stop after this many agent turns.',
         },
         timeout_s: {
           type: 'number',
           exclusiveMinimum: 0,
           maximum: 604800,
-          description: 'Stop the coder after this many seconds of running.',
+          description: 'Stop after this many seconds of running.',
         },
         budget_usd: {
           type: 'number',
           exclusiveMinimum: 0,
-          description: 'Stop the coder when its reported cost reaches this many US dollars.',
+          description: 'Stop when the reported cost reaches this many US dollars.',
         },
       },
       required: ['task'],
@@ -177,6 +176,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
         cursor: {
           type: 'string',
           minLength: 1,
+          maxLength: 500,
           description: 'next_cursor of the previous page.',
         },
         detail: {

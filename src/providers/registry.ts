@@ -20,8 +20,10 @@ import type {
 } from '../core/ports.js';
 import { COMMAND_PLACEHOLDERS, RESUME_PLACEHOLDERS, buildArgv, placeholdersIn } from './argv.js';
 import { PARSERS, type ParserFactory } from './parsers.js';
+import { MAX_PROVIDER_CHARS } from '../protocol/limits.js';
 
-export const PROVIDER_NAME_RE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+/** A provider name; its length limit is the contract's (MAX_PROVIDER_CHARS, src/protocol/limits.ts). */
+export const PROVIDER_NAME_RE = new RegExp(`^[a-z0-9][a-z0-9_-]{0,${MAX_PROVIDER_CHARS - 1}}$`);
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A file that could not be loaded: where, and why (the message names the file and the key). */
@@ -102,7 +104,7 @@ function providerSchema(parsers: Readonly<Record<string, ParserFactory>>) {
         .string({ invalid_type_error: 'must be a string' })
         .regex(
           PROVIDER_NAME_RE,
-          'must be 1–40 characters of a-z, 0-9, "_" and "-", starting with a letter or digit',
+          `must be 1–${MAX_PROVIDER_CHARS} characters of a-z, 0-9, "_" and "-", starting with a letter or digit`,
         ),
       description: z.string({ invalid_type_error: 'must be a string' }).default(''),
       command: argvSchema(COMMAND_PLACEHOLDERS, 'command'),

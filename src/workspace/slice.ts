@@ -2,8 +2,7 @@
 import { StringDecoder } from 'node:string_decoder';
 
 /** Default and largest size of one diff answer, in bytes (UTF-8), over REST and MCP. */
-export const DIFF_PAGE_BYTES = 256 * 1024;
-export const MAX_DIFF_PAGE_BYTES = 1024 * 1024;
+export { DIFF_PAGE_BYTES, MAX_DIFF_PAGE_BYTES } from '../protocol/limits.js';
 
 export interface TextSlice {
   /** At most maxBytes bytes of the text from `offset`, never half a character. */

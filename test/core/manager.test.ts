@@ -179,7 +179,7 @@ describe('Manager with real git, SQLite and processes', () => {
     );
     expect(await codeOf(tm.manager.create({ task: '', repo }))).toBe('invalid_input: task must not be empty');
     expect(await codeOf(tm.manager.create({ task: 'x'.repeat(20_001), repo }))).toMatch(
-      /task must be at most 20000/,
+      /task must be 1–20000 characters/,
     );
     expect(await codeOf(Promise.resolve().then(() => tm!.manager.get('zz')))).toBe(
       "not_found: no coder 'zz'",

@@ -186,7 +186,7 @@ describe('daemon HTTP server', () => {
     });
     expect(badAction.status).toBe(400);
     expect(badAction.body.error.field).toBe('action');
-    expect(badAction.body.error.message).toMatch(/action must be one of start, pause/);
+    expect(badAction.body.error.message).toMatch(/action must be one of "start", "pause"/);
 
     const big = await raw(h, {
       method: 'POST',

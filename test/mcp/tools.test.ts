@@ -100,7 +100,7 @@ describe('ai_coder_create', () => {
       /autostart must be a boolean \(got string\)/,
     );
     expect(err(await call(client, 'ai_coder_create', { task: 't', tsk: 1 }))).toMatch(
-      /unknown field "tsk" \(this tool takes task, repo, provider,/,
+      /unknown field "tsk" \(allowed: task, repo, provider,/,
     );
     const many = Array.from({ length: 51 }, (_, i) => `f${i}.txt`);
     expect(err(await call(client, 'ai_coder_create', { task: 't', workspace_files: many }))).toMatch(
@@ -188,8 +188,12 @@ describe('ai_coder_list', () => {
   });
 
   it('names bad filters and limits', async () => {
-    expect(err(await call(client, 'ai_coder_list', { limit: 0 }))).toMatch(/limit must be 1–100; fix limit/);
-    expect(err(await call(client, 'ai_coder_list', { limit: 101 }))).toMatch(/limit must be 1–100/);
+    expect(err(await call(client, 'ai_coder_list', { limit: 0 }))).toMatch(
+      /limit must be an integer from 1 to 100; fix limit/,
+    );
+    expect(err(await call(client, 'ai_coder_list', { limit: 101 }))).toMatch(
+      /limit must be an integer from 1 to 100/,
+    );
     expect(err(await call(client, 'ai_coder_list', { status_filter: 'sleeping' }))).toMatch(
       /status_filter must be a state, "active", "all", or a list of these such as \["running","needs_input"\]/,
     );
@@ -398,7 +402,7 @@ describe('ai_coder_logs', () => {
   it('names bad tails', async () => {
     const c = await create();
     expect(err(await call(client, 'ai_coder_logs', { coder_id: c.id, tail: 1001 }))).toMatch(
-      /tail must be 1–1000/,
+      /tail must be an integer from 1 to 1000/,
     );
     expect(err(await call(client, 'ai_coder_logs', { coder_id: c.id, since_seq: -1 }))).toMatch(/since_seq/);
     expect(err(await call(client, 'ai_coder_logs', { coder_id: c.id, timeout_s: 3 }))).toMatch(
@@ -459,7 +463,7 @@ describe('ai_coder_workspace', () => {
           max_bytes: 2_000_000,
         }),
       ),
-    ).toMatch(/max_bytes must be at most 1048576/);
+    ).toMatch(/max_bytes must be an integer from 1 to 1048576/);
     expect(err(await call(client, 'ai_coder_workspace', { coder_id: 'zz', operation: 'list' }))).toBe(
       "no coder 'zz'; ai_coder_list shows the ids",
     );

@@ -1,5 +1,4 @@
 /** create, list, status, pause|resume|stop|restart, message, rm, diff, providers. */
-import { checkSandboxMode } from '../../core/sandbox.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CreateCoderInput, StateFilter } from '../../core/api.js';
@@ -10,7 +9,9 @@ import { createWorktreeClient } from '../../client/worktree-client.js';
 import { formatBytes } from '../format-bytes.js';
 import { repoArg } from './worktree.js';
 import { CODER_TABLE_HEADER, coderRow, outcomeLine, shown, stateStyle, statusFields } from '../format.js';
-import { intOption, secondsOption, usdOption } from '../options.js';
+import { fieldOption, secondsOption } from '../options.js';
+import { createFields, createInput, listQuery, MAX_LIST_LIMIT } from '../../protocol/index.js';
+import { parseInput } from '../../core/validate.js';
 import { printProviders } from './providers.js';
 import { timeoutError, waitUntilEnded } from './waiting.js';
 
@@ -35,6 +36,30 @@ interface JsonOpt {
   json?: boolean;
 }
 
+/** `create`'s options whose names differ from the create fields they set (commander's camelCase keys). */
+const CREATE_OPTION_FIELDS: Readonly<Record<string, string>> = {
+  base: 'base_ref',
+  timeout: 'timeout_s',
+  maxTurns: 'max_turns',
+  budgetUsd: 'budget_usd',
+  keepProcesses: 'keep_processes',
+};
+
+/**
+ * The create input from `create`'s options: every option that names a field of the contract's create
+ * schema (directly or through CREATE_OPTION_FIELDS) is copied, then the whole input is checked with
+ * that schema, so the CLI refuses what the daemon would, before it is started.
+ */
+export function createInputFrom(opts: object, base: { task: string; repo: string }): CreateCoderInput {
+  const fields = createInput.shape as Record<string, unknown>;
+  const input: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(opts)) {
+    const field = CREATE_OPTION_FIELDS[key] ?? key;
+    if (value !== undefined && field in fields && !(field in base)) input[field] = value;
+  }
+  return parseInput(createInput, input, 'input');
+}
+
 export function registerCoderCommands(program: Command, ctx: CliContext): void {
   const { out } = ctx;
 
@@ -52,15 +77,27 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
     .option(
       '--timeout <seconds>',
       'stop the coder after this many seconds of running (its timeout_s)',
-      secondsOption,
+      fieldOption(createFields.timeout_s),
     )
-    .option('--max-turns <n>', 'stop the coder when the agent goes beyond n turns', intOption(1, 1_000_000))
-    .option('--budget-usd <usd>', 'stop the coder when its cost reaches this many US dollars', usdOption)
+    .option(
+      '--max-turns <n>',
+      'stop the coder when the agent goes beyond n turns',
+      fieldOption(createFields.max_turns),
+    )
+    .option(
+      '--budget-usd <usd>',
+      'stop the coder when its cost reaches this many US dollars',
+      fieldOption(createFields.budget_usd),
+    )
     .option(
       '--keep-processes',
       'let processes the agent leaves running (a dev server) outlive its run; stop and rm end them',
     )
-    .option('--sandbox <mode>', 'none, or bwrap: the agent writes only its worktree (docs/sandbox.md)')
+    .option(
+      '--sandbox <mode>',
+      'none, or bwrap: the agent writes only its worktree (docs/sandbox.md)',
+      fieldOption(createFields.sandbox),
+    )
     .option('--json', 'print the coder record as JSON')
     .action(
       async (
@@ -80,17 +117,7 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
           sandbox?: string;
         },
       ) => {
-        const input: CreateCoderInput = { task: words.join(' '), repo: resolve(ctx.cwd, o.repo ?? '.') };
-        if (o.provider !== undefined) input.provider = o.provider;
-        if (o.model !== undefined) input.model = o.model;
-        if (o.base !== undefined) input.base_ref = o.base;
-        if (o.branch !== undefined) input.branch = o.branch;
-        if (o.name !== undefined) input.name = o.name;
-        if (o.timeout !== undefined) input.timeout_s = o.timeout;
-        if (o.maxTurns !== undefined) input.max_turns = o.maxTurns;
-        if (o.budgetUsd !== undefined) input.budget_usd = o.budgetUsd;
-        if (o.keepProcesses) input.keep_processes = true;
-        if (o.sandbox !== undefined) input.sandbox = checkSandboxMode(o.sandbox, '--sandbox');
+        const input = createInputFrom(o, { task: words.join(' '), repo: resolve(ctx.cwd, o.repo ?? '.') });
         const client = await ctx.client();
         const coder = await client.create(input);
         if (!o.wait) {
@@ -118,7 +145,12 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
     .description('list coders, newest first')
     .option('--state <states>', 'comma-separated states, or "active" / "all" (default: all)')
     .option('--repo <path>', 'only coders of this repository')
-    .option('--limit <n>', 'at most this many (1–1000)', intOption(1, 1000), 50)
+    .option(
+      '--limit <n>',
+      `at most this many (1–${MAX_LIST_LIMIT})`,
+      fieldOption<number>(listQuery.shape.limit),
+      50,
+    )
     .option('--disk', "also each worktree's disk usage (computed now)")
     .option('--json', 'print the page as JSON: {coders, total, next_cursor} (with --disk: and disk)')
     .action(async (o: JsonOpt & { state?: string; repo?: string; limit: number; disk?: boolean }) => {

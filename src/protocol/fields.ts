@@ -1,0 +1,118 @@
+/**
+ * Field schemas, each with its rule written once. Every failing check of a field reports the same
+ * rule text, so the message does not depend on which check a value happened to fail first. The
+ * descriptions are the ones MCP clients read in tools/list; keep them terse (tools/list is capped
+ * at 2,500 tokens by test/mcp/tools.test.ts).
+ */
+import { z } from 'zod';
+import * as L from './limits.js';
+import { SANDBOX_MODES } from './states.js';
+
+/** "must be 1–N characters", no NUL characters (the OS and git refuse them). */
+export function text(max: number, min = 1) {
+  const rule = `must be ${min}–${max} characters`;
+  return z
+    .string()
+    .min(min, rule)
+    .max(max, rule)
+    .refine((s) => !s.includes('\0'), 'must not contain NUL characters');
+}
+
+/** An integer from min to max (no upper bound when max is left out); one rule for range and fractions. */
+export function int(min: number, max?: number) {
+  if (max === undefined) {
+    const rule = `must be an integer of at least ${min}`;
+    return z.number().int(rule).min(min, rule);
+  }
+  const rule = `must be an integer from ${min} to ${max}`;
+  return z.number().int(rule).min(min, rule).max(max, rule);
+}
+
+/** A number greater than 0 (and at most max when given); `unit` names what it counts ("seconds"). */
+export function positive(unit: string, max?: number, note = '') {
+  if (max === undefined) {
+    const rule = `must be a number of ${unit} greater than 0`;
+    return z.number().gt(0, rule);
+  }
+  const rule = `must be a number of ${unit} greater than 0 and at most ${max}${note}`;
+  return z.number().gt(0, rule).max(max, rule);
+}
+
+/** Why `p` is not a repo- or worktree-relative path, or null when it is one. */
+export function relativePathProblem(p: string): string | null {
+  if (p.length === 0) return 'must not be empty';
+  if (p.includes('\0')) return 'must not contain NUL characters';
+  if (p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p)) return `must be a relative path (got '${p}')`;
+  if (p.split(/[\\/]+/).includes('..')) return `must not contain '..' (got '${p}')`;
+  return null;
+}
+
+/** A path relative to the repository or worktree root: no absolute paths, no '..' segments. */
+export const relativePath = z
+  .string()
+  .max(L.MAX_PATH_CHARS, `must be 1–${L.MAX_PATH_CHARS} characters`)
+  .superRefine((p, ctx) => {
+    const problem = relativePathProblem(p);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** An absolute filesystem path. */
+export const absolutePath = text(L.MAX_PATH_CHARS).refine(
+  (p) => p.startsWith('/'),
+  'must be an absolute path',
+);
+
+/**
+ * A ref or branch name that git cannot mistake for an option. A function, not one shared instance:
+ * a schema used twice in one tool would become a JSON Schema $ref, which some MCP clients do not follow.
+ */
+const refName = () => text(L.MAX_REF_CHARS).refine((s) => !s.startsWith('-'), "must not start with '-'");
+
+// ------------------------------------------------------------------------------------- create
+
+/** The fields of a create, with their rules and descriptions (REST body, MCP ai_coder_create, CLI). */
+export const createFields = {
+  task: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(L.MAX_TASK_CHARS, `must be 1–${L.MAX_TASK_CHARS} characters`)
+    .refine((s) => s.trim() !== '', 'must not be empty')
+    .refine((s) => !s.includes('\0'), 'must not contain NUL characters')
+    .describe('What the agent should do, in plain words.'),
+  repo: absolutePath.describe(
+    'Absolute path of the git repo (any folder in it). Default: the configured one.',
+  ),
+  provider: text(L.MAX_PROVIDER_CHARS).describe(
+    'Agent provider (e.g. claude, codex, gemini, or a command provider). Default: from the config.',
+  ),
+  model: text(L.MAX_MODEL_CHARS).describe("Model name passed to the provider. Default: the provider's own."),
+  name: text(L.MAX_NAME_CHARS).describe('Readable name. Default: the first words of the task.'),
+  base_ref: refName().describe('Branch, tag or commit to start from. Default: HEAD of the repo.'),
+  branch: refName().describe('Branch to create. Default: aicoder/<id>-<slug of the task>.'),
+  workspace_files: z
+    .array(relativePath)
+    .max(L.MAX_WORKSPACE_FILES, `must name at most ${L.MAX_WORKSPACE_FILES} paths`)
+    .describe('Repo-relative files named to the agent; untracked ones are copied in.'),
+  autostart: z.boolean().describe('false: wait in `created` until started.'),
+  keep_processes: z.boolean().describe('true: processes left running outlive the run (see `processes`).'),
+  /** Default: the repo's .aicoder.json, else config.json "worktree", else none (docs/sandbox.md). */
+  sandbox: z.enum(SANDBOX_MODES),
+  max_turns: int(1).describe('Stop after this many agent turns.'),
+  timeout_s: positive('seconds', L.MAX_TIMEOUT_S, ' (7 days)').describe(
+    'Stop after this many seconds of running.',
+  ),
+  budget_usd: positive('US dollars').describe('Stop when the reported cost reaches this many US dollars.'),
+};
+
+// ------------------------------------------------------------------------------------ control
+
+/** A follow-up text: a message, an answer or a commit message. */
+export const messageText = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(L.MAX_MESSAGE_CHARS, `must be 1–${L.MAX_MESSAGE_CHARS} characters`)
+  .refine((s) => s.trim() !== '', 'must not be empty');
+
+export const coderId = text(L.MAX_CODER_ID_CHARS).describe(
+  'Coder id or a unique prefix of it (ai_coder_list shows the ids).',
+);

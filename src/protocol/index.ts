@@ -1,0 +1,10 @@
+/**
+ * The contract of aicoder's edges: limits, field and input schemas, the error body, and the one zod
+ * issue formatter. Imports nothing but zod; every other folder may import it.
+ */
+export * from './limits.js';
+export * from './states.js';
+export * from './issues.js';
+export * from './fields.js';
+export * from './inputs.js';
+export * from './errors.js';

@@ -1,0 +1,56 @@
+/** The coder states and the user actions, as every surface names them. */
+
+export const CODER_STATES = [
+  'created',
+  'queued',
+  'starting',
+  'running',
+  'needs_input',
+  'paused',
+  'waiting',
+  'completed',
+  'failed',
+  'stopped',
+  'interrupted',
+] as const;
+export type CoderState = (typeof CODER_STATES)[number];
+
+/**
+ * A state filter: a state, `active` (created, queued, starting, running, needs_input, paused, waiting)
+ * or `all`.
+ */
+export const STATE_FILTERS = [...CODER_STATES, 'active', 'all'] as const;
+export type StateFilter = (typeof STATE_FILTERS)[number];
+
+/**
+ * What `control` can do to a coder: the state machine's actions (core/state-machine.ts ACTIONS, which
+ * checks at compile time that the lists agree) and `message`, a follow-up in the same session.
+ */
+export const CONTROL_ACTIONS = [
+  'start',
+  'pause',
+  'resume',
+  'stop',
+  'restart',
+  'message',
+  'answer',
+  'remove',
+] as const;
+export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+
+/** `none`: the agent runs as the user. `bwrap`: under bubblewrap (docs/sandbox.md). */
+export const SANDBOX_MODES = ['none', 'bwrap'] as const;
+export type SandboxMode = (typeof SANDBOX_MODES)[number];
+
+export const MERGE_STRATEGIES = ['merge', 'squash', 'rebase'] as const;
+export type MergeStrategy = (typeof MERGE_STRATEGIES)[number];
+
+export const WORKSPACE_OPERATIONS = [
+  'list',
+  'read',
+  'diff',
+  'changes',
+  'commit',
+  'merge',
+  'conflicts',
+] as const;
