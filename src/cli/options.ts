@@ -1,22 +1,19 @@
 /**
  * Option value parsers: a bad value is a commander usage error (exit 2) naming the option and the
- * rule. Options that set a field of the API take the contract's rule for it (src/protocol), so the
- * CLI refuses exactly what REST and MCP refuse, with the same words.
+ * rule. Limits and rule texts are the contract's (src/protocol/limits.ts, rules.ts; zod-free, so a
+ * command starts without loading zod); `create` checks its fields with the contract's schema
+ * (create-input.ts).
  */
 import { InvalidArgumentError } from 'commander';
-import type { ZodTypeAny } from 'zod';
-import { issueRule, query } from '../protocol/index.js';
+import { intRule } from '../protocol/rules.js';
 
-/**
- * A parser for an option that carries an API field: the value (a number when it is written as one)
- * checked with the field's schema; the error is the field's rule.
- */
-export function fieldOption<T>(schema: ZodTypeAny): (v: string) => T {
-  const parser = query(schema);
+export function intOption(min: number, max?: number): (v: string) => number {
   return (v: string) => {
-    const r = parser.safeParse(v);
-    if (r.success) return r.data as T;
-    throw new InvalidArgumentError([...new Set(r.error.issues.map((i) => issueRule(i)))].join('; '));
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || (max !== undefined && n > max)) {
+      throw new InvalidArgumentError(intRule(min, max));
+    }
+    return n;
   };
 }
 

@@ -7,10 +7,11 @@
 import { z } from 'zod';
 import * as L from './limits.js';
 import { SANDBOX_MODES } from './states.js';
+import { intRule, positiveRule, textRule } from './rules.js';
 
 /** "must be 1–N characters", no NUL characters (the OS and git refuse them). */
 export function text(max: number, min = 1) {
-  const rule = `must be ${min}–${max} characters`;
+  const rule = textRule(min, max);
   return z
     .string()
     .min(min, rule)
@@ -20,22 +21,16 @@ export function text(max: number, min = 1) {
 
 /** An integer from min to max (no upper bound when max is left out); one rule for range and fractions. */
 export function int(min: number, max?: number) {
-  if (max === undefined) {
-    const rule = `must be an integer of at least ${min}`;
-    return z.number().int(rule).min(min, rule);
-  }
-  const rule = `must be an integer from ${min} to ${max}`;
-  return z.number().int(rule).min(min, rule).max(max, rule);
+  const rule = intRule(min, max);
+  const n = z.number().int(rule).min(min, rule);
+  return max === undefined ? n : n.max(max, rule);
 }
 
 /** A number greater than 0 (and at most max when given); `unit` names what it counts ("seconds"). */
 export function positive(unit: string, max?: number, note = '') {
-  if (max === undefined) {
-    const rule = `must be a number of ${unit} greater than 0`;
-    return z.number().gt(0, rule);
-  }
-  const rule = `must be a number of ${unit} greater than 0 and at most ${max}${note}`;
-  return z.number().gt(0, rule).max(max, rule);
+  const rule = positiveRule(unit, max, note);
+  const n = z.number().gt(0, rule);
+  return max === undefined ? n : n.max(max, rule);
 }
 
 /** Why `p` is not a repo- or worktree-relative path, or null when it is one. */

@@ -4,6 +4,7 @@
  */
 export * from './limits.js';
 export * from './states.js';
+export * from './rules.js';
 export * from './issues.js';
 export * from './fields.js';
 export * from './inputs.js';

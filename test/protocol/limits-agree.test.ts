@@ -12,6 +12,7 @@ import { CommanderError } from 'commander';
 import { z, type ZodTypeAny } from 'zod';
 import type { AicoderClient } from '../../src/client/types.js';
 import { buildProgram } from '../../src/cli/main.js';
+import { optionOf } from '../../src/cli/create-input.js';
 import type { CliContext } from '../../src/cli/context.js';
 import type { Output } from '../../src/cli/output.js';
 import type { CreateCoderInput } from '../../src/core/api.js';
@@ -146,14 +147,19 @@ async function cli(field: string, value: unknown): Promise<Outcome | null> {
     exitCode: 0,
   };
   try {
-    await buildProgram(ctx).parseAsync(['node', 'aicoder', 'create', option, String(value), '--', TASK]);
+    await (
+      await buildProgram(ctx)
+    ).parseAsync(['node', 'aicoder', 'create', option, String(value), '--', TASK]);
   } catch (e) {
     if (e instanceof CommanderError) {
       const rule = /is invalid\. (.*)$/.exec(e.message)?.[1];
       if (rule === undefined) throw e;
       return { ok: false, message: `${field} ${rule}` };
     }
-    if (isAicoderError(e)) return refusal(e);
+    // The CLI names the option where the other surfaces name the field.
+    if (isAicoderError(e) && e.code === 'invalid_input') {
+      return { ok: false, message: e.message.replace(optionOf(field), field) };
+    }
     if (!(e instanceof Error) || e.message !== 'recorded') throw e;
   }
   expect(sent).toHaveLength(1);

@@ -1,7 +1,7 @@
 /** create, list, status, pause|resume|stop|restart, message, rm, diff, providers. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CreateCoderInput, StateFilter } from '../../core/api.js';
+import type { StateFilter } from '../../core/api.js';
 import { AicoderError, isAicoderError } from '../../core/errors.js';
 import type { CoderAction } from '../../core/state-machine.js';
 import type { CliContext } from '../context.js';
@@ -9,9 +9,8 @@ import { createWorktreeClient } from '../../client/worktree-client.js';
 import { formatBytes } from '../format-bytes.js';
 import { repoArg } from './worktree.js';
 import { CODER_TABLE_HEADER, coderRow, outcomeLine, shown, stateStyle, statusFields } from '../format.js';
-import { fieldOption, secondsOption } from '../options.js';
-import { createFields, createInput, listQuery, MAX_LIST_LIMIT } from '../../protocol/index.js';
-import { parseInput } from '../../core/validate.js';
+import { intOption, secondsOption } from '../options.js';
+import { MAX_LIST_LIMIT } from '../../protocol/limits.js';
 import { printProviders } from './providers.js';
 import { timeoutError, waitUntilEnded } from './waiting.js';
 
@@ -36,30 +35,6 @@ interface JsonOpt {
   json?: boolean;
 }
 
-/** `create`'s options whose names differ from the create fields they set (commander's camelCase keys). */
-const CREATE_OPTION_FIELDS: Readonly<Record<string, string>> = {
-  base: 'base_ref',
-  timeout: 'timeout_s',
-  maxTurns: 'max_turns',
-  budgetUsd: 'budget_usd',
-  keepProcesses: 'keep_processes',
-};
-
-/**
- * The create input from `create`'s options: every option that names a field of the contract's create
- * schema (directly or through CREATE_OPTION_FIELDS) is copied, then the whole input is checked with
- * that schema, so the CLI refuses what the daemon would, before it is started.
- */
-export function createInputFrom(opts: object, base: { task: string; repo: string }): CreateCoderInput {
-  const fields = createInput.shape as Record<string, unknown>;
-  const input: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(opts)) {
-    const field = CREATE_OPTION_FIELDS[key] ?? key;
-    if (value !== undefined && field in fields && !(field in base)) input[field] = value;
-  }
-  return parseInput(createInput, input, 'input');
-}
-
 export function registerCoderCommands(program: Command, ctx: CliContext): void {
   const { out } = ctx;
 
@@ -74,30 +49,14 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
     .option('--branch <name>', 'branch name; default: aicoder/<id>-<slug-of-task>')
     .option('--name <name>', 'display name; default: from the task')
     .option('--wait', 'wait until the coder ends (exit code as for `wait`)')
-    .option(
-      '--timeout <seconds>',
-      'stop the coder after this many seconds of running (its timeout_s)',
-      fieldOption(createFields.timeout_s),
-    )
-    .option(
-      '--max-turns <n>',
-      'stop the coder when the agent goes beyond n turns',
-      fieldOption(createFields.max_turns),
-    )
-    .option(
-      '--budget-usd <usd>',
-      'stop the coder when its cost reaches this many US dollars',
-      fieldOption(createFields.budget_usd),
-    )
+    .option('--timeout <seconds>', 'stop the coder after this many seconds of running (its timeout_s)')
+    .option('--max-turns <n>', 'stop the coder when the agent goes beyond n turns')
+    .option('--budget-usd <usd>', 'stop the coder when its cost reaches this many US dollars')
     .option(
       '--keep-processes',
       'let processes the agent leaves running (a dev server) outlive its run; stop and rm end them',
     )
-    .option(
-      '--sandbox <mode>',
-      'none, or bwrap: the agent writes only its worktree (docs/sandbox.md)',
-      fieldOption(createFields.sandbox),
-    )
+    .option('--sandbox <mode>', 'none, or bwrap: the agent writes only its worktree (docs/sandbox.md)')
     .option('--json', 'print the coder record as JSON')
     .action(
       async (
@@ -110,13 +69,14 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
           branch?: string;
           name?: string;
           wait?: boolean;
-          timeout?: number;
-          maxTurns?: number;
-          budgetUsd?: number;
+          timeout?: string;
+          maxTurns?: string;
+          budgetUsd?: string;
           keepProcesses?: boolean;
           sandbox?: string;
         },
       ) => {
+        const { createInputFrom } = await import('../create-input.js');
         const input = createInputFrom(o, { task: words.join(' '), repo: resolve(ctx.cwd, o.repo ?? '.') });
         const client = await ctx.client();
         const coder = await client.create(input);
@@ -133,7 +93,7 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
         // --timeout is the coder's own limit: the daemon stops it, which ends this wait too.
         const r = await waitUntilEnded(ctx, coder.id, { timeoutMs: null, progress: !o.json });
         if (o.json) out.json(r.coder);
-        if (r.timedOut) throw timeoutError(r.coder, o.timeout ?? 0);
+        if (r.timedOut) throw timeoutError(r.coder, input.timeout_s ?? 0);
         if (!o.json) out.line(out.paint(stateStyle(r.coder.state), outcomeLine(r.coder)));
         ctx.exitCode = r.coder.state === 'completed' ? 0 : 1;
       },
@@ -145,12 +105,7 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
     .description('list coders, newest first')
     .option('--state <states>', 'comma-separated states, or "active" / "all" (default: all)')
     .option('--repo <path>', 'only coders of this repository')
-    .option(
-      '--limit <n>',
-      `at most this many (1–${MAX_LIST_LIMIT})`,
-      fieldOption<number>(listQuery.shape.limit),
-      50,
-    )
+    .option('--limit <n>', `at most this many (1–${MAX_LIST_LIMIT})`, intOption(1, MAX_LIST_LIMIT), 50)
     .option('--disk', "also each worktree's disk usage (computed now)")
     .option('--json', 'print the page as JSON: {coders, total, next_cursor} (with --disk: and disk)')
     .action(async (o: JsonOpt & { state?: string; repo?: string; limit: number; disk?: boolean }) => {

@@ -6,8 +6,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { LogEntry } from '../../core/coder.js';
 import type { CliContext } from '../context.js';
 import { logLine, outcomeLine, stateStyle } from '../format.js';
-import { fieldOption, secondsOption } from '../options.js';
-import { logsQuery } from '../../protocol/index.js';
+import { intOption, secondsOption } from '../options.js';
+import { MAX_TAIL } from '../../protocol/limits.js';
 import { timeoutError, waitUntilEnded, withReconnect } from './waiting.js';
 
 const FOLLOW_SLICE_MS = 45_000;
@@ -66,12 +66,8 @@ export function registerLogCommands(program: Command, ctx: CliContext): void {
     .description("print a coder's output: numbered log entries, in order (the number is what --since takes)")
     .argument('<id>', 'coder id or unique prefix')
     .option('-f, --follow', 'keep printing new entries until the coder ends')
-    .option('--tail <n>', 'only the last N entries', fieldOption<number>(logsQuery.shape.tail))
-    .option(
-      '--since <seq>',
-      'only entries after this sequence number',
-      fieldOption<number>(logsQuery.shape.since_seq),
-    )
+    .option('--tail <n>', 'only the last N entries', intOption(1, MAX_TAIL))
+    .option('--since <seq>', 'only entries after this sequence number', intOption(0))
     .option('--kind <kinds>', 'only entries of these kinds, comma-separated (e.g. text,tool_call,run_end)')
     .option('--json', 'print each entry as one JSON line (NDJSON)')
     .option('--raw', "print each entry's text as it is, control sequences included (unsafe on a terminal)")
