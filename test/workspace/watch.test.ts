@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { gitRunner } from '../../src/git/exec.js';
@@ -83,4 +83,36 @@ it('a new directory that is not ignored is reported with what was written into i
   await waitFor(() => events.includes('addDir lib') && events.includes('add lib/x.ts'), {
     what: 'lib events',
   });
+});
+
+it('watches one inotify watch per directory (not per file), drops the watches of a deleted directory', async () => {
+  const repo = makeRepo({ 'README.md': '# r\n', 'a/1.txt': '1', 'a/2.txt': '2', 'a/b/3.txt': '3' });
+  const events: string[] = [];
+  const h = watchWorkspace(repo, () => undefined, {
+    git: gitRunner(),
+    debounceMs: 50,
+    onEvent: (event, rel) => events.push(`${event} ${rel}`),
+  });
+  handles.push(h);
+  await h.ready;
+  expect(h.stats()).toEqual({ dirs: 3, polling: false }); // ., a, a/b
+  rmSync(join(repo, 'a'), { recursive: true });
+  await waitFor(() => events.includes('unlinkDir a') && h.stats().dirs === 1, { what: 'a unwatched' });
+});
+
+it('more directories than maxDirs: it stops adding watches and polls onChange instead', async () => {
+  const repo = makeRepo({ 'README.md': '# r\n', 'a/1.txt': '1', 'b/2.txt': '2', 'c/3.txt': '3' });
+  let calls = 0;
+  const h = watchWorkspace(repo, () => calls++, {
+    git: gitRunner(),
+    debounceMs: 10,
+    maxDirs: 2,
+    pollMs: 100,
+  });
+  handles.push(h);
+  await h.ready;
+  expect(h.stats()).toEqual({ dirs: 2, polling: true });
+  const at = calls;
+  // No event at all: the poll alone calls onChange again and again.
+  await waitFor(() => calls >= at + 3, { what: 'three polls' });
 });
