@@ -20,7 +20,7 @@
  *   GET    /api/events   (SSE; Last-Event-ID header or ?last_event_id=) → AicoderEvent per `data:`
  *   POST   /api/shutdown                            → { ok: true } then the daemon exits gracefully
  */
-import type { LoopDelay } from '../daemon/loop-delay.js';
+import type { Health } from '../protocol/health.js';
 import type { Coder } from '../core/coder.js';
 import type {
   ControlInput,
@@ -45,21 +45,8 @@ import type {
 } from '../core/ports.js';
 import type { AicoderEvent } from '../core/events.js';
 
-export interface Health {
-  ok: true;
-  pid: number;
-  port: number;
-  home: string;
-  version: string;
-  started_at: string;
-  /**
-   * Configuration files the running daemon could not apply (config.json, provider files), each with a
-   * message naming the file and the key; the last good configuration stays in use. Absent when none.
-   */
-  config_errors?: { source: string; message: string }[];
-  /** The daemon's event-loop delay, last complete window and current (src/daemon/loop-delay.ts). */
-  event_loop?: LoopDelay;
-}
+/** `GET /health` (the contract's shape, src/protocol/health.ts). */
+export type { Health };
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
 

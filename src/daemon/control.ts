@@ -11,7 +11,7 @@ import { AicoderError } from '../core/errors.js';
 import { homeLayout } from '../core/paths.js';
 import { httpRequest } from '../client/http-request.js';
 import { ownerAuthHeaders } from '../client/auth.js';
-import type { Health } from '../client/types.js';
+import type { Health } from '../protocol/health.js';
 import { pidAlive, readDaemonInfo, removeDaemonInfo, type DaemonInfo } from './daemon-info.js';
 import {
   newStartReportPath,

@@ -3,7 +3,7 @@
  * AICODER_HOME/daemon.json, and on SIGTERM/SIGINT or POST /api/shutdown stops accepting, ends the
  * event streams, detaches from the coders (they keep running) and removes daemon.json.
  */
-import type { Health } from '../client/types.js';
+import type { Health } from '../protocol/health.js';
 import type { ManagerApi } from '../core/api.js';
 import type { ManagerConfig } from '../core/config.js';
 import { AicoderError } from '../core/errors.js';

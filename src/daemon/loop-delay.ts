@@ -9,20 +9,9 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 export const LOOP_WINDOW_MS = 5000;
 
 /** Delay figures of one window, in milliseconds. `samples` 0 means nothing was measured yet. */
-export interface LoopDelayWindow {
-  started_at: string;
-  samples: number;
-  p50_ms: number;
-  p99_ms: number;
-  max_ms: number;
-}
+import type { LoopDelay, LoopDelayWindow } from '../protocol/health.js';
 
-export interface LoopDelay {
-  window_ms: number;
-  /** The last complete window; null during the first. */
-  last: LoopDelayWindow | null;
-  current: LoopDelayWindow;
-}
+export type { LoopDelay, LoopDelayWindow };
 
 export interface LoopDelayMonitor {
   read(): LoopDelay;

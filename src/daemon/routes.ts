@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ManagerApi } from '../core/api.js';
 import { AicoderError } from '../core/errors.js';
 import { fleetStats } from '../core/stats.js';
-import type { Health } from '../client/types.js';
+import type { Health } from '../protocol/health.js';
 import { HttpError, readJsonBody, sendJson, sendStatus } from './http-util.js';
 import { dispatchWorktree } from './routes-worktree.js';
 import type { SseHub } from './sse.js';

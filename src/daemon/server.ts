@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import type { ManagerApi } from '../core/api.js';
 import { isAicoderError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
-import type { Health } from '../client/types.js';
+import type { Health } from '../protocol/health.js';
 import { parseCoderPath } from './coder-tokens.js';
 import { checkOwnerToken } from './owner-token.js';
 import { coderOfSocket } from './peer-coder.js';

@@ -9,3 +9,4 @@ export * from './issues.js';
 export * from './fields.js';
 export * from './inputs.js';
 export * from './errors.js';
+export * from './health.js';
