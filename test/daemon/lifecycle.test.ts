@@ -58,6 +58,7 @@ describe('daemon lifecycle', () => {
       running: 0,
       needs_input: 0,
       paused: 0,
+      waiting: 0,
       completed: 0,
       failed: 0,
       stopped: 0,
@@ -159,7 +160,7 @@ describe('daemon lifecycle', () => {
     const r = await runCli(h, ['daemon', 'run']);
     expect(r.code).toBe(2); // invalid input
     expect(r.stderr).toBe(
-      `aicoder: ${join(h.home, 'config.json')}: unknown key "max_concurent" (allowed: max_concurrent, stop_grace_s, stop_grace_ms, default_provider, default_repo, claude_permission_mode, provider_env, stall_after_s, ask_timeout_s, max_turns, timeout_s, budget_usd, hook, worktree, keep_processes)\n`,
+      `aicoder: ${join(h.home, 'config.json')}: unknown key "max_concurent" (allowed: max_concurrent, stop_grace_s, stop_grace_ms, default_provider, default_repo, claude_permission_mode, provider_env, stall_after_s, ask_timeout_s, max_turns, timeout_s, budget_usd, hook, usage_limit_retries, usage_limit_backoff_s, worktree, keep_processes)\n`,
     );
     writeFileSync(join(h.home, 'config.json'), JSON.stringify({ max_concurrent: 0 }));
     const r2 = await runCli(h, ['daemon', 'run']);
