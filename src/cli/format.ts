@@ -17,6 +17,7 @@ export function stateStyle(state: CoderState): Style {
     case 'waiting':
       return 'yellow';
     case 'needs_input':
+    case 'attached':
       return 'magenta';
     case 'completed':
       return 'cyan';

@@ -18,6 +18,7 @@ const MODULES = {
   daemon: async (): Promise<Register> => (await import('./commands/daemon.js')).registerDaemonCommands,
   mcp: async (): Promise<Register> => (await import('./commands/mcp.js')).registerMcpCommand,
   tui: async (): Promise<Register> => (await import('./commands/tui.js')).registerTuiCommand,
+  attach: async (): Promise<Register> => (await import('./commands/attach.js')).registerAttachCommand,
   worktree: async (): Promise<Register> => (await import('./commands/worktree.js')).registerWorktreeCommands,
 } as const;
 type ModuleName = keyof typeof MODULES;
@@ -44,6 +45,7 @@ export const COMMAND_MODULE: Readonly<Record<string, ModuleName>> = {
   daemon: 'daemon',
   mcp: 'mcp',
   tui: 'tui',
+  attach: 'attach',
   commit: 'worktree',
   merge: 'worktree',
   pr: 'worktree',

@@ -3,6 +3,7 @@
  * event subscription over fetch.
  */
 import type { Coder } from '../core/coder.js';
+import type { AttachHolder, AttachPlan, DetachInput } from '../core/attach.js';
 import type {
   ControlInput,
   ControlResult,
@@ -147,6 +148,9 @@ export function createHttpClient(opts: HttpClientOptions): AicoderClient {
     get: (id: string) => request<Coder>('GET', coderPath(id)),
     control: (id: string, input: ControlInput) =>
       request<ControlResult>('POST', coderPath(id, '/control'), input),
+    attach: (id: string, holder: AttachHolder) =>
+      request<AttachPlan>('POST', coderPath(id, '/attach'), holder),
+    detach: (id: string, input: DetachInput) => request<Coder>('POST', coderPath(id, '/detach'), input),
     logs: (id: string, input: LogsInput & { follow?: boolean; timeout_ms?: number } = {}) =>
       request<LogsResult>('GET', coderPath(id, '/logs'), undefined, {
         since_seq: input.since_seq,

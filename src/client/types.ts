@@ -8,6 +8,8 @@
  *   GET    /api/coders?state=a,b&repo=&limit=&cursor=   → ListCodersPage
  *   GET    /api/coders/:id                          → Coder
  *   POST   /api/coders/:id/control      ControlInput → ControlResult
+ *   POST   /api/coders/:id/attach       AttachHolder → AttachPlan (core/attach.ts; `aicoder attach`)
+ *   POST   /api/coders/:id/detach       DetachInput → Coder
  *   GET    /api/coders/:id/logs?since_seq=&tail=&kinds=a,b&max_bytes=[&follow=1&timeout_ms=] → LogsResult
  *   GET    /api/coders/:id/logs/:seq/text?offset=&max_bytes=                → LogText
  *   GET    /api/coders/:id/wait?for=terminal|s1,s2&timeout_ms=  → WaitResult (long poll, ≤ 50 s)
@@ -22,6 +24,7 @@
  */
 import type { Health } from '../protocol/health.js';
 import type { Coder } from '../core/coder.js';
+import type { AttachHolder, AttachPlan, DetachInput } from '../core/attach.js';
 import type {
   ControlInput,
   ControlResult,
@@ -72,6 +75,10 @@ export interface AicoderClient {
   list(input?: ListInput): Promise<ListCodersPage>;
   get(id: string): Promise<Coder>;
   control(id: string, input: ControlInput): Promise<ControlResult>;
+  /** Begins a takeover (`aicoder attach`); optional so in-memory clients may leave it out. */
+  attach?(id: string, holder: AttachHolder): Promise<AttachPlan>;
+  /** Ends a takeover. */
+  detach?(id: string, input: DetachInput): Promise<Coder>;
   logs(id: string, input?: LogsInput & { follow?: boolean; timeout_ms?: number }): Promise<LogsResult>;
   /** A slice of one entry's whole text (entries served cut carry `cut`). */
   logText(id: string, seq: number, input?: LogTextInput): Promise<LogText>;

@@ -3,6 +3,7 @@
  * the CLI and TUI call. Plain data in and out.
  */
 import type { Coder, CoderState, LogEntry } from './coder.js';
+import type { AttachHolder, AttachPlan, DetachInput } from './attach.js';
 import type { CoderAction } from './state-machine.js';
 import type {
   ChangesPage,
@@ -152,4 +153,12 @@ export interface ManagerApi {
   /** Events after a resumption cursor "E:L" (record events and log entries), oldest first. */
   replay(cursor: string, limit: number): { events: AicoderEvent[]; complete: boolean };
   cursor(): string;
+  /**
+   * Begins a person's takeover (core/attach.ts): stops a running coder, puts it in `attached` and
+   * answers what the attaching CLI (`holder`, leased by pid and start time) runs. Errors: not_supported
+   * (no attach_command, no session yet), conflict (already attached), sandbox_unavailable.
+   */
+  attach?(idOrPrefix: string, holder: AttachHolder): Promise<AttachPlan>;
+  /** Ends the takeover: the coder returns to its ended state with files_changed recounted. */
+  detach?(idOrPrefix: string, input: DetachInput): Promise<Coder>;
 }

@@ -16,6 +16,7 @@ export const ACTIVE_STATES: readonly CoderState[] = [
   'needs_input',
   'paused',
   'waiting',
+  'attached',
 ];
 
 export function isTerminal(s: CoderState): boolean {

@@ -31,6 +31,7 @@ export const NOTE_LOG_KINDS = [
   'permission_denied',
   'limit',
   'usage_limit',
+  'attach',
   'setup',
   'teardown',
   'ports',

@@ -41,6 +41,7 @@ import { Records } from './records.js';
 import { assertAction } from './state-machine.js';
 import { Supervisor, errMessage } from './supervisor.js';
 import { UsageWaits } from './usage-waits.js';
+import { Attaches, type AttachHolder, type AttachPlan, type DetachInput } from './attach.js';
 import { endCoderProcesses, refreshProcesses } from './leftovers.js';
 import type { StopReason } from './live-run.js';
 import { checkLogKinds } from './log-kinds.js';
@@ -69,6 +70,7 @@ export class Manager implements ManagerApi, WorktreeApi {
   private readonly supervisor: Supervisor;
   private readonly talkback: Talkback;
   private readonly waits: UsageWaits;
+  private readonly attaches: Attaches;
 
   private readonly deps: ManagerDeps;
 
@@ -93,6 +95,7 @@ export class Manager implements ManagerApi, WorktreeApi {
     this.supervisor = new Supervisor(deps, this.records, this.talkback);
     this.waits = new UsageWaits(deps, this.records, (id, f) => this.supervisor.enqueue(id, f));
     this.supervisor.onFailure = (coder, error, code) => this.waits.enter(coder, error, code);
+    this.attaches = new Attaches(deps, this.records, (c) => this.stop(c));
   }
 
   /** What coders' own MCP endpoints call (progress, heartbeat, questions). */
@@ -106,6 +109,7 @@ export class Manager implements ManagerApi, WorktreeApi {
     await ops.reconcile(this.ops());
     await this.supervisor.recover();
     this.waits.recover();
+    this.attaches.recover();
   }
 
   /**
@@ -118,6 +122,7 @@ export class Manager implements ManagerApi, WorktreeApi {
     await Promise.allSettled([...this.inflight]);
     this.talkback.shutdown();
     this.waits.close();
+    this.attaches.close();
     await this.supervisor.shutdown();
   }
 
@@ -227,6 +232,16 @@ export class Manager implements ManagerApi, WorktreeApi {
         return this.remove(coder, input.force === true, input.keep_branch === true);
     }
     return { coder: this.get(id), removed: false };
+  }
+
+  /** `aicoder attach` begins (core/attach.ts). */
+  attach(idOrPrefix: string, holder: AttachHolder): Promise<AttachPlan> {
+    return this.attaches.begin(this.get(idOrPrefix), holder);
+  }
+
+  /** `aicoder attach` ends (the person quit the agent's UI). */
+  detach(idOrPrefix: string, input: DetachInput): Promise<Coder> {
+    return this.attaches.end(this.get(idOrPrefix), input);
   }
 
   private async stop(coder: Coder, reason: StopReason = 'stop'): Promise<void> {

@@ -405,6 +405,11 @@ export interface ProviderDef {
   command: string[];
   /** argv for a follow-up message in the same session; may hold {message} {session_id} {model} {workspace}. */
   resume_command?: string[];
+  /**
+   * argv of the agent's own interactive UI on the coder's session (`aicoder attach`); may hold
+   * {session_id} {model} {workspace} {permission_mode} and the talk-back placeholders. None: no attach.
+   */
+  attach_command?: string[];
   env: Record<string, string>;
   parser: string;
   /**

@@ -8,6 +8,7 @@
  *   starting/running/needs_input/paused ──▶ interrupted   (process vanished while the daemon was away)
  *   running/needs_input/paused ──▶ waiting ──▶ queued   (a usage limit, waited out; stop ends it)
  *   terminal ──restart──▶ queued
+ *   terminal ──▶ attached ──▶ terminal   (a person runs the agent's own UI: `aicoder attach`, core/attach.ts)
  */
 import type { Coder, CoderState } from './coder.js';
 import { AicoderError } from './errors.js';
@@ -20,10 +21,11 @@ export const TRANSITIONS: Readonly<Record<CoderState, readonly CoderState[]>> = 
   needs_input: ['running', 'completed', 'failed', 'stopped', 'interrupted', 'waiting'],
   paused: ['running', 'completed', 'failed', 'stopped', 'interrupted', 'waiting'],
   waiting: ['queued', 'stopped'],
-  completed: ['queued'],
-  failed: ['queued'],
-  stopped: ['queued'],
-  interrupted: ['queued'],
+  attached: ['completed', 'failed', 'stopped', 'interrupted'],
+  completed: ['queued', 'attached'],
+  failed: ['queued', 'attached'],
+  stopped: ['queued', 'attached'],
+  interrupted: ['queued', 'attached'],
 };
 
 export const ACTIONS = ['start', 'pause', 'resume', 'stop', 'restart', 'remove', 'answer'] as const;
@@ -65,11 +67,12 @@ export function assertTransition(coder: Pick<Coder, 'id' | 'state'>, to: CoderSt
 function hint(action: CoderAction, state: CoderState): string {
   switch (action) {
     case 'remove':
+      if (state === 'attached') return ' (a person is attached: quit the agent first)';
       return state === 'running' || state === 'paused' || state === 'starting' || state === 'needs_input'
         ? ' (stop it first, or force the removal)'
         : '';
     case 'restart':
-      return ' (stop it first)';
+      return state === 'attached' ? ' (a person is attached: quit the agent first)' : ' (stop it first)';
     case 'resume':
       return state === 'running' ? ' (it is not paused)' : '';
     case 'answer':

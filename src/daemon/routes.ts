@@ -9,8 +9,10 @@ import { dispatchWorktree } from './routes-worktree.js';
 import type { SseHub } from './sse.js';
 import { sliceBytes } from '../workspace/slice.js';
 import {
+  attachSchema,
   controlSchema,
   createSchema,
+  detachSchema,
   parseCursor,
   parseDiffQuery,
   parseEventsQuery,
@@ -42,7 +44,8 @@ interface Request {
   signal: AbortSignal;
 }
 
-const CODER_ROUTE = /^\/api\/coders\/([^/]+)(?:\/(control|logs|wait|diff|changes|files|file))?$/;
+const CODER_ROUTE =
+  /^\/api\/coders\/([^/]+)(?:\/(control|attach|detach|logs|wait|diff|changes|files|file))?$/;
 /** One entry's whole text, in slices: /api/coders/:id/logs/:seq/text. */
 const LOG_TEXT_ROUTE = /^\/api\/coders\/([^/]+)\/logs\/(\d{1,15})\/text$/;
 
@@ -131,6 +134,16 @@ export async function dispatch(ctx: RouteContext, r: Request): Promise<boolean> 
     parseNoQuery(r.query);
     const input = parseWith(controlSchema, await readJsonBody(r.req), 'body');
     sendJson(res, 200, await manager.control(id, input));
+    return true;
+  }
+  if (sub === 'attach' || sub === 'detach') {
+    if (method !== 'POST') return methodNotAllowed(r, 'POST');
+    parseNoQuery(r.query);
+    if (!manager.attach || !manager.detach)
+      throw new AicoderError('not_supported', 'this daemon cannot attach');
+    const body = await readJsonBody(r.req);
+    if (sub === 'attach') sendJson(res, 200, await manager.attach(id, parseWith(attachSchema, body, 'body')));
+    else sendJson(res, 200, await manager.detach(id, parseWith(detachSchema, body, 'body')));
     return true;
   }
   if (method !== 'GET') return methodNotAllowed(r, 'GET');

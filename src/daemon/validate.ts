@@ -6,10 +6,13 @@
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { CoderState } from '../core/coder.js';
 import type { ControlInput, CreateCoderInput, ListInput, StateFilter, WaitTarget } from '../core/api.js';
+import type { AttachHolder, DetachInput } from '../core/attach.js';
 import { AicoderError } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import {
+  attachInput,
   controlInput,
+  detachInput,
   createInput,
   DEFAULT_LONG_POLL_MS,
   DIFF_PAGE_BYTES,
@@ -37,6 +40,8 @@ export function parseWith<T>(schema: ZodType<T, ZodTypeDef, unknown>, input: unk
 
 export const createSchema: ZodType<CreateCoderInput, ZodTypeDef, unknown> = createInput;
 export const controlSchema: ZodType<ControlInput, ZodTypeDef, unknown> = controlInput;
+export const attachSchema: ZodType<AttachHolder, ZodTypeDef, unknown> = attachInput;
+export const detachSchema: ZodType<DetachInput, ZodTypeDef, unknown> = detachInput;
 
 // ------------------------------------------------------------------------------------------ queries
 

@@ -47,6 +47,22 @@ export const controlInput = z
   })
   .strict();
 
+/** `POST /api/coders/:id/attach` (core/attach.ts AttachHolder): the attaching CLI's process. */
+export const attachInput = z
+  .object({
+    pid: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1),
+    start_time: z.string().regex(/^\d{1,20}$/, 'must be /proc/<pid>/stat field 22 (decimal digits)'),
+  })
+  .strict();
+/** `POST /api/coders/:id/detach` (core/attach.ts DetachInput): how the agent's UI ended. */
+export const detachInput = z
+  .object({ exit_code: z.number().int().min(-1).max(255).nullable().optional() })
+  .strict();
+
 /** `POST /api/coders/:id/commit`. */
 export const commitInput = z.object({ message: messageText.optional() }).strict();
 /** `POST /api/coders/:id/merge`. */

@@ -8,6 +8,7 @@ export const CODER_STATES = [
   'needs_input',
   'paused',
   'waiting',
+  'attached',
   'completed',
   'failed',
   'stopped',
@@ -16,8 +17,8 @@ export const CODER_STATES = [
 export type CoderState = (typeof CODER_STATES)[number];
 
 /**
- * A state filter: a state, `active` (created, queued, starting, running, needs_input, paused, waiting)
- * or `all`.
+ * A state filter: a state, `active` (created, queued, starting, running, needs_input, paused, waiting,
+ * attached) or `all`.
  */
 export const STATE_FILTERS = [...CODER_STATES, 'active', 'all'] as const;
 export type StateFilter = (typeof STATE_FILTERS)[number];

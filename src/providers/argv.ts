@@ -55,6 +55,18 @@ export const RESUME_PLACEHOLDERS: readonly PlaceholderName[] = [
 ];
 
 /**
+ * Placeholders allowed in `attach_command` (the agent's own interactive UI on the coder's session,
+ * run by `aicoder attach` in the user's terminal).
+ */
+export const ATTACH_PLACEHOLDERS: readonly PlaceholderName[] = [
+  'model',
+  'workspace',
+  'session_id',
+  'permission_mode',
+  ...TALKBACK_PLACEHOLDERS,
+];
+
+/**
  * `{{name}}` is an escape for a literal `{name}`; `{name}` is a placeholder. Anything else with braces
  * (`{}`, `{1}`, `{"a":1}`, `{a: .b}`) is literal text.
  */

@@ -18,7 +18,13 @@ import type {
   ProviderCatalog,
   ProviderDef,
 } from '../core/ports.js';
-import { COMMAND_PLACEHOLDERS, RESUME_PLACEHOLDERS, buildArgv, placeholdersIn } from './argv.js';
+import {
+  COMMAND_PLACEHOLDERS,
+  RESUME_PLACEHOLDERS,
+  ATTACH_PLACEHOLDERS,
+  buildArgv,
+  placeholdersIn,
+} from './argv.js';
 import { PARSERS, type ParserFactory } from './parsers.js';
 import { MAX_PROVIDER_CHARS } from '../protocol/limits.js';
 
@@ -109,6 +115,7 @@ function providerSchema(parsers: Readonly<Record<string, ParserFactory>>) {
       description: z.string({ invalid_type_error: 'must be a string' }).default(''),
       command: argvSchema(COMMAND_PLACEHOLDERS, 'command'),
       resume_command: argvSchema(RESUME_PLACEHOLDERS, 'resume_command').optional(),
+      attach_command: argvSchema(ATTACH_PLACEHOLDERS, 'attach_command').optional(),
       env: z
         .record(z.string({ invalid_type_error: 'must be a string' }), {
           invalid_type_error: 'must be an object of string values',
@@ -233,6 +240,7 @@ export function parseProviderDef(
     source,
   };
   if (d.resume_command !== undefined) def.resume_command = d.resume_command;
+  if (d.attach_command !== undefined) def.attach_command = d.attach_command;
   if (d.state_paths !== undefined) def.state_paths = d.state_paths;
   if (d.sandbox_args !== undefined) def.sandbox_args = d.sandbox_args;
   return def;
@@ -273,6 +281,7 @@ function errorText(e: unknown): string {
 function cloneDef(def: ProviderDef): ProviderDef {
   const copy: ProviderDef = { ...def, command: [...def.command], env: { ...def.env } };
   if (def.resume_command !== undefined) copy.resume_command = [...def.resume_command];
+  if (def.attach_command !== undefined) copy.attach_command = [...def.attach_command];
   return copy;
 }
 

@@ -41,6 +41,7 @@ export const STATE_SYMBOLS: Readonly<Record<CoderState, string>> = {
   running: '●',
   paused: '‖',
   waiting: '◔',
+  attached: '⇄',
   needs_input: '?',
   completed: '✓',
   failed: '✗',
@@ -62,6 +63,7 @@ function stateColor(s: CoderState): TextProps['color'] {
     case 'waiting':
       return 'yellow';
     case 'needs_input':
+    case 'attached':
       return 'yellowBright';
     case 'completed':
       return 'greenBright';

@@ -29,8 +29,16 @@ describe('state machine', () => {
     expect(canTransition('created', 'running')).toBe(false);
   });
 
-  it('terminal states only leave through a new run (queued)', () => {
-    for (const s of TERMINAL_STATES) expect(TRANSITIONS[s]).toEqual(['queued']);
+  it('terminal states only leave through a new run (queued) or a person taking over (attached)', () => {
+    for (const s of TERMINAL_STATES) expect(TRANSITIONS[s]).toEqual(['queued', 'attached']);
+  });
+
+  it('an attached coder goes back to an ended state only; no user action is allowed while attached', () => {
+    expect([...TRANSITIONS.attached].sort()).toEqual([...TERMINAL_STATES].sort());
+    for (const a of ACTIONS) expect(allowedFrom(a)).not.toContain('attached');
+    expect(() => assertAction({ id: 'ab12', state: 'attached' }, 'restart')).toThrow(
+      'cannot restart coder ab12: it is attached (a person is attached: quit the agent first)',
+    );
   });
 
   it('gives a clear error for an illegal action', () => {
