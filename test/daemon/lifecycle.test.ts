@@ -59,6 +59,7 @@ describe('daemon lifecycle', () => {
       needs_input: 0,
       paused: 0,
       waiting: 0,
+      attached: 0,
       completed: 0,
       failed: 0,
       stopped: 0,
