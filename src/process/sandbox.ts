@@ -12,7 +12,7 @@
  * processes as before, and they outlive a daemon restart.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { AicoderError } from '../core/errors.js';
@@ -60,8 +60,16 @@ class BwrapSandbox implements SandboxPort {
     mkdirSync(req.tmp_dir, { recursive: true, mode: 0o700 });
     const git = await gitPaths(req.workspace, req.branch);
     const writable = [req.workspace, ...git.writable, ...expandStatePaths(req.state_paths, req.env)];
-    // Read-only, but bound again in case they are under /tmp (hidden by the private tmp).
-    const readonly = [git.common, req.env.HOME ?? ''].filter((p) => isAbsolute(p) && existsSync(p));
+    // Read-only, but bound again in case they are under /tmp (hidden by the private tmp): the git
+    // dir, HOME, and where the agent's program and the PATH's programs live (a checkout or tool
+    // install under /tmp, e.g. node_modules/.bin of a clone in /tmp).
+    const runPaths = [
+      ...programPaths(argv[0] ?? '', req.env.PATH ?? ''),
+      ...(req.env.PATH ?? '').split(delimiter),
+    ];
+    const readonly = [git.common, req.env.HOME ?? '', ...tmpTops(runPaths)].filter(
+      (p) => isAbsolute(p) && existsSync(p),
+    );
     const args = bwrapArgs({ readonly, writable, tmp: req.tmp_dir, network: req.sandbox.network });
     return {
       argv: [bwrap, ...args, '--', ...argv],
@@ -95,6 +103,31 @@ export function bwrapArgs(o: {
   }
   if (o.network === 'off') args.push('--unshare-net');
   return args;
+}
+
+/** `program` as found on `path`, and where its symlinks lead ([] when it is not found). */
+function programPaths(program: string, path: string): string[] {
+  const found = program === '' ? null : findOnPath(program, path);
+  if (found === null) return [];
+  try {
+    return [found, realpathSync(found)];
+  } catch {
+    return [found];
+  }
+}
+
+/**
+ * For each absolute path under /tmp, the folder directly under /tmp that holds it (`/tmp/ci/x/y` →
+ * `/tmp/ci`), so that binding it read-only keeps everything it refers to by relative path (a
+ * node_modules tree, say) visible over the private /tmp. Paths elsewhere give nothing.
+ */
+export function tmpTops(paths: readonly string[]): string[] {
+  const tops = new Set<string>();
+  for (const p of paths) {
+    const m = /^\/tmp\/([^/]+)/.exec(p);
+    if (m) tops.add(`/tmp/${m[1]}`);
+  }
+  return [...tops];
 }
 
 /** A program's absolute path on `path` (a PATH value), or null. A name with a slash is taken as is. */

@@ -6,12 +6,25 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { bwrapArgs, expandStatePaths, findOnPath, gitPaths } from '../../src/process/sandbox.js';
+import { bwrapArgs, expandStatePaths, findOnPath, gitPaths, tmpTops } from '../../src/process/sandbox.js';
 import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
 
 afterAll(cleanupTemp);
 
 describe('bwrap sandbox parts', () => {
+  test('programs and PATH folders under /tmp are bound again above the private /tmp, by their top folder', () => {
+    expect(
+      tmpTops([
+        '/tmp/ci7/node_modules/.bin/claude',
+        '/tmp/ci7/node_modules/@anthropic-ai/claude-code/cli.js',
+        '/tmp/other/bin',
+        '/usr/local/bin',
+        '/tmpx/bin',
+        'relative/tmp/x',
+      ]),
+    ).toEqual(['/tmp/ci7', '/tmp/other']);
+  });
+
   test('options: no capabilities, root read-only, private /tmp, read-only then writable binds, no network only for off', () => {
     const args = bwrapArgs({ readonly: ['/r'], writable: ['/w', '/w', '/x'], tmp: '/t', network: 'on' });
     expect(args).toEqual([

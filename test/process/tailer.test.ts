@@ -25,15 +25,17 @@ describe('StreamTailer', () => {
       () => undefined,
     );
     const N = 300;
+    // Writes in bursts of 30, each line kicked, with a turn of the event loop between bursts: kicks
+    // that come while a read is in progress or waiting for its interval are one read, not one each.
+    // (The count per burst is not asserted: how many reads fit between bursts depends on the load.)
     for (let i = 1; i <= N; i++) {
       appendFileSync(file, `line ${i}\n`);
       tailer.kick();
-      await tick();
+      if (i % 30 === 0) await tick();
     }
     expect(await tailer.drain()).toBe(true);
     await tailer.stop();
     expect(lines).toEqual(Array.from({ length: N }, (_, i) => `line ${i + 1}`));
-    // One read per interval at most while writes keep coming (the first at once).
     expect(batches).toBeLessThan(N / 3);
   });
 
