@@ -93,6 +93,7 @@ test('real claude: a person attaches, types a prompt, the agent writes a file, /
           { text: 'First turn done.' },
           { tool: 'write_file', path: 'by-person.txt', content: 'asked by a person\n' },
           { text: 'Second turn done: wrote by-person.txt' },
+          { text: 'Third turn done.' },
         ],
       },
     ],
