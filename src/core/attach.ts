@@ -16,7 +16,7 @@ import { coderArgvVars } from './coder-argv.js';
 import { AicoderError } from './errors.js';
 import type { ManagerDeps } from './manager-deps.js';
 import { coderDir } from './paths.js';
-import type { TimerHandle } from './ports.js';
+import type { SessionTurns, TimerHandle } from './ports.js';
 import type { Records } from './records.js';
 import { requireSandbox, runEnv, sandboxRun } from './run-spec.js';
 
@@ -153,11 +153,47 @@ export class Attaches {
     }
     const cur = this.records.get(coder.id);
     if (cur?.state !== 'attached') return cur ?? coder; // ended meanwhile (lease watch and CLI at once)
-    this.records.transition(coder.id, back, { stats: { files_changed: files } });
+    const added = lease ? this.sessionTurns(cur, lease.since) : null;
+    const s = cur.stats;
+    this.records.transition(coder.id, back, {
+      stats: {
+        files_changed: files,
+        ...(added
+          ? {
+              turns: s.turns + added.turns,
+              tokens_in: s.tokens_in + added.tokens_in,
+              tokens_out: s.tokens_out + added.tokens_out,
+              last_message: added.last_message ?? s.last_message,
+            }
+          : {}),
+      },
+    });
     const code =
       input.exit_code === undefined || input.exit_code === null ? '' : ` (exit code ${input.exit_code})`;
-    this.note(coder.id, `attach ended: ${why}${code}; the coder is ${back} again`);
+    const turns = added ? `; ${added.turns} turn(s) in the agent's UI` : '';
+    this.note(coder.id, `attach ended: ${why}${code}; the coder is ${back} again${turns}`);
     return this.records.get(coder.id) ?? coder;
+  }
+
+  /** What the person's turns added to the session (the provider's transcript), or null. */
+  private sessionTurns(coder: Coder, since: string): SessionTurns | null {
+    const def = this.deps.providers.get(coder.provider);
+    if (!this.deps.sessionTurns || !def || coder.session_id === null) return null;
+    try {
+      return this.deps.sessionTurns({
+        parser: def.parser,
+        session_id: coder.session_id,
+        workspace: coder.workspace,
+        env: runEnv(this.deps, def, coder),
+        since,
+      });
+    } catch (err) {
+      this.deps.log('warn', 'attach: reading the session transcript failed', {
+        id: coder.id,
+        error: String(err),
+      });
+      return null;
+    }
   }
 
   /** Daemon start: re-arms the leases of attached coders; ends those whose CLI is gone. */

@@ -7,6 +7,8 @@ import type {
   ProviderCatalog,
   ProviderProbe,
   Runner,
+  SessionTurns,
+  SessionTurnsQuery,
   WorkspacePort,
 } from './ports.js';
 import type { GitOpsPort, PrepPort } from './worktree-types.js';
@@ -39,6 +41,11 @@ export interface ManagerDeps {
   coderEndpoint?: CoderEndpoint;
   /** Wraps runs of coders whose sandbox is not `none` (process/sandbox.ts); absent: such coders are refused. */
   sandbox?: SandboxPort;
+  /**
+   * Reads what a person's turns in the agent's own UI added to a session (`aicoder attach`); null
+   * when the provider's transcripts are not known (providers/session-turns.ts). Absent: not read.
+   */
+  sessionTurns?: (q: SessionTurnsQuery) => SessionTurns | null;
   /** The text of templates/prompts/coder.md, with {coder_id} filled per coder. */
   coderPrompt?: string;
 }

@@ -398,6 +398,23 @@ export interface Runner {
 
 // ---------------------------------------------------------------- providers
 
+/** Which session turns to read (`aicoder attach`): those after `since` (ISO 8601), with the run's env. */
+export interface SessionTurnsQuery {
+  parser: string;
+  session_id: string;
+  workspace: string;
+  env: Record<string, string>;
+  since: string;
+}
+
+/** What turns in an agent's own UI added to its session: model responses, tokens, the last text. */
+export interface SessionTurns {
+  turns: number;
+  tokens_in: number;
+  tokens_out: number;
+  last_message: string | null;
+}
+
 export interface ProviderDef {
   name: string;
   description: string;

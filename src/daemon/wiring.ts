@@ -13,6 +13,7 @@ import { createGitOps } from '../git/ops.js';
 import { createPrep } from '../workspace/prep.js';
 import { createLocalRunner } from '../process/index.js';
 import { createBwrapSandbox } from '../process/sandbox.js';
+import { readSessionTurns } from '../providers/session-turns.js';
 import { builtinProvidersDir } from '../providers/index.js';
 import { createReloadableCatalog } from '../providers/reloadable.js';
 import { watchConfig, type ConfigWatch } from './config-watch.js';
@@ -63,6 +64,7 @@ export function wire(opts: {
         ...(opts.agentUmask !== undefined ? { agentUmask: opts.agentUmask } : {}),
       }),
       sandbox: createBwrapSandbox(),
+      sessionTurns: readSessionTurns,
       providers,
       workspace: createWorkspace({ worktreeRoot: layout.worktrees }),
       prep: createPrep(gitRunner('git', { worktreeRoot: layout.worktrees })),

@@ -159,6 +159,10 @@ test('real claude: a person attaches, types a prompt, the agent writes a file, /
   const back = await cliJson<Coder>(h, ['status', c.id]);
   expect(back.state).toBe('completed');
   expect(back.stats.files_changed).toBe(1);
+  // The person's turns are counted from the session's transcript: the tool call and the answer.
+  expect(back.stats.turns).toBe(c.stats.turns + 2);
+  expect(back.stats.tokens_out).toBeGreaterThan(c.stats.tokens_out);
+  expect(back.stats.last_message).toBe('Second turn done: wrote by-person.txt');
   expect(await cli(h, ['logs', c.id, '--kind', 'attach'])).toContain(
     'attach ended: the person quit the agent',
   );
