@@ -182,6 +182,33 @@ describe('aicoder attach', () => {
     expect(notes).toContain(`the attaching CLI (pid ${lease.pid}) went away without ending it`);
   }, 120_000);
 
+  test('a sandboxed coder is attached inside its sandbox: the UI writes its worktree, not beside it', async () => {
+    h = await home();
+    const repo = makeRepo();
+    const c = await cliJson<Coder>(h, ['create', '--sandbox', 'bwrap', 'say hi', '--wait'], { cwd: repo });
+    expect(c.state).toBe('completed');
+    const sock = await attachInTmux(h, c.id, repo);
+    await paneShows(sock, 'type a line:', 'the agent UI asking for a line');
+    await run('tmux', ['-L', sock, 'send-keys', '-t', 'a', '-l', 'escape']);
+    await run('tmux', ['-L', sock, 'send-keys', '-t', 'a', 'Enter']);
+    const end = await paneShows(sock, 'EXIT=', 'the attach to end');
+    expect(end).toContain('EXIT=0');
+    expect(readFileSync(join(c.workspace, 'attached.txt'), 'utf8')).toBe('escape\n');
+    // Outside the worktree nothing of the host's is written: the home is under /tmp here, so the
+    // write lands in the attach's private /tmp (AICODER_HOME/coders/<id>/attach/tmp), else EROFS.
+    expect(existsSync(join(c.workspace, '..', 'escape.txt'))).toBe(false);
+    const privateTmp = join(h.home, 'coders', c.id, 'attach', 'tmp');
+    if (c.workspace.startsWith('/tmp/')) {
+      expect(end).toContain('ESCAPE=written');
+      expect(existsSync(join(privateTmp, join(c.workspace, '..').slice('/tmp/'.length), 'escape.txt'))).toBe(
+        true,
+      );
+    } else {
+      expect(end).toContain('ESCAPE=denied EROFS');
+    }
+    expect((await cliJson<Coder>(h, ['status', c.id])).state).toBe('completed');
+  }, 120_000);
+
   test('refusals: no attach_command, no terminal, already ended attach', async () => {
     h = await home();
     const repo = makeRepo();
