@@ -209,6 +209,26 @@ describe('aicoder attach', () => {
     expect((await cliJson<Coder>(h, ['status', c.id])).state).toBe('completed');
   }, 120_000);
 
+  test('a daemon restart while a person is attached keeps the coder attached; the hand-back reaches the new daemon', async () => {
+    h = await home();
+    const repo = makeRepo();
+    const c = await cliJson<Coder>(h, ['create', 'say hi', '--wait'], { cwd: repo });
+    const sock = await attachInTmux(h, c.id, repo);
+    await paneShows(sock, 'type a line:', 'the agent UI asking for a line');
+    await cli(h, ['daemon', 'stop']);
+    await waitFor(() => d === undefined || d.proc.exitCode !== null || d.proc.signalCode !== null, {
+      what: 'the daemon to exit',
+    });
+    d = await startDaemon(h);
+    expect((await cliJson<Coder>(h, ['status', c.id])).state).toBe('attached');
+    await run('tmux', ['-L', sock, 'send-keys', '-t', 'a', '-l', 'after the restart']);
+    await run('tmux', ['-L', sock, 'send-keys', '-t', 'a', 'Enter']);
+    const end = await paneShows(sock, 'EXIT=', 'the attach to end');
+    expect(end).toContain('EXIT=0');
+    expect(end).toMatch(/coder \S+ is completed again \(files changed: 1\)/);
+    expect((await cliJson<Coder>(h, ['status', c.id])).state).toBe('completed');
+  }, 120_000);
+
   test('refusals: no attach_command, no terminal, already ended attach', async () => {
     h = await home();
     const repo = makeRepo();
