@@ -1,5 +1,6 @@
 /** Pure formatting of records for human output (tables, status blocks, log lines). */
 import { describeSandbox } from '../core/sandbox.js';
+import { checkSummary } from '../core/check-types.js';
 import type { Coder, CoderState, LogEntry } from '../core/coder.js';
 import type { Cell, Style } from './output.js';
 import { safeText } from '../term/safe-text.js';
@@ -27,6 +28,8 @@ export function stateStyle(state: CoderState): Style {
       return 'gray';
     case 'interrupted':
       return 'magenta';
+    case 'checking':
+      return 'yellow';
   }
 }
 
@@ -143,6 +146,8 @@ export function statusFields(c: Coder): [string, string, Style?][] {
     const procs = c.processes.map((p) => `pid ${p.pid} ${clip(p.command, 80)}`).join(' · ');
     fields.push(['running', clip(procs, 500), 'yellow']);
   }
+  if (c.group_id !== null) fields.push(['group', c.group_id]);
+  fields.push(...checkFields(c));
   fields.push(['created', c.created_at]);
   if (c.started_at !== null) fields.push(['started', c.started_at]);
   if (c.ended_at !== null) fields.push(['ended', c.ended_at]);
@@ -153,6 +158,27 @@ export function statusFields(c: Coder): [string, string, Style?][] {
   ]);
   if (s.last_message !== null) fields.push(['last message', clip(s.last_message, 200)]);
   return fields;
+}
+
+/** The checks lines of `status`: the verdict, then one line per command with its output's last line. */
+export function checkFields(c: Pick<Coder, 'checks'>): [string, string, Style?][] {
+  const r = c.checks;
+  if (r === null) return [];
+  const style: Style = r.verdict === 'passed' ? 'green' : r.verdict === 'running' ? 'yellow' : 'red';
+  const out: [string, string, Style?][] = [['checks', checkSummary(r), style]];
+  for (const x of r.results) {
+    const time = x.duration_ms === null ? '' : ` · ${(x.duration_ms / 1000).toFixed(1)} s`;
+    const code = x.exit_code === null ? '' : ` · exit ${x.exit_code}`;
+    const last = x.tail
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .at(-1);
+    const tail = x.status === 'passed' || last === undefined ? '' : ` · ${clip(last, 100)}`;
+    const st: Style =
+      x.status === 'passed' ? 'green' : x.status === 'running' || x.status === 'pending' ? 'yellow' : 'red';
+    out.push(['  ' + x.status, `${clip(x.argv.join(' '), 80)}${code}${time}${tail}`, st]);
+  }
+  return out;
 }
 
 /** One log entry as a human line (controls made visible and inert; `logs --raw` prints e.text as is): plain text for output, a marker for other kinds and system notes. */

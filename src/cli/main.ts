@@ -20,6 +20,7 @@ const MODULES = {
   tui: async (): Promise<Register> => (await import('./commands/tui.js')).registerTuiCommand,
   attach: async (): Promise<Register> => (await import('./commands/attach.js')).registerAttachCommand,
   worktree: async (): Promise<Register> => (await import('./commands/worktree.js')).registerWorktreeCommands,
+  groups: async (): Promise<Register> => (await import('./commands/groups.js')).registerGroupCommands,
 } as const;
 type ModuleName = keyof typeof MODULES;
 
@@ -51,6 +52,8 @@ export const COMMAND_MODULE: Readonly<Record<string, ModuleName>> = {
   pr: 'worktree',
   conflicts: 'worktree',
   gc: 'worktree',
+  check: 'groups',
+  compare: 'groups',
 };
 
 /**

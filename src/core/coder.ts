@@ -1,6 +1,7 @@
 /** The Coder record: plain data, the same shape on every surface (HTTP, MCP, CLI --json, TUI). */
 import type { CoderSandbox } from './sandbox.js';
 import type { UsageLimitWait } from './usage-limit.js';
+import type { CheckReport } from './check-types.js';
 
 export { CODER_STATES, type CoderState } from '../protocol/states.js';
 import type { CoderState } from '../protocol/states.js';
@@ -79,6 +80,8 @@ export function emptyTalk(): Pick<
   | 'permission_denials'
   | 'sandbox'
   | 'usage_limit'
+  | 'group_id'
+  | 'checks'
 > {
   return {
     question: null,
@@ -91,6 +94,8 @@ export function emptyTalk(): Pick<
     permission_denials: [],
     sandbox: { mode: 'none', network: 'on' },
     usage_limit: null,
+    group_id: null,
+    checks: null,
   };
 }
 
@@ -146,6 +151,13 @@ export interface Coder {
    * waits in a row until a run completes): reason, retry_at, tries, from_provider. Null otherwise.
    */
   usage_limit: UsageLimitWait | null;
+  /** The group this coder is a member of (best of N), or null. */
+  group_id: string | null;
+  /**
+   * The last run of the repository's checks (`.aicoder.json` `check`) in this worktree, or null when
+   * none ran. The state is `checking` while they run.
+   */
+  checks: CheckReport | null;
 }
 
 export type LogStream = 'stdout' | 'stderr' | 'system';

@@ -12,10 +12,18 @@ import { validateCreate } from './validate.js';
 import { resolveSandbox } from './sandbox.js';
 import { requireSandbox } from './run-spec.js';
 
+/** What a group gives its members (core/group-ops.ts): its id, and the one base commit of all. */
+export interface CreateOptions {
+  group_id?: string;
+  /** Used instead of resolving base_ref again (every member starts from the same commit). */
+  base_commit?: string;
+}
+
 export async function createCoder(
   deps: ManagerDeps,
   records: Records,
   input: CreateCoderInput,
+  opts: CreateOptions = {},
 ): Promise<Coder> {
   validateCreate(input);
   const limits = resolveLimits(input, deps.config);
@@ -39,7 +47,8 @@ export async function createCoder(
   const located = (await deps.git.locate?.(repoArg, input.base_ref)) ?? null;
   const repo = located?.toplevel ?? (await deps.git.toplevel(repoArg));
   const baseRef = input.base_ref ?? located?.base_ref ?? (await deps.git.headRef(repo));
-  const baseCommit = located?.base_commit ?? (await deps.git.resolveCommit(repo, baseRef));
+  const baseCommit =
+    opts.base_commit ?? located?.base_commit ?? (await deps.git.resolveCommit(repo, baseRef));
   let id = newCoderId();
   while (deps.store.getCoder(id)) id = newCoderId();
   const branch = input.branch ?? defaultBranch(id, input.task);
@@ -92,6 +101,7 @@ export async function createCoder(
     warnings: made.warnings,
     keep_processes: input.keep_processes ?? deps.config.keep_processes ?? false,
     sandbox,
+    group_id: opts.group_id ?? null,
   };
   try {
     await deps.prep.copyIntoWorktree(repo, workspace, settings);

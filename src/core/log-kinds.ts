@@ -41,6 +41,7 @@ export const NOTE_LOG_KINDS = [
   'progress',
   'stalled',
   'stall_cleared',
+  'check',
 ] as const;
 
 export const LOG_KINDS: readonly string[] = [...AGENT_LOG_KINDS, ...NOTE_LOG_KINDS];

@@ -46,6 +46,10 @@ import { endCoderProcesses, refreshProcesses } from './leftovers.js';
 import type { StopReason } from './live-run.js';
 import { checkLogKinds } from './log-kinds.js';
 import { createCoder } from './create.js';
+import { Checker } from './checks.js';
+import * as groups from './group-ops.js';
+import { compareGroup, type CompareResult } from './compare.js';
+import type { GroupView } from './group.js';
 import { requireMessage } from './validate.js';
 import { followLogs, waitForState } from './waits.js';
 import { parseCursor, replayEvents, formatCursor } from './replay.js';
@@ -64,13 +68,14 @@ import type {
 /** Log entries per page when no tail is asked for. */
 const LOG_PAGE = 1000;
 
-export class Manager implements ManagerApi, WorktreeApi {
+export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
   private readonly bus: EventBus;
   private readonly records: Records;
   private readonly supervisor: Supervisor;
   private readonly talkback: Talkback;
   private readonly waits: UsageWaits;
   private readonly attaches: Attaches;
+  private readonly checker: Checker;
 
   private readonly deps: ManagerDeps;
 
@@ -96,6 +101,22 @@ export class Manager implements ManagerApi, WorktreeApi {
     this.waits = new UsageWaits(deps, this.records, (id, f) => this.supervisor.enqueue(id, f));
     this.supervisor.onFailure = (coder, error, code) => this.waits.enter(coder, error, code);
     this.attaches = new Attaches(deps, this.records, (c) => this.stop(c));
+    this.checker = new Checker(deps, this.records);
+    this.supervisor.afterCompleted = (id, end) => this.checkOnCompletion(id, end);
+  }
+
+  /** A run completed: the repo's checks run when it has some (true), else it is recorded as usual. */
+  private async checkOnCompletion(id: string, end: Partial<Coder>): Promise<boolean> {
+    const cur = this.records.get(id);
+    if (!cur || !['running', 'needs_input', 'paused'].includes(cur.state)) return false;
+    try {
+      if ((await this.checker.commands(cur)).commands.length === 0) return false;
+      await this.checker.start(cur, { trigger: 'completion', after: 'completed', patch: end });
+      return true;
+    } catch (err) {
+      this.deps.log('warn', 'checks could not start', { id, error: errMessage(err) });
+      return false;
+    }
   }
 
   /** What coders' own MCP endpoints call (progress, heartbeat, questions). */
@@ -110,6 +131,10 @@ export class Manager implements ManagerApi, WorktreeApi {
     await this.supervisor.recover();
     this.waits.recover();
     this.attaches.recover();
+    for (const c of this.deps.store.codersInStates(['checking'])) {
+      await endCoderProcesses(this.deps, this.records, c);
+      await this.checker.resume(c);
+    }
   }
 
   /**
@@ -123,6 +148,7 @@ export class Manager implements ManagerApi, WorktreeApi {
     this.talkback.shutdown();
     this.waits.close();
     this.attaches.close();
+    await this.checker.shutdown();
     await this.supervisor.shutdown();
   }
 
@@ -149,6 +175,15 @@ export class Manager implements ManagerApi, WorktreeApi {
   }
 
   async create(input: CreateCoderInput): Promise<Coder> {
+    if (input.agents !== undefined) {
+      throw new AicoderError(
+        'invalid_input',
+        'agents makes a group: create it with createGroup (POST /api/groups)',
+        {
+          field: 'agents',
+        },
+      );
+    }
     const coder = await this.inFlight('create', () => createCoder(this.deps, this.records, input));
     if (coder.state === 'queued') this.supervisor.enqueue(coder.id);
     return this.records.get(coder.id) ?? coder;
@@ -230,6 +265,10 @@ export class Manager implements ManagerApi, WorktreeApi {
         break;
       case 'remove':
         return this.remove(coder, input.force === true, input.keep_branch === true);
+      case 'check':
+        assertAction(coder, 'check');
+        await this.checker.start(coder, { trigger: 'demand', after: coder.state });
+        break;
     }
     return { coder: this.get(id), removed: false };
   }
@@ -245,7 +284,9 @@ export class Manager implements ManagerApi, WorktreeApi {
   }
 
   private async stop(coder: Coder, reason: StopReason = 'stop'): Promise<void> {
-    if (this.supervisor.isLive(coder.id)) {
+    if (this.checker.isRunning(coder.id)) {
+      await this.checker.cancel(coder.id); // back to the state it had; the agent's work stays
+    } else if (this.supervisor.isLive(coder.id)) {
       await this.supervisor.stop(coder.id, reason);
     } else {
       this.supervisor.dequeue(coder.id);
@@ -308,10 +349,66 @@ export class Manager implements ManagerApi, WorktreeApi {
     });
     this.deps.store.deleteRuns(cur.id);
     this.records.removed(cur.id);
+    if (cur.group_id !== null && this.deps.store.groupMembers(cur.group_id).length === 0) {
+      this.deps.store.deleteGroup(cur.group_id); // its last member is gone
+    }
     await rm(coderDir(this.deps.home, cur.id), { recursive: true, force: true });
     await ops.removeEmptyRepoDir(this.deps.home, cur.workspace);
     for (const note of notes) this.deps.log('warn', 'remove: ' + note, { id: cur.id });
     return notes.length > 0 ? { coder: cur, removed: true, notes } : { coder: cur, removed: true };
+  }
+
+  // ---------------------------------------------------------------- groups (best of N)
+
+  private groupCtx(): groups.GroupContext {
+    return {
+      deps: this.deps,
+      records: this.records,
+      enqueue: (c) => {
+        if (c.state === 'queued') this.supervisor.enqueue(c.id);
+      },
+      control: (id, input) => this.control(id, input),
+      remove: (c, force, keepBranch) => this.remove(c, force, keepBranch),
+    };
+  }
+
+  /** Makes a group: one coder per agent, all from one base commit (see core/group-ops.ts). */
+  createGroup(input: groups.CreateGroupInput): Promise<GroupView> {
+    return this.inFlight('create', () => groups.createGroup(this.groupCtx(), input));
+  }
+
+  getGroup(idOrPrefix: string): GroupView {
+    return groups.getGroup(this.deps, idOrPrefix);
+  }
+
+  listGroups(input: { repo?: string; limit?: number } = {}): GroupView[] {
+    return groups.listGroups(this.deps, input);
+  }
+
+  controlGroup(
+    idOrPrefix: string,
+    input: { action: groups.GroupAction; force?: boolean; keep_branch?: boolean },
+  ): Promise<groups.GroupControlResult> {
+    return groups.controlGroup(this.groupCtx(), idOrPrefix, input);
+  }
+
+  /** The members side by side, ranked (core/compare.ts). */
+  compareGroup(idOrPrefix: string): Promise<CompareResult> {
+    return compareGroup(this.deps, idOrPrefix);
+  }
+
+  waitGroup(
+    idOrPrefix: string,
+    input: { timeout_ms: number; signal?: AbortSignal; onProgress?: (c: Coder) => void },
+  ): Promise<{ group: GroupView; timed_out: boolean }> {
+    const each = (id: string, ms: number) =>
+      this.wait(id, {
+        for: 'terminal',
+        timeout_ms: ms,
+        ...(input.signal ? { signal: input.signal } : {}),
+        ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+      });
+    return groups.waitGroup(this.deps, each, idOrPrefix, input.timeout_ms);
   }
 
   logs(idOrPrefix: string, input: LogsInput): LogsResult {

@@ -3,6 +3,7 @@
  * providers/, workspace/) and are injected by the daemon. The core imports none of them.
  */
 import type { Coder, CoderState, CoderStats, LogEntry, LogStream } from './coder.js';
+import type { GroupStore } from './group.js';
 
 // ---------------------------------------------------------------- store
 
@@ -111,7 +112,7 @@ export interface StoredLogEntry extends LogEntry {
   id: number;
 }
 
-export interface CoderStore {
+export interface CoderStore extends GroupStore {
   insertCoder(coder: Coder): void;
   /** Replaces the stored record (whole row) and returns it. */
   saveCoder(coder: Coder): Coder;

@@ -9,6 +9,8 @@
  *   running/needs_input/paused ──▶ waiting ──▶ queued   (a usage limit, waited out; stop ends it)
  *   terminal ──restart──▶ queued
  *   terminal ──▶ attached ──▶ terminal   (a person runs the agent's own UI: `aicoder attach`, core/attach.ts)
+ *   running/needs_input/paused ──▶ checking ──▶ completed   (the run completed; the repo's checks run)
+ *   terminal ──check──▶ checking ──▶ the same terminal state   (checks on demand)
  */
 import type { Coder, CoderState } from './coder.js';
 import { AicoderError } from './errors.js';
@@ -17,18 +19,19 @@ export const TRANSITIONS: Readonly<Record<CoderState, readonly CoderState[]>> = 
   created: ['queued', 'stopped'],
   queued: ['starting', 'stopped', 'failed'],
   starting: ['running', 'failed', 'stopped', 'interrupted'],
-  running: ['paused', 'needs_input', 'completed', 'failed', 'stopped', 'interrupted', 'waiting'],
-  needs_input: ['running', 'completed', 'failed', 'stopped', 'interrupted', 'waiting'],
-  paused: ['running', 'completed', 'failed', 'stopped', 'interrupted', 'waiting'],
+  running: ['paused', 'needs_input', 'completed', 'failed', 'stopped', 'interrupted', 'waiting', 'checking'],
+  needs_input: ['running', 'completed', 'failed', 'stopped', 'interrupted', 'waiting', 'checking'],
+  paused: ['running', 'completed', 'failed', 'stopped', 'interrupted', 'waiting', 'checking'],
   waiting: ['queued', 'stopped'],
   attached: ['completed', 'failed', 'stopped', 'interrupted'],
-  completed: ['queued', 'attached'],
-  failed: ['queued', 'attached'],
-  stopped: ['queued', 'attached'],
-  interrupted: ['queued', 'attached'],
+  completed: ['queued', 'attached', 'checking'],
+  failed: ['queued', 'attached', 'checking'],
+  stopped: ['queued', 'attached', 'checking'],
+  interrupted: ['queued', 'attached', 'checking'],
+  checking: ['completed', 'failed', 'stopped', 'interrupted'],
 };
 
-export const ACTIONS = ['start', 'pause', 'resume', 'stop', 'restart', 'remove', 'answer'] as const;
+export const ACTIONS = ['start', 'pause', 'resume', 'stop', 'restart', 'remove', 'answer', 'check'] as const;
 export type CoderAction = (typeof ACTIONS)[number];
 
 /** The states from which a user action is allowed. */
@@ -41,7 +44,7 @@ export function allowedFrom(action: CoderAction): readonly CoderState[] {
     case 'resume':
       return ['paused', 'waiting'];
     case 'stop':
-      return ['created', 'queued', 'starting', 'running', 'needs_input', 'paused', 'waiting'];
+      return ['created', 'queued', 'starting', 'running', 'needs_input', 'paused', 'waiting', 'checking'];
     case 'restart':
       return ['completed', 'failed', 'stopped', 'interrupted'];
     case 'remove':
@@ -49,6 +52,8 @@ export function allowedFrom(action: CoderAction): readonly CoderState[] {
     case 'answer':
       // needs_input: the waiting tool call gets it; ended: it resumes the session as a follow-up.
       return ['needs_input', 'completed', 'failed', 'stopped', 'interrupted'];
+    case 'check':
+      return ['completed', 'failed', 'stopped', 'interrupted'];
   }
 }
 
@@ -68,7 +73,11 @@ function hint(action: CoderAction, state: CoderState): string {
   switch (action) {
     case 'remove':
       if (state === 'attached') return ' (a person is attached: quit the agent first)';
-      return state === 'running' || state === 'paused' || state === 'starting' || state === 'needs_input'
+      return state === 'running' ||
+        state === 'paused' ||
+        state === 'starting' ||
+        state === 'needs_input' ||
+        state === 'checking'
         ? ' (stop it first, or force the removal)'
         : '';
     case 'restart':
@@ -77,6 +86,8 @@ function hint(action: CoderAction, state: CoderState): string {
       return state === 'running' ? ' (it is not paused)' : '';
     case 'answer':
       return ' (it has asked nothing)';
+    case 'check':
+      return state === 'checking' ? ' (its checks are running)' : ' (wait until its run ends, or stop it)';
     case 'start':
     case 'pause':
     case 'stop':

@@ -23,11 +23,28 @@ export interface FollowUp {
   message: string;
 }
 
+/** How a run ended, as recorded on the coder. */
+export interface RunEnd {
+  exit_code: number | null;
+  error: string | null;
+  ended_at: string;
+  processes: Coder['processes'];
+  /** A completed run clears the usage-limit wait. */
+  usage_limit?: null;
+}
+
 export class Supervisor {
   private readonly live = new Map<string, LiveRun>();
   private readonly queue: string[] = [];
   private readonly followUps = new Map<string, FollowUp>();
   private closed = false;
+  /**
+   * Called when a run completed, instead of recording `completed`: resolves true when it took the
+   * coder over (its checks run and then complete it), false to have the end recorded as usual.
+   */
+  afterCompleted?: (id: string, end: RunEnd) => Promise<boolean>;
+  /** Ended runs whose end is not recorded yet (afterCompleted pending): they keep their slot. */
+  private ending = 0;
   /** Loopback ports of live coders (.aicoder.json "ports"). */
   readonly ports: PortPool;
   private readonly ingestCtx: IngestContext;
@@ -70,7 +87,8 @@ export class Supervisor {
 
   /** Starts queued coders, oldest first, while slots are free. */
   schedule(): void {
-    while (!this.closed && this.live.size < this.deps.config.max_concurrent && this.queue.length > 0) {
+    const busy = () => this.live.size + this.ending;
+    while (!this.closed && busy() < this.deps.config.max_concurrent && this.queue.length > 0) {
       const id = this.queue.shift()!;
       const followUp = this.followUps.get(id);
       this.followUps.delete(id);
@@ -207,15 +225,31 @@ export class Supervisor {
         state === 'failed' && !lr.stopRequested && now !== undefined && !isTerminal(now.state)
           ? (this.onFailure?.({ ...now, processes }, redacted, res.exit_code) ?? false)
           : false;
+      const end: RunEnd = {
+        exit_code: res.exit_code,
+        error: redacted,
+        ended_at: records.now(),
+        processes,
+        ...(state === 'completed' ? { usage_limit: null } : {}),
+      };
+      const checks = state === 'completed' ? this.afterCompleted : undefined;
       if (waits) records.patch(lr.id, { processes });
-      else
-        this.recordEnd(lr.id, state, {
-          exit_code: res.exit_code,
-          error: redacted,
-          ended_at: records.now(),
-          processes,
-          ...(state === 'completed' ? { usage_limit: null } : {}),
-        });
+      else if (checks) {
+        // The repo's checks run before the coder is told completed (it is `checking` meanwhile). Until
+        // its end is recorded the run keeps its slot, so no more coders show running than allowed.
+        this.ending++;
+        void checks(lr.id, end)
+          .then(
+            (started) => {
+              if (!started) this.recordEnd(lr.id, 'completed', end);
+            },
+            () => this.recordEnd(lr.id, 'completed', end),
+          )
+          .finally(() => {
+            this.ending--;
+            this.schedule();
+          });
+      } else this.recordEnd(lr.id, state, end);
       void Promise.resolve(closing).then(() => this.refreshFiles(lr, cur));
     } else if (cur && (cur.processes.length > 0 || processes.length > 0)) {
       records.patch(lr.id, { processes });
@@ -228,18 +262,7 @@ export class Supervisor {
    * Records how a run ended. When that cannot be written (a full disk), it is retried with a backoff
    * until it can, so a coder whose process ended never stays `running`.
    */
-  private recordEnd(
-    id: string,
-    state: 'completed' | 'failed' | 'stopped',
-    patch: {
-      exit_code: number | null;
-      error: string | null;
-      ended_at: string;
-      processes: Coder['processes'];
-      usage_limit?: null;
-    },
-    delayMs = 0,
-  ): void {
+  private recordEnd(id: string, state: 'completed' | 'failed' | 'stopped', patch: RunEnd, delayMs = 0): void {
     try {
       const cur = this.records.get(id);
       if (cur && cur.state !== 'completed' && cur.state !== 'failed' && cur.state !== 'stopped') {

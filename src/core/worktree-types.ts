@@ -23,9 +23,24 @@ export interface RepoSettings {
   submodules: boolean | null;
   /** The sandbox of new coders (docs/sandbox.md); unset: none. A create's own value wins. */
   sandbox?: SandboxMode;
+  /** Commands (argv arrays) that check an agent's work in its worktree: tests, lint, build. */
+  check: string[][];
+  /** Each check command is ended after this many seconds (default 600). */
+  check_timeout_s: number;
 }
 
-export const EMPTY_SETTINGS: RepoSettings = { copy: [], setup: [], teardown: [], ports: 0, submodules: null };
+/** A check command's default timeout, in seconds. */
+export const DEFAULT_CHECK_TIMEOUT_S = 600;
+
+export const EMPTY_SETTINGS: RepoSettings = {
+  copy: [],
+  setup: [],
+  teardown: [],
+  ports: 0,
+  submodules: null,
+  check: [],
+  check_timeout_s: DEFAULT_CHECK_TIMEOUT_S,
+};
 
 export interface PrepPort {
   /** Repo settings (the repo's .aicoder.json over `defaults`); invalid files throw naming file and key. */

@@ -6,6 +6,7 @@ import { fleetStats } from '../core/stats.js';
 import type { Health } from '../protocol/health.js';
 import { HttpError, readJsonBody, sendJson, sendStatus } from './http-util.js';
 import { dispatchWorktree } from './routes-worktree.js';
+import { dispatchGroups } from './routes-groups.js';
 import type { SseHub } from './sse.js';
 import { sliceBytes } from '../workspace/slice.js';
 import {
@@ -113,6 +114,7 @@ export async function dispatch(ctx: RouteContext, r: Request): Promise<boolean> 
     return true;
   }
   if (await dispatchWorktree(manager, r)) return true;
+  if (await dispatchGroups(manager, r)) return true;
   const t = LOG_TEXT_ROUTE.exec(path);
   if (t !== null) {
     if (method !== 'GET') return methodNotAllowed(r, 'GET');

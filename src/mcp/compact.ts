@@ -3,8 +3,10 @@
  * tokens): what an orchestrating model needs to decide its next call. `detail: "full"` returns the
  * whole record instead (tool-kit.ts coderJson).
  */
+import { checkSummary } from '../core/check-types.js';
 import type { Coder } from '../core/coder.js';
 import { describeSandbox } from '../core/sandbox.js';
+import type { GroupView } from '../core/group.js';
 
 export interface CompactCoder {
   id: string;
@@ -27,6 +29,32 @@ export interface CompactCoder {
   sandbox?: string;
   /** A `waiting` coder: when it resumes by itself (ISO time). */
   retry_at?: string;
+  /** The group it is a member of (best of N). */
+  group?: string;
+  /** Its last checks in one line (core/check-types.ts checkSummary), when they ran. */
+  checks?: string;
+}
+
+/** A group as ai_coder_create/status/control return it: the record and its members, compact. */
+export interface CompactGroup {
+  id: string;
+  name: string;
+  /** active while any member has not ended, else ended. */
+  state: GroupView['state'];
+  base_ref: string;
+  base_commit: string;
+  members: CompactCoder[];
+}
+
+export function compactGroup(g: GroupView, now = Date.now()): CompactGroup {
+  return {
+    id: g.id,
+    name: clip(g.name, NAME_MAX),
+    state: g.state,
+    base_ref: g.base_ref,
+    base_commit: g.base_commit,
+    members: g.members.map((c) => compactCoder(c, now)),
+  };
 }
 
 const NAME_MAX = 60;
@@ -82,6 +110,8 @@ export function compactCoder(c: Coder, now = Date.now()): CompactCoder {
   if (c.warnings.length) out.warnings = c.warnings.map((w) => clip(w, TEXT_MAX));
   if (c.sandbox.mode !== 'none') out.sandbox = describeSandbox(c.sandbox);
   if (c.state === 'waiting' && c.usage_limit) out.retry_at = c.usage_limit.retry_at;
+  if (c.group_id) out.group = c.group_id;
+  if (c.checks) out.checks = clip(checkSummary(c.checks), TEXT_MAX);
   return out;
 }
 
@@ -112,6 +142,7 @@ export function compactListText(page: {
     if (c.retry_at) lines.push(`  resumes at: ${c.retry_at}`);
     if (c.progress) lines.push(`  progress: ${c.progress}`);
     for (const w of c.warnings ?? []) lines.push(`  warning: ${w}`);
+    if (c.checks) lines.push(`  checks: ${c.checks}`);
   }
   return lines.join('\n');
 }

@@ -43,6 +43,8 @@ const created: Coder = {
   permission_denials: [],
   sandbox: { mode: 'none', network: 'on' },
   usage_limit: null,
+  group_id: null,
+  checks: null,
 };
 
 const completed: Coder = {

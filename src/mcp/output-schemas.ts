@@ -81,17 +81,38 @@ const compactShape = () =>
       stalled: z.literal(true).optional(),
       progress: z.string().optional().describe('The last progress the agent reported.'),
       warnings: z.array(z.string()).optional().describe('Worktree problems that did not stop it.'),
+      group: z.string().optional().describe('The group it is a member of.'),
+      checks: z
+        .string()
+        .optional()
+        .describe('Its last checks: "passed (2/2)", "failed: `npm test` exited 1 …".'),
     })
     .passthrough();
 
 /** The compact record (compact.ts): what list, status, create and control return by default. */
 export const compactCoderSchema = compactShape();
 
+/** A group (compact.ts compactGroup): create with agents, status and control of a group id. */
+const groupShape = () =>
+  z
+    .object({
+      id: z.string().describe('"g" and 7 hex digits.'),
+      name: z.string(),
+      state: z.enum(['active', 'ended']),
+      base_ref: z.string(),
+      base_commit: z.string(),
+      members: z.array(compactShape()),
+    })
+    .passthrough();
+
+export const createOutput = z.union([compactShape(), groupShape()]);
+
 const timedOut = () => z.boolean().optional().describe('With wait_for: true when the wait ended by timeout.');
 
 export const statusOutput = z.union([
   compactShape().extend({ timed_out: timedOut() }),
   z.object({ ...coderShape(), timed_out: timedOut() }).passthrough(),
+  groupShape().extend({ timed_out: timedOut() }),
 ]);
 
 export const listOutput = z
@@ -99,12 +120,21 @@ export const listOutput = z
     coders: z.array(z.union([compactShape(), z.object(coderShape()).passthrough()])),
     total: z.number(),
     next_cursor: z.string().nullable(),
+    groups: z
+      .array(z.object({ id: z.string(), name: z.string(), members: z.array(z.string()) }).passthrough())
+      .optional()
+      .describe('The groups of the coders on this page, with their member ids.'),
   })
   .passthrough();
 
 export const controlOutput = z
   .object({
-    coder: compactShape(),
+    coder: compactShape().optional().describe('For a coder id.'),
+    group: groupShape().nullable().optional().describe('For a group id (null once removed).'),
+    members: z
+      .array(z.object({ id: z.string(), ok: z.boolean(), note: z.string() }).passthrough())
+      .optional()
+      .describe('For a group id: what the action did to each member.'),
     removed: z.boolean(),
     notes: z
       .array(z.string())
@@ -191,6 +221,17 @@ export const workspaceOutput = z
       .describe(
         'conflicts: pairs involving this coder, and its conflicts with base_ref (empty lists: none).',
       ),
+    compare: z
+      .object({
+        group_id: z.string(),
+        rows: z.array(z.object({ rank: z.number(), coder_id: z.string() }).passthrough()),
+        best: z.string().nullable(),
+        decided_by: z.enum(['checks', 'changes', 'diff', 'cost', 'order']).nullable(),
+        reason: z.string(),
+      })
+      .passthrough()
+      .optional()
+      .describe('compare: the members ranked best first (docs/best-of-n.md), and the rule that decided.'),
   })
   .passthrough();
 
@@ -220,7 +261,7 @@ export const logsOutput = z
 
 /** The result shape of each tool (structuredContent), by tool name: for docs/mcp.md and the tests. */
 export const OUTPUT_SCHEMAS = {
-  ai_coder_create: compactCoderSchema,
+  ai_coder_create: createOutput,
   ai_coder_list: listOutput,
   ai_coder_control: controlOutput,
   ai_coder_status: statusOutput,

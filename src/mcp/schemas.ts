@@ -36,6 +36,8 @@ export * from './constants.js';
 
 const stateSchema = z.enum(CODER_STATES);
 
+const coderOrGroup = () => coderId.describe('Coder or group (g…) id or unique prefix.');
+
 const waitSeconds = z
   .number()
   .min(0, `must be a number of seconds from 0 to ${MAX_WAIT_S} (call again to keep waiting)`)
@@ -68,6 +70,7 @@ export const createInput = z
     max_turns: c.max_turns.optional(),
     timeout_s: c.timeout_s.optional(),
     budget_usd: c.budget_usd.optional(),
+    agents: c.agents.optional(),
   })
   .strict();
 
@@ -94,17 +97,14 @@ export const listInput = z
 
 export const controlInput = z
   .object({
-    coder_id: coderId,
+    coder_id: coderOrGroup(),
     action: controlFields.action.describe(
-      'start (a created coder), pause, resume, stop, restart (an ended coder), message (a follow-up ' +
-        'instruction in the same session), answer (the answer to the question of a needs_input coder), ' +
-        'remove (worktree and branch).',
+      'start (a created coder), pause, resume, stop, restart (an ended one), message (a follow-up), ' +
+        'answer (a needs_input question), remove (worktree and branch), check (repo checks).',
     ),
     message: controlFields.message
       .optional()
-      .describe(
-        'The follow-up instruction (action "message") or the answer (action "answer"); required for both.',
-      ),
+      .describe('The text of action message or answer (required for both).'),
     force: controlFields.force
       .optional()
       .describe('For remove: also when the worktree has uncommitted changes or unmerged commits.'),
@@ -116,7 +116,7 @@ export const controlInput = z
 
 export const statusInput = z
   .object({
-    coder_id: coderId,
+    coder_id: coderOrGroup(),
     wait_for: z
       .union(
         [z.literal('terminal'), z.array(stateSchema).min(1)],
@@ -139,7 +139,7 @@ export const workspaceInput = z
       .describe(
         'list: files with sizes; read: one file; diff: unified diff against base_commit; changes: per-file ' +
           'status; commit: all changes on the branch; merge: the branch into base_ref; conflicts: files ' +
-          'that would conflict with base_ref and with other coders.',
+          'that would conflict with base_ref and with other coders; compare (a group id): members ranked.',
       ),
     path: text(MAX_PATH_CHARS).optional().describe('For read: a path relative to the worktree root.'),
     max_bytes: int(1, MAX_READ_BYTES)

@@ -12,13 +12,15 @@ import {
   listOutput,
   statusInput,
   statusOutput,
-  compactCoderSchema,
+  createOutput,
   type ControlArgs,
   type CreateArgs,
   type ListArgs,
   type StatusArgs,
 } from './schemas.js';
-import { compactCoder, compactListText, type CompactCoder } from './compact.js';
+import { compactCoder, compactGroup, compactListText, type CompactCoder } from './compact.js';
+import { groupsOf } from '../core/group-ops.js';
+import { isGroupRef } from '../core/group.js';
 import { coderJson, describeCoder, guarded, type ToolContext } from './tool-kit.js';
 import type { ToolRegistry } from './tool-registry.js';
 
@@ -28,11 +30,15 @@ const HEARTBEAT_MS = 10_000;
 function listText(r: Record<string, unknown>): string {
   const coders = r.coders as Record<string, unknown>[];
   if (coders.some((c) => typeof c.stats !== 'string')) return JSON.stringify(r);
-  return compactListText({
-    coders: coders as unknown as CompactCoder[],
-    total: r.total as number,
-    next_cursor: r.next_cursor as string | null,
-  });
+  const groups = (r.groups ?? []) as { id: string; name: string; members: string[] }[];
+  return [
+    compactListText({
+      coders: coders as unknown as CompactCoder[],
+      total: r.total as number,
+      next_cursor: r.next_cursor as string | null,
+    }),
+    ...groups.map((g) => `group ${g.id} (${g.name}): ${g.members.join(', ')}`),
+  ].join('\n');
 }
 
 /** The compact record, or the whole one with detail "full". */
@@ -48,12 +54,11 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
     {
       title: 'Create a coder',
       description:
-        'Start an AI coding agent on a task in its own git worktree and branch. Returns the coder record at ' +
-        'once (it never waits for the work): follow it with ai_coder_status (wait_for "terminal"), read ' +
-        'the result with ai_coder_logs and ai_coder_workspace, clean up with ai_coder_control remove. ' +
-        'Create several to fan out independent tasks.',
+        'Start an AI coding agent on a task in its own git worktree and branch; returns at once. Follow ' +
+        'with ai_coder_status (wait_for "terminal"), read with ai_coder_logs and ai_coder_workspace, ' +
+        'remove with ai_coder_control.',
       inputSchema: createInput,
-      outputSchema: compactCoderSchema,
+      outputSchema: createOutput,
       annotations: {
         readOnlyHint: false,
         destructiveHint: false,
@@ -62,6 +67,14 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
       },
     },
     guarded(ctx, 'ai_coder_create', async (args: CreateArgs) => {
+      if (args.agents !== undefined) {
+        for (const f of ['provider', 'model', 'branch'] as const) {
+          if (args[f] !== undefined)
+            throw invalid(f, 'cannot be combined with agents (each member gets its own)');
+        }
+        const { provider: _p, model: _m, branch: _b, agents, ...rest } = args;
+        return { ...compactGroup(await groupsOf(manager).createGroup({ ...rest, agents })) };
+      }
       // The tool's arguments are the contract's create input (protocol/inputs.ts): passed on as they are.
       return { ...compactCoder(await manager.create(args)) };
     }),
@@ -96,6 +109,15 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
           ...(args.cursor !== undefined ? { cursor: args.cursor } : {}),
         });
         const now = Date.now();
+        const groupIds = [...new Set(page.coders.flatMap((c) => (c.group_id ? [c.group_id] : [])))];
+        const groups = groupIds.flatMap((id) => {
+          try {
+            const g = groupsOf(manager).getGroup(id);
+            return [{ id: g.id, name: g.name, members: g.members.map((m) => m.id) }];
+          } catch {
+            return [];
+          }
+        });
         return Promise.resolve({
           coders:
             args.detail === 'full'
@@ -103,6 +125,7 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
               : page.coders.map((c) => compactCoder(c, now)),
           total: page.total,
           next_cursor: page.next_cursor,
+          ...(groups.length > 0 ? { groups } : {}),
         });
       },
       listText,
@@ -114,8 +137,8 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
     {
       title: 'Control a coder',
       description:
-        'Act on a coder (`action`; message and answer need `message`). remove deletes its worktree and ' +
-        'branch, and refuses uncommitted changes or unmerged commits unless force. Returns the record after.',
+        'Act on a coder, or every member of a group (see action). remove refuses uncommitted changes or ' +
+        'unmerged commits unless force. Returns the record after the action.',
       inputSchema: controlInput,
       outputSchema: controlOutput,
       annotations: {
@@ -140,6 +163,23 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
         const field = args.force !== undefined ? 'force' : 'keep_branch';
         throw invalid(field, `is only used with action "remove" (got action "${args.action}")`);
       }
+      if (isGroupRef(args.coder_id)) {
+        const action = args.action;
+        if (
+          action !== 'start' &&
+          action !== 'stop' &&
+          action !== 'restart' &&
+          action !== 'remove' &&
+          action !== 'check'
+        ) {
+          throw invalid('action', `"${action}" applies to one coder, not a group (use a member's id)`);
+        }
+        const gi: { action: typeof action; force?: boolean; keep_branch?: boolean } = { action };
+        if (args.force !== undefined) gi.force = args.force;
+        if (args.keep_branch !== undefined) gi.keep_branch = args.keep_branch;
+        const r = await groupsOf(manager).controlGroup(args.coder_id, gi);
+        return { group: r.group ? compactGroup(r.group) : null, members: r.members, removed: r.removed };
+      }
       const { coder_id, ...input } = args;
       const res = await manager.control(coder_id, input);
       return { coder: compactCoder(res.coder), removed: res.removed };
@@ -151,9 +191,8 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
     {
       title: 'Coder status',
       description:
-        'A coder\'s compact record (detail "full": the whole record with task, paths, times, limits and ' +
-        'last message). With wait_for it waits up to timeout_s (≤ 50) for those states, sending progress ' +
-        'with the state and last message; call again while timed_out.',
+        'A coder\'s or group\'s compact record (detail "full": whole). With wait_for it waits up to ' +
+        'timeout_s (≤ 50) for those states, sending progress; call again while timed_out.',
       inputSchema: statusInput,
       outputSchema: statusOutput,
       annotations: {
@@ -164,6 +203,7 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
       },
     },
     guarded(ctx, 'ai_coder_status', async (args: StatusArgs, extra) => {
+      if (isGroupRef(args.coder_id)) return groupStatus(args, extra);
       if (args.wait_for === undefined) {
         if (args.timeout_s !== undefined) throw invalid('timeout_s', 'is only used with wait_for');
         return record(manager.get(args.coder_id), args.detail);
@@ -191,4 +231,31 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
       }
     }),
   );
+
+  /** A group's status; wait_for waits until every member has ended ("terminal" only). */
+  async function groupStatus(args: StatusArgs, extra: Parameters<typeof progressFor>[0]) {
+    const api = groupsOf(manager);
+    const shape = (g: ReturnType<typeof api.getGroup>) =>
+      args.detail === 'full' ? { ...g, members: g.members.map(coderJson) } : { ...compactGroup(g) };
+    if (args.wait_for === undefined) {
+      if (args.timeout_s !== undefined) throw invalid('timeout_s', 'is only used with wait_for');
+      return shape(api.getGroup(args.coder_id));
+    }
+    if (args.wait_for !== 'terminal')
+      throw invalid('wait_for', 'for a group must be "terminal" (every member ended)');
+    const progress = progressFor(extra);
+    const say = (c: Coder) => progress.report(`${c.id}: ${describeCoder(c)}`);
+    const stop = heartbeat(HEARTBEAT_MS, () => progress.report(`waiting for group ${args.coder_id}`));
+    try {
+      const res = await api.waitGroup(args.coder_id, {
+        timeout_ms: (args.timeout_s ?? DEFAULT_WAIT_S) * 1000,
+        signal: extra.signal,
+        onProgress: say,
+      });
+      return { ...shape(res.group), timed_out: res.timed_out };
+    } finally {
+      stop();
+      await progress.flush();
+    }
+  }
 }

@@ -9,7 +9,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
     name: 'ai_coder_create',
     title: 'Create a coder',
     description:
-      'Start an AI coding agent on a task in its own git worktree and branch. Returns the coder record at once (it never waits for the work): follow it with ai_coder_status (wait_for "terminal"), read the result with ai_coder_logs and ai_coder_workspace, clean up with ai_coder_control remove. Create several to fan out independent tasks.',
+      'Start an AI coding agent on a task in its own git worktree and branch; returns at once. Follow with ai_coder_status (wait_for "terminal"), read with ai_coder_logs and ai_coder_workspace, remove with ai_coder_control.',
     inputSchema: {
       type: 'object',
       properties: {
@@ -94,6 +94,27 @@ export const TOOLS_SNAPSHOT: Tool[] = [
           exclusiveMinimum: 0,
           description: 'Stop when the reported cost reaches this many US dollars.',
         },
+        agents: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              provider: {
+                type: 'string',
+              },
+              model: {
+                type: 'string',
+              },
+              count: {
+                type: 'integer',
+              },
+            },
+            required: ['provider'],
+            additionalProperties: false,
+          },
+          minItems: 1,
+          description: 'Best of N: one coder per agent (count ≤ 10).',
+        },
       },
       required: ['task'],
       additionalProperties: false,
@@ -130,6 +151,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
                 'failed',
                 'stopped',
                 'interrupted',
+                'checking',
                 'active',
                 'all',
               ],
@@ -151,6 +173,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
                   'failed',
                   'stopped',
                   'interrupted',
+                  'checking',
                   'active',
                   'all',
                 ],
@@ -201,7 +224,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
     name: 'ai_coder_control',
     title: 'Control a coder',
     description:
-      'Act on a coder (`action`; message and answer need `message`). remove deletes its worktree and branch, and refuses uncommitted changes or unmerged commits unless force. Returns the record after.',
+      'Act on a coder, or every member of a group (see action). remove refuses uncommitted changes or unmerged commits unless force. Returns the record after the action.',
     inputSchema: {
       type: 'object',
       properties: {
@@ -209,20 +232,19 @@ export const TOOLS_SNAPSHOT: Tool[] = [
           type: 'string',
           minLength: 1,
           maxLength: 64,
-          description: 'Coder id or a unique prefix of it (ai_coder_list shows the ids).',
+          description: 'Coder or group (g…) id or unique prefix.',
         },
         action: {
           type: 'string',
-          enum: ['start', 'pause', 'resume', 'stop', 'restart', 'message', 'answer', 'remove'],
+          enum: ['start', 'pause', 'resume', 'stop', 'restart', 'message', 'answer', 'remove', 'check'],
           description:
-            'start (a created coder), pause, resume, stop, restart (an ended coder), message (a follow-up instruction in the same session), answer (the answer to the question of a needs_input coder), remove (worktree and branch).',
+            'start (a created coder), pause, resume, stop, restart (an ended one), message (a follow-up), answer (a needs_input question), remove (worktree and branch), check (repo checks).',
         },
         message: {
           type: 'string',
           minLength: 1,
           maxLength: 20000,
-          description:
-            'The follow-up instruction (action "message") or the answer (action "answer"); required for both.',
+          description: 'The text of action message or answer (required for both).',
         },
         force: {
           type: 'boolean',
@@ -247,7 +269,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
     name: 'ai_coder_status',
     title: 'Coder status',
     description:
-      'A coder\'s compact record (detail "full": the whole record with task, paths, times, limits and last message). With wait_for it waits up to timeout_s (≤ 50) for those states, sending progress with the state and last message; call again while timed_out.',
+      'A coder\'s or group\'s compact record (detail "full": whole). With wait_for it waits up to timeout_s (≤ 50) for those states, sending progress; call again while timed_out.',
     inputSchema: {
       type: 'object',
       properties: {
@@ -255,7 +277,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
           type: 'string',
           minLength: 1,
           maxLength: 64,
-          description: 'Coder id or a unique prefix of it (ai_coder_list shows the ids).',
+          description: 'Coder or group (g…) id or unique prefix.',
         },
         wait_for: {
           anyOf: [
@@ -280,6 +302,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
                   'failed',
                   'stopped',
                   'interrupted',
+                  'checking',
                 ],
               },
               minItems: 1,
@@ -315,7 +338,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
     name: 'ai_coder_workspace',
     title: 'Coder workspace',
     description:
-      "Look into a coder's worktree or bring its work back; `operation` says what. Paths never leave the worktree. read and diff return at most max_bytes from offset. merge changes nothing on a conflict or when the base checkout has uncommitted changes, and reports the files.",
+      "Look into a coder's worktree or bring its work back (see operation). Paths never leave the worktree. read and diff return at most max_bytes from offset. merge changes nothing on a conflict or a dirty base checkout, and reports the files.",
     inputSchema: {
       type: 'object',
       properties: {
@@ -327,9 +350,9 @@ export const TOOLS_SNAPSHOT: Tool[] = [
         },
         operation: {
           type: 'string',
-          enum: ['list', 'read', 'diff', 'changes', 'commit', 'merge', 'conflicts'],
+          enum: ['list', 'read', 'diff', 'changes', 'commit', 'merge', 'conflicts', 'compare'],
           description:
-            'list: files with sizes; read: one file; diff: unified diff against base_commit; changes: per-file status; commit: all changes on the branch; merge: the branch into base_ref; conflicts: files that would conflict with base_ref and with other coders.',
+            'list: files with sizes; read: one file; diff: unified diff against base_commit; changes: per-file status; commit: all changes on the branch; merge: the branch into base_ref; conflicts: files that would conflict with base_ref and with other coders; compare (a group id): members ranked.',
         },
         path: {
           type: 'string',

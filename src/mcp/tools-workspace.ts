@@ -1,4 +1,6 @@
 /** ai_coder_workspace and ai_coder_logs. */
+import { groupsOf } from '../core/group-ops.js';
+import { isGroupRef } from '../core/group.js';
 import type { LogsResult, ManagerApi } from '../core/api.js';
 import type { LogEntry } from '../core/coder.js';
 import { AicoderError } from '../core/errors.js';
@@ -46,9 +48,9 @@ export function registerWorkspaceTools(server: ToolRegistry, ctx: ToolContext): 
     {
       title: 'Coder workspace',
       description:
-        "Look into a coder's worktree or bring its work back; `operation` says what. Paths never leave " +
-        'the worktree. read and diff return at most max_bytes from offset. merge changes nothing on a ' +
-        'conflict or when the base checkout has uncommitted changes, and reports the files.',
+        "Look into a coder's worktree or bring its work back (see operation). Paths never leave the " +
+        'worktree. read and diff return at most max_bytes from offset. merge changes nothing on a ' +
+        'conflict or a dirty base checkout, and reports the files.',
       inputSchema: workspaceInput,
       outputSchema: workspaceOutput,
       annotations: {
@@ -74,6 +76,13 @@ export function registerWorkspaceTools(server: ToolRegistry, ctx: ToolContext): 
       }
       if (args.operation !== 'merge' && args.strategy !== undefined) {
         throw invalid('strategy', `is only used with operation "merge"`);
+      }
+      if (args.operation === 'compare') {
+        if (!isGroupRef(args.coder_id)) {
+          throw invalid('coder_id', 'must be a group id (g…) for operation "compare"');
+        }
+        const compare = await groupsOf(manager).compareGroup(args.coder_id);
+        return { coder_id: compare.group_id, operation: args.operation, compare: { ...compare } };
       }
       const coder = manager.get(args.coder_id);
       const base = { coder_id: coder.id, operation: args.operation };

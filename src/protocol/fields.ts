@@ -97,6 +97,19 @@ export const createFields = {
     'Stop after this many seconds of running.',
   ),
   budget_usd: positive('US dollars').describe('Stop when the reported cost reaches this many US dollars.'),
+  /**
+   * Best of N: the create makes a group (core/group-ops.ts createGroup; core/group.ts expandAgents
+   * checks providers and counts). Taken by MCP ai_coder_create and REST POST /api/groups; a single
+   * coder's create refuses it.
+   */
+  agents: z
+    .array(
+      z
+        .object({ provider: z.string(), model: z.string().optional(), count: z.number().int().optional() })
+        .strict(),
+    )
+    .min(1, 'must name at least one agent')
+    .describe('Best of N: one coder per agent (count ≤ 10).'),
 };
 
 // ------------------------------------------------------------------------------------ control

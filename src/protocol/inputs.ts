@@ -26,6 +26,7 @@ export const createInput = z
     max_turns: createFields.max_turns.optional(),
     timeout_s: createFields.timeout_s.optional(),
     budget_usd: createFields.budget_usd.optional(),
+    agents: createFields.agents.optional(),
   })
   .strict();
 export type CreateInput = z.infer<typeof createInput>;

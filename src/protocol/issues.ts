@@ -72,7 +72,9 @@ export function issueMessage(issue: ZodIssue, opts: FormatOptions = {}): { field
   const field = fieldOf(issue.path, opts.root);
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');
-    const known = opts.known && opts.known.length > 0 ? ` (allowed: ${opts.known.join(', ')})` : '';
+    // The known fields are the input's own: listed only for an unknown field at its top level.
+    const top = issue.path.length === 0 && opts.known && opts.known.length > 0;
+    const known = top ? ` (allowed: ${opts.known!.join(', ')})` : '';
     const where = issue.path.length > 0 ? ` in ${field}` : '';
     const s = issue.keys.length > 1 ? 's' : '';
     return { field: issue.keys[0] ?? field, message: `unknown field${s} ${keys}${where}${known}` };

@@ -13,6 +13,7 @@ export const CODER_STATES = [
   'failed',
   'stopped',
   'interrupted',
+  'checking',
 ] as const;
 export type CoderState = (typeof CODER_STATES)[number];
 
@@ -36,6 +37,7 @@ export const CONTROL_ACTIONS = [
   'message',
   'answer',
   'remove',
+  'check',
 ] as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
 
@@ -54,4 +56,5 @@ export const WORKSPACE_OPERATIONS = [
   'commit',
   'merge',
   'conflicts',
+  'compare',
 ] as const;

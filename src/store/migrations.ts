@@ -141,6 +141,28 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`ALTER TABLE coders ADD COLUMN usage_limit TEXT;`);
     },
   },
+  {
+    // Best of N: groups of coders given one task, and each coder's check results.
+    version: 8,
+    up(db) {
+      db.exec(`
+        CREATE TABLE groups (
+          created_seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          id          TEXT NOT NULL UNIQUE,
+          name        TEXT NOT NULL,
+          task        TEXT NOT NULL,
+          repo        TEXT NOT NULL,
+          base_ref    TEXT NOT NULL,
+          base_commit TEXT NOT NULL,
+          agents      TEXT NOT NULL,
+          created_at  TEXT NOT NULL
+        );
+        ALTER TABLE coders ADD COLUMN group_id TEXT;
+        ALTER TABLE coders ADD COLUMN checks TEXT;
+        CREATE INDEX coders_group_seq ON coders (group_id, created_seq);
+      `);
+    },
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

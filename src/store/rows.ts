@@ -42,6 +42,8 @@ export const CODER_COLUMNS = [
   'permission_denials',
   'sandbox',
   'usage_limit',
+  'group_id',
+  'checks',
 ] as const;
 
 export const CODER_SELECT = `SELECT ${CODER_COLUMNS.join(', ')}, created_seq FROM coders`;
@@ -91,6 +93,9 @@ export interface CoderRow {
   sandbox: string;
   /** JSON of UsageLimitWait, or null. */
   usage_limit: string | null;
+  group_id: string | null;
+  /** JSON of CheckReport, or null. */
+  checks: string | null;
 }
 
 export type SqlValue = string | number | null;
@@ -140,6 +145,8 @@ export function coderParams(c: Coder): SqlValue[] {
     JSON.stringify(c.permission_denials),
     JSON.stringify(c.sandbox),
     c.usage_limit === null ? null : JSON.stringify(c.usage_limit),
+    c.group_id,
+    c.checks === null ? null : JSON.stringify(c.checks),
   ];
 }
 
@@ -182,6 +189,8 @@ export function rowToCoder(r: CoderRow): Coder {
     permission_denials: JSON.parse(r.permission_denials) as string[],
     sandbox: parseSandbox(r.sandbox),
     usage_limit: r.usage_limit === null ? null : (JSON.parse(r.usage_limit) as Coder['usage_limit']),
+    group_id: r.group_id,
+    checks: r.checks === null ? null : (JSON.parse(r.checks) as Coder['checks']),
   };
 }
 

@@ -18,6 +18,8 @@ import type {
   StoredLogEntry,
 } from '../core/ports.js';
 import { LogTable, type RunOffsetsUpdate } from './logs.js';
+import { GroupTable } from './groups.js';
+import type { Group } from '../core/group.js';
 import {
   CODER_COLUMNS,
   CODER_SELECT,
@@ -46,6 +48,7 @@ export class SqliteStore implements CoderStore {
   private readonly stmts: StatementCache;
   private readonly logs: LogTable;
   private readonly deleteTx: (id: string) => void;
+  private readonly groups: GroupTable;
 
   /** `segmentDir`: where log segments live (default: `logs` next to the database file). */
   constructor(
@@ -55,6 +58,7 @@ export class SqliteStore implements CoderStore {
   ) {
     this.stmts = new StatementCache(db);
     this.logs = new LogTable(db, segmentDir);
+    this.groups = new GroupTable(this.stmts);
     const del = db.transaction((id: string) => {
       this.logs.deleteIndex(id);
       this.stmts.get('DELETE FROM runs WHERE coder_id = ?').run(id);
@@ -152,6 +156,32 @@ export class SqliteStore implements CoderStore {
   /** Removes the coder with its logs and runs; events stay (history). No-op for an unknown id. */
   deleteCoder(id: string): void {
     this.deleteTx(id);
+  }
+
+  // ---------------------------------------------------------------- groups (store/groups.ts)
+
+  insertGroup(group: Group): void {
+    this.groups.insertGroup(group);
+  }
+
+  getGroup(id: string): Group | undefined {
+    return this.groups.getGroup(id);
+  }
+
+  findGroupsByPrefix(prefix: string, limit?: number): Group[] {
+    return this.groups.findGroupsByPrefix(prefix, limit);
+  }
+
+  listGroups(q: { repo?: string; limit?: number }): Group[] {
+    return this.groups.listGroups(q);
+  }
+
+  groupMembers(id: string): Coder[] {
+    return this.groups.groupMembers(id);
+  }
+
+  deleteGroup(id: string): void {
+    this.groups.deleteGroup(id);
   }
 
   // ---------------------------------------------------------------- logs

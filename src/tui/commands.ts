@@ -38,6 +38,7 @@ const VERBS: Record<ControlInput['action'], string> = {
   remove: 'removed',
   message: 'sent a message to',
   answer: 'answered',
+  check: 'started the checks of',
 };
 
 /** Runs a control action; the outcome goes to the status bar. Resolves to the error, if any. */

@@ -47,6 +47,7 @@ export const STATE_SYMBOLS: Readonly<Record<CoderState, string>> = {
   failed: '✗',
   stopped: '■',
   interrupted: '↯',
+  checking: '◎',
 };
 
 function stateColor(s: CoderState): TextProps['color'] {
@@ -73,6 +74,8 @@ function stateColor(s: CoderState): TextProps['color'] {
       return 'gray';
     case 'interrupted':
       return 'magenta';
+    case 'checking':
+      return 'yellow';
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * .aicoder.json: per-repository worktree settings (copy, setup, teardown, ports, submodules), validated
- * strictly.
+ * .aicoder.json: per-repository worktree settings (copy, setup, teardown, ports, submodules, check),
+ * validated strictly.
  * The same shape is accepted as "worktree" in AICODER_HOME/config.json (the user's defaults); a key
  * present in the repository's file replaces the default for that key.
  */
@@ -13,6 +13,8 @@ import { EMPTY_SETTINGS, type RepoSettings } from '../core/worktree-types.js';
 
 export const SETTINGS_FILE = '.aicoder.json';
 export const MAX_PORTS = 16;
+/** A check command's timeout may be at most a day. */
+export const MAX_CHECK_TIMEOUT_S = 86_400;
 
 const argv = z
   .array(z.string().min(1).max(4096))
@@ -34,6 +36,8 @@ export const settingsSchema = z
     ports: z.number().int().min(0).max(MAX_PORTS).optional(),
     submodules: z.boolean().optional(),
     sandbox: z.enum(SANDBOX_MODES).optional(),
+    check: z.array(argv).max(50).optional(),
+    check_timeout_s: z.number().gt(0).max(MAX_CHECK_TIMEOUT_S).optional(),
   })
   .strict();
 
@@ -46,6 +50,8 @@ export const SETTINGS_RULES: Record<keyof SettingsFile, string> = {
   ports: `an integer from 0 to ${MAX_PORTS}`,
   submodules: 'true or false (default: true when the repository has a .gitmodules file)',
   sandbox: `one of ${SANDBOX_MODES.join(', ')}`,
+  check: 'an array of commands, each a non-empty array of strings (argv, no shell), at most 50',
+  check_timeout_s: `a number of seconds above 0 and at most ${MAX_CHECK_TIMEOUT_S}`,
 };
 
 /** Validates parsed JSON; errors name the file and the key path ("setup[1][0]"). */
@@ -109,6 +115,8 @@ export async function loadSettings(
     ports: own.ports ?? defaults?.ports ?? EMPTY_SETTINGS.ports,
     submodules: own.submodules ?? defaults?.submodules ?? EMPTY_SETTINGS.submodules,
     ...pick('sandbox', own.sandbox ?? defaults?.sandbox),
+    check: own.check ?? defaults?.check ?? EMPTY_SETTINGS.check,
+    check_timeout_s: own.check_timeout_s ?? defaults?.check_timeout_s ?? EMPTY_SETTINGS.check_timeout_s,
   };
 }
 

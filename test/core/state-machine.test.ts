@@ -29,8 +29,8 @@ describe('state machine', () => {
     expect(canTransition('created', 'running')).toBe(false);
   });
 
-  it('terminal states only leave through a new run (queued) or a person taking over (attached)', () => {
-    for (const s of TERMINAL_STATES) expect(TRANSITIONS[s]).toEqual(['queued', 'attached']);
+  it('terminal states only leave through a new run (queued), a person taking over (attached) or their checks', () => {
+    for (const s of TERMINAL_STATES) expect(TRANSITIONS[s]).toEqual(['queued', 'attached', 'checking']);
   });
 
   it('an attached coder goes back to an ended state only; no user action is allowed while attached', () => {
@@ -39,6 +39,12 @@ describe('state machine', () => {
     expect(() => assertAction({ id: 'ab12', state: 'attached' }, 'restart')).toThrow(
       'cannot restart coder ab12: it is attached (a person is attached: quit the agent first)',
     );
+  });
+
+  it('checks come back to the terminal state they started from', () => {
+    for (const s of TERMINAL_STATES) expect(canTransition('checking', s)).toBe(true);
+    expect(TRANSITIONS.checking).toEqual([...TERMINAL_STATES]);
+    expect(allowedFrom('check')).toEqual([...TERMINAL_STATES]);
   });
 
   it('gives a clear error for an illegal action', () => {

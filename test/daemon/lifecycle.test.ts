@@ -64,6 +64,7 @@ describe('daemon lifecycle', () => {
       failed: 0,
       stopped: 0,
       interrupted: 0,
+      checking: 0,
     });
     const human = await cli(h, ['daemon', 'status']);
     expect(human).toMatch(/aicoder daemon running/);

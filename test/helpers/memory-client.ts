@@ -287,6 +287,10 @@ export class MemoryClient implements AicoderClient {
           assertAction(coder, 'stop');
           this.update(id, { state: 'stopped', ended_at: new Date(this.now()).toISOString(), pid: null });
           break;
+        case 'check':
+          assertAction(coder, 'check');
+          this.update(id, { state: 'checking' });
+          break;
         case 'restart':
           if (!isTerminal(coder.state)) this.update(id, { state: 'stopped', pid: null });
           assertAction(this.must(id), 'restart');

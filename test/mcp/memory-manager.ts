@@ -172,6 +172,8 @@ export class MemoryManager implements ManagerApi {
         return await Promise.resolve({ coder: this.setState(c.id, 'stopped'), removed: false });
       case 'answer':
         return { coder: this.setState(c.id, 'running'), removed: false };
+      case 'check':
+        return { coder: this.setState(c.id, 'checking'), removed: false };
     }
   }
 

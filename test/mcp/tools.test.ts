@@ -229,7 +229,7 @@ describe('ai_coder_control', () => {
     manager.setState(c.id, 'stopped');
     const msg = err(await call(client, 'ai_coder_control', { coder_id: c.id, action: 'pause' }));
     expect(msg).toBe(
-      `cannot pause coder ${c.id}: it is stopped; allowed actions while stopped: restart, remove`,
+      `cannot pause coder ${c.id}: it is stopped; allowed actions while stopped: restart, remove, check`,
     );
   });
 

@@ -61,6 +61,13 @@ function probes(field: string, schema: ZodTypeAny): { good: unknown[]; bad: unkn
   }
   if (s instanceof z.ZodBoolean) return { good: [true, false], bad: ['yes'] };
   if (s instanceof z.ZodEnum) return { good: [...(s.options as string[])], bad: ['other', '', 1] };
+  if (field === 'agents') {
+    // Its shape only: providers and counts are core's (core/group.ts expandAgents), after the rules.
+    return {
+      good: [[{ provider: 'claude' }], [{ provider: 'codex', model: 'm', count: 2 }]],
+      bad: [[], 'claude', [{ provider: 5 }], [{ count: 2 }]],
+    };
+  }
   if (s instanceof z.ZodArray) {
     const max = s._def.maxLength!.value;
     const files = (n: number) => Array.from({ length: n }, (_, i) => `f${i}.txt`);

@@ -13,6 +13,14 @@ import { intOption, secondsOption } from '../options.js';
 import { MAX_LIST_LIMIT } from '../../protocol/limits.js';
 import { printProviders } from './providers.js';
 import { timeoutError, waitUntilEnded } from './waiting.js';
+import {
+  controlGroupCli,
+  createGroupCli,
+  groupClient,
+  groupLines,
+  isGroupRef,
+  statusGroupCli,
+} from './groups.js';
 
 /**
  * The daemon's refusals name the API's fields (`force`, `keep_branch`), shared with MCP; on the command
@@ -44,6 +52,10 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
     .argument('<task...>', 'what the agent should do (words are joined with spaces)')
     .option('--repo <path>', 'repository (any folder inside it); default: the current directory')
     .option('--provider <name>', 'provider (see `aicoder providers`); default: the configured one')
+    .option(
+      '--agents <list>',
+      'best of N: one coder per agent, e.g. claude:2,codex,gemini/MODEL (a group; not with --provider, --model, --branch)',
+    )
     .option('--model <model>', 'model passed to the provider')
     .option('--base <ref>', 'base ref of the new branch; default: HEAD of the repository')
     .option('--branch <name>', 'branch name; default: aicoder/<id>-<slug-of-task>')
@@ -74,10 +86,29 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
           budgetUsd?: string;
           keepProcesses?: boolean;
           sandbox?: string;
+          agents?: string;
         },
       ) => {
+        const { agents, ...fieldOpts } = o;
+        if (agents !== undefined) {
+          for (const [set, flag] of [
+            [o.provider, '--provider'],
+            [o.model, '--model'],
+            [o.branch, '--branch'],
+          ] as const) {
+            if (set !== undefined) {
+              throw new AicoderError('invalid_input', `${flag} cannot be combined with --agents`, {
+                field: 'agents',
+              });
+            }
+          }
+        }
         const { createInputFrom } = await import('../create-input.js');
-        const input = createInputFrom(o, { task: words.join(' '), repo: resolve(ctx.cwd, o.repo ?? '.') });
+        const input = createInputFrom(fieldOpts, {
+          task: words.join(' '),
+          repo: resolve(ctx.cwd, o.repo ?? '.'),
+        });
+        if (agents !== undefined) return createGroupCli(ctx, input, agents, o);
         const client = await ctx.client();
         const coder = await client.create(input);
         if (!o.wait) {
@@ -120,7 +151,11 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
       const disk = o.disk
         ? await createWorktreeClient(client.baseUrl, client.authHeaders).disk(page.coders.map((c) => c.id))
         : undefined;
-      if (o.json) return out.json(disk ? { ...page, disk } : page);
+      const groupIds = [...new Set(page.coders.flatMap((c) => (c.group_id ? [c.group_id] : [])))];
+      const gc = groupIds.length > 0 ? await groupClient(ctx) : null;
+      const groups = gc ? await Promise.all(groupIds.map((g) => gc.get(g))) : [];
+      const extra = { ...(disk ? { disk } : {}), ...(groups.length > 0 ? { groups } : {}) };
+      if (o.json) return out.json({ ...page, ...extra });
       if (page.coders.length === 0) return out.line('no coders');
       const now = new Date();
       const size = new Map((disk ?? []).map((d) => [d.id, formatBytes(d.bytes)]));
@@ -131,6 +166,7 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
       if (page.total > page.coders.length) {
         out.line(out.paint('dim', `showing ${page.coders.length} of ${page.total} (use --limit)`));
       }
+      groupLines(out, groups);
       const asking = page.coders.filter((c) => c.state === 'needs_input');
       if (asking.length > 0) {
         const ids = asking.map((c) => c.id).join(', ');
@@ -154,10 +190,11 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
 
   program
     .command('status')
-    .description("show one coder's record")
-    .argument('<id>', 'coder id or unique prefix')
-    .option('--json', 'print the coder record as JSON')
+    .description("show one coder's record, or a group's")
+    .argument('<id>', 'coder id or unique prefix, or a group id')
+    .option('--json', 'print the coder record (a group: the group) as JSON')
     .action(async (id: string, o: JsonOpt) => {
+      if (isGroupRef(id)) return statusGroupCli(ctx, id, o.json);
       const coder = await (await ctx.client()).get(id);
       if (o.json) return out.json(coder);
       const fields = statusFields(coder);
@@ -176,9 +213,12 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
     program
       .command(action)
       .description(description)
-      .argument('<id>', 'coder id or unique prefix')
-      .option('--json', 'print the result as JSON: {coder, removed}')
+      .argument('<id>', 'coder id or unique prefix (stop, restart: or a group id)')
+      .option('--json', 'print the result as JSON: {coder, removed} (a group: {group, members, removed})')
       .action(async (id: string, o: JsonOpt) => {
+        if (isGroupRef(id) && (action === 'stop' || action === 'restart')) {
+          return controlGroupCli(ctx, id, { action }, o.json);
+        }
         const r = await (await ctx.client()).control(id, { action });
         if (o.json) return out.json(r);
         out.line(
@@ -227,12 +267,22 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
 
   program
     .command('rm')
-    .description('remove a coder with its worktree and branch')
-    .argument('<id>', 'coder id or unique prefix')
+    .description('remove a coder with its worktree and branch (a group: every member)')
+    .argument('<id>', 'coder id or unique prefix, or a group id')
     .option('--force', 'also when running, with uncommitted changes or commits not in base')
     .option('--keep-branch', 'keep the branch (the worktree is removed)')
     .option('--json', 'print the result as JSON: {coder, removed}')
     .action(async (id: string, o: JsonOpt & { force?: boolean; keepBranch?: boolean }) => {
+      if (isGroupRef(id)) {
+        const input = {
+          action: 'remove' as const,
+          force: o.force === true,
+          keep_branch: o.keepBranch === true,
+        };
+        return controlGroupCli(ctx, id, input, o.json).catch((e: unknown) => {
+          throw withCliOptionNames(e);
+        });
+      }
       const r = await (
         await ctx.client()
       )

@@ -3,6 +3,7 @@
  * [--offset N], and wait <id> [--timeout S] [--json].
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { isGroupRef, waitGroupCli } from './groups.js';
 import type { LogEntry } from '../../core/coder.js';
 import type { CliContext } from '../context.js';
 import { logLine, outcomeLine, stateStyle } from '../format.js';
@@ -124,11 +125,12 @@ export function registerLogCommands(program: Command, ctx: CliContext): void {
     .description(
       'wait until a coder ends; exit 0 when it completed, 1 when it failed, stopped or was interrupted',
     )
-    .argument('<id>', 'coder id or unique prefix')
+    .argument('<id>', 'coder id or unique prefix, or a group id (waits for every member)')
     .option('--timeout <seconds>', 'give up after this many seconds (exit 1)', secondsOption)
-    .option('--json', 'print the final coder record as JSON')
+    .option('--json', 'print the final coder record (a group: the group) as JSON')
     .action(async (id: string, o: { timeout?: number; json?: boolean }) => {
       const timeoutMs = o.timeout === undefined ? null : o.timeout * 1000;
+      if (isGroupRef(id)) return waitGroupCli(ctx, id, timeoutMs, o.json);
       const r = await waitUntilEnded(ctx, id, { timeoutMs, progress: !o.json });
       if (o.json) out.json(r.coder);
       if (r.timedOut) throw timeoutError(r.coder, o.timeout ?? 0);

@@ -1,0 +1,195 @@
+/** Best of N in the Manager: groups, checks (real git, SQLite, processes; bash providers). */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { AicoderError } from '../../src/core/errors.js';
+import { parseAgentsSpec } from '../../src/core/group.js';
+import { cleanupTemp, git, makeRepo, waitFor } from '../helpers/env.js';
+import { startTestManager, type TestManager } from '../helpers/manager.js';
+
+let tm: TestManager | undefined;
+afterEach(async () => {
+  await tm?.close();
+  tm = undefined;
+});
+afterAll(cleanupTemp);
+
+/** A provider that writes `text` into answer.txt and exits. */
+function writer(name: string, text: string, extra = ''): Record<string, unknown> {
+  return {
+    name,
+    description: `writes ${text}`,
+    command: ['bash', '-c', `printf '%s\\n' "$1" > answer.txt; ${extra} echo wrote`, '_', text],
+    env: {},
+    parser: 'text',
+  };
+}
+
+/** The repo's check: answer.txt must say "42". */
+const CHECKS = {
+  check: [
+    [
+      'bash',
+      '-c',
+      'echo checking; test "$(cat answer.txt)" = 42 || { echo "wrong answer: $(cat answer.txt)"; exit 1; }',
+    ],
+    ['true'],
+  ],
+};
+
+async function errorOf(p: Promise<unknown> | (() => unknown)): Promise<AicoderError> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    if (e instanceof AicoderError) return e;
+    throw e;
+  }
+  throw new Error('expected an error');
+}
+
+describe('groups', () => {
+  it('parses --agents', () => {
+    expect(parseAgentsSpec('claude:2,codex, gemini/gemini-2.5-pro:3')).toEqual([
+      { provider: 'claude', count: 2 },
+      { provider: 'codex' },
+      { provider: 'gemini', model: 'gemini-2.5-pro', count: 3 },
+    ]);
+    expect(() => parseAgentsSpec('claude:x')).toThrow(/agents entry 'claude:x' must be provider/);
+    expect(() => parseAgentsSpec(' , ')).toThrow(/at least one provider/);
+  });
+
+  it('makes one coder per agent from one base commit, lists, stops and removes them together', async () => {
+    tm = await startTestManager({
+      config: { max_concurrent: 1 },
+      providers: [writer('good', '42', 'sleep 0.2;'), writer('bad', '41', 'sleep 0.2;')],
+    });
+    const repo = makeRepo();
+    const head = git(repo, 'rev-parse', 'HEAD');
+    const g = await tm.manager.createGroup({
+      task: 'answer the question',
+      repo,
+      agents: [{ provider: 'good', count: 2 }, { provider: 'bad' }],
+    });
+    expect(g.id).toMatch(/^g[0-9a-f]{7}$/);
+    expect(g.members.map((m) => m.provider)).toEqual(['good', 'good', 'bad']);
+    expect(g.members.map((m) => m.name)).toEqual([
+      'answer the question · good#1',
+      'answer the question · good#2',
+      'answer the question · bad',
+    ]);
+    expect(new Set(g.members.map((m) => m.branch)).size).toBe(3);
+    expect(new Set(g.members.map((m) => m.workspace)).size).toBe(3);
+    for (const m of g.members) {
+      expect(m.base_commit).toBe(head);
+      expect(m.group_id).toBe(g.id);
+    }
+    // max_concurrent 1: one member runs, the others wait their turn.
+    const live = g.members.filter((m) => m.state === 'starting' || m.state === 'running');
+    expect(live.length).toBeLessThanOrEqual(1);
+    expect(tm.manager.getGroup(g.id.slice(0, 4)).id).toBe(g.id);
+    expect(tm.manager.listGroups({}).map((x) => x.id)).toEqual([g.id]);
+
+    const stopped = await tm.manager.controlGroup(g.id, { action: 'stop' });
+    expect(stopped.group!.state).toBe('ended');
+    expect(stopped.members).toHaveLength(3);
+    for (const m of stopped.group!.members) expect(['stopped', 'completed']).toContain(m.state);
+
+    const rm = await tm.manager.controlGroup(g.id, { action: 'remove', force: true });
+    expect(rm.removed).toBe(true);
+    for (const m of g.members) expect(existsSync(m.workspace)).toBe(false);
+    expect((await errorOf(() => tm!.manager.getGroup(g.id))).code).toBe('not_found');
+  });
+
+  it('refuses bad agents before making anything', async () => {
+    tm = await startTestManager({ providers: [writer('good', '42')] });
+    const repo = makeRepo();
+    const e = await errorOf(
+      tm.manager.createGroup({ task: 't', repo, agents: [{ provider: 'good' }, { provider: 'nope' }] }),
+    );
+    expect(e.code).toBe('unknown_provider');
+    expect(e.field).toBe('agents[1].provider');
+    const e2 = await errorOf(
+      tm.manager.createGroup({ task: 't', repo, agents: [{ provider: 'good', count: 11 }] }),
+    );
+    expect(e2.field).toBe('agents[0].count');
+    const e3 = await errorOf(
+      tm.manager.createGroup({ task: 't', repo, agents: [{ provider: 'good' }], provider: 'good' } as never),
+    );
+    expect(e3.field).toBe('provider');
+    expect(tm.manager.listGroups({})).toEqual([]);
+    expect(tm.manager.list({}).coders).toEqual([]);
+    expect(git(repo, 'branch', '--list', 'aicoder/*')).toBe('');
+  });
+});
+
+describe('checks', () => {
+  it('run when the agent completes; the state says checking; results go on the record', async () => {
+    tm = await startTestManager({ providers: [writer('good', '42'), writer('bad', '41')] });
+    const repo = makeRepo({ 'README.md': '# r\n', '.aicoder.json': JSON.stringify(CHECKS) });
+    const g = await tm.manager.createGroup({
+      task: 'answer',
+      repo,
+      agents: [{ provider: 'good' }, { provider: 'bad' }],
+    });
+    const seen = new Set<string>();
+    const off = tm.manager.subscribe((e) => {
+      if (e.type === 'coder.state') seen.add(`${e.coder.id}:${e.coder.state}`);
+    });
+    const [good, bad] = g.members;
+    const endGood = await tm.manager.wait(good!.id, { for: 'terminal', timeout_ms: 30_000 });
+    const endBad = await tm.manager.wait(bad!.id, { for: 'terminal', timeout_ms: 30_000 });
+    off();
+    expect(seen.has(`${good!.id}:checking`)).toBe(true);
+    expect(endGood.coder.state).toBe('completed');
+    expect(endGood.coder.checks?.verdict).toBe('passed');
+    expect(endGood.coder.checks?.trigger).toBe('completion');
+    expect(endGood.coder.checks?.results.map((r) => [r.status, r.exit_code])).toEqual([
+      ['passed', 0],
+      ['passed', 0],
+    ]);
+    expect(endGood.coder.checks?.results[0]!.tail).toBe('checking');
+    expect(endGood.coder.checks?.results[0]!.duration_ms).toBeGreaterThanOrEqual(0);
+    // A failed check: the agent still completed, and its work is there.
+    expect(endBad.coder.state).toBe('completed');
+    expect(endBad.coder.checks?.verdict).toBe('failed');
+    expect(endBad.coder.checks?.results[0]).toMatchObject({ status: 'failed', exit_code: 1 });
+    expect(endBad.coder.checks?.results[0]!.tail).toContain('wrong answer: 41');
+    expect(existsSync(join(bad!.workspace, 'answer.txt'))).toBe(true);
+    const kinds = tm.manager.logs(bad!.id, { kinds: ['check'] }).entries.map((e) => e.text);
+    expect(kinds).toContain('checks failed: 1 of 2 passed');
+
+    // On demand, from an ended state, back to it afterwards.
+    await tm.manager.control(good!.id, { action: 'check' });
+    expect(tm.manager.get(good!.id).state).toBe('checking');
+    const again = await tm.manager.wait(good!.id, { for: ['completed'], timeout_ms: 30_000 });
+    expect(again.coder.checks?.trigger).toBe('demand');
+    expect(again.coder.checks?.verdict).toBe('passed');
+  });
+
+  it('time out, can be stopped, and a repo without checks says how to add them', async () => {
+    tm = await startTestManager({ providers: [writer('good', '42')], config: { stop_grace_ms: 500 } });
+    const repo = makeRepo({
+      'README.md': '# r\n',
+      '.aicoder.json': JSON.stringify({ check: [['sleep', '30']], check_timeout_s: 0.5 }),
+    });
+    const c = await tm.manager.create({ task: 't', repo, provider: 'good' });
+    const end = await tm.manager.wait(c.id, { for: 'terminal', timeout_ms: 30_000 });
+    expect(end.coder.checks?.results[0]).toMatchObject({ status: 'timed_out', exit_code: 143 });
+    expect(end.coder.checks?.verdict).toBe('failed');
+
+    // A stop while checking ends them; the coder goes back to where it was.
+    writeFileSync(join(repo, '.aicoder.json'), JSON.stringify({ check: [['sleep', '30']] }));
+    await tm.manager.control(c.id, { action: 'check' });
+    await waitFor(() => tm!.manager.get(c.id).checks?.results[0]?.status === 'running');
+    await tm.manager.control(c.id, { action: 'stop' });
+    const after = tm.manager.get(c.id);
+    expect(after.state).toBe('completed');
+    expect(after.checks?.verdict).toBe('cancelled');
+    expect(after.checks?.results[0]!.status).toBe('skipped');
+
+    writeFileSync(join(repo, '.aicoder.json'), '{}');
+    const e = await errorOf(tm.manager.control(c.id, { action: 'check' }));
+    expect(e.code).toBe('not_supported');
+    expect(e.message).toContain('"check"');
+  });
+});
