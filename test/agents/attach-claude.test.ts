@@ -5,7 +5,7 @@
  * the coder's worktree, the person quits with /exit, and the coder is handed back.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, expect, test } from 'vitest';
@@ -33,7 +33,13 @@ let d: RunningDaemon | undefined;
 let socket: string | undefined;
 
 afterEach(async () => {
-  if (socket) await run('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
+  if (socket) {
+    await run('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
+    // kill-server leaves its socket file behind.
+    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), {
+      force: true,
+    });
+  }
   socket = undefined;
   if (h) await cleanupHome(h, d);
   await server?.close();

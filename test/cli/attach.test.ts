@@ -5,7 +5,7 @@
  * interactive script (test/fixtures/agents/fake-tui.mjs) that asks for a line and writes it to a file.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -43,7 +43,13 @@ let d: RunningDaemon | undefined;
 let socket: string | undefined;
 
 afterEach(async () => {
-  if (socket) await run('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
+  if (socket) {
+    await run('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
+    // kill-server leaves its socket file behind.
+    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), {
+      force: true,
+    });
+  }
   socket = undefined;
   if (h) await cleanupHome(h, d);
   h = undefined;
