@@ -64,6 +64,35 @@ export function resultJsonSchema(schema: ZodTypeAny): Record<string, unknown> {
   return rest;
 }
 
+/** The spec's defaults (MCP 2025-11-25, ToolAnnotations): a client assumes these when a hint is absent. */
+const HINT_DEFAULTS = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
+  openWorldHint: true,
+} as const;
+
+/**
+ * The annotations as tools/list sends them: hints equal to the spec's defaults are left out, and so
+ * are destructiveHint and idempotentHint of a read-only tool (the spec says they mean something only
+ * when readOnlyHint is false). destructiveHint of a tool that writes is always sent, as clients ask
+ * before calling a destructive tool. Saves ~90 tokens per tools/list; the meaning is unchanged.
+ */
+export function wireAnnotations(a: ToolAnnotations): ToolAnnotations {
+  const out: ToolAnnotations = {};
+  for (const [key, value] of Object.entries(a) as [keyof ToolAnnotations, unknown][]) {
+    const def = HINT_DEFAULTS[key as keyof typeof HINT_DEFAULTS];
+    if (def === undefined) {
+      (out as Record<string, unknown>)[key] = value;
+      continue;
+    }
+    const ignored = a.readOnlyHint === true && (key === 'destructiveHint' || key === 'idempotentHint');
+    const always = key === 'destructiveHint' && a.readOnlyHint !== true;
+    if (always || (!ignored && value !== def)) (out as Record<string, unknown>)[key] = value;
+  }
+  return out;
+}
+
 interface Entry {
   config: ToolConfig;
   handler: ToolHandler<never>;
@@ -87,7 +116,7 @@ export class ToolRegistry {
       title: config.title,
       description: config.description,
       inputSchema: inputJsonSchema(config.inputSchema),
-      annotations: config.annotations,
+      annotations: wireAnnotations(config.annotations),
     }));
     return this.listed;
   }

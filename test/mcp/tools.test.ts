@@ -38,16 +38,17 @@ describe('tools/list', () => {
       expect(t.inputSchema.$schema, t.name).toBeUndefined();
     }
     const byName = new Map(tools.map((t) => [t.name, t]));
+    // Hints equal to the spec's defaults are left out (readOnlyHint false, idempotentHint false,
+    // openWorldHint true), and so are the hints a read-only tool ignores; destructiveHint of a tool
+    // that writes is always sent.
+    const hints = (n: string) => byName.get(n)!.annotations!;
     for (const n of ['ai_coder_list', 'ai_coder_status', 'ai_coder_logs']) {
-      expect(byName.get(n)!.annotations?.readOnlyHint, n).toBe(true);
+      expect(hints(n), n).toEqual({ readOnlyHint: true, openWorldHint: false });
     }
-    expect(byName.get('ai_coder_control')!.annotations?.destructiveHint).toBe(true);
+    expect(hints('ai_coder_control')).toEqual({ destructiveHint: true });
     // workspace commits and merges: it writes, but never destructively
-    expect(byName.get('ai_coder_workspace')!.annotations).toMatchObject({
-      readOnlyHint: false,
-      destructiveHint: false,
-    });
-    expect(byName.get('ai_coder_create')!.annotations?.readOnlyHint).toBe(false);
+    expect(hints('ai_coder_workspace')).toEqual({ destructiveHint: false, openWorldHint: false });
+    expect(hints('ai_coder_create')).toEqual({ destructiveHint: false });
     const create = byName.get('ai_coder_create')!.inputSchema;
     expect(create.required).toEqual(['task']);
     expect((create.properties as Json).task).toMatchObject({
@@ -197,6 +198,11 @@ describe('ai_coder_list', () => {
     expect(err(await call(client, 'ai_coder_list', { status_filter: 'sleeping' }))).toMatch(
       /status_filter must be a state, "active", "all", or a list of these such as \["running","needs_input"\]/,
     );
+    // The list's items are not enumerated in tools/list, but checked by the same rule.
+    expect(err(await call(client, 'ai_coder_list', { status_filter: ['running', 'sleeping'] }))).toMatch(
+      /status_filter\[1\] must be a state, "active", "all", or a list of these such as \["running","needs_input"\]/,
+    );
+    expect(err(await call(client, 'ai_coder_list', { status_filter: [] }))).toMatch(/status_filter/);
   });
 });
 
