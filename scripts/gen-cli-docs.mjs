@@ -131,8 +131,10 @@ export async function renderSamples() {
       await new Promise((r) => setTimeout(r, 100));
     }
     const ageless = (t) => t.replace(/\b\d+(s|m|h|d)\b(?= )/g, '5s');
+    // In list's table an age such as `12s` (a slow machine) widens its column: keep the width.
+    const agelessColumn = (t) => t.replace(/\b\d+(s|m|h|d) +/g, (m) => '5s'.padEnd(m.length));
     const listed = await cli(h, ['list']);
-    out['cli-list'] = block([`$ aicoder list`, ageless(idMap(listed.stdout))]);
+    out['cli-list'] = block([`$ aicoder list`, agelessColumn(idMap(listed.stdout))]);
     const status = await cli(h, ['status', coder.id]);
     out['cli-status'] = block([`$ aicoder status ab12cd34`, ageless(idMap(status.stdout))]);
     await cli(h, ['stop', second.id]);
