@@ -10,7 +10,7 @@ import { createContext } from '../../src/cli/context.js';
 import { buildProgram, COMMAND_MODULE, modulesFor } from '../../src/cli/main.js';
 import { createOutput } from '../../src/cli/output.js';
 import { cleanupHome, makeHome, runCli, startDaemon } from '../helpers/daemon.js';
-import { cleanupTemp, tempDir } from '../helpers/env.js';
+import { cleanupTemp, makeRepo, tempDir } from '../helpers/env.js';
 
 afterAll(cleanupTemp);
 
@@ -62,12 +62,17 @@ describe('lazy command modules', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toBeTruthy();
       const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOADED '));
-      expect(loaded.some((l) => l.includes('/cli/commands/coders.js'))).toBe(true);
+      // The fast path (src/cli/fast-path.ts): not even commander or the table output.
+      expect(loaded.some((l) => l.includes('/cli/fast-path.js'))).toBe(true);
       for (const heavy of [
         '/execa/',
         '/zod/',
         '/better-sqlite3/',
         'undici',
+        '/commander/',
+        '/string-width/',
+        '/cli/main.js',
+        '/daemon/control.js',
 
         '/commands/tui.js',
         '/mcp/',
@@ -81,5 +86,31 @@ describe('lazy command modules', () => {
     } finally {
       await cleanupHome(h, d);
     }
+  });
+
+  it('`list --json` prints the same bytes on the fast path as the full CLI, and falls back', async () => {
+    const h = await makeHome();
+    const d = await startDaemon(h);
+    try {
+      const repo = makeRepo();
+      for (const task of ['one', 'two ✓ 日本']) {
+        const c = await runCli(h, ['create', '--repo', repo, '--provider', 'echo', '--json', task]);
+        expect(c.code, c.stderr).toBe(0);
+      }
+      const fast = await runCli(h, ['list', '--json']);
+      expect(fast.code, fast.stderr).toBe(0);
+      // `--limit 50` is the default: the same request, through commander.
+      const full = await runCli(h, ['list', '--json', '--limit', '50']);
+      expect(full.code, full.stderr).toBe(0);
+      expect(JSON.parse(fast.stdout).coders).toHaveLength(2);
+      expect(fast.stdout).toBe(full.stdout);
+      expect((await runCli(h, ['ls', '--json'])).stdout).toBe(full.stdout);
+    } finally {
+      await cleanupHome(h, d);
+    }
+    // No daemon: the full CLI's answer (here: not started, exit code 3).
+    const none = await runCli(h, ['list', '--json'], { env: { AICODER_NO_AUTOSTART: '1' } });
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('not running');
   });
 });
