@@ -54,6 +54,7 @@ export const COMMAND_MODULE: Readonly<Record<string, ModuleName>> = {
   gc: 'worktree',
   check: 'groups',
   compare: 'groups',
+  pick: 'groups',
 };
 
 /**

@@ -5,6 +5,7 @@
 import type { Coder, CoderState, LogEntry } from './coder.js';
 import type { AttachHolder, AttachPlan, DetachInput } from './attach.js';
 import type { CoderAction } from './state-machine.js';
+import type { PickResult } from './pick.js';
 import type {
   ChangesPage,
   FilesPage,
@@ -43,11 +44,13 @@ export interface ControlInput {
   message?: string;
   force?: boolean;
   keep_branch?: boolean;
+  /** For pick: also delete the other members' branches (default: kept, their work committed). */
+  drop_branches?: boolean;
 }
 
 /** `notes` (remove only, when not empty): what the removal could not do, e.g. the repository is gone. */
 export type ControlResult =
-  { coder: Coder; removed: false } | { coder: Coder; removed: true; notes?: string[] };
+  { coder: Coder; removed: false; pick?: PickResult } | { coder: Coder; removed: true; notes?: string[] };
 
 export interface LogsInput {
   since_seq?: number;

@@ -108,6 +108,7 @@ export async function createGroup(ctx: GroupContext, input: CreateGroupInput): P
     base_commit: baseCommit,
     agents: input.agents.map((a) => ({ ...a })),
     created_at: records.now(),
+    picked: null,
   };
   deps.store.insertGroup(group);
   const names = memberNames(name, members);

@@ -33,6 +33,8 @@ export interface Group {
   /** The agents as asked for (counts expanded into members in this order). */
   agents: GroupAgent[];
   created_at: string;
+  /** The member picked (merged into base_ref), or null. */
+  picked: { coder_id: string; at: string; base_ref: string; after: string } | null;
 }
 
 /** Every member's state counted: `active` when any member has not ended, else `ended`. */
@@ -57,6 +59,8 @@ export interface GroupStore {
   /** Member coders of a group, oldest first. */
   groupMembers(id: string): Coder[];
   deleteGroup(id: string): void;
+  /** Records the pick on the group. */
+  setGroupPick(id: string, pick: NonNullable<Group['picked']>): void;
 }
 
 const GROUP_ID = /^g[0-9a-f]{7}$/;

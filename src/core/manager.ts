@@ -49,6 +49,7 @@ import { createCoder } from './create.js';
 import { Checker } from './checks.js';
 import * as groups from './group-ops.js';
 import { compareGroup, type CompareResult } from './compare.js';
+import { pick, type PickInput, type PickResult } from './pick.js';
 import type { GroupView } from './group.js';
 import { requireMessage } from './validate.js';
 import { followLogs, waitForState } from './waits.js';
@@ -269,6 +270,11 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
         assertAction(coder, 'check');
         await this.checker.start(coder, { trigger: 'demand', after: coder.state });
         break;
+      case 'pick': {
+        assertAction(coder, 'pick');
+        const r = await this.pick(id, { drop_branches: input.drop_branches === true });
+        return { coder: this.get(id), removed: false, pick: r };
+      }
     }
     return { coder: this.get(id), removed: false };
   }
@@ -390,6 +396,24 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
     input: { action: groups.GroupAction; force?: boolean; keep_branch?: boolean },
   ): Promise<groups.GroupControlResult> {
     return groups.controlGroup(this.groupCtx(), idOrPrefix, input);
+  }
+
+  /** Merges a group member into the base and removes the other members' worktrees (core/pick.ts). */
+  pick(idOrPrefix: string, input: PickInput = {}): Promise<PickResult> {
+    return this.inFlight('pick', () =>
+      pick(
+        {
+          deps: this.deps,
+          get: (id) => this.get(id),
+          commit: async (id, message) => ops.commit(this.ops(), id, message === undefined ? {} : { message }),
+          merge: (id, mi) => ops.merge(this.ops(), id, mi),
+          remove: (c, force, keepBranch) => this.remove(c, force, keepBranch),
+          now: () => this.records.now(),
+        },
+        idOrPrefix,
+        input,
+      ),
+    );
   }
 
   /** The members side by side, ranked (core/compare.ts). */

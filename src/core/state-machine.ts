@@ -31,7 +31,17 @@ export const TRANSITIONS: Readonly<Record<CoderState, readonly CoderState[]>> = 
   checking: ['completed', 'failed', 'stopped', 'interrupted'],
 };
 
-export const ACTIONS = ['start', 'pause', 'resume', 'stop', 'restart', 'remove', 'answer', 'check'] as const;
+export const ACTIONS = [
+  'start',
+  'pause',
+  'resume',
+  'stop',
+  'restart',
+  'remove',
+  'answer',
+  'check',
+  'pick',
+] as const;
 export type CoderAction = (typeof ACTIONS)[number];
 
 /** The states from which a user action is allowed. */
@@ -53,6 +63,7 @@ export function allowedFrom(action: CoderAction): readonly CoderState[] {
       // needs_input: the waiting tool call gets it; ended: it resumes the session as a follow-up.
       return ['needs_input', 'completed', 'failed', 'stopped', 'interrupted'];
     case 'check':
+    case 'pick':
       return ['completed', 'failed', 'stopped', 'interrupted'];
   }
 }
@@ -87,6 +98,7 @@ function hint(action: CoderAction, state: CoderState): string {
     case 'answer':
       return ' (it has asked nothing)';
     case 'check':
+    case 'pick':
       return state === 'checking' ? ' (its checks are running)' : ' (wait until its run ends, or stop it)';
     case 'start':
     case 'pause':

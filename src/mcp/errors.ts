@@ -21,9 +21,10 @@ function isState(v: unknown): v is CoderState {
 }
 
 function allowedActions(state: CoderState): string {
-  // answer needs an open question: suggested only where one is waiting.
+  // answer needs an open question: suggested only where one is waiting. pick (a group member's
+  // choice, it removes the others' worktrees) is never suggested as a next step.
   const ok: string[] = ACTIONS.filter(
-    (a) => allowedFrom(a).includes(state) && (a !== 'answer' || state === 'needs_input'),
+    (a) => allowedFrom(a).includes(state) && (a !== 'answer' || state === 'needs_input') && a !== 'pick',
   );
   if (state === 'running' || state === 'paused') ok.push('message');
   return ok.length ? ok.join(', ') : 'none';

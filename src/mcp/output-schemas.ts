@@ -135,6 +135,19 @@ export const controlOutput = z
       .array(z.object({ id: z.string(), ok: z.boolean(), note: z.string() }).passthrough())
       .optional()
       .describe('For a group id: what the action did to each member.'),
+    pick: z
+      .object({
+        commit: z.string().nullable(),
+        merge: z.object({ base_ref: z.string(), after: z.string(), outcome: z.string() }).passthrough(),
+        others: z.array(
+          z
+            .object({ coder_id: z.string(), branch: z.string().nullable(), removed: z.boolean() })
+            .passthrough(),
+        ),
+      })
+      .passthrough()
+      .optional()
+      .describe('pick: its commit, the merge, and what happened to the other members.'),
     removed: z.boolean(),
     notes: z
       .array(z.string())

@@ -102,7 +102,7 @@ export const controlInput = z
     coder_id: coderOrGroup(),
     action: controlFields.action.describe(
       'start (a created coder), pause, resume, stop, restart (an ended one), message (a follow-up), ' +
-        'answer (a needs_input question), remove (worktree and branch), check (repo checks).',
+        "answer (a needs_input question), remove (worktree and branch), check (repo checks), pick (merge a group member, remove the others' worktrees).",
     ),
     message: controlFields.message
       .optional()
@@ -113,6 +113,9 @@ export const controlInput = z
     keep_branch: controlFields.keep_branch
       .optional()
       .describe('For remove: keep the branch, remove only the worktree.'),
+    drop_branches: controlFields.drop_branches
+      .optional()
+      .describe("For pick: delete the others' branches too."),
   })
   .strict();
 

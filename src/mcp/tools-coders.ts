@@ -180,8 +180,19 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
         const r = await groupsOf(manager).controlGroup(args.coder_id, gi);
         return { group: r.group ? compactGroup(r.group) : null, members: r.members, removed: r.removed };
       }
+      if (args.drop_branches !== undefined && args.action !== 'pick') {
+        throw invalid('drop_branches', `is only used with action "pick" (got action "${args.action}")`);
+      }
       const { coder_id, ...input } = args;
       const res = await manager.control(coder_id, input);
+      if (!res.removed && res.pick) {
+        const { merge, others, commit } = res.pick;
+        return {
+          coder: compactCoder(res.coder),
+          removed: false,
+          pick: { commit: commit.commit, merge: { ...merge }, others: others.map((o) => ({ ...o })) },
+        };
+      }
       return { coder: compactCoder(res.coder), removed: res.removed };
     }),
   );

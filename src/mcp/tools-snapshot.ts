@@ -214,9 +214,20 @@ export const TOOLS_SNAPSHOT: Tool[] = [
         },
         action: {
           type: 'string',
-          enum: ['start', 'pause', 'resume', 'stop', 'restart', 'message', 'answer', 'remove', 'check'],
+          enum: [
+            'start',
+            'pause',
+            'resume',
+            'stop',
+            'restart',
+            'message',
+            'answer',
+            'remove',
+            'check',
+            'pick',
+          ],
           description:
-            'start (a created coder), pause, resume, stop, restart (an ended one), message (a follow-up), answer (a needs_input question), remove (worktree and branch), check (repo checks).',
+            "start (a created coder), pause, resume, stop, restart (an ended one), message (a follow-up), answer (a needs_input question), remove (worktree and branch), check (repo checks), pick (merge a group member, remove the others' worktrees).",
         },
         message: {
           type: 'string',
@@ -231,6 +242,10 @@ export const TOOLS_SNAPSHOT: Tool[] = [
         keep_branch: {
           type: 'boolean',
           description: 'For remove: keep the branch, remove only the worktree.',
+        },
+        drop_branches: {
+          type: 'boolean',
+          description: "For pick: delete the others' branches too.",
         },
       },
       required: ['coder_id', 'action'],

@@ -36,6 +36,7 @@ export const controlFields = {
   message: messageText,
   force: z.boolean(),
   keep_branch: z.boolean(),
+  drop_branches: z.boolean(),
 };
 
 /** `POST /api/coders/:id/control`. Which fields go with which action is core's rule (several fields). */
@@ -45,6 +46,7 @@ export const controlInput = z
     message: controlFields.message.optional(),
     force: controlFields.force.optional(),
     keep_branch: controlFields.keep_branch.optional(),
+    drop_branches: controlFields.drop_branches.optional(),
   })
   .strict();
 

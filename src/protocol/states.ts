@@ -38,6 +38,7 @@ export const CONTROL_ACTIONS = [
   'answer',
   'remove',
   'check',
+  'pick',
 ] as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
 

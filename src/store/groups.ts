@@ -6,7 +6,7 @@ import { CODER_SELECT, intParam, rowToCoder, type CoderRow, type SqlValue } from
 import type { StatementCache } from './statements.js';
 
 const MAX_CHAR = '\u{10FFFF}';
-const GROUP_COLUMNS = 'id, name, task, repo, base_ref, base_commit, agents, created_at';
+const GROUP_COLUMNS = 'id, name, task, repo, base_ref, base_commit, agents, created_at, picked';
 
 interface GroupRow {
   id: string;
@@ -18,6 +18,8 @@ interface GroupRow {
   /** JSON array of GroupAgent. */
   agents: string;
   created_at: string;
+  /** JSON of Group['picked'], or null. */
+  picked: string | null;
 }
 
 function rowToGroup(r: GroupRow): Group {
@@ -30,6 +32,7 @@ function rowToGroup(r: GroupRow): Group {
     base_commit: r.base_commit,
     agents: JSON.parse(r.agents) as GroupAgent[],
     created_at: r.created_at,
+    picked: r.picked === null ? null : (JSON.parse(r.picked) as Group['picked']),
   };
 }
 
@@ -39,8 +42,18 @@ export class GroupTable implements GroupStore {
   insertGroup(g: Group): void {
     try {
       this.stmts
-        .get(`INSERT INTO groups (${GROUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(g.id, g.name, g.task, g.repo, g.base_ref, g.base_commit, JSON.stringify(g.agents), g.created_at);
+        .get(`INSERT INTO groups (${GROUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(
+          g.id,
+          g.name,
+          g.task,
+          g.repo,
+          g.base_ref,
+          g.base_commit,
+          JSON.stringify(g.agents),
+          g.created_at,
+          g.picked === null ? null : JSON.stringify(g.picked),
+        );
     } catch (e) {
       if (typeof e === 'object' && e !== null && 'code' in e && e.code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new AicoderError('conflict', `a group with id ${g.id} already exists`, {
@@ -88,5 +101,9 @@ export class GroupTable implements GroupStore {
 
   deleteGroup(id: string): void {
     this.stmts.get('DELETE FROM groups WHERE id = ?').run(id);
+  }
+
+  setGroupPick(id: string, pick: NonNullable<Group['picked']>): void {
+    this.stmts.get('UPDATE groups SET picked = ? WHERE id = ?').run(JSON.stringify(pick), id);
   }
 }

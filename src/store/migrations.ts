@@ -163,6 +163,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    // Best of N: the member a group's pick merged, and what became of the others (core/pick.ts).
+    version: 9,
+    up(db) {
+      db.exec(`ALTER TABLE groups ADD COLUMN picked TEXT;`);
+    },
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

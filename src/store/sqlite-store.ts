@@ -184,6 +184,10 @@ export class SqliteStore implements CoderStore {
     this.groups.deleteGroup(id);
   }
 
+  setGroupPick(id: string, pick: NonNullable<Group['picked']>): void {
+    this.groups.setGroupPick(id, pick);
+  }
+
   // ---------------------------------------------------------------- logs
 
   appendLogs(

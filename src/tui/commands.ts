@@ -39,6 +39,7 @@ const VERBS: Record<ControlInput['action'], string> = {
   message: 'sent a message to',
   answer: 'answered',
   check: 'started the checks of',
+  pick: 'picked',
 };
 
 /** Runs a control action; the outcome goes to the status bar. Resolves to the error, if any. */

@@ -1,5 +1,5 @@
 /** Best of N in the Manager: groups, checks (real git, SQLite, processes; bash providers). */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AicoderError } from '../../src/core/errors.js';
@@ -191,5 +191,79 @@ describe('checks', () => {
     const e = await errorOf(tm.manager.control(c.id, { action: 'check' }));
     expect(e.code).toBe('not_supported');
     expect(e.message).toContain('"check"');
+  });
+});
+
+describe('pick', () => {
+  it('merges the chosen member into the base and removes the others, keeping their work on branches', async () => {
+    tm = await startTestManager({ providers: [writer('good', '42'), writer('bad', '41')] });
+    const repo = makeRepo({ 'README.md': '# r\n', '.aicoder.json': JSON.stringify(CHECKS) });
+    const g = await tm.manager.createGroup({
+      task: 'answer',
+      repo,
+      agents: [{ provider: 'bad' }, { provider: 'good' }],
+    });
+    const [bad, good] = g.members;
+    // Not while a member runs.
+    const early = await errorOf(tm.manager.control(good!.id, { action: 'pick' }));
+    expect(['illegal_transition']).toContain(early.code);
+    await tm.manager.waitGroup(g.id, { timeout_ms: 30_000 });
+    const cmp = await tm.manager.compareGroup(g.id);
+    expect(cmp.best).toBe(good!.id);
+    const before = git(repo, 'rev-parse', 'main');
+
+    const r = await tm.manager.control(cmp.best!, { action: 'pick' });
+    if (r.removed || !r.pick) throw new Error('no pick result');
+    expect(r.pick.commit.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(r.pick.merge).toMatchObject({ base_ref: 'main', before, outcome: 'fast_forward' });
+    expect(git(repo, 'show', 'main:answer.txt')).toBe('42');
+    expect(readFileSync(join(repo, 'answer.txt'), 'utf8')).toBe('42\n'); // the checkout moved with it
+    expect(r.pick.others).toEqual([
+      {
+        coder_id: bad!.id,
+        commit: expect.stringMatching(/^[0-9a-f]{40}$/),
+        branch: bad!.branch,
+        removed: true,
+      },
+    ]);
+    expect(existsSync(bad!.workspace)).toBe(false);
+    expect(git(repo, 'show', `${bad!.branch}:answer.txt`)).toBe('41'); // its work is on its branch
+    expect(existsSync(good!.workspace)).toBe(true);
+    const after = tm.manager.getGroup(g.id);
+    expect(after.members.map((m) => m.id)).toEqual([good!.id]);
+    expect(after.picked).toMatchObject({
+      coder_id: good!.id,
+      base_ref: 'main',
+      after: git(repo, 'rev-parse', 'main'),
+    });
+
+    const outside = await tm.manager.create({ task: 't', repo, provider: 'good' });
+    await tm.manager.wait(outside.id, { for: 'terminal', timeout_ms: 30_000 });
+    expect((await errorOf(tm.manager.control(outside.id, { action: 'pick' }))).message).toContain(
+      'is in no group',
+    );
+  });
+
+  it("--drop-branches deletes the others' branches; a refused merge leaves every member as it was", async () => {
+    tm = await startTestManager({ providers: [writer('good', '42'), writer('bad', '41')] });
+    const repo = makeRepo();
+    const g = await tm.manager.createGroup({
+      task: 'answer',
+      repo,
+      agents: [{ provider: 'good' }, { provider: 'bad' }],
+    });
+    await tm.manager.waitGroup(g.id, { timeout_ms: 30_000 });
+    const [good, bad] = g.members;
+    // The base checkout has uncommitted changes to a tracked file: merge refuses, nothing else moves.
+    writeFileSync(join(repo, 'README.md'), 'local edit\n');
+    const refused = await errorOf(tm.manager.control(good!.id, { action: 'pick', drop_branches: true }));
+    expect(refused.message).toMatch(/uncommitted|local changes/);
+    expect(existsSync(bad!.workspace)).toBe(true);
+    expect(tm.manager.getGroup(g.id).picked).toBeNull();
+    git(repo, 'checkout', '--', 'README.md');
+    const r = await tm.manager.control(good!.id, { action: 'pick', drop_branches: true });
+    if (r.removed || !r.pick) throw new Error('no pick result');
+    expect(r.pick.others).toEqual([{ coder_id: bad!.id, commit: null, branch: null, removed: true }]);
+    expect(git(repo, 'branch', '--list', bad!.branch)).toBe('');
   });
 });

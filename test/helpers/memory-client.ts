@@ -291,6 +291,8 @@ export class MemoryClient implements AicoderClient {
           assertAction(coder, 'check');
           this.update(id, { state: 'checking' });
           break;
+        case 'pick':
+          throw new AicoderError('not_supported', 'the memory client has no groups');
         case 'restart':
           if (!isTerminal(coder.state)) this.update(id, { state: 'stopped', pid: null });
           assertAction(this.must(id), 'restart');

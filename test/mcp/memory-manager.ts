@@ -174,6 +174,8 @@ export class MemoryManager implements ManagerApi {
         return { coder: this.setState(c.id, 'running'), removed: false };
       case 'check':
         return { coder: this.setState(c.id, 'checking'), removed: false };
+      case 'pick':
+        throw new AicoderError('not_supported', 'the memory manager has no groups');
     }
   }
 

@@ -204,6 +204,46 @@ export function printCompare(out: Output, r: CompareResult): void {
 export function registerGroupCommands(program: Command, ctx: CliContext): void {
   const { out } = ctx;
   program
+    .command('pick')
+    .description("merge a group member into the base (as merge does) and remove the other members' worktrees")
+    .argument('<id>', 'coder id or unique prefix (a member of a group)')
+    .option(
+      '--drop-branches',
+      "also delete the other members' branches (default: kept, their work committed)",
+    )
+    .option('--json', 'print the result as JSON: {coder, removed, pick}')
+    .action(async (id: string, o: { json?: boolean; dropBranches?: boolean }) => {
+      const r = await (
+        await ctx.client()
+      ).control(id, { action: 'pick', drop_branches: o.dropBranches === true });
+      if (o.json) return out.json(r);
+      const p = r.removed ? undefined : r.pick;
+      if (!p) return out.line(`picked coder ${out.paint('bold', r.coder.id)}`);
+      if (p.commit.commit)
+        out.line(
+          `committed ${p.commit.files} file(s) on ${r.coder.branch} (${p.commit.commit.slice(0, 12)})`,
+        );
+      const how =
+        p.merge.outcome === 'fast_forward'
+          ? 'fast-forward'
+          : p.merge.outcome === 'merged'
+            ? 'merge commit'
+            : 'already up to date';
+      out.line(
+        `merged ${out.paint('bold', r.coder.id)} into ${p.merge.base_ref}: ${p.merge.before.slice(0, 12)} → ${p.merge.after.slice(0, 12)} (${how})`,
+      );
+      for (const x of p.others) {
+        if (x.error) out.line(out.paint('red', `  ${x.coder_id}  not removed: ${x.error}`));
+        else if (x.branch)
+          out.line(
+            `  ${x.coder_id}  worktree removed; branch ${x.branch} kept${x.commit ? ` (its work committed: ${x.commit.slice(0, 12)})` : ''}`,
+          );
+        else out.line(`  ${x.coder_id}  worktree and branch removed`);
+      }
+      if (p.others.some((x) => x.error)) ctx.exitCode = 1;
+    });
+
+  program
     .command('compare')
     .description("a group's members side by side, ranked: checks passing, then smaller diff, then lower cost")
     .argument('<group>', 'group id or unique prefix')
