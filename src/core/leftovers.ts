@@ -5,6 +5,7 @@
  */
 import type { Coder, CoderProcess } from './coder.js';
 import type { ManagerDeps } from './manager-deps.js';
+import type { PendingKills } from './pending-kills.js';
 import type { ProcessInfo, RunRecord } from './ports.js';
 import type { Records } from './records.js';
 
@@ -34,18 +35,22 @@ export function noteProcesses(deps: ManagerDeps, records: Records, id: string, t
 }
 
 /**
- * The agent of `run` has ended: the rest of its process group is ended too (SIGTERM now, SIGKILL
- * after the grace period through `scheduleKill`), unless the coder keeps its processes
- * (keep_processes) and the run was not stopped. Returns the coder's `processes` from now on (the
- * kept ones), for the caller to record with the run's end.
+ * The agent of `run` has ended: the rest of its process group, and every other process marked with
+ * the coder's id (AICODER_CODER_ID: setsid escapes that also left the worktree), are ended too
+ * (SIGTERM now, SIGKILL after the grace period: `scheduleKill` for the group, `kills` for the others),
+ * unless the coder keeps its processes (keep_processes) and the run was not stopped. Returns the
+ * coder's `processes` from now on (the kept ones), for the caller to record with the run's end.
  */
 export function reapRunGroup(
   deps: ManagerDeps,
   records: Records,
-  o: { coder: Coder; run: RunRecord; stopped: boolean; scheduleKill: () => void },
+  o: { coder: Coder; run: RunRecord; stopped: boolean; kills: PendingKills; scheduleKill: () => void },
 ): CoderProcess[] {
-  const left = deps.runner.groupMembers(o.run);
   const id = o.coder.id;
+  const group = deps.runner.groupMembers(o.run);
+  const inGroup = new Set(group.map((p) => p.pid));
+  const escaped = deps.runner.processesMarked(id).filter((p) => !inGroup.has(p.pid));
+  const left = [...group, ...escaped];
   if (left.length === 0) return [];
   if (o.coder.keep_processes && !o.stopped) {
     noteProcesses(
@@ -62,31 +67,45 @@ export function reapRunGroup(
     id,
     `ending ${plural(left.length)} the agent left running: ${describeProcesses(left)}`,
   );
-  deps.runner.signal(o.run, 'terminate');
-  o.scheduleKill();
+  if (group.length > 0) {
+    deps.runner.signal(o.run, 'terminate');
+    o.scheduleKill();
+  }
+  if (escaped.length > 0) o.kills.terminate(id, { procs: escaped }, deps.config.stop_grace_ms);
   return [];
 }
 
 /**
  * Ends every process of a coder that is not its agent: those whose working directory is inside its
- * worktree (setsid escapes included), its kept `processes`, and what is left of its last run's group.
- * Waits until they are gone (SIGKILL after the grace period). Writes a note when there were any.
+ * worktree, those marked with its id (AICODER_CODER_ID, which setsid and `cd /` keep), its kept
+ * `processes`, and what is left of its last run's group. Waits until they are gone (SIGKILL after
+ * the grace period, recorded in `kills` so a daemon restart meanwhile does not lose it). Writes a
+ * note when there were any.
  */
-export async function endCoderProcesses(deps: ManagerDeps, records: Records, coder: Coder): Promise<void> {
+export async function endCoderProcesses(
+  deps: ManagerDeps,
+  records: Records,
+  kills: PendingKills,
+  coder: Coder,
+): Promise<void> {
   const { runner } = deps;
   const found = new Map<number, ProcessInfo>();
   const run = deps.store.getRun(coder.id);
   for (const p of run ? runner.groupMembers(run) : []) found.set(p.pid, p);
   for (const p of runner.processesUnder(coder.workspace)) found.set(p.pid, p);
+  for (const p of runner.processesMarked(coder.id)) found.set(p.pid, p);
   for (const p of coder.processes) {
     if (!found.has(p.pid) && runner.isRunning(p)) found.set(p.pid, { ...p, pgid: 0 });
   }
   const procs = [...found.values()];
   if (procs.length > 0) {
     noteProcesses(deps, records, coder.id, `ending ${plural(procs.length)}: ${describeProcesses(procs)}`);
-    const stuck = await runner.endProcesses(procs, deps.config.stop_grace_ms);
+    const stuck = await kills.end(coder.id, procs, deps.config.stop_grace_ms);
     if (stuck.length > 0) {
-      deps.log('warn', 'processes survived SIGKILL', { id: coder.id, pids: stuck.map((p) => p.pid) });
+      deps.log('warn', 'processes still running after SIGKILL or a shutdown', {
+        id: coder.id,
+        pids: stuck.map((p) => p.pid),
+      });
     }
   }
   if (coder.processes.length > 0 && records.get(coder.id) !== undefined) {

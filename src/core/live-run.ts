@@ -8,7 +8,6 @@ import type {
   ParserContext,
   ProviderDef,
   RunRecord,
-  TimerHandle,
   WatchHandle,
 } from './ports.js';
 import type { Redactor } from './redact.js';
@@ -34,8 +33,8 @@ export interface LiveRun {
   limitReason: string | null;
   /** Why the user ended the run ('stop', 'restart', 'remove'), for the run's end note. */
   stopReason: StopReason | null;
-  /** SIGKILL for the group after the grace period; it fires even when the wrapper has already exited. */
-  killTimer: TimerHandle | null;
+  /** SIGKILL for the group after the grace period is scheduled (core/pending-kills.ts); it fires even when the wrapper has already exited. */
+  killScheduled: boolean;
   watcher: WatchHandle | null;
   /** The setup command running before the agent (stop signals it). */
   setup: RunRecord | null;
@@ -69,7 +68,7 @@ export function newLiveRun(
     stopRequested: false,
     limitReason: null,
     stopReason: null,
-    killTimer: null,
+    killScheduled: false,
     watcher: null,
     setup: null,
     deferred: run ? null : [],

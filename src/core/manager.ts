@@ -133,7 +133,7 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
     this.waits.recover();
     this.attaches.recover();
     for (const c of this.deps.store.codersInStates(['checking'])) {
-      await endCoderProcesses(this.deps, this.records, c);
+      await endCoderProcesses(this.deps, this.records, this.supervisor.kills, c);
       await this.checker.resume(c);
     }
   }
@@ -343,7 +343,7 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
     this.waits.cancel(cur.id);
     await ops.teardown(this.ops(), cur, { guarded: !force && !keepBranch });
     // Nothing the coder started outlives it: kept servers, leftovers, setsid escapes in the worktree.
-    await endCoderProcesses(this.deps, this.records, this.get(cur.id));
+    await endCoderProcesses(this.deps, this.records, this.supervisor.kills, this.get(cur.id));
     const { notes } = await this.deps.git.removeWorktree({
       repo: cur.repo,
       path: cur.workspace,

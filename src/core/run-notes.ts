@@ -9,6 +9,7 @@ import type { Coder, CoderState } from './coder.js';
 import { endCoderProcesses } from './leftovers.js';
 import type { LiveRun } from './live-run.js';
 import type { ManagerDeps } from './manager-deps.js';
+import type { PendingKills } from './pending-kills.js';
 import { coderDir } from './paths.js';
 import type { ExitResult, RunRecord } from './ports.js';
 import type { Records } from './records.js';
@@ -89,15 +90,20 @@ function readSetupRun(home: string, id: string): RunRecord | null {
  * running when the daemon died. Its process group and every process in the worktree are ended.
  * True when a setup command was still running.
  */
-export async function endSetupLeftovers(deps: ManagerDeps, records: Records, coder: Coder): Promise<boolean> {
+export async function endSetupLeftovers(
+  deps: ManagerDeps,
+  records: Records,
+  kills: PendingKills,
+  coder: Coder,
+): Promise<boolean> {
   const setup = readSetupRun(deps.home, coder.id);
   const members = setup ? deps.runner.groupMembers(setup) : [];
   if (members.length > 0) {
     note(deps, records, coder.id, 'run_end', 'the setup command was still running after a daemon restart');
-    const stuck = await deps.runner.endProcesses(members, deps.config.stop_grace_ms);
+    const stuck = await kills.end(coder.id, members, deps.config.stop_grace_ms);
     if (stuck.length > 0) deps.log('warn', 'setup processes survived SIGKILL', { id: coder.id });
   }
-  await endCoderProcesses(deps, records, coder);
+  await endCoderProcesses(deps, records, kills, coder);
   clearSetupRun(deps.home, coder.id);
   return members.length > 0;
 }

@@ -16,6 +16,7 @@ import { ingest, ingestLater, type IngestContext } from './ingest.js';
 import { newLiveRun, type LiveRun, type StopReason } from './live-run.js';
 import { PortPool, prepareRun, readPorts } from './prep-phase.js';
 import { endCoderProcesses, reapRunGroup } from './leftovers.js';
+import { PendingKills } from './pending-kills.js';
 import { clearSetupRun, endSetupLeftovers, endNote, note, saveSetupRun, startNote } from './run-notes.js';
 
 /** A follow-up run (message) uses the provider's resume_command instead of its command. */
@@ -47,6 +48,8 @@ export class Supervisor {
   private ending = 0;
   /** Loopback ports of live coders (.aicoder.json "ports"). */
   readonly ports: PortPool;
+  /** SIGKILLs due after a grace period, kept on disk so a daemon restart meanwhile sends them. */
+  readonly kills: PendingKills;
   private readonly ingestCtx: IngestContext;
 
   /**
@@ -61,6 +64,7 @@ export class Supervisor {
     private readonly hooks?: RunHooks,
   ) {
     this.ports = new PortPool(deps);
+    this.kills = new PendingKills(deps);
     this.ingestCtx = { deps, records, hooks };
   }
 
@@ -208,6 +212,7 @@ export class Supervisor {
             coder: cur,
             run: lr.run,
             stopped: lr.stopRequested,
+            kills: this.kills,
             scheduleKill: () => this.scheduleKill(lr),
           })
         : [];
@@ -336,7 +341,7 @@ export class Supervisor {
     else if (lr.setup) this.deps.runner.signal(lr.setup, 'terminate');
     await lr.ended;
     const coder = this.records.get(id);
-    if (coder) await endCoderProcesses(this.deps, this.records, coder);
+    if (coder) await endCoderProcesses(this.deps, this.records, this.kills, coder);
   }
 
   /** A limit was reached: the run is stopped and the coder ends `stopped` with the reason. */
@@ -358,17 +363,12 @@ export class Supervisor {
     this.scheduleKill(lr);
   }
 
-  /** SIGKILL for the run's whole group after the grace period (once per run). */
+  /** SIGKILL for the run's whole group after the grace period (once per run; survives a restart). */
   private scheduleKill(lr: LiveRun): void {
     const run = lr.run;
-    if (!run || lr.killTimer) return;
-    lr.killTimer = this.deps.clock.setTimeout(() => {
-      try {
-        this.deps.runner.signal(run, 'kill');
-      } catch (err) {
-        this.deps.log('warn', 'SIGKILL of the process group failed', { id: lr.id, error: errMessage(err) });
-      }
-    }, this.deps.config.stop_grace_ms);
+    if (!run || lr.killScheduled) return;
+    lr.killScheduled = true;
+    this.kills.terminate(lr.id, { group: run }, this.deps.config.stop_grace_ms);
   }
 
   private requireRun(id: string): LiveRun {
@@ -380,11 +380,13 @@ export class Supervisor {
   /** Re-adopts runs recorded as live and queues the queued ones (daemon start). */
   async recover(): Promise<void> {
     const { deps, records } = this;
+    // Kills an earlier daemon left pending: their runs were being ended (a stop, or leftovers).
+    const ending = this.kills.resume();
     for (const coder of deps.store.codersInStates(['starting', 'running', 'needs_input', 'paused'])) {
       const run = deps.store.getRun(coder.id);
       if (!run || (coder.pid !== null && run.pid !== coder.pid)) {
         // A setup command may still run from before the crash: it is ended, not re-adopted.
-        const setup = await endSetupLeftovers(deps, records, coder);
+        const setup = await endSetupLeftovers(deps, records, this.kills, coder);
         records.transition(coder.id, 'interrupted', {
           error: setup
             ? 'the daemon stopped while the setup command was running; it was ended'
@@ -397,6 +399,11 @@ export class Supervisor {
         stats: coder.stats,
       });
       this.live.set(coder.id, lr);
+      if (ending.some((r) => r.coder_id === run.coder_id && r.run_no === run.run_no)) {
+        lr.stopRequested = true;
+        lr.stopReason = 'stop';
+        lr.killScheduled = true;
+      }
       let outcome;
       try {
         outcome = await deps.runner.adopt(run, this.observer(lr));
@@ -439,10 +446,13 @@ export class Supervisor {
     this.schedule();
   }
 
-  /** Daemon shutdown: stop watching; processes keep running and are re-adopted on the next start. */
+  /**
+   * Daemon shutdown: stop watching; processes keep running and are re-adopted on the next start.
+   * SIGKILLs still due stay recorded (pending-kills/) and are sent by the next start.
+   */
   async shutdown(): Promise<void> {
     this.closed = true;
-    for (const lr of this.live.values()) lr.killTimer?.clear();
+    this.kills.close();
     await Promise.all([...this.live.values()].map((lr) => lr.watcher?.close() ?? Promise.resolve()));
     await this.deps.runner.detachAll();
     this.live.clear();

@@ -10,22 +10,9 @@
  * A process that removed the variable from its own environment is not recognised (docs/security.md).
  */
 import { readdir, readFile, readlink } from 'node:fs/promises';
+import { coderIdInEnviron } from '../process/environ.js';
 
-const MARK = Buffer.from('AICODER_CODER_ID=');
-
-/** The AICODER_CODER_ID value in a NUL-separated environment block, or null. */
-export function coderIdInEnviron(environ: Buffer): string | null {
-  let at = 0;
-  while (at < environ.length) {
-    const end = environ.indexOf(0, at);
-    const stop = end === -1 ? environ.length : end;
-    if (stop - at > MARK.length && environ.subarray(at, at + MARK.length).equals(MARK)) {
-      return environ.subarray(at + MARK.length, stop).toString('utf8');
-    }
-    at = stop + 1;
-  }
-  return null;
-}
+export { coderIdInEnviron };
 
 async function holdsSocket(pid: string, target: string): Promise<boolean> {
   let fds: string[];

@@ -17,7 +17,7 @@ import type {
   Runner,
 } from '../core/ports.js';
 import { isSameLiveProcess, readProcStat } from './proc-stat.js';
-import { groupMembers, processesUnder, stillRunning } from './procs.js';
+import { groupMembers, processesMarked, processesUnder, stillRunning } from './procs.js';
 import { RunWatch, runKey } from './run-watch.js';
 import { spawnWrapped } from './spawn.js';
 import { readExitStatus } from './wrapper.js';
@@ -45,6 +45,8 @@ class LocalRunner implements Runner {
   /** Runs we are not the parent of: their end is seen through the exit-status file or liveness checks. */
   private readonly adopted = new Set<RunWatch>();
   private timer: NodeJS.Timeout | null = null;
+  /** Bumped by detachAll: endProcesses waits begun before it stop waiting and send no SIGKILL. */
+  private generation = 0;
 
   constructor(opts: LocalRunnerOptions) {
     this.log = opts.log ?? noLog;
@@ -131,36 +133,34 @@ class LocalRunner implements Runner {
     return stillRunning(p);
   }
 
+  processesMarked(coderId: string): ProcessInfo[] {
+    return processesMarked(coderId);
+  }
+
+  signalProcesses(procs: readonly ProcessInfo[], sig: 'terminate' | 'kill'): void {
+    sendEach(procs, sig === 'kill' ? ['SIGKILL'] : ['SIGTERM', 'SIGCONT']);
+  }
+
   async endProcesses(procs: readonly ProcessInfo[], graceMs: number): Promise<ProcessInfo[]> {
-    const send = (list: readonly ProcessInfo[], sigs: NodeJS.Signals[]): void => {
-      for (const p of list) {
-        // Checked right before each signal: the pid must still be the process that was found.
-        if (p.pid <= 1 || p.pid === process.pid || !stillRunning(p)) continue;
-        for (const s of sigs) {
-          try {
-            process.kill(p.pid, s);
-          } catch {
-            /* ended meanwhile, or not ours */
-          }
-        }
-      }
-    };
     const left = (): ProcessInfo[] => procs.filter(stillRunning);
     if (left().length === 0) return [];
+    const gen = this.generation;
+    const detached = (): boolean => gen !== this.generation;
     this.log('info', 'ending processes', { pids: procs.map((p) => p.pid), grace_ms: graceMs });
-    send(left(), ['SIGTERM', 'SIGCONT']);
-    await pollUntil(() => left().length === 0, graceMs);
+    sendEach(left(), ['SIGTERM', 'SIGCONT']);
+    await pollUntil(() => detached() || left().length === 0, graceMs);
     const stubborn = left();
-    if (stubborn.length === 0) return [];
+    if (stubborn.length === 0 || detached()) return stubborn;
     this.log('info', 'killing processes that outlived the grace period', {
       pids: stubborn.map((p) => p.pid),
     });
-    send(stubborn, ['SIGKILL']);
+    sendEach(stubborn, ['SIGKILL']);
     await pollUntil(() => left().length === 0, 2000);
     return left();
   }
 
   async detachAll(): Promise<void> {
+    this.generation++;
     this.stopTimer();
     await Promise.all([...this.watches.values()].map((w) => w.detach()));
     this.watches.clear();
@@ -272,6 +272,20 @@ function groupIsTheRuns(run: RunRecord): boolean {
   if (leader.pgrp !== run.pgid) return true;
   if (run.pgid !== run.pid) return true;
   return run.start_time === '' || leader.start_time === run.start_time;
+}
+
+/** Sends `sigs` to each process that is still the one found (pid and start time), never to us or init. */
+function sendEach(procs: readonly ProcessInfo[], sigs: NodeJS.Signals[]): void {
+  for (const p of procs) {
+    if (p.pid <= 1 || p.pid === process.pid || !stillRunning(p)) continue;
+    for (const s of sigs) {
+      try {
+        process.kill(p.pid, s);
+      } catch {
+        /* ended meanwhile, or not ours */
+      }
+    }
+  }
 }
 
 /** Polls `cond` every 25 ms until it holds or `ms` have passed (waiting on the OS, not a fixed sleep). */

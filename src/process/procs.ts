@@ -1,11 +1,14 @@
 /**
  * Finding the processes a coder left behind, from Linux /proc: the live members of a run's process
- * group, and every process of this user whose working directory lies inside a worktree (which also
- * finds those that left the group with setsid). Without /proc every lookup answers an empty list.
+ * group, every process of this user whose working directory lies inside a worktree (which also
+ * finds those that left the group with setsid), and every process whose environment carries the
+ * coder's AICODER_CODER_ID mark (which also finds those that left both the group and the worktree,
+ * `setsid` plus `cd /`). Without /proc every lookup answers an empty list.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { ProcessInfo } from '../core/ports.js';
+import { coderIdInEnviron } from './environ.js';
 import { readProcStat, type ProcStat } from './proc-stat.js';
 
 /** Longest command line kept in a ProcessInfo (characters). */
@@ -82,4 +85,29 @@ export function processesUnder(dir: string): ProcessInfo[] {
 export function stillRunning(p: Pick<ProcessInfo, 'pid' | 'start_time'>): boolean {
   const st = readProcStat(p.pid);
   return alive(st) && st.start_time === p.start_time;
+}
+
+/**
+ * Live processes whose environment carries `AICODER_CODER_ID=<coderId>` (proc(5): /proc/<pid>/environ
+ * is the environment the process started with, readable for our own user's processes only), never the
+ * calling process nor its process group (a daemon started from inside a coder inherits its mark, and so
+ * do the daemon's own short-lived helpers).
+ */
+export function processesMarked(coderId: string): ProcessInfo[] {
+  if (coderId === '') return [];
+  const own = readProcStat(process.pid)?.pgrp;
+  const out: ProcessInfo[] = [];
+  for (const pid of pids()) {
+    if (pid === process.pid) continue;
+    let environ: Buffer;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`);
+    } catch {
+      continue; // gone, or another user's
+    }
+    if (coderIdInEnviron(environ) !== coderId) continue;
+    const st = readProcStat(pid);
+    if (alive(st) && st.pgrp !== own) out.push(info(st));
+  }
+  return out;
 }

@@ -80,13 +80,28 @@ export interface Runner {
   groupMembers(run: RunRecord): ProcessInfo[];
   /** Live processes whose working directory is `dir` or below (setsid escapes included); never the daemon. */
   processesUnder(dir: string): ProcessInfo[];
+  /**
+   * Live processes marked as coder `coderId`'s: AICODER_CODER_ID=<coderId> in the environment they
+   * started with (every process aicoder starts for a coder carries it, and their children inherit it,
+   * also across `setsid` and `cd /`); never the daemon nor its process group.
+   */
+  processesMarked(coderId: string): ProcessInfo[];
+  /**
+   * Sends SIGTERM (with SIGCONT, so a stopped process can end) or SIGKILL to each of these processes
+   * that is still the same process (pid and start time, checked right before the signal).
+   */
+  signalProcesses(procs: readonly ProcessInfo[], sig: 'terminate' | 'kill'): void;
   /** True while `p` is the same live process (pid and start time). */
   isRunning(p: Pick<ProcessInfo, 'pid' | 'start_time'>): boolean;
   /**
    * Ends these processes: SIGTERM (and SIGCONT) to each that is still the same process, SIGKILL to
-   * those still running after graceMs. Resolves with the ones that could not be ended (normally none).
+   * those still running after graceMs. Resolves with the ones that could not be ended (normally none),
+   * or, when detachAll() cut the wait short (daemon shutdown), with the ones still running unkilled.
    */
   endProcesses(procs: readonly ProcessInfo[], graceMs: number): Promise<ProcessInfo[]>;
-  /** Stops watching all runs without touching the processes (daemon shutdown). */
+  /**
+   * Stops watching all runs without touching the processes (daemon shutdown); endProcesses calls
+   * still waiting out their grace period return at once without sending SIGKILL.
+   */
   detachAll(): Promise<void>;
 }

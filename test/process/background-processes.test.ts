@@ -3,34 +3,20 @@
  * grandchildren that ignore SIGTERM, setsid escapes, setup commands cut off by a daemon crash, and the
  * explicit opt-in (keep_processes) that lets a dev server live on. Real git, processes and SQLite.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Coder } from '../../src/core/coder.js';
 import { cleanupTemp, git, makeRepo, waitFor } from '../helpers/env.js';
-import { processesUnder } from '../helpers/daemon.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
-
-/** The issue's text provider: the task is a bash script. */
-const SHELL = {
-  name: 'sh',
-  description: 'runs the task as a bash script',
-  command: ['bash', '-c', 'eval "$1"', '_', '{task}'],
-  parser: 'text',
-};
+import { alive, endHomeLeftovers, pidsOf, pidsUnder } from '../helpers/procs.js';
+import { SHELL_PROVIDER, coderEnded } from '../helpers/coders.js';
 
 const opened: TestManager[] = [];
-const spawned: number[] = [];
+const MARKERS = Array.from({ length: 13 }, (_, i) => `sleep ${1000 + i}`);
 
 afterEach(async () => {
   for (const t of opened.splice(0)) {
-    for (const pid of [...processesUnder(t.home), ...spawned.splice(0)]) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
+    endHomeLeftovers(t.home, MARKERS);
     await t.close();
   }
 });
@@ -38,47 +24,14 @@ afterAll(() => cleanupTemp());
 
 async function manager(config: Record<string, unknown> = {}): Promise<TestManager> {
   const t = await startTestManager({
-    providers: [SHELL],
+    providers: [SHELL_PROVIDER],
     config: { default_provider: 'sh', stop_grace_ms: 500, ...config },
   });
   opened.push(t);
   return t;
 }
 
-/** Live (non-zombie) processes whose command line contains `marker` (a unique sleep length). */
-function pidsOf(marker: string): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .map(Number)
-    .filter((pid) => alive(pid) && cmdline(pid).includes(marker));
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function ended(t: TestManager, id: string): Promise<Coder> {
-  return waitFor(
-    () => {
-      const c = t.manager.get(id);
-      return ['completed', 'failed', 'stopped', 'interrupted'].includes(c.state) ? c : null;
-    },
-    { what: `coder ${id} to end`, timeoutMs: 30_000 },
-  );
-}
+const ended = (t: TestManager, id: string) => coderEnded(() => t.manager.get(id));
 
 function notes(t: TestManager, id: string, kind: string): string[] {
   return t.manager
@@ -102,7 +55,7 @@ describe('background processes: the rest of the group ends with the agent', () =
     });
     const done = await ended(t, c.id);
     expect(done.state).toBe('completed');
-    await waitFor(() => processesUnder(c.workspace).length === 0, {
+    await waitFor(() => pidsUnder(c.workspace).length === 0, {
       what: 'http.server and sleep 303 to end',
       timeoutMs: 15_000,
     });
@@ -120,19 +73,18 @@ describe('background processes: the rest of the group ends with the agent', () =
       task: "(trap '' TERM; exec sleep 1001) & echo started",
     });
     await ended(t, c.id);
-    await waitFor(() => processesUnder(c.workspace).length === 0, {
+    await waitFor(() => pidsUnder(c.workspace).length === 0, {
       what: 'the TERM-ignoring sleep to be killed',
       timeoutMs: 15_000,
     });
   });
 
-  it('a process that left the group with setsid is not part of the group: it is ended by rm', async () => {
+  it('a process that left the group with setsid is ended with the run too (it carries AICODER_CODER_ID)', async () => {
     const t = await manager();
     const c = await t.manager.create({ repo: makeRepo(), task: 'setsid sleep 1002 & echo started' });
-    await ended(t, c.id);
-    await waitFor(() => pidsOf('sleep 1002').length > 0, { what: 'setsid sleep' });
-    await t.manager.control(c.id, { action: 'remove', force: true });
-    expect(pidsOf('sleep 1002')).toEqual([]);
+    expect((await ended(t, c.id)).state).toBe('completed');
+    await waitFor(() => pidsOf('sleep 1002').length === 0, { what: 'the setsid sleep to end' });
+    expect(notes(t, c.id, 'processes').join('\n')).toContain('sleep 1002');
   });
 });
 
@@ -222,8 +174,6 @@ describe('background processes: a setup command cut off by a daemon crash', () =
     git(repo, 'commit', '-q', '-m', 'setup');
     const c = await t.manager.create({ repo, task: 'echo never' });
     await waitFor(() => pidsOf('sleep 1012').length > 0, { what: 'setup command running' });
-    const setupPids = pidsOf('sleep 1012');
-    spawned.push(...setupPids);
     const m2 = await t.restart();
     const after = m2.get(c.id);
     expect(after.state).toBe('interrupted');
