@@ -8,7 +8,8 @@ import { oneLine } from './format.js';
 import type { AicoderClient } from '../client/types.js';
 import type { Coder } from '../core/coder.js';
 import { matchBinding, type ActionId, type Context } from './bindings.js';
-import { confirmRemove, control, runMain, type CommandContext } from './commands.js';
+import { confirmAsk, confirmRemove, control, runMain, type CommandContext } from './commands.js';
+import { AskDialog } from './components/ask-dialog.js';
 import { CoderList } from './components/coder-list.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
 import { DetailPane } from './components/detail-pane.js';
@@ -19,7 +20,7 @@ import { NewCoderForm } from './components/new-coder-form.js';
 import { PromptLine } from './components/prompt-line.js';
 import { StatusBar } from './components/status-bar.js';
 import { computeLayout, type Layout } from './layout.js';
-import { countByState, type TuiState } from './state.js';
+import { countByState, initialState, type TuiState } from './state.js';
 import { TuiStore } from './store.js';
 import { ThemeContext, makeTheme } from './theme.js';
 import { useDaemon } from './use-daemon.js';
@@ -33,6 +34,15 @@ export interface AppProps {
   color?: boolean;
   /** A fixed clock (ms) for the age column, for reproducible captures. */
   now?: number;
+  /**
+   * The attach key's terminal handover (runTui): absent in tests and docs renders, where the key
+   * says so in the status bar. Rejects when the daemon refuses the attach.
+   */
+  onAttach?: (coderId: string) => Promise<void>;
+  /** The coder selected at start (the TUI restored after an attach selects that coder again). */
+  initialSelected?: string | null;
+  /** A status line to start with (the outcome of the attach the TUI was restored after). */
+  initialStatus?: { kind: 'notice' | 'error'; text: string } | null;
 }
 
 /** Scroll step of a help/diff action (0: not a scroll). */
@@ -58,6 +68,7 @@ function contextOf(state: TuiState): Context {
     case 'diff':
       return mode.kind;
     case 'remove':
+    case 'ask':
       return 'confirm';
     case 'new':
       return 'form';
@@ -117,6 +128,12 @@ function handleViewKey(input: string, key: Key, ctx: CommandContext): void {
       else if (b?.action === 'confirm-no') dispatch({ type: 'mode', mode: { kind: 'normal' } });
       return;
     }
+    case 'ask': {
+      const b = matchBinding('confirm', input, key);
+      if (b?.action === 'confirm-yes') confirmAsk(ctx, mode.ask);
+      else if (b?.action === 'confirm-no') dispatch({ type: 'mode', mode: { kind: 'normal' } });
+      return;
+    }
     case 'new':
     case 'message':
     case 'filter':
@@ -126,6 +143,7 @@ function handleViewKey(input: string, key: Key, ctx: CommandContext): void {
 
 function Bottom({ state, layout, selected }: { state: TuiState; layout: Layout; selected: Coder | null }) {
   const mode = state.mode;
+  if (mode.kind === 'ask') return <AskDialog ask={mode.ask} rows={layout.bottomRows} width={layout.width} />;
   if (mode.kind === 'remove') {
     return (
       <ConfirmDialog
@@ -160,9 +178,29 @@ function Bottom({ state, layout, selected }: { state: TuiState; layout: Layout; 
   );
 }
 
-export function App({ client, cwdRepo = null, color = true, now: fixedNow }: AppProps) {
+export function App({
+  client,
+  cwdRepo = null,
+  color = true,
+  now: fixedNow,
+  onAttach,
+  initialSelected = null,
+  initialStatus = null,
+}: AppProps) {
   const theme = useMemo(() => makeTheme(color), [color]);
-  const store = useMemo(() => new TuiStore(), []);
+  const store = useMemo(() => {
+    const s = initialState();
+    return new TuiStore({
+      ...s,
+      selectedId: initialSelected,
+      ...(initialStatus === null
+        ? {}
+        : initialStatus.kind === 'error'
+          ? { error: initialStatus.text, errorSource: 'action' as const }
+          : { notice: initialStatus.text }),
+    });
+    // The initial values are read once: a restored TUI is a new App.
+  }, []);
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const dispatch = store.dispatch;
   const size = useTerminalSize();
@@ -181,8 +219,9 @@ export function App({ client, cwdRepo = null, color = true, now: fixedNow }: App
       exit: () => exit(),
       state: store.getState(),
       layout: layoutRef.current,
+      ...(onAttach ? { attach: onAttach } : {}),
     }),
-    [client, exit, store, dispatch],
+    [client, exit, store, dispatch, onAttach],
   );
   const keys = useKeyRouter(
     useCallback((k: KeyPress) => handleKey(k, ctx()), [ctx]),
@@ -237,6 +276,7 @@ export function App({ client, cwdRepo = null, color = true, now: fixedNow }: App
       break;
     case 'normal':
     case 'remove':
+    case 'ask':
     case 'message':
     case 'filter':
       main = (

@@ -9,7 +9,7 @@ import { isLive, type Coder } from '../core/coder.js';
 import type { ActionId } from './bindings.js';
 import { errorCode, errorMessage, isGuardRefusal } from './errors.js';
 import type { Layout } from './layout.js';
-import type { Action, TuiState } from './state.js';
+import type { Action, Ask, TuiState } from './state.js';
 
 export interface CommandContext {
   client: AicoderClient;
@@ -17,6 +17,12 @@ export interface CommandContext {
   dispatch: Dispatch<Action>;
   layout: Layout;
   exit(): void;
+  /**
+   * Hands the terminal to the coder's agent UI (`aicoder attach`): given by runTui, absent where the
+   * TUI does not own a terminal (tests, docs renders). Rejects when the daemon refuses the attach;
+   * otherwise the TUI is suspended meanwhile and comes back as a fresh App.
+   */
+  attach?(coderId: string): Promise<void>;
 }
 
 function selected(ctx: CommandContext): Coder | null {
@@ -118,6 +124,7 @@ export function runMain(action: ActionId, ctx: CommandContext): void {
     case 'answer':
     case 'diff':
     case 'remove':
+    case 'attach':
       return runOnSelected(action, ctx);
     case 'close':
     case 'confirm-yes':
@@ -133,7 +140,7 @@ export function runMain(action: ActionId, ctx: CommandContext): void {
 }
 
 function runOnSelected(
-  action: 'pause' | 'resume' | 'stop' | 'restart' | 'message' | 'answer' | 'diff' | 'remove',
+  action: 'pause' | 'resume' | 'stop' | 'restart' | 'message' | 'answer' | 'diff' | 'remove' | 'attach',
   ctx: CommandContext,
 ): void {
   const c = selected(ctx);
@@ -163,6 +170,55 @@ function runOnSelected(
       return;
     case 'remove':
       ctx.dispatch({ type: 'mode', mode: { kind: 'remove', coderId: c.id, step: { kind: 'confirm' } } });
+      return;
+    case 'attach':
+      if (!isLive(c.state)) return void startAttach(ctx, c.id);
+      // The daemon stops a live coder before the attach: that ends its run, so ask first.
+      ctx.dispatch({
+        type: 'mode',
+        mode: {
+          kind: 'ask',
+          ask: {
+            action: 'attach',
+            coderId: c.id,
+            title: 'Attach to a live coder',
+            lines: [
+              `Coder ${c.id} is ${c.state}: attaching stops its run first (as s does),`,
+              "then opens its agent's own UI on the same session in this terminal.",
+            ],
+            yes: 'y stop and attach',
+          },
+        },
+      });
+      return;
+  }
+}
+
+/**
+ * Attaches to a coder (the attach key): the daemon stops it if it runs and answers the agent UI's
+ * argv; runTui suspends the TUI, runs it on this terminal and restores the TUI when it exits. A
+ * refusal (no attach_command, no agent session yet, already attached) is shown in the status bar.
+ */
+export async function startAttach(ctx: CommandContext, coderId: string): Promise<void> {
+  const { dispatch } = ctx;
+  if (!ctx.attach) {
+    dispatch({ type: 'error', message: `attach ${coderId}: this TUI has no terminal to hand over` });
+    return;
+  }
+  dispatch({ type: 'notice', message: `attaching to ${coderId}…` });
+  try {
+    await ctx.attach(coderId);
+  } catch (e) {
+    dispatch({ type: 'error', message: `attach ${coderId}: ${errorMessage(e)}` });
+  }
+}
+
+/** y in an ask dialog: run the asked action. */
+export function confirmAsk(ctx: CommandContext, ask: Ask): void {
+  ctx.dispatch({ type: 'mode', mode: { kind: 'normal' } });
+  switch (ask.action) {
+    case 'attach':
+      void startAttach(ctx, ask.coderId);
       return;
   }
 }

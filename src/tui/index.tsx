@@ -2,11 +2,12 @@
  * `aicoder tui`: a live client of the daemon. It talks only through an AicoderClient; quitting stops
  * nothing (coders keep running in the daemon).
  */
-import { render } from 'ink';
+import { render, type Instance } from 'ink';
 import type { AicoderClient } from '../client/types.js';
 import { AicoderError } from '../core/errors.js';
 import { App } from './app.js';
 import { colorEnabled } from './theme.js';
+import { attachedNote, attachHolder, handedBackNote, runInTerminal } from '../term/attach-run.js';
 
 export { App } from './app.js';
 export type { AppProps } from './app.js';
@@ -37,10 +38,19 @@ const ALT_SCREEN_OFF = '\x1b[?1049l';
 const PASTE_ON = '\x1b[?2004h';
 const PASTE_OFF = '\x1b[?2004l';
 
-/** Renders the TUI until the user quits (q or Ctrl-C). */
+type Restore = { selected: string; status: { kind: 'notice' | 'error'; text: string } };
+
+/**
+ * Renders the TUI until the user quits (q or Ctrl-C). The attach key suspends it: the App is
+ * unmounted (Ink leaves raw mode and stops reading stdin), the alternate screen is left, the agent's
+ * UI runs on this terminal (term/attach-run.ts, the same flow as `aicoder attach`), the coder is
+ * handed back, and a fresh App (state refetched) is rendered with the attach's outcome in its status
+ * line and the coder selected.
+ */
 export async function runTui(opts: RunTuiOptions): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
+  const { client } = opts;
   if (!stdin.isTTY) {
     throw new AicoderError('invalid_input', 'aicoder tui needs an interactive terminal: stdin is not a TTY', {
       field: 'stdin',
@@ -49,15 +59,84 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
   const color = colorEnabled(opts.env ?? process.env);
   // The alternate screen (like less or htop): the shell's scrollback is back as it was after quitting.
   const alt = stdout.isTTY === true;
-  if (alt) stdout.write(ALT_SCREEN_ON + PASTE_ON);
+  let screenOn = false;
+  const enterScreen = (): void => {
+    if (alt && !screenOn) stdout.write(ALT_SCREEN_ON + PASTE_ON);
+    screenOn = true;
+  };
+  const leaveScreen = (): void => {
+    if (alt && screenOn) stdout.write(PASTE_OFF + ALT_SCREEN_OFF);
+    screenOn = false;
+  };
+
+  let instance: Instance | null = null;
+  // Set by the attach key once the daemon has accepted the attach: resolves when the coder is back.
+  let handover: Promise<Restore> | null = null;
+  const onAttach = async (coderId: string): Promise<void> => {
+    if (!client.attach || !client.detach)
+      throw new AicoderError('not_supported', 'this client cannot attach');
+    // Refusals (no attach_command, no session, already attached) reject here, with the TUI still up.
+    const plan = await client.attach(coderId, attachHolder());
+    const id = plan.coder.id;
+    const detach = client.detach.bind(client);
+    handover = (async (): Promise<Restore> => {
+      const ink = instance;
+      ink?.unmount();
+      await ink?.waitUntilExit();
+      // Ink left raw mode and removed its reader; pausing process.stdin also stops Node reading the
+      // terminal, so every key goes to the agent's UI.
+      stdin.pause();
+      leaveScreen();
+      stdout.write(attachedNote(plan) + '\n');
+      let exitCode: number | null = null;
+      let runError: string | null = null;
+      try {
+        exitCode = await runInTerminal(plan);
+      } catch (e) {
+        runError = `cannot run ${plan.argv[0] ?? '?'}: ${(e as Error).message}`;
+      }
+      try {
+        const coder = await detach(id, { exit_code: exitCode });
+        const note =
+          handedBackNote(coder) + (exitCode !== null && exitCode !== 0 ? ` (agent UI exit ${exitCode})` : '');
+        return {
+          selected: id,
+          status:
+            runError === null
+              ? { kind: 'notice', text: note }
+              : { kind: 'error', text: `attach ${id}: ${runError}` },
+        };
+      } catch (e) {
+        return {
+          selected: id,
+          status: { kind: 'error', text: `attach ${id}: hand-back failed: ${(e as Error).message}` },
+        };
+      }
+    })();
+  };
+
+  let restore: Restore | null = null;
   try {
-    const app = render(<App client={opts.client} cwdRepo={opts.cwdRepo ?? null} color={color} />, {
-      ...INK_OPTIONS,
-      stdout,
-      stdin,
-    });
-    await app.waitUntilExit();
+    for (;;) {
+      enterScreen();
+      handover = null;
+      instance = render(
+        <App
+          client={client}
+          cwdRepo={opts.cwdRepo ?? null}
+          color={color}
+          onAttach={onAttach}
+          initialSelected={restore?.selected ?? null}
+          initialStatus={restore?.status ?? null}
+        />,
+        { ...INK_OPTIONS, stdout, stdin },
+      );
+      await instance.waitUntilExit();
+      const pending = handover as Promise<Restore> | null;
+      if (pending === null) break;
+      restore = await pending;
+    }
   } finally {
-    if (alt) stdout.write(PASTE_OFF + ALT_SCREEN_OFF);
+    leaveScreen();
   }
 }

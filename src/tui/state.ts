@@ -26,11 +26,23 @@ export interface LogView {
 
 export type RemoveStep = { kind: 'confirm' } | { kind: 'force'; reason: string };
 
+/** An action that asks first (y/n): attaching to a live coder stops it; a pick merges and removes. */
+export interface Ask {
+  action: 'attach';
+  coderId: string;
+  title: string;
+  /** What y will do, one line each. */
+  lines: string[];
+  /** The y hint, e.g. "y stop and attach". */
+  yes: string;
+}
+
 export type Mode =
   | { kind: 'normal' }
   | { kind: 'help'; scroll: number }
   | { kind: 'diff'; coderId: string; text: string | null; scroll: number }
   | { kind: 'remove'; coderId: string; step: RemoveStep }
+  | { kind: 'ask'; ask: Ask }
   | { kind: 'new' }
   /** A prompt for a follow-up message, or (with `question`) for the answer to the coder's question. */
   | { kind: 'message'; coderId: string; question?: string }
