@@ -128,7 +128,7 @@ export const BINDINGS: readonly Binding[] = [
   bind('Anywhere', MAIN, 'answer', ['a'], "answer the coder's question (needs_input)"),
   bind('Anywhere', MAIN, 'diff', ['d'], "show the coder's diff", 'diff'),
   bind('Anywhere', MAIN, 'remove', ['x'], 'remove (asks to confirm)', 'rm'),
-  bind('Anywhere', MAIN, 'attach', ['A'], "take over in the agent's own UI (asks if live)", 'attach'),
+  bind('Anywhere', MAIN, 'attach', ['A'], "attach: take over in the agent's UI", 'attach'),
   bind('Anywhere', MAIN, 'filter', ['/'], 'filter by text or state', 'filter'),
   bind('Anywhere', MAIN, 'help', ['?'], 'this help', 'help'),
   bind('Anywhere', MAIN, 'quit', ['q', 'ctrl+c'], 'quit (coders keep running)', 'quit'),

@@ -31,14 +31,15 @@ test('A on a live coder asks first: n cancels, y hands it to the attach; on an e
       client={seeded()}
       color={false}
       now={NOW}
-      onAttach={async (id) => {
+      onAttach={(id) => {
         calls.push(id);
+        return Promise.resolve();
       }}
     />,
   );
   await frame(r, has('> c0000002'), 'the live coder selected');
   press(r, 'A');
-  let f = await frame(r, has('Attach to a live coder'), 'the question');
+  const f = await frame(r, has('Attach to a live coder'), 'the question');
   expect(f).toContain('Coder c0000002 is running: attaching stops its run first');
   expect(f).toContain('y stop and attach · n/Esc cancel');
   press(r, 'n');
