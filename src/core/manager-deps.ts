@@ -62,4 +62,10 @@ export interface CoderEndpoint {
    * only the user can read (0600) and returns its path, so the token never shows in `ps`.
    */
   mcpConfigFile?(coderId: string, config: string): string;
+  /**
+   * Makes the coder's own Gemini CLI home (an overlay of the user's, whose settings add the `aicoder`
+   * server with the token read from AICODER_MCP_TOKEN) and returns it, for GEMINI_CLI_HOME.
+   * `env` is the run's environment (it names the user's real home); `timeoutMs` bounds a tool call.
+   */
+  geminiHome?(coderId: string, env: Readonly<Record<string, string>>, timeoutMs: number): string;
 }

@@ -24,6 +24,11 @@ export function runEnv(deps: ManagerDeps, def: ProviderDef, coder: Coder): Recor
   if (deps.coderEndpoint) {
     env.AICODER_MCP_URL = deps.coderEndpoint.url(coder.id);
     env.AICODER_MCP_TOKEN = deps.coderEndpoint.token(coder.id);
+    if (def.coder_mcp_settings === 'gemini_cli_home' && deps.coderEndpoint.geminiHome) {
+      // A tool call may wait for the person up to ask_timeout_s: Gemini's own limit must not cut it.
+      const timeoutMs = (deps.config.ask_timeout_s + 60) * 1000;
+      env.GEMINI_CLI_HOME = deps.coderEndpoint.geminiHome(coder.id, env, timeoutMs);
+    }
   }
   return env;
 }

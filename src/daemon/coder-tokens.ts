@@ -9,7 +9,9 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { coderDir } from '../core/paths.js';
+import { CODER_MCP_NAME } from '../core/coder-argv.js';
 import type { CoderEndpoint } from '../core/manager-deps.js';
+import { geminiOverlayHome } from '../providers/gemini-home.js';
 
 export interface CoderTokens extends CoderEndpoint {
   /** True only for this coder's own token (constant-time comparison). */
@@ -47,6 +49,16 @@ export function coderTokens(home: string, port: number): CoderTokens {
       writeFileSync(file, config, { mode: 0o600 });
       chmodSync(file, 0o600);
       return file;
+    },
+    geminiHome(id, env, timeoutMs) {
+      return geminiOverlayHome({
+        dir: join(coderDir(home, id), 'gemini-home'),
+        env,
+        name: CODER_MCP_NAME,
+        httpUrl: `http://127.0.0.1:${port}/coder/${id}/mcp`,
+        tokenEnv: 'AICODER_MCP_TOKEN',
+        timeoutMs,
+      });
     },
     verify(id, given) {
       if (given === undefined || !/^[0-9a-f]{64}$/.test(given)) return false;

@@ -147,6 +147,9 @@ function providerSchema(parsers: Readonly<Record<string, ParserFactory>>) {
           invalid_type_error: 'must be an object of string values',
         })
         .optional(),
+      coder_mcp_settings: z
+        .enum(['gemini_cli_home'], { errorMap: () => ({ message: 'must be "gemini_cli_home"' }) })
+        .optional(),
       parser: z
         .string({ invalid_type_error: 'must be a string' })
         .default('text')
@@ -243,6 +246,7 @@ export function parseProviderDef(
   if (d.attach_command !== undefined) def.attach_command = d.attach_command;
   if (d.state_paths !== undefined) def.state_paths = d.state_paths;
   if (d.sandbox_args !== undefined) def.sandbox_args = d.sandbox_args;
+  if (d.coder_mcp_settings !== undefined) def.coder_mcp_settings = d.coder_mcp_settings;
   return def;
 }
 

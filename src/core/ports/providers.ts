@@ -42,6 +42,12 @@ export interface ProviderDef {
   state_paths?: string[];
   /** argv elements replaced one for one under sandbox bwrap (e.g. the agent's own sandbox off). */
   sandbox_args?: Record<string, string>;
+  /**
+   * How the agent learns of the coder endpoint when no argv placeholder can give it:
+   * `gemini_cli_home` = a per-coder GEMINI_CLI_HOME whose settings.json adds the `aicoder` server
+   * (providers/gemini-home.ts). Absent: argv placeholders only.
+   */
+  coder_mcp_settings?: 'gemini_cli_home';
   /** Where the definition came from (file path), for error messages. */
   source: string;
 }
