@@ -67,7 +67,7 @@ function filesUnder(dir: string): Map<string, string> {
   return out;
 }
 
-describe.each(['gemini'] as const)('%s talks back (real CLI, scripted model)', (agent) => {
+describe.each(['gemini', 'codex'] as const)('%s talks back (real CLI, scripted model)', (agent) => {
   it('asks the user through its coder endpoint, gets the answer as the tool result, and completes', async () => {
     const c = CASES[agent];
     server = await startModelServer({ script: [c.call, { text: 'Done: used the answer' }] });
