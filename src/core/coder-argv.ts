@@ -27,12 +27,17 @@ export function coderArgvVars(
             type: 'http',
             url: ep.endpoint(coder.id),
             headers: { Authorization: `Bearer ${ep.token(coder.id)}` },
+            // `claude -p` does not wait for servers still connecting (docs/mcp.md): on a busy machine
+            // the agent would start without aicoder_ask_user. Other CLIs ignore the key.
+            alwaysLoad: true,
           },
         },
       });
       vars.coder_mcp_config = ep.mcpConfigFile(coder.id, config);
     } else {
-      vars.coder_mcp_config = JSON.stringify({ mcpServers: { [CODER_MCP_NAME]: { type: 'http', url } } });
+      vars.coder_mcp_config = JSON.stringify({
+        mcpServers: { [CODER_MCP_NAME]: { type: 'http', url, alwaysLoad: true } },
+      });
     }
     if (deps.coderPrompt) vars.coder_prompt = deps.coderPrompt.replaceAll('{coder_id}', coder.id);
   }

@@ -13,6 +13,7 @@ import { createLocalRunner } from '../../src/process/index.js';
 import { builtinProvidersDir, loadProviderCatalog } from '../../src/providers/index.js';
 import { openStore } from '../../src/store/index.js';
 import { createWorkspace } from '../../src/workspace/index.js';
+import { processesUnder } from './daemon.js';
 import { tempDir } from './env.js';
 
 export interface TestManager {
@@ -83,6 +84,15 @@ export async function startTestManager(
     },
     close: async () => {
       while (open.length) await open.pop()!.close();
+      // The Manager leaves running coders alive at shutdown (a restart re-adopts them); a test that
+      // ends, or fails, with a coder still running must not leave its processes behind.
+      for (const pid of processesUnder(join(home, 'worktrees'))) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
     },
   };
 }

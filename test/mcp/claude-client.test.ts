@@ -44,7 +44,9 @@ describe('Claude Code as the MCP client', () => {
       ],
     });
     const mcpConfig = JSON.stringify({
-      mcpServers: { aicoder: { type: 'http', url: `${h.baseUrl}/mcp`, headers: h.auth } },
+      mcpServers: {
+        aicoder: { type: 'http', url: `${h.baseUrl}/mcp`, headers: h.auth, alwaysLoad: true },
+      },
     });
     const run = await runCli(
       [

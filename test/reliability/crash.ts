@@ -2,6 +2,8 @@
  * Crash: kill -9 the daemon while coders are writing, restart it, and check every coder ends and every
  * log line is stored exactly once, in order.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Coder } from '../../src/core/coder.js';
 import { makeHome, startDaemon, cleanupHome, type RunningDaemon } from '../helpers/daemon.js';
 import { makeRepo, waitFor } from '../helpers/env.js';
@@ -29,22 +31,27 @@ export async function crashScenario(opts: {
     d = await startDaemon(h);
     const repo = makeRepo();
     const ids: string[] = [];
+    const worktrees: string[] = [];
+    // Each coder stops at its gate (half its lines) until the test lets it go, so that however slow
+    // the machine, no coder has finished when the daemon is killed, and all of them are writing.
+    const gate = Math.floor(opts.lines / 2);
     for (let i = 0; i < opts.coders; i++) {
       const c = await api<Coder>(h, 'POST', '/api/coders', {
-        task: `${opts.lines} ${opts.delay}`,
+        task: `${opts.lines} ${opts.delay} ${gate}`,
         repo,
         provider: 'lines',
       });
       ids.push(c.id);
+      worktrees.push(c.workspace);
     }
-    // Every coder is writing: some lines are in, none has finished.
     const before = await waitFor(
       async () => {
         const counts = await Promise.all(ids.map(async (id) => (await allStdout(h, id)).length));
-        return counts.every((n) => n >= 2) ? counts.reduce((a, b) => a + b, 0) : 0;
+        return counts.every((n) => n >= gate) ? counts.reduce((a, b) => a + b, 0) : 0;
       },
-      { what: 'every coder writing', timeoutMs: 30_000 },
+      { what: 'every coder at its gate', timeoutMs: 30_000 },
     );
+    for (const w of worktrees) writeFileSync(join(w, 'go'), '');
     d.proc.kill('SIGKILL');
     await new Promise((r) => d!.proc.once('exit', r));
 

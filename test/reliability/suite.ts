@@ -13,11 +13,12 @@ import { scaled } from '../helpers/load.js';
 export const RELIABILITY_PROVIDERS: Record<string, unknown>[] = [
   {
     name: 'lines',
-    description: 'task "N DELAY": prints "line 1".."line N", sleeping DELAY seconds after each',
+    description:
+      'task "N DELAY [GATE]": prints "line 1".."line N", sleeping DELAY seconds after each; after line GATE it waits for a file named go',
     command: [
       'bash',
       '-c',
-      'read -r n delay <<< "$1"; for i in $(seq 1 "$n"); do echo "line $i"; if [ -n "$delay" ]; then sleep "$delay"; fi; done',
+      'read -r n delay gate <<< "$1"; for i in $(seq 1 "$n"); do echo "line $i"; if [ "$i" = "$gate" ]; then while [ ! -e go ]; do sleep 0.02; done; fi; if [ -n "$delay" ]; then sleep "$delay"; fi; done',
       '_',
       '{task}',
     ],
