@@ -8,45 +8,20 @@ import type { Coder, CoderState } from './coder.js';
 import { AicoderError } from './errors.js';
 
 /** One entry of `agents`: a provider, optionally its model, and how many coders of it (default 1). */
-export interface GroupAgent {
-  provider: string;
-  model?: string;
-  /** 1–10, default 1. */
-  count?: number;
-}
+export type { GroupAgent } from '../protocol/records.js';
+import type { GroupAgent, GroupRecord, GroupViewRecord } from '../protocol/records.js';
 
 /** At most this many members in one group (the sum of the counts). */
 export const MAX_GROUP_MEMBERS = 10;
 
-/** The stored group record. */
-export interface Group {
-  /** "g" + 7 hex digits: never a prefix of a coder id (coder ids are hex only). */
-  id: string;
-  name: string;
-  task: string;
-  /** The repository's top-level path. */
-  repo: string;
-  /** The ref the members started from (what pick merges into). */
-  base_ref: string;
-  /** The commit every member's branch starts from. */
-  base_commit: string;
-  /** The agents as asked for (counts expanded into members in this order). */
-  agents: GroupAgent[];
-  created_at: string;
-  /** The member picked (merged into base_ref), or null. */
-  picked: { coder_id: string; at: string; base_ref: string; after: string } | null;
-}
+/** The stored group record (protocol/records.ts `groupRecord`). */
+export type Group = GroupRecord;
 
 /** Every member's state counted: `active` when any member has not ended, else `ended`. */
-export type GroupState = 'active' | 'ended';
+export type GroupState = GroupViewRecord['state'];
 
 /** A group as served: the record, its members (oldest first) and a summary of their states. */
-export interface GroupView extends Group {
-  state: GroupState;
-  /** Members per state (only states with at least one member). */
-  counts: Partial<Record<CoderState, number>>;
-  members: Coder[];
-}
+export type GroupView = GroupViewRecord;
 
 /** The port the store implements for groups (store/groups.ts). */
 export interface GroupStore {

@@ -7,15 +7,11 @@ import { AicoderError } from './errors.js';
 /** `none`: the agent runs as the user (today's behaviour). `bwrap`: under bubblewrap. */
 export { SANDBOX_MODES, type SandboxMode } from '../protocol/states.js';
 import { SANDBOX_MODES, type SandboxMode } from '../protocol/states.js';
-export const NETWORK_MODES = ['on', 'off'] as const;
-/** `off`: no network namespace of the host's except loopback (only with bwrap). */
-export type NetworkMode = (typeof NETWORK_MODES)[number];
-
-/** The sandbox in force for a coder (its record's `sandbox`). */
-export interface CoderSandbox {
-  mode: SandboxMode;
-  network: NetworkMode;
-}
+export { NETWORK_MODES, type NetworkMode } from '../protocol/states.js';
+import { NETWORK_MODES, type NetworkMode } from '../protocol/states.js';
+/** The sandbox in force for a coder (its record's `sandbox`; protocol/records.ts `coderSandbox`). */
+export type { CoderSandbox } from '../protocol/records.js';
+import type { CoderSandbox } from '../protocol/records.js';
 
 export const NO_SANDBOX: CoderSandbox = { mode: 'none', network: 'on' };
 

@@ -10,17 +10,8 @@
  *           request a quota increase …" (RESOURCE_EXHAUSTED)
  */
 
-/** A coder waiting out a usage limit (its record's `usage_limit`). */
-export interface UsageLimitWait {
-  /** The failure text that was recognised as a limit (one line, clipped). */
-  reason: string;
-  /** ISO time when the run is resumed (the reset time the provider named, or a backoff). */
-  retry_at: string;
-  /** Waits so far for this coder, this one included (1 = the first). */
-  tries: number;
-  /** True when `retry_at` is the provider's own reset time; false for a backoff. */
-  from_provider: boolean;
-}
+/** A coder waiting out a usage limit (its record's `usage_limit`; protocol/records.ts `usageLimitWait`). */
+export type { UsageLimitWait } from '../protocol/records.js';
 
 const LIMIT_RE =
   /\b429\b|too many requests|rate[ _-]?limit|usage limit|limit reached|quota|resource[ _]exhausted/i;

@@ -7,44 +7,17 @@ import { checkSummary } from '../core/check-types.js';
 import type { Coder } from '../core/coder.js';
 import { describeSandbox } from '../core/sandbox.js';
 import type { GroupView } from '../core/group.js';
+import type { CompactCoderRecord, CompactGroupRecord } from '../protocol/records.js';
 
-export interface CompactCoder {
-  id: string;
-  name: string;
-  state: Coder['state'];
-  provider: string;
-  branch: string;
-  /** Time since creation, e.g. "42s", "7m", "3h", "2d". */
-  age: string;
-  /** "9 turns, 52k tokens, $0.19, 2 files" (parts that are zero are left out; "" when all are). */
-  stats: string;
-  /** Present only when set: the open question, the error, the stall flag, the progress message. */
-  question?: string;
-  error?: string;
-  stalled?: true;
-  progress?: string;
-  /** Problems with the worktree that did not stop the coder (e.g. git-lfs missing). */
-  warnings?: string[];
-  /** The sandbox, when there is one: "bwrap" or "bwrap, network off". */
-  sandbox?: string;
-  /** A `waiting` coder: when it resumes by itself (ISO time). */
-  retry_at?: string;
-  /** The group it is a member of (best of N). */
-  group?: string;
-  /** Its last checks in one line (core/check-types.ts checkSummary), when they ran. */
-  checks?: string;
-}
+/**
+ * The compact record; its fields and their meaning are protocol/records.ts `compactCoderRecord`
+ * (present only when set: question, error, stalled, progress, warnings, sandbox, retry_at, group,
+ * checks).
+ */
+export type CompactCoder = CompactCoderRecord;
 
-/** A group as ai_coder_create/status/control return it: the record and its members, compact. */
-export interface CompactGroup {
-  id: string;
-  name: string;
-  /** active while any member has not ended, else ended. */
-  state: GroupView['state'];
-  base_ref: string;
-  base_commit: string;
-  members: CompactCoder[];
-}
+/** A group as ai_coder_create/status/control return it (protocol/records.ts `compactGroupRecord`). */
+export type CompactGroup = CompactGroupRecord;
 
 export function compactGroup(g: GroupView, now = Date.now()): CompactGroup {
   return {

@@ -1,109 +1,32 @@
 /**
- * The output schemas of the ai_coder_* tools: the records as they cross the boundary. They let unknown
- * fields through, so older clients keep validating newer records.
+ * The output schemas of the ai_coder_* tools: the records as they cross the boundary, derived from the
+ * contract's record schemas (protocol/records.ts). `open` lets unknown fields through, so older
+ * clients keep validating newer records, and makes a fresh copy per use, so that the JSON Schema in
+ * docs/mcp.md writes each use in full rather than as a `$ref`.
  */
 import { z } from 'zod';
-import { CODER_STATES } from '../core/coder.js';
+import { open } from '../protocol/open.js';
+import {
+  coderRecord,
+  coderStats,
+  compactCoderRecord,
+  compactGroupRecord,
+  logEntry,
+} from '../protocol/records.js';
 import { MERGE_STRATEGIES, WORKSPACE_OPERATIONS } from './constants.js';
 
-// Fresh instances per use (functions, not constants): a shared instance becomes a $ref in JSON Schema.
-const stateSchema = () => z.enum(CODER_STATES);
+export const statsSchema = () => open(coderStats);
 
-export const statsSchema = () =>
-  z
-    .object({
-      turns: z.number(),
-      tokens_in: z.number(),
-      tokens_out: z.number(),
-      cost_usd: z.number(),
-      files_changed: z.number(),
-      last_message: z.string().nullable(),
-    })
-    .passthrough();
+/** The full record (`detail: "full"`). */
+export const coderSchema = open(coderRecord);
 
-const coderShape = () => ({
-  id: z.string(),
-  name: z.string(),
-  task: z.string(),
-  provider: z.string(),
-  model: z.string().nullable(),
-  repo: z.string(),
-  base_ref: z.string(),
-  base_commit: z.string(),
-  branch: z.string(),
-  workspace: z.string(),
-  state: stateSchema(),
-  pid: z.number().nullable(),
-  exit_code: z.number().nullable(),
-  session_id: z.string().nullable(),
-  error: z.string().nullable(),
-  created_at: z.string(),
-  started_at: z.string().nullable(),
-  updated_at: z.string(),
-  ended_at: z.string().nullable(),
-  stats: statsSchema(),
-  question: z
-    .string()
-    .nullable()
-    .describe('The open question of a needs_input coder (answer it with action "answer").'),
-  progress: z
-    .object({ message: z.string(), percent: z.number().nullable(), ts: z.string() })
-    .passthrough()
-    .nullable(),
-  stalled: z.boolean().describe('No output, event or heartbeat for stall_after_s while running.'),
-  limits: z
-    .object({
-      max_turns: z.number().nullable(),
-      timeout_s: z.number().nullable(),
-      budget_usd: z.number().nullable(),
-    })
-    .passthrough(),
-  warnings: z
-    .array(z.string())
-    .describe("Things to know about the coder's worktree that did not stop it (e.g. git-lfs missing)."),
-});
-
-export const coderSchema = z.object(coderShape()).passthrough();
-
-/** The compact record (compact.ts): what list, status, create and control return by default. */
-const compactShape = () =>
-  z
-    .object({
-      id: z.string(),
-      name: z.string().describe('At most 60 characters.'),
-      state: stateSchema(),
-      provider: z.string(),
-      branch: z.string(),
-      age: z.string().describe('Time since creation: "42s", "7m", "3h", "2d".'),
-      stats: z.string().describe('"9 turns, 52k tokens, $0.19, 2 files" (zero parts left out).'),
-      question: z.string().optional().describe('The open question of a needs_input coder.'),
-      error: z.string().optional(),
-      stalled: z.literal(true).optional(),
-      progress: z.string().optional().describe('The last progress the agent reported.'),
-      warnings: z.array(z.string()).optional().describe('Worktree problems that did not stop it.'),
-      group: z.string().optional().describe('The group it is a member of.'),
-      checks: z
-        .string()
-        .optional()
-        .describe('Its last checks: "passed (2/2)", "failed: `npm test` exited 1 …".'),
-    })
-    .passthrough();
+const compactShape = () => open(compactCoderRecord);
 
 /** The compact record (compact.ts): what list, status, create and control return by default. */
 export const compactCoderSchema = compactShape();
 
 /** A group (compact.ts compactGroup): create with agents, status and control of a group id. */
-const groupShape = () =>
-  z
-    .object({
-      id: z.string().describe('"g" and 7 hex digits.'),
-      name: z.string(),
-      state: z.enum(['active', 'ended']),
-      base_ref: z.string(),
-      base_commit: z.string(),
-      members: z.array(compactShape()),
-    })
-    .passthrough();
+const groupShape = () => open(compactGroupRecord);
 
 export const createOutput = z.union([compactShape(), groupShape()]);
 
@@ -111,13 +34,13 @@ const timedOut = () => z.boolean().optional().describe('With wait_for: true when
 
 export const statusOutput = z.union([
   compactShape().extend({ timed_out: timedOut() }),
-  z.object({ ...coderShape(), timed_out: timedOut() }).passthrough(),
+  open(coderRecord).extend({ timed_out: timedOut() }),
   groupShape().extend({ timed_out: timedOut() }),
 ]);
 
 export const listOutput = z
   .object({
-    coders: z.array(z.union([compactShape(), z.object(coderShape()).passthrough()])),
+    coders: z.array(z.union([compactShape(), open(coderRecord)])),
     total: z.number(),
     next_cursor: z.string().nullable(),
     groups: z
@@ -248,15 +171,10 @@ export const workspaceOutput = z
   })
   .passthrough();
 
-export const logEntrySchema = z
-  .object({
-    seq: z.number(),
-    ts: z.string(),
-    stream: z.enum(['stdout', 'stderr', 'system']),
-    kind: z.string(),
-    text: z.string(),
-  })
-  .passthrough();
+/** A log entry as ai_coder_logs returns it (tool-kit.ts entryJson): the stored entry without the id. */
+export const logEntrySchema = open(
+  logEntry.pick({ seq: true, ts: true, stream: true, kind: true, text: true }),
+);
 
 export const logsOutput = z
   .object({

@@ -1,6 +1,6 @@
 /**
- * The contract of aicoder's edges: limits, field and input schemas, the error body, and the one zod
- * issue formatter. Imports nothing but zod; every other folder may import it.
+ * The contract of aicoder's edges: limits, field, input and record schemas, the error body, and the
+ * one zod issue formatter. Imports nothing but zod; every other folder may import it.
  */
 export * from './limits.js';
 export * from './states.js';
@@ -10,3 +10,5 @@ export * from './fields.js';
 export * from './inputs.js';
 export * from './errors.js';
 export * from './health.js';
+export * from './records.js';
+export * from './open.js';

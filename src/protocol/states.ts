@@ -46,6 +46,10 @@ export type ControlAction = (typeof CONTROL_ACTIONS)[number];
 export const SANDBOX_MODES = ['none', 'bwrap'] as const;
 export type SandboxMode = (typeof SANDBOX_MODES)[number];
 
+/** `off`: no network of the host's but loopback (only with bwrap; docs/sandbox.md). */
+export const NETWORK_MODES = ['on', 'off'] as const;
+export type NetworkMode = (typeof NETWORK_MODES)[number];
+
 export const MERGE_STRATEGIES = ['merge', 'squash', 'rebase'] as const;
 export type MergeStrategy = (typeof MERGE_STRATEGIES)[number];
 

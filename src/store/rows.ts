@@ -1,7 +1,20 @@
-/** Mapping between plain records (core/coder.ts, core/ports.ts) and SQLite rows, plus input checks. */
+/**
+ * Mapping between SQLite rows and the contract's records (protocol/records.ts: `coderRecord`,
+ * `logEntry`; core/ports.ts for runs and events), plus input checks. A JSON column is read with its
+ * record schema: a damaged value reads as the field's empty value instead of breaking the record.
+ */
+import type { ZodType } from 'zod';
 import { CODER_STATES, type Coder, type CoderState, type LogEntry, type LogStream } from '../core/coder.js';
 import { AicoderError } from '../core/errors.js';
 import type { RunRecord, StoredEvent, StoredLogEntry } from '../core/ports.js';
+import { NO_SANDBOX } from '../core/sandbox.js';
+import {
+  checkReport,
+  coderProcess,
+  coderProgress,
+  coderSandbox,
+  usageLimitWait,
+} from '../protocol/records.js';
 
 /** Coder columns in the order `coderParams` binds them. */
 export const CODER_COLUMNS = [
@@ -45,6 +58,15 @@ export const CODER_COLUMNS = [
   'group_id',
   'checks',
 ] as const;
+
+/** The record's fields with stats and limits flattened: what the columns must be, exactly. */
+type FlatCoderKey = Exclude<keyof Coder, 'stats' | 'limits'> | keyof Coder['stats'] | keyof Coder['limits'];
+type ColumnGap = [
+  Exclude<FlatCoderKey, (typeof CODER_COLUMNS)[number]>,
+  Exclude<(typeof CODER_COLUMNS)[number], FlatCoderKey>,
+];
+/** Fails to compile when a record field has no column, or a column no record field. */
+const _columnsMatchRecord: ColumnGap extends [never, never] ? true : ColumnGap = true;
 
 export const CODER_SELECT = `SELECT ${CODER_COLUMNS.join(', ')}, created_seq FROM coders`;
 
@@ -180,36 +202,42 @@ export function rowToCoder(r: CoderRow): Coder {
       last_message: r.last_message,
     },
     question: r.question,
-    progress: r.progress === null ? null : (JSON.parse(r.progress) as Coder['progress']),
+    progress: jsonColumn(coderProgress.nullable(), r.progress, null),
     stalled: r.stalled === 1,
     limits: { max_turns: r.max_turns, timeout_s: r.timeout_s, budget_usd: r.budget_usd },
-    warnings: parseWarnings(r.warnings),
+    warnings: stringList(r.warnings),
     keep_processes: r.keep_processes === 1,
-    processes: JSON.parse(r.processes) as Coder['processes'],
-    permission_denials: JSON.parse(r.permission_denials) as string[],
-    sandbox: parseSandbox(r.sandbox),
-    usage_limit: r.usage_limit === null ? null : (JSON.parse(r.usage_limit) as Coder['usage_limit']),
+    processes: jsonColumn(coderProcess.array(), r.processes, []),
+    permission_denials: stringList(r.permission_denials),
+    sandbox: jsonColumn(coderSandbox, r.sandbox, { ...NO_SANDBOX }),
+    usage_limit: jsonColumn(usageLimitWait.nullable(), r.usage_limit, null),
     group_id: r.group_id,
-    checks: r.checks === null ? null : (JSON.parse(r.checks) as Coder['checks']),
+    checks: jsonColumn(checkReport.nullable(), r.checks, null),
   };
 }
 
-function parseSandbox(json: string): Coder['sandbox'] {
+/** A JSON column read with its schema; null stays null; unparseable or off-schema reads as `empty`. */
+function jsonColumn<T>(schema: ZodType<T>, text: string | null, empty: T): T {
+  if (text === null) return empty;
+  let v: unknown;
   try {
-    const v = JSON.parse(json) as Partial<Coder['sandbox']>;
-    return { mode: v.mode === 'bwrap' ? 'bwrap' : 'none', network: v.network === 'off' ? 'off' : 'on' };
+    v = JSON.parse(text);
   } catch {
-    return { mode: 'none', network: 'on' };
+    return empty;
   }
+  const parsed = schema.safeParse(v);
+  return parsed.success ? parsed.data : empty;
 }
 
-function parseWarnings(json: string): string[] {
+/** A JSON array column of strings; other entries are dropped. */
+function stringList(json: string): string[] {
+  let v: unknown;
   try {
-    const v = JSON.parse(json) as unknown;
-    return Array.isArray(v) ? v.filter((w): w is string => typeof w === 'string') : [];
+    v = JSON.parse(json);
   } catch {
     return [];
   }
+  return Array.isArray(v) ? v.filter((w): w is string => typeof w === 'string') : [];
 }
 
 export interface LogRow {
