@@ -1,5 +1,6 @@
 /** The supervisor's bookkeeping for one live run of a coder. */
 import type { Coder } from './coder.js';
+import { priceOf, withCostEstimate } from './cost-estimate.js';
 import type { ManagerDeps } from './manager-deps.js';
 import { textDef } from './outcome.js';
 import type {
@@ -60,7 +61,9 @@ export function newLiveRun(
     id: coder.id,
     run,
     offsets: run ? { ...run.offsets } : { stdout: 0, stderr: 0 },
-    parser: deps.providers.parser(parserDef, ctx),
+    parser: parserDef.estimate_cost
+      ? withCostEstimate(deps.providers.parser(parserDef, ctx), priceOf(deps.prices ?? {}, coder.model))
+      : deps.providers.parser(parserDef, ctx),
     redact: coderRedactor(deps, parserDef, coder),
     structured: parserDef.parser !== 'text',
     outcome: null,

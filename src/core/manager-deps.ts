@@ -12,6 +12,7 @@ import type {
   WorkspacePort,
 } from './ports.js';
 import type { GitOpsPort, PrepPort } from './worktree-types.js';
+import type { PriceTable } from './cost-estimate.js';
 import type { SandboxPort } from './sandbox.js';
 
 /** Everything the Manager needs, injected by the daemon's composition root (daemon/wiring.ts). */
@@ -46,6 +47,8 @@ export interface ManagerDeps {
    * when the provider's transcripts are not known (providers/session-turns.ts). Absent: not read.
    */
   sessionTurns?: (q: SessionTurnsQuery) => SessionTurns | null;
+  /** USD per million tokens by model (templates/prices.json), for providers with `estimate_cost`. */
+  prices?: PriceTable;
   /** The text of templates/prompts/coder.md, with {coder_id} filled per coder. */
   coderPrompt?: string;
 }

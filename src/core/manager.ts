@@ -327,6 +327,14 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
       });
     }
     checkSessionId(coder.session_id);
+    const budget = coder.limits.budget_usd;
+    if (budget !== null && coder.stats.cost_usd > 0 && coder.stats.cost_usd >= budget) {
+      throw new AicoderError(
+        'conflict',
+        `cannot message coder ${coder.id}: it has used $${coder.stats.cost_usd.toFixed(4)} of its budget_usd ${budget} (a follow-up would run over it)`,
+        { field: 'budget_usd' },
+      );
+    }
     const stored = this.deps.store.appendLogs(coder.id, [
       { ts: this.records.now(), stream: 'system', kind: 'user_message', text: message },
     ]);

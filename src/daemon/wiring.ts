@@ -1,5 +1,7 @@
 /** The composition root: builds the store, git, runner, providers, workspace and the Manager. */
 import { mkdirSync } from 'node:fs';
+import { loadPrices } from '../providers/prices.js';
+import type { PriceTable } from '../core/cost-estimate.js';
 import { join } from 'node:path';
 import type { ManagerConfig } from '../core/config.js';
 import type { CoderEndpoint } from '../core/manager-deps.js';
@@ -74,6 +76,7 @@ export function wire(opts: {
       probe: createProviderProbe({ env: process.env }),
       configErrors: () => configWatch.errors(),
       ...(opts.knownSecrets ? { knownSecrets: opts.knownSecrets } : {}),
+      ...loadPriceTable(log),
       ...(opts.coderEndpoint ? { coderEndpoint: opts.coderEndpoint, coderPrompt: loadCoderPrompt(log) } : {}),
     });
     const configWatch = watchConfig({
@@ -105,5 +108,17 @@ export function wire(opts: {
   } catch (e) {
     store.close();
     throw e;
+  }
+}
+
+/** The shipped price table, or nothing (no estimates; logged) when it cannot be read. */
+function loadPriceTable(log: Logger): { prices?: PriceTable } {
+  try {
+    return { prices: loadPrices() };
+  } catch (e) {
+    log('warn', 'price table unreadable; costs of codex and gemini coders are not estimated', {
+      error: e instanceof Error ? e.message : String(e),
+    });
+    return {};
   }
 }

@@ -147,6 +147,7 @@ function providerSchema(parsers: Readonly<Record<string, ParserFactory>>) {
           invalid_type_error: 'must be an object of string values',
         })
         .optional(),
+      estimate_cost: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
       coder_mcp_settings: z
         .enum(['gemini_cli_home'], { errorMap: () => ({ message: 'must be "gemini_cli_home"' }) })
         .optional(),
@@ -247,6 +248,7 @@ export function parseProviderDef(
   if (d.state_paths !== undefined) def.state_paths = d.state_paths;
   if (d.sandbox_args !== undefined) def.sandbox_args = d.sandbox_args;
   if (d.coder_mcp_settings !== undefined) def.coder_mcp_settings = d.coder_mcp_settings;
+  if (d.estimate_cost !== undefined) def.estimate_cost = d.estimate_cost;
   return def;
 }
 

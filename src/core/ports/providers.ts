@@ -48,6 +48,11 @@ export interface ProviderDef {
    * (providers/gemini-home.ts). Absent: argv placeholders only.
    */
   coder_mcp_settings?: 'gemini_cli_home';
+  /**
+   * The CLI reports tokens but no cost: the daemon estimates cost_usd from the tokens and the price
+   * table (templates/prices.json) by the coder's model (core/cost-estimate.ts).
+   */
+  estimate_cost?: boolean;
   /** Where the definition came from (file path), for error messages. */
   source: string;
 }

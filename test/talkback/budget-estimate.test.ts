@@ -1,0 +1,95 @@
+/**
+ * Budgets where the CLI reports no cost: real Gemini CLI and real Codex as coders of a real daemon,
+ * against the scripted model server. Gemini on a listed model (templates/prices.json) gets cost_usd
+ * estimated from its tokens, is stopped when the estimate reaches budget_usd, and a `message` to it
+ * is then refused up front, naming budget_usd. Codex on a model the table does not list gets no
+ * estimate (cost stays 0) and is not stopped.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { Coder } from '../../src/core/coder.js';
+import { loadPrices } from '../../src/providers/prices.js';
+import { BIN_DIR, CODEX_MODEL, codexEnv, geminiEnv } from '../fixtures/agent-env.js';
+import { startModelServer, type ModelServer } from '../fixtures/model-server/index.js';
+import { cleanupTemp, makeRepo, tempDir } from '../helpers/env.js';
+import {
+  cleanupHome,
+  cliJson,
+  makeHome,
+  runCli,
+  startDaemon,
+  type RunningDaemon,
+  type TestHome,
+} from '../helpers/daemon.js';
+
+let h: TestHome | undefined;
+let d: RunningDaemon | undefined;
+let server: ModelServer | undefined;
+afterEach(async () => {
+  if (h) await cleanupHome(h, d);
+  await server?.close();
+  h = d = server = undefined;
+});
+afterAll(cleanupTemp);
+
+const USAGE = { input_tokens: 200_000, output_tokens: 10_000 };
+
+async function daemonFor(s: ModelServer): Promise<TestHome> {
+  const home = await makeHome({ providers: [], config: {} });
+  const opts = { serverUrl: s.url, dir: tempDir('aicoder-budget-') };
+  for (const env of [geminiEnv(opts), codexEnv(opts)]) {
+    const { HOME: _home, ...rest } = env.env;
+    Object.assign(home.env, rest);
+  }
+  Object.assign(home.env, { PATH: `${BIN_DIR}:${process.env.PATH ?? ''}`, AICODER_HOME: home.home });
+  return home;
+}
+
+async function waitEnd(id: string): Promise<Coder> {
+  const w = await runCli(h!, ['wait', id, '--timeout', '90', '--json'], { timeoutMs: 120_000 });
+  return JSON.parse(w.stdout) as Coder;
+}
+
+describe('budgets from estimated cost (real CLIs, scripted model)', () => {
+  it('gemini on a listed model: estimated cost stops it at budget_usd; a message is then refused', async () => {
+    server = await startModelServer({
+      script: [{ tool: 'write_file', path: 'a.txt', content: 'a\n' }, { text: 'Done' }],
+      usage: USAGE,
+    });
+    h = await daemonFor(server);
+    d = await startDaemon(h);
+    const model = 'gemini-2.5-flash';
+    const c = await cliJson<Coder>(
+      h,
+      ['create', '--provider', 'gemini', '--model', model, '--budget-usd', '0.01', 'Write a.txt'],
+      { cwd: makeRepo() },
+    );
+    const end = await waitEnd(c.id);
+    expect(end.state, JSON.stringify(end)).toBe('stopped');
+    expect(end.error).toBe('stopped: budget 0.01 USD reached');
+    const price = loadPrices()[model]!;
+    const expected = (end.stats.tokens_in * price.input + end.stats.tokens_out * price.output) / 1e6;
+    expect(end.stats.tokens_in).toBeGreaterThan(0);
+    expect(end.stats.cost_usd).toBeCloseTo(expected, 6);
+    expect(end.stats.cost_usd).toBeGreaterThanOrEqual(0.01);
+
+    const refused = await runCli(h, ['message', c.id, 'carry on', '--json']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr + refused.stdout).toMatch(/budget_usd 0\.01/);
+    const after = await cliJson<Coder>(h, ['status', c.id]);
+    expect(after.state).toBe('stopped');
+  }, 240_000);
+
+  it('codex on a model the table does not list: no estimate, not stopped', async () => {
+    expect(loadPrices()[CODEX_MODEL]).toBeUndefined();
+    server = await startModelServer({ script: [{ text: 'Done' }], usage: USAGE });
+    h = await daemonFor(server);
+    d = await startDaemon(h);
+    const c = await cliJson<Coder>(h, ['create', '--provider', 'codex', '--budget-usd', '0.01', 'Say done'], {
+      cwd: makeRepo(),
+    });
+    const end = await waitEnd(c.id);
+    expect(end.state, JSON.stringify(end)).toBe('completed');
+    expect(end.stats.tokens_in).toBeGreaterThan(0);
+    expect(end.stats.cost_usd).toBe(0);
+  }, 240_000);
+});
