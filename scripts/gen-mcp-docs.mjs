@@ -20,6 +20,7 @@ const URL_MCP = 'http://127.0.0.1:7777/mcp';
 /** Measured tables kept as files (they come from runs, not from the server): see each file's producer. */
 const CLIENTS_MD = new URL('../bench/results/mcp-clients.md', import.meta.url);
 const CONFORMANCE_MD = new URL('../bench/results/mcp-conformance.md', import.meta.url);
+const TOKENS_MD = new URL('../bench/results/mcp-tokens.md', import.meta.url);
 
 function measured(url, what) {
   return existsSync(url) ? readFileSync(url, 'utf8').trim() : `(${what} has not been run yet.)`;
@@ -36,6 +37,21 @@ second carried the list's answer. Over HTTP the daemon runs; over stdio none run
 starts it. \`MCP_MATRIX_RUNS=10\` repeats each case with a fresh home each time:
 
 ${measured(CLIENTS_MD, 'The matrix')}
+`;
+}
+
+function tokensSection() {
+  return `### Tokens and latency
+
+What a session pays: \`tools/list\` is capped at 2,500 tokens (test/mcp/tools.test.ts), and a
+compact record at 60 tokens per coder in \`ai_coder_list\`, both as the text Codex and Gemini CLI
+read and as the JSON Claude Code reads. The compact record leaves \`branch\` out when it is the
+default one, \`aicoder/<id>-<slug of name>\` (lowercase, each run of characters other than a–z and
+0–9 as one \`-\`, at most 40 characters, \`task\` when nothing is left), taken from the name as the
+record shows it; the text table always shows the branch, and \`detail: "full"\` returns the whole
+record. \`node bench/mcp-tokens.mjs\` measures on a real daemon:
+
+${measured(TOKENS_MD, 'bench/mcp-tokens.mjs')}
 `;
 }
 
@@ -293,6 +309,7 @@ async function renderRaw() {
       '',
       registration(),
       clientsSection(),
+      tokensSection(),
       '## Tools',
       '',
       'Every tool returns `structuredContent` and a text content, which is what Codex and Gemini CLI give',

@@ -51,7 +51,9 @@ export async function createCoder(
     opts.base_commit ?? located?.base_commit ?? (await deps.git.resolveCommit(repo, baseRef));
   let id = newCoderId();
   while (deps.store.getCoder(id)) id = newCoderId();
-  const branch = input.branch ?? defaultBranch(id, input.task);
+  const name = input.name ?? defaultName(input.task);
+  // From the name, so that a compact record can leave the branch out when it is the default one.
+  const branch = input.branch ?? defaultBranch(id, name);
   // An existing branch (or a bad name) is refused by createWorktree before it makes anything.
   const settings = await deps.prep.loadSettings(repo, deps.config.worktree_defaults);
   const sandbox = resolveSandbox(input, settings);
@@ -77,7 +79,7 @@ export async function createCoder(
   const now = records.now();
   const coder: Coder = {
     id,
-    name: input.name ?? defaultName(input.task),
+    name,
     task: input.task,
     provider: providerName,
     model: input.model ?? null,

@@ -18,9 +18,13 @@ export function slugify(text: string, max = 40): string {
   return cut || 'task';
 }
 
-/** The branch a coder gets unless one is given: `aicoder/<id>-<slug of the task>`. */
-export function defaultBranch(id: string, task: string): string {
-  return `aicoder/${id}-${slugify(task)}`;
+/**
+ * The branch a coder gets unless one is given: `aicoder/<id>-<slug of its name>` (slugify: lowercase,
+ * runs of characters other than a-z and 0-9 as one '-', at most 40 characters, `task` when empty).
+ * The compact MCP record (mcp/compact.ts) leaves `branch` out when it is this one.
+ */
+export function defaultBranch(id: string, name: string): string {
+  return `aicoder/${id}-${slugify(name)}`;
 }
 
 /** A readable default name: the first words of the task, up to 40 characters. */

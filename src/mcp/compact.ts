@@ -7,6 +7,7 @@ import { checkSummary } from '../core/check-types.js';
 import type { Coder } from '../core/coder.js';
 import { describeSandbox } from '../core/sandbox.js';
 import type { GroupView } from '../core/group.js';
+import { defaultBranch } from '../core/ids.js';
 import type { CompactCoderRecord, CompactGroupRecord } from '../protocol/records.js';
 
 /**
@@ -63,13 +64,24 @@ export function shortStats(st: Coder['stats']): string {
   return parts.join(', ');
 }
 
+/**
+ * The branch of a compact record: left out when it is the one aicoder derives, `aicoder/<id>-<slug
+ * of name>` (core/ids.ts defaultBranch), computed from the name as the record shows it, so a reader
+ * gets the same branch back from id and name; given when the caller chose a branch, or the name
+ * changed since. The branch costs ~26 of a record's ~65 tokens as Claude Code reads it (JSON).
+ */
+export function compactBranch(c: { id: string; name: string; branch?: string | undefined }): string {
+  return c.branch ?? defaultBranch(c.id, c.name);
+}
+
 export function compactCoder(c: Coder, now = Date.now()): CompactCoder {
+  const name = clip(c.name, NAME_MAX);
   const out: CompactCoder = {
     id: c.id,
-    name: clip(c.name, NAME_MAX),
+    name,
     state: c.state,
     provider: c.provider,
-    branch: c.branch,
+    ...(c.branch === defaultBranch(c.id, name) ? {} : { branch: c.branch }),
     age: shortAge(now - Date.parse(c.created_at)),
     stats: shortStats(c.stats),
   };
@@ -109,7 +121,7 @@ export function compactListText(page: {
   const lines = [head, COLUMNS.join(' | ')];
   for (const c of page.coders) {
     const stats = c.stalled ? [c.stats, 'stalled'].filter(Boolean).join(', ') : c.stats;
-    lines.push([c.id, c.state, c.provider, c.age, cell(c.name), c.branch, stats || '-'].join(' | '));
+    lines.push([c.id, c.state, c.provider, c.age, cell(c.name), compactBranch(c), stats || '-'].join(' | '));
     if (c.question) lines.push(`  question: ${c.question}`);
     if (c.error) lines.push(`  error: ${c.error}`);
     if (c.retry_at) lines.push(`  resumes at: ${c.retry_at}`);

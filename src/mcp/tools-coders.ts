@@ -85,9 +85,9 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
     {
       title: 'List coders',
       description:
-        'List coders, newest first: id, name, state, provider, branch, age, short stats, and the ' +
-        'question or error when there is one (detail "full": whole records). Filter by state and repo; ' +
-        'page with cursor = next_cursor.',
+        'List coders, newest first: id, name, state, provider, branch (unless it is ' +
+        'aicoder/<id>-<slug of name>), age, short stats, and the question or error when there is one ' +
+        '(detail "full": whole records). Filter by state and repo; page with cursor = next_cursor.',
       inputSchema: listInput,
       outputSchema: listOutput,
       annotations: {
@@ -203,7 +203,7 @@ export function registerCoderTools(server: ToolRegistry, ctx: ToolContext): void
       title: 'Coder status',
       description:
         'A coder\'s or group\'s compact record (detail "full": whole). With wait_for it waits up to ' +
-        'timeout_s (≤ 50) for those states, sending progress; call again while timed_out.',
+        'timeout_s for those states, sending progress; call again while timed_out.',
       inputSchema: statusInput,
       outputSchema: statusOutput,
       annotations: {

@@ -54,7 +54,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
           type: 'string',
           minLength: 1,
           maxLength: 255,
-          description: 'Branch to create. Default: aicoder/<id>-<slug of the task>.',
+          description: 'Branch to create. Default: aicoder/<id>-<slug of the name>.',
         },
         workspace_files: {
           type: 'array',
@@ -127,7 +127,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
     name: 'ai_coder_list',
     title: 'List coders',
     description:
-      'List coders, newest first: id, name, state, provider, branch, age, short stats, and the question or error when there is one (detail "full": whole records). Filter by state and repo; page with cursor = next_cursor.',
+      'List coders, newest first: id, name, state, provider, branch (unless it is aicoder/<id>-<slug of name>), age, short stats, and the question or error when there is one (detail "full": whole records). Filter by state and repo; page with cursor = next_cursor.',
     inputSchema: {
       type: 'object',
       properties: {
@@ -259,7 +259,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
     name: 'ai_coder_status',
     title: 'Coder status',
     description:
-      'A coder\'s or group\'s compact record (detail "full": whole). With wait_for it waits up to timeout_s (≤ 50) for those states, sending progress; call again while timed_out.',
+      'A coder\'s or group\'s compact record (detail "full": whole). With wait_for it waits up to timeout_s for those states, sending progress; call again while timed_out.',
     inputSchema: {
       type: 'object',
       properties: {
@@ -399,7 +399,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
     name: 'ai_coder_logs',
     title: 'Coder logs',
     description:
-      'A coder\'s log, oldest first: the last `tail` entries, or the first `tail` after since_seq; as text lines "<seq> <kind>: <text>" (format "entries": objects). With follow it waits up to timeout_s (≤ 50) for new entries, sending each as progress as it arrives. Continue with since_seq = next_seq; done: the coder ended and all is read.',
+      "A coder's log, oldest first: the last `tail` entries, or the first `tail` after since_seq (see format). With follow it waits up to timeout_s for new entries, sending each as progress as it arrives. Continue with since_seq = next_seq; done: the coder ended and all is read.",
     inputSchema: {
       type: 'object',
       properties: {

@@ -142,10 +142,9 @@ export function registerWorkspaceTools(server: ToolRegistry, ctx: ToolContext): 
     {
       title: 'Coder logs',
       description:
-        "A coder's log, oldest first: the last `tail` entries, or the first `tail` after since_seq; as text " +
-        'lines "<seq> <kind>: <text>" (format "entries": objects). With follow it waits up to timeout_s ' +
-        '(≤ 50) for new entries, sending each as progress as it arrives. Continue with since_seq = ' +
-        'next_seq; done: the coder ended and all is read.',
+        "A coder's log, oldest first: the last `tail` entries, or the first `tail` after since_seq (see " +
+        'format). With follow it waits up to timeout_s for new entries, sending each as progress as it ' +
+        'arrives. Continue with since_seq = next_seq; done: the coder ended and all is read.',
       inputSchema: logsInput,
       outputSchema: logsOutput,
       annotations: {

@@ -83,7 +83,7 @@ export const createFields = {
   model: text(L.MAX_MODEL_CHARS).describe("Model name passed to the provider. Default: the provider's own."),
   name: text(L.MAX_NAME_CHARS).describe('Readable name. Default: the first words of the task.'),
   base_ref: refName().describe('Branch, tag or commit to start from. Default: HEAD of the repo.'),
-  branch: refName().describe('Branch to create. Default: aicoder/<id>-<slug of the task>.'),
+  branch: refName().describe('Branch to create. Default: aicoder/<id>-<slug of the name>.'),
   workspace_files: z
     .array(relativePath)
     .max(L.MAX_WORKSPACE_FILES, `must name at most ${L.MAX_WORKSPACE_FILES} paths`)

@@ -196,7 +196,10 @@ export const compactCoderRecord = z.object({
   name: z.string().describe('At most 60 characters.'),
   state: coderState,
   provider: z.string(),
-  branch: z.string(),
+  branch: z
+    .string()
+    .optional()
+    .describe('Only when not the default aicoder/<id>-<slug of name> (the name as shown, slugified).'),
   age: z.string().describe('Time since creation: "42s", "7m", "3h", "2d".'),
   stats: z.string().describe('"9 turns, 52k tokens, $0.19, 2 files" (zero parts left out).'),
   question: z.string().optional().describe('The open question of a needs_input coder.'),

@@ -20,7 +20,7 @@ import { ACTIVE_STATES, CODER_STATES, emptyStats, emptyTalk, isTerminal } from '
 import type { Coder, CoderState, LogEntry } from '../../src/core/coder.js';
 import { AicoderError } from '../../src/core/errors.js';
 import { EventBus, type AicoderEvent } from '../../src/core/events.js';
-import { defaultName, newCoderId, resolvePrefix, slugify } from '../../src/core/ids.js';
+import { defaultBranch, defaultName, newCoderId, resolvePrefix } from '../../src/core/ids.js';
 import type {
   ChangesPage,
   FileChange,
@@ -57,16 +57,17 @@ export class MemoryManager implements ManagerApi {
     }
     const id = newCoderId();
     const ts = this.now();
+    const name = input.name ?? defaultName(input.task);
     const coder: Coder = {
       id,
-      name: input.name ?? defaultName(input.task),
+      name,
       task: input.task,
       provider,
       model: input.model ?? null,
       repo: input.repo ?? '/repo',
       base_ref: input.base_ref ?? 'main',
       base_commit: 'a'.repeat(40),
-      branch: input.branch ?? `aicoder/${id}-${slugify(input.task)}`,
+      branch: input.branch ?? defaultBranch(id, name),
       workspace: `/wt/${id}`,
       state: input.autostart === false ? 'created' : 'queued',
       pid: null,

@@ -169,23 +169,39 @@ describe('ai_coder_list', () => {
       stats: '9 turns, 52k tokens, $0.19, 2 files',
       question: 'Which branch should I base the fix on?',
     });
-    expect(Object.keys(list.coders[1]).sort()).toEqual([
-      'age',
-      'branch',
-      'id',
-      'name',
-      'provider',
-      'state',
-      'stats',
-    ]);
-    const perCoder = countTokens(text(compact)) / 5;
-    expect(perCoder).toBeLessThanOrEqual(60);
+    // The default branch (aicoder/<id>-<slug of name>) is left out; the text table still shows it.
+    expect(Object.keys(list.coders[1]).sort()).toEqual(['age', 'id', 'name', 'provider', 'state', 'stats']);
+    const second = list.coders[1];
+    const branch = manager.coders.get(second.id)!.branch;
+    expect(branch).toMatch(new RegExp(`^aicoder/${second.id}-fix-the-flaky-export-test-number-\\d-and$`));
+    expect(text(compact)).toContain(` | ${branch} | `);
+    // What Codex and Gemini read (the text) and what Claude Code reads (structuredContent as JSON).
+    expect(countTokens(text(compact)) / 5).toBeLessThanOrEqual(60);
+    expect(countTokens(JSON.stringify(compact.structuredContent)) / 5).toBeLessThanOrEqual(60);
     const full = ok(await call(client, 'ai_coder_list', { detail: 'full' }));
     expect(full.coders[0]).toMatchObject({
       task: expect.any(String),
       workspace: expect.any(String),
       limits: expect.any(Object),
     });
+  });
+
+  it('gives the branch in a compact record only when it is not the default one', async () => {
+    const chosen = await create({ task: 'fix it', branch: 'feature/export-json' });
+    expect(chosen.branch).toBe('feature/export-json');
+    const renamed = await create({ task: 'fix it', name: 'first name' });
+    expect(renamed.branch).toBeUndefined();
+    // A record whose name no longer gives its branch (e.g. made before the default followed the name).
+    manager.update(renamed.id, { name: 'another name' });
+    const got = ok(await call(client, 'ai_coder_status', { coder_id: renamed.id }));
+    expect(got.branch).toBe(`aicoder/${renamed.id}-first-name`);
+    // CJK and emoji names slug to "task".
+    const cjk = await create({ task: '修复导出 🚀' });
+    expect(manager.coders.get(cjk.id)!.branch).toBe(`aicoder/${cjk.id}-task`);
+    expect(cjk.branch).toBeUndefined();
+    const listed = await call(client, 'ai_coder_list', {});
+    expect(text(listed)).toContain(` | feature/export-json | `);
+    expect(text(listed)).toContain(` | aicoder/${cjk.id}-task | `);
   });
 
   it('names bad filters and limits', async () => {

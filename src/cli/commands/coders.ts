@@ -58,7 +58,7 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
     )
     .option('--model <model>', 'model passed to the provider')
     .option('--base <ref>', 'base ref of the new branch; default: HEAD of the repository')
-    .option('--branch <name>', 'branch name; default: aicoder/<id>-<slug-of-task>')
+    .option('--branch <name>', 'branch name; default: aicoder/<id>-<slug-of-name>')
     .option('--name <name>', 'display name; default: from the task')
     .option('--wait', 'wait until the coder ends (exit code as for `wait`)')
     .option('--timeout <seconds>', 'stop the coder after this many seconds of running (its timeout_s)')
