@@ -57,6 +57,20 @@ export default tseslint.config(
     },
   },
   {
+    // The daemon and its clients share local/; the daemon never imports client/ (test/protocol/import-graph.test.ts).
+    files: ['src/daemon/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../client/*'], message: 'daemon/ imports no client/: share code through local/' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The contract imports nothing but zod: every folder may import it without pulling anything in.
     files: ['src/protocol/**'],
     rules: {

@@ -9,10 +9,10 @@
  * arguments, no daemon (it would be started), a daemon that does not answer /health within 2 s, an
  * error answer (the full CLI words it), coders of a group (the full output adds the groups).
  */
-import { readOwnerToken, bearerHeaders } from '../client/auth.js';
-import { httpRequest } from '../client/http-request.js';
+import { readOwnerToken, bearerHeaders } from '../local/owner-token.js';
+import { httpRequest } from '../local/http-request.js';
 import { pidAlive, readDaemonInfo } from '../daemon/daemon-info.js';
-import { loadEnvSettings } from '../daemon/env-settings.js';
+import { loadEnvSettings } from '../local/env-settings.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

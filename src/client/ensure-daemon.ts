@@ -6,7 +6,7 @@
  * Returns a client bound to the daemon; errors are `daemon_unreachable` naming the cause.
  */
 import { AicoderError } from '../core/errors.js';
-import { loadEnvSettings } from '../daemon/env-settings.js';
+import { loadEnvSettings } from '../local/env-settings.js';
 import {
   baseUrlFor,
   connectTimeoutMs,
@@ -14,7 +14,7 @@ import {
   startDaemonInBackground,
   waitForLiveDaemon,
 } from '../daemon/control.js';
-import { readOwnerToken } from './auth.js';
+import { readOwnerToken } from '../local/owner-token.js';
 import { createHttpClient } from './http-client.js';
 import type { AicoderClient } from './types.js';
 

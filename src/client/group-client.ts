@@ -4,7 +4,7 @@ import { AicoderError, fromErrorBody, type ErrorBody } from '../core/errors.js';
 import type { CreateGroupInput, GroupAction, GroupControlResult } from '../core/group-ops.js';
 import type { GroupView } from '../core/group.js';
 import type { CompareResult } from '../core/compare.js';
-import { httpRequest, type HttpAnswer } from './http-request.js';
+import { httpRequest, type HttpAnswer } from '../local/http-request.js';
 
 export interface GroupClient {
   create(input: CreateGroupInput): Promise<GroupView>;
@@ -21,7 +21,7 @@ export interface GroupClient {
 
 export type { Coder };
 
-/** `authHeaders`: the owner token's `{authorization}` (client/auth.ts), as the other clients send it. */
+/** `authHeaders`: the owner token's `{authorization}` (local/owner-token.ts), as the other clients send it. */
 export function createGroupClient(
   baseUrl: string,
   authHeaders: Readonly<Record<string, string>> = {},

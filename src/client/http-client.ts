@@ -1,5 +1,5 @@
 /**
- * The HTTP implementation of AicoderClient: JSON calls over node:http (http-request.ts), the SSE
+ * The HTTP implementation of AicoderClient: JSON calls over node:http (local/http-request.ts), the SSE
  * event subscription over fetch.
  */
 import type { Coder } from '../core/coder.js';
@@ -27,14 +27,14 @@ import type {
   PageQuery,
   ReadResult,
 } from '../core/ports.js';
-import { httpRequest, type HttpAnswer } from './http-request.js';
-import { bearerHeaders } from './auth.js';
+import { httpRequest, type HttpAnswer } from '../local/http-request.js';
+import { bearerHeaders } from '../local/owner-token.js';
 import { createSseParser, type SseMessage } from './sse-parser.js';
 import type { AicoderClient, EventSubscription, Health, SubscribeOptions } from './types.js';
 
 export interface HttpClientOptions {
   baseUrl: string;
-  /** The owner token (AICODER_HOME/owner-token, see client/auth.ts); sent as a Bearer header. */
+  /** The owner token (AICODER_HOME/owner-token, see local/owner-token.ts); sent as a Bearer header. */
   token?: string | null;
 }
 

@@ -12,7 +12,7 @@ import { parseSettings } from '../workspace/settings.js';
 import { createFields, MAX_TIMEOUT_S } from '../protocol/index.js';
 
 // The environment part lives apart (no zod), so the CLI's way to a running daemon stays light.
-export { DEFAULT_PORT, loadEnvSettings, type EnvSettings } from './env-settings.js';
+export { DEFAULT_PORT, loadEnvSettings, type EnvSettings } from '../local/env-settings.js';
 
 const configSchema = z
   .object({

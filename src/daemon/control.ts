@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AicoderError } from '../core/errors.js';
 import { homeLayout } from '../core/paths.js';
-import { httpRequest } from '../client/http-request.js';
-import { ownerAuthHeaders } from '../client/auth.js';
+import { httpRequest } from '../local/http-request.js';
+import { ownerAuthHeaders } from '../local/owner-token.js';
 import type { Health } from '../protocol/health.js';
 import { pidAlive, readDaemonInfo, removeDaemonInfo, type DaemonInfo } from './daemon-info.js';
 import {

@@ -6,7 +6,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
-import { OWNER_TOKEN_PATTERN, readOwnerToken } from '../client/auth.js';
+import { OWNER_TOKEN_PATTERN, readOwnerToken } from '../local/owner-token.js';
 import { homeLayout } from '../core/paths.js';
 
 /** Returns the home's owner token, making it (0600) when there is none or it is malformed. */

@@ -1,7 +1,7 @@
 /** daemon start | stop | status | run. */
 import type { Command } from 'commander';
 import { CODER_STATES, type CoderState } from '../../core/coder.js';
-import { readOwnerToken } from '../../client/auth.js';
+import { readOwnerToken } from '../../local/owner-token.js';
 import { createHttpClient } from '../../client/http-client.js';
 import { loadEnvSettings } from '../../daemon/config.js';
 import {

@@ -1,5 +1,6 @@
 /**
- * One HTTP/1.1 request to the daemon on loopback, through node:http with a keep-alive agent. The CLI
+ * One HTTP/1.1 request to the daemon on loopback, through node:http with a keep-alive agent, for the
+ * clients and for daemon/control.ts (local/ is shared by the daemon and its clients). The CLI
  * uses it instead of fetch for plain JSON calls: fetch loads undici on first use, which costs more
  * than the whole `aicoder list` round trip (docs/performance.md, figure 5). Idle kept-alive sockets
  * do not hold the process open (node:http unrefs them).

@@ -1,5 +1,7 @@
 /**
- * The owner token on the client side (docs/security.md). The daemon makes it once per home: 32
+ * Reading the owner token, shared by the daemon (daemon/owner-token.ts makes and checks it) and its
+ * clients (local/ holds what both sides need, so that daemon/ imports no client/; docs/architecture.md).
+ * The daemon makes it once per home: 32
  * random bytes as 64 hex characters in AICODER_HOME/owner-token, mode 0600, so only the user who
  * owns the home can read it. Every /api and /mcp request must carry it as
  * `Authorization: Bearer <token>` (RFC 6750); coders' environments never get it.
