@@ -2,6 +2,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { cleanupTemp, git, makeRepo } from '../helpers/env.js';
+import { scaled } from '../helpers/load.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 
 const writer = {
@@ -21,7 +22,7 @@ afterAll(cleanupTemp);
 
 async function ended(task: string, repo: string): Promise<string> {
   const c = await tm!.manager.create({ task, repo, provider: 'writer' });
-  await tm!.manager.wait(c.id, { for: 'terminal', timeout_ms: 20_000 });
+  await tm!.manager.wait(c.id, { for: 'terminal', timeout_ms: scaled(20_000) });
   return c.id;
 }
 
@@ -62,23 +63,27 @@ describe('cleanup', () => {
     expect(git(repo, 'branch', '--list', 'aicoder/*', '--format=%(refname:short)')).toBe(idle.branch);
   });
 
-  it('100 create/rm cycles leave git worktree list and git branch exactly as before', async () => {
-    tm = await startTestManager({ providers: [writer] });
-    const repo = makeRepo();
-    const worktrees = git(repo, 'worktree', 'list', '--porcelain');
-    const branches = git(repo, 'branch', '-a');
-    const t0 = Date.now();
-    for (let i = 0; i < 100; i++) {
-      const c = await tm.manager.create({ task: `cycle ${i}`, repo, provider: 'writer', autostart: false });
-      await tm.manager.control(c.id, { action: 'remove' });
-    }
-    const ms = Date.now() - t0;
-    expect(git(repo, 'worktree', 'list', '--porcelain')).toBe(worktrees);
-    expect(git(repo, 'branch', '-a')).toBe(branches);
-    expect(tm.manager.list({}).total).toBe(0);
-    // printed for the report: one create+rm cycle
-    process.stdout.write(`100 create/rm cycles: ${ms} ms (${(ms / 100).toFixed(1)} ms each)\n`);
-  }, 240_000);
+  it(
+    '100 create/rm cycles leave git worktree list and git branch exactly as before',
+    async () => {
+      tm = await startTestManager({ providers: [writer] });
+      const repo = makeRepo();
+      const worktrees = git(repo, 'worktree', 'list', '--porcelain');
+      const branches = git(repo, 'branch', '-a');
+      const t0 = Date.now();
+      for (let i = 0; i < 100; i++) {
+        const c = await tm.manager.create({ task: `cycle ${i}`, repo, provider: 'writer', autostart: false });
+        await tm.manager.control(c.id, { action: 'remove' });
+      }
+      const ms = Date.now() - t0;
+      expect(git(repo, 'worktree', 'list', '--porcelain')).toBe(worktrees);
+      expect(git(repo, 'branch', '-a')).toBe(branches);
+      expect(tm.manager.list({}).total).toBe(0);
+      // printed for the report: one create+rm cycle
+      process.stdout.write(`100 create/rm cycles: ${ms} ms (${(ms / 100).toFixed(1)} ms each)\n`);
+    },
+    scaled(240_000),
+  );
 
   it('on start, vanished worktree directories are pruned and noted on their coders', async () => {
     tm = await startTestManager({ providers: [writer] });
