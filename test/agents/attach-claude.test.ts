@@ -1,13 +1,12 @@
 /**
  * `aicoder attach` on the real Claude Code (the shipped provider's attach_command,
- * `claude --resume=<session>` interactive) in a real terminal (tmux, its own -L socket), against the
- * scripted model server: a person types a prompt into Claude's own UI, the agent writes a file in
- * the coder's worktree, the person quits with /exit, and the coder is handed back.
+ * `claude --resume=<session>` interactive) in a pseudo-terminal (node-pty), against the scripted
+ * model server: a person types a prompt into Claude's own UI, the agent writes a file in the coder's
+ * worktree, the person quits with /exit, and the coder is handed back with the new turn recorded.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, expect, test } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import { BIN_DIR, FAKE_KEYS, claudeEnv } from '../fixtures/agent-env.js';
@@ -24,23 +23,43 @@ import {
 } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 
-const run = promisify(execFile);
+interface Pty {
+  pid: number;
+  onData(fn: (d: string) => void): void;
+  onExit(fn: (e: { exitCode: number }) => void): void;
+  write(data: string): void;
+  kill(signal?: string): void;
+}
+const require = createRequire(import.meta.url);
+const pty = require('node-pty') as {
+  spawn(
+    file: string,
+    args: string[],
+    opts: { name: string; cols: number; rows: number; cwd: string; env: Record<string, string> },
+  ): Pty;
+};
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
+
 const TAG = 'ATTACH-CLAUDE-7f3';
 
 let server: ModelServer | undefined;
 let h: TestHome | undefined;
 let d: RunningDaemon | undefined;
-let socket: string | undefined;
+let term: Pty | undefined;
+let termExited = false;
 
 afterEach(async () => {
-  if (socket) {
-    await run('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
-    // kill-server leaves its socket file behind.
-    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), {
-      force: true,
-    });
+  if (term && !termExited) {
+    // The attach's own process group (aicoder and the agent's UI under it).
+    try {
+      process.kill(-term.pid, 'SIGKILL');
+    } catch {
+      term.kill('SIGKILL');
+    }
   }
-  socket = undefined;
+  term = undefined;
+  termExited = false;
   if (h) await cleanupHome(h, d);
   await server?.close();
   h = undefined;
@@ -69,25 +88,20 @@ function skipDialogs(configFile: string, workspace: string): void {
   writeFileSync(configFile, JSON.stringify(cfg));
 }
 
-async function pane(sock: string): Promise<string> {
-  const { stdout } = await run('tmux', ['-L', sock, 'capture-pane', '-p', '-J', '-S', '-300', '-t', 'a']);
-  return stdout;
-}
+/**
+ * What the terminal showed since `from`, control sequences and whitespace removed: Claude Code's UI
+ * draws spaces as cursor moves, so only the characters are compared.
+ */
+let raw = '';
+const screen = (from = 0): string => raw.slice(from).replace(ANSI, '').replace(/\s+/g, '');
 
-async function paneShows(sock: string, text: string, what: string): Promise<string> {
-  let last = '';
+async function shows(text: string, what: string, from = 0): Promise<void> {
+  const want = text.replace(/\s+/g, '');
   try {
-    await waitFor(
-      async () => {
-        last = await pane(sock);
-        return last.includes(text);
-      },
-      { what, timeoutMs: 60_000 },
-    );
+    await waitFor(() => screen(from).includes(want), { what, timeoutMs: 60_000 });
   } catch (e) {
-    throw new Error(`${(e as Error).message}\npane:\n${last}`);
+    throw new Error(`${(e as Error).message}\nscreen:\n${screen(from).slice(-4000)}`);
   }
-  return last;
 }
 
 test('real claude: a person attaches, types a prompt, the agent writes a file, /exit hands the coder back', async () => {
@@ -119,44 +133,37 @@ test('real claude: a person attaches, types a prompt, the agent writes a file, /
     skipDialogs(f, c.workspace);
   }
 
-  socket = `aicoder-attach-claude-${process.pid}`;
-  const argv = ['bash', '-c', '"$@"; echo "EXIT=$?"; read -r _', '_', process.execPath, BIN, 'attach', c.id];
-  await run(
-    'tmux',
-    [
-      '-L',
-      socket,
-      '-f',
-      '/dev/null',
-      'new-session',
-      '-d',
-      '-s',
-      'a',
-      '-x',
-      '140',
-      '-y',
-      '40',
-      '-c',
-      repo,
-      ...argv,
-    ],
-    {
-      env: { ...h.env, TERM: 'xterm-256color' },
-    },
+  raw = '';
+  term = pty.spawn(process.execPath, [BIN, 'attach', c.id], {
+    name: 'xterm-256color',
+    cols: 140,
+    rows: 40,
+    cwd: repo,
+    env: { ...h.env, TERM: 'xterm-256color' },
+  });
+  term.onData((chunk) => (raw += chunk));
+  const exited = new Promise<number>((resolve) =>
+    term!.onExit((e) => {
+      termExited = true;
+      resolve(e.exitCode);
+    }),
   );
-  const sock = socket;
-  await paneShows(sock, '❯', "Claude Code's prompt");
+  await shows('❯', "Claude Code's prompt");
   expect((await cliJson<Coder>(h, ['status', c.id])).state).toBe('attached');
 
-  await run('tmux', ['-L', sock, 'send-keys', '-t', 'a', '-l', 'please write the file']);
-  await run('tmux', ['-L', sock, 'send-keys', '-t', 'a', 'Enter']);
-  await paneShows(sock, 'Second turn done', "the agent's answer to the person");
+  let mark = raw.length;
+  term.write('please write the file');
+  await shows('please write the file', 'the typed prompt echoed', mark);
+  term.write('\r');
+  await shows('Second turn done', "the agent's answer to the person", mark);
   expect(readFileSync(join(c.workspace, 'by-person.txt'), 'utf8')).toBe('asked by a person\n');
 
-  await run('tmux', ['-L', sock, 'send-keys', '-t', 'a', '-l', '/exit']);
-  await run('tmux', ['-L', sock, 'send-keys', '-t', 'a', 'Enter']);
-  const end = await paneShows(sock, 'EXIT=', 'claude to quit');
-  expect(end).toContain(`coder ${c.id} is completed again (files changed: 1)`);
+  mark = raw.length;
+  term.write('/exit');
+  await shows('/exit', 'the typed /exit echoed', mark);
+  term.write('\r');
+  expect(await exited).toBe(0);
+  expect(screen(mark)).toContain(`coder${c.id}iscompletedagain(fileschanged:1)`);
 
   // The person's turn went to the model inside the coder's session (the first turn's history).
   const turns = server.mainRequests('anthropic').filter((r) => r.first_user_text.includes(TAG));
