@@ -3,8 +3,6 @@
  * calls it; it owns no transport. Live handles are held by the Supervisor.
  */
 import { reconcileCreates } from './create-intent.js';
-import { checkSessionId } from './agent-values.js';
-import { rm } from 'node:fs/promises';
 import type {
   ControlInput,
   ControlResult,
@@ -22,14 +20,12 @@ import type {
 } from './api.js';
 import { CoderRedactors, redactingStore, redactPatch } from './secrets.js';
 import { Talkback, type CoderSideApi } from './talkback.js';
-import { ACTIVE_STATES, CODER_STATES, isTerminal, type Coder, type CoderState } from './coder.js';
+import type { Coder } from './coder.js';
 import { AicoderError } from './errors.js';
 import { EventBus, type AicoderEvent } from './events.js';
 import { resolvePrefix } from './ids.js';
 import type { ManagerDeps } from './manager-deps.js';
-import { coderDir } from './paths.js';
 import {
-  LOG_ANSWER_MAX_BYTES,
   type ChangesPage,
   type FilesPage,
   type ListCodersPage,
@@ -38,8 +34,18 @@ import {
   type ReadResult,
 } from './ports.js';
 import { Records } from './records.js';
-import { assertAction } from './state-machine.js';
 import { Supervisor, errMessage } from './supervisor.js';
+import {
+  checkOnCompletion,
+  controlCoder,
+  groupContext,
+  messageCoder,
+  pickMember,
+  removeCoder,
+  stopCoder,
+  type ControlContext,
+} from './manager-control.js';
+import { expandStates, providerInfos, providerReport, readLogs, readLogText } from './manager-reads.js';
 import { UsageWaits } from './usage-waits.js';
 import { Attaches, type AttachHolder, type AttachPlan, type DetachInput } from './attach.js';
 import { endCoderProcesses, refreshProcesses } from './leftovers.js';
@@ -49,9 +55,8 @@ import { createCoder } from './create.js';
 import { Checker } from './checks.js';
 import * as groups from './group-ops.js';
 import { compareGroup, type CompareResult } from './compare.js';
-import { pick, type PickInput, type PickResult } from './pick.js';
+import type { PickInput, PickResult } from './pick.js';
 import type { GroupView } from './group.js';
-import { requireMessage } from './validate.js';
 import { followLogs, waitForState } from './waits.js';
 import { parseCursor, replayEvents, formatCursor } from './replay.js';
 import * as ops from './worktree-ops.js';
@@ -65,9 +70,6 @@ import type {
   MergeStrategy,
   WorktreeApi,
 } from './worktree-types.js';
-
-/** Log entries per page when no tail is asked for. */
-const LOG_PAGE = 1000;
 
 export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
   private readonly bus: EventBus;
@@ -103,21 +105,7 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
     this.supervisor.onFailure = (coder, error, code) => this.waits.enter(coder, error, code);
     this.attaches = new Attaches(deps, this.records, (c) => this.stop(c));
     this.checker = new Checker(deps, this.records);
-    this.supervisor.afterCompleted = (id, end) => this.checkOnCompletion(id, end);
-  }
-
-  /** A run completed: the repo's checks run when it has some (true), else it is recorded as usual. */
-  private async checkOnCompletion(id: string, end: Partial<Coder>): Promise<boolean> {
-    const cur = this.records.get(id);
-    if (!cur || !['running', 'needs_input', 'paused'].includes(cur.state)) return false;
-    try {
-      if ((await this.checker.commands(cur)).commands.length === 0) return false;
-      await this.checker.start(cur, { trigger: 'completion', after: 'completed', patch: end });
-      return true;
-    } catch (err) {
-      this.deps.log('warn', 'checks could not start', { id, error: errMessage(err) });
-      return false;
-    }
+    this.supervisor.afterCompleted = (id, end) => checkOnCompletion(this.ctl, id, end);
   }
 
   /** What coders' own MCP endpoints call (progress, heartbeat, questions). */
@@ -215,68 +203,7 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
   }
 
   async control(idOrPrefix: string, input: ControlInput): Promise<ControlResult> {
-    const coder = this.get(idOrPrefix);
-    const { records, supervisor } = this;
-    const id = coder.id;
-    switch (input.action) {
-      case 'start':
-        assertAction(coder, 'start');
-        records.transition(id, 'queued');
-        supervisor.enqueue(id);
-        break;
-      case 'pause':
-        assertAction(coder, 'pause');
-        supervisor.pause(id);
-        records.transition(id, 'paused');
-        break;
-      case 'resume':
-        assertAction(coder, 'resume');
-        if (coder.state === 'waiting') {
-          this.waits.resumeNow(id);
-          break;
-        }
-        supervisor.resume(id);
-        records.transition(id, 'running');
-        this.talkback.activity(id);
-        break;
-      case 'stop':
-        assertAction(coder, 'stop');
-        await this.stop(coder);
-        break;
-      case 'restart':
-        if (!isTerminal(coder.state)) await this.stop(coder, 'restart');
-        assertAction(this.get(id), 'restart');
-        records.transition(id, 'queued', {
-          exit_code: null,
-          error: null,
-          ended_at: null,
-          pid: null,
-          session_id: null,
-          question: null,
-          progress: null,
-          stalled: false,
-        });
-        supervisor.enqueue(id);
-        break;
-      case 'message':
-        this.message(coder, input.message);
-        break;
-      case 'answer':
-        this.talkback.questions.answer(coder, input.message);
-        break;
-      case 'remove':
-        return this.remove(coder, input.force === true, input.keep_branch === true);
-      case 'check':
-        assertAction(coder, 'check');
-        await this.checker.start(coder, { trigger: 'demand', after: coder.state });
-        break;
-      case 'pick': {
-        assertAction(coder, 'pick');
-        const r = await this.pick(id, { drop_branches: input.drop_branches === true });
-        return { coder: this.get(id), removed: false, pick: r };
-      }
-    }
-    return { coder: this.get(id), removed: false };
+    return controlCoder(this.ctl, this.get(idOrPrefix), input);
   }
 
   /** `aicoder attach` begins (core/attach.ts). */
@@ -289,101 +216,37 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
     return this.attaches.end(this.get(idOrPrefix), input);
   }
 
-  private async stop(coder: Coder, reason: StopReason = 'stop'): Promise<void> {
-    if (this.checker.isRunning(coder.id)) {
-      await this.checker.cancel(coder.id); // back to the state it had; the agent's work stays
-    } else if (this.supervisor.isLive(coder.id)) {
-      await this.supervisor.stop(coder.id, reason);
-    } else {
-      this.supervisor.dequeue(coder.id);
-      this.waits.cancel(coder.id);
-      const cur = this.get(coder.id);
-      if (cur.state === 'created' || cur.state === 'queued' || cur.state === 'waiting') {
-        this.records.transition(coder.id, 'stopped', { ended_at: this.records.now() });
-      }
-    }
+  private stop(coder: Coder, reason: StopReason = 'stop'): Promise<void> {
+    return stopCoder(this.ctl, coder, reason);
   }
 
   private message(coder: Coder, message: string | undefined): void {
-    requireMessage(message, 'message is required for action "message"');
-    const def = this.deps.providers.get(coder.provider);
-    if (!def?.resume_command) {
-      throw new AicoderError(
-        'not_supported',
-        `provider '${coder.provider}' cannot take follow-up messages (it has no resume_command)`,
-        { field: 'action' },
-      );
-    }
-    if (!isTerminal(coder.state)) {
-      throw new AicoderError(
-        'illegal_transition',
-        `cannot message coder ${coder.id}: it is ${coder.state} (wait until it ends, or stop it)`,
-        { field: 'action' },
-      );
-    }
-    if (!coder.session_id) {
-      throw new AicoderError('not_supported', `coder ${coder.id} has no agent session to continue`, {
-        field: 'action',
-      });
-    }
-    checkSessionId(coder.session_id);
-    const budget = coder.limits.budget_usd;
-    if (budget !== null && coder.stats.cost_usd > 0 && coder.stats.cost_usd >= budget) {
-      throw new AicoderError(
-        'conflict',
-        `cannot message coder ${coder.id}: it has used $${coder.stats.cost_usd.toFixed(4)} of its budget_usd ${budget} (a follow-up would run over it)`,
-        { field: 'budget_usd' },
-      );
-    }
-    const stored = this.deps.store.appendLogs(coder.id, [
-      { ts: this.records.now(), stream: 'system', kind: 'user_message', text: message },
-    ]);
-    this.records.announceLogs(stored);
-    this.records.transition(coder.id, 'queued', { exit_code: null, error: null, ended_at: null, pid: null });
-    this.supervisor.enqueue(coder.id, { message });
+    messageCoder(this.ctl, coder, message);
   }
 
-  private async remove(coder: Coder, force: boolean, keepBranch: boolean): Promise<ControlResult> {
-    if (force && !isTerminal(coder.state)) await this.stop(coder, 'remove');
-    const cur = this.get(coder.id);
-    assertAction(cur, 'remove');
-    this.supervisor.dequeue(cur.id);
-    this.waits.cancel(cur.id);
-    await ops.teardown(this.ops(), cur, { guarded: !force && !keepBranch });
-    // Nothing the coder started outlives it: kept servers, leftovers, setsid escapes in the worktree.
-    await endCoderProcesses(this.deps, this.records, this.supervisor.kills, this.get(cur.id));
-    const { notes } = await this.deps.git.removeWorktree({
-      repo: cur.repo,
-      path: cur.workspace,
-      branch: cur.branch,
-      base_ref: cur.base_ref,
-      base_commit: cur.base_commit,
-      force,
-      keep_branch: keepBranch,
-    });
-    this.deps.store.deleteRuns(cur.id);
-    this.records.removed(cur.id);
-    if (cur.group_id !== null && this.deps.store.groupMembers(cur.group_id).length === 0) {
-      this.deps.store.deleteGroup(cur.group_id); // its last member is gone
-    }
-    await rm(coderDir(this.deps.home, cur.id), { recursive: true, force: true });
-    await ops.removeEmptyRepoDir(this.deps.home, cur.workspace);
-    for (const note of notes) this.deps.log('warn', 'remove: ' + note, { id: cur.id });
-    return notes.length > 0 ? { coder: cur, removed: true, notes } : { coder: cur, removed: true };
+  private remove(coder: Coder, force: boolean, keepBranch: boolean): Promise<ControlResult> {
+    return removeCoder(this.ctl, coder, force, keepBranch);
+  }
+
+  /** The parts control actions use (core/manager-control.ts). */
+  private get ctl(): ControlContext {
+    return {
+      deps: this.deps,
+      records: this.records,
+      supervisor: this.supervisor,
+      waits: this.waits,
+      talkback: this.talkback,
+      checker: this.checker,
+      get: (id) => this.get(id),
+      ops: () => this.ops(),
+      pick: (id, input) => this.pick(id, input),
+    };
   }
 
   // ---------------------------------------------------------------- groups (best of N)
 
   private groupCtx(): groups.GroupContext {
-    return {
-      deps: this.deps,
-      records: this.records,
-      enqueue: (c) => {
-        if (c.state === 'queued') this.supervisor.enqueue(c.id);
-      },
-      control: (id, input) => this.control(id, input),
-      remove: (c, force, keepBranch) => this.remove(c, force, keepBranch),
-    };
+    return groupContext(this.ctl, (id, input) => this.control(id, input));
   }
 
   /** Makes a group: one coder per agent, all from one base commit (see core/group-ops.ts). */
@@ -408,20 +271,7 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
 
   /** Merges a group member into the base and removes the other members' worktrees (core/pick.ts). */
   pick(idOrPrefix: string, input: PickInput = {}): Promise<PickResult> {
-    return this.inFlight('pick', () =>
-      pick(
-        {
-          deps: this.deps,
-          get: (id) => this.get(id),
-          commit: async (id, message) => ops.commit(this.ops(), id, message === undefined ? {} : { message }),
-          merge: (id, mi) => ops.merge(this.ops(), id, mi),
-          remove: (c, force, keepBranch) => this.remove(c, force, keepBranch),
-          now: () => this.records.now(),
-        },
-        idOrPrefix,
-        input,
-      ),
-    );
+    return this.inFlight('pick', () => pickMember(this.ctl, idOrPrefix, input));
   }
 
   /** The members side by side, ranked (core/compare.ts). */
@@ -444,54 +294,24 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
   }
 
   logs(idOrPrefix: string, input: LogsInput): LogsResult {
-    // Order matters: the state first (once terminal, no more entries come), then the last seq, then
-    // the entries (a snapshot at least as new as `last`), so next_seq never skips an entry.
     checkLogKinds(input.kinds);
     const coder = this.get(idOrPrefix);
-    const ended = isTerminal(coder.state) && !this.supervisor.isLive(coder.id);
-    const { store } = this.deps;
-    const since = input.since_seq ?? 0;
-    const last = store.lastSeq(coder.id);
-    const kinds = input.kinds && input.kinds.length ? { kinds: input.kinds } : {};
-    const budget = input.max_bytes !== undefined ? { max_bytes: input.max_bytes } : {};
-    const { entries, more } =
-      input.tail !== undefined
-        ? store.readLogPage(coder.id, { since_seq: since, tail: input.tail, ...kinds, ...budget })
-        : store.readLogPage(coder.id, { since_seq: since, limit: LOG_PAGE, ...kinds, ...budget });
-    // A forward page stopped by its limit or its byte budget continues after its last entry.
-    const fullPage = input.tail === undefined && more;
-    const lastRead = entries.at(-1)?.seq ?? since;
-    const next = fullPage ? lastRead : Math.max(since, last, lastRead);
-    return { entries, next_seq: next, done: ended && next >= last };
+    return readLogs(this.deps, coder, this.supervisor.isLive(coder.id), input);
   }
 
   logText(idOrPrefix: string, seq: number, input: LogTextInput = {}): LogText {
-    const coder = this.get(idOrPrefix);
-    const max = input.max_bytes ?? LOG_ANSWER_MAX_BYTES;
-    if (!Number.isSafeInteger(max) || max < 1 || max > LOG_ANSWER_MAX_BYTES) {
-      throw new AicoderError(
-        'invalid_input',
-        `max_bytes must be an integer from 1 to ${LOG_ANSWER_MAX_BYTES}`,
-        {
-          field: 'max_bytes',
-        },
-      );
-    }
-    const t = this.deps.store.readLogText(coder.id, seq, input.offset ?? 0, max);
-    if (!t)
-      throw new AicoderError('not_found', `coder ${coder.id} has no log entry ${seq}`, { field: 'seq' });
-    return t;
+    return readLogText(this.deps, this.get(idOrPrefix), seq, input);
   }
 
   async followLogs(idOrPrefix: string, input: FollowInput): Promise<LogsResult> {
     checkLogKinds(input.kinds);
     const coder = this.get(idOrPrefix);
-    return followLogs(this, this.bus, coder.id, input);
+    return followLogs(this, this.bus, this.deps.clock, coder.id, input);
   }
 
   wait(idOrPrefix: string, input: WaitInput): Promise<WaitResult> {
     const coder = this.get(idOrPrefix);
-    return waitForState(this, this.bus, coder.id, input);
+    return waitForState(this, this.bus, this.deps.clock, coder.id, input);
   }
 
   diff(idOrPrefix: string): Promise<string> {
@@ -517,30 +337,11 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
   }
 
   providers(): ProviderInfo[] {
-    return this.deps.providers.list().map((p) => ({
-      name: p.name,
-      description: p.description,
-      parser: p.parser,
-      command: [...p.command],
-      source: p.source,
-    }));
+    return providerInfos(this.deps);
   }
 
-  async providerReport(): Promise<ProviderReport> {
-    const { probe, providers } = this.deps;
-    const defs = providers.list();
-    const infos = this.providers();
-    if (probe) {
-      const statuses = await Promise.all(
-        defs.map((d) => probe.check(d, this.deps.config.provider_env?.[d.name])),
-      );
-      statuses.forEach((status, i) => (infos[i]!.status = status));
-    }
-    return {
-      providers: infos,
-      errors: this.deps.configErrors?.() ?? providers.errors?.() ?? [],
-      default_provider: this.deps.config.default_provider,
-    };
+  providerReport(): Promise<ProviderReport> {
+    return providerReport(this.deps);
   }
 
   // ---------------------------------------------------------------- worktree lifecycle
@@ -589,21 +390,4 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
   cursor(): string {
     return formatCursor({ event: this.deps.store.lastEventId(), log: this.deps.store.lastLogId() });
   }
-}
-
-function expandStates(filters: ListInput['states']): CoderState[] | undefined {
-  if (!filters || filters.length === 0 || filters.includes('all')) return undefined;
-  const out = new Set<CoderState>();
-  for (const f of filters) {
-    if (f === 'active') ACTIVE_STATES.forEach((s) => out.add(s));
-    else if ((CODER_STATES as readonly string[]).includes(f)) out.add(f as CoderState);
-    else {
-      throw new AicoderError(
-        'invalid_input',
-        `state must be one of ${CODER_STATES.join(', ')}, active or all (got '${String(f)}')`,
-        { field: 'state' },
-      );
-    }
-  }
-  return [...out];
 }

@@ -17,21 +17,15 @@ import { newLiveRun, type LiveRun, type StopReason } from './live-run.js';
 import { PortPool, prepareRun, readPorts } from './prep-phase.js';
 import { endCoderProcesses, reapRunGroup } from './leftovers.js';
 import { PendingKills } from './pending-kills.js';
+import { refreshFiles, watchFiles } from './files-changed.js';
+import { recordRunEnd, recordVanished, type RunEnd } from './run-end.js';
+
+export type { RunEnd };
 import { clearSetupRun, endSetupLeftovers, endNote, note, saveSetupRun, startNote } from './run-notes.js';
 
 /** A follow-up run (message) uses the provider's resume_command instead of its command. */
 export interface FollowUp {
   message: string;
-}
-
-/** How a run ended, as recorded on the coder. */
-export interface RunEnd {
-  exit_code: number | null;
-  error: string | null;
-  ended_at: string;
-  processes: Coder['processes'];
-  /** A completed run clears the usage-limit wait. */
-  usage_limit?: null;
 }
 
 export class Supervisor {
@@ -157,7 +151,7 @@ export class Supervisor {
         permission_denials: [],
       });
       this.hooks?.runStarted(id);
-      this.watch(lr, coder);
+      watchFiles(this.deps, this.records, lr, coder);
       if (lr.stopRequested) this.terminate(lr);
       const deferred = lr.deferred ?? [];
       lr.deferred = null;
@@ -246,76 +240,21 @@ export class Supervisor {
         void checks(lr.id, end)
           .then(
             (started) => {
-              if (!started) this.recordEnd(lr.id, 'completed', end);
+              if (!started) recordRunEnd(this.deps, this.records, lr.id, 'completed', end);
             },
-            () => this.recordEnd(lr.id, 'completed', end),
+            () => recordRunEnd(this.deps, this.records, lr.id, 'completed', end),
           )
           .finally(() => {
             this.ending--;
             this.schedule();
           });
-      } else this.recordEnd(lr.id, state, end);
-      void Promise.resolve(closing).then(() => this.refreshFiles(lr, cur));
+      } else recordRunEnd(this.deps, this.records, lr.id, state, end);
+      void Promise.resolve(closing).then(() => refreshFiles(this.deps, this.records, lr, cur));
     } else if (cur && (cur.processes.length > 0 || processes.length > 0)) {
       records.patch(lr.id, { processes });
     }
     lr.markEnded();
     this.schedule();
-  }
-
-  /**
-   * Records how a run ended. When that cannot be written (a full disk), it is retried with a backoff
-   * until it can, so a coder whose process ended never stays `running`.
-   */
-  private recordEnd(id: string, state: 'completed' | 'failed' | 'stopped', patch: RunEnd, delayMs = 0): void {
-    try {
-      const cur = this.records.get(id);
-      if (cur && cur.state !== 'completed' && cur.state !== 'failed' && cur.state !== 'stopped') {
-        this.records.transition(id, state, patch);
-      }
-    } catch (err) {
-      if (isAicoderError(err) && err.code !== 'internal') throw err;
-      const next = Math.min(5000, Math.max(100, delayMs * 2));
-      if (delayMs === 0) {
-        this.deps.log('error', 'cannot record the end of a run; retrying', {
-          id,
-          state,
-          error: errMessage(err),
-        });
-      }
-      setTimeout(() => this.recordEnd(id, state, patch, next), next).unref();
-    }
-  }
-
-  private watch(lr: LiveRun, coder: Coder): void {
-    try {
-      lr.watcher = this.deps.workspace.watch(coder.workspace, () => this.refreshFiles(lr, coder));
-    } catch (err) {
-      this.deps.log('warn', 'workspace watcher failed', { id: coder.id, error: errMessage(err) });
-    }
-  }
-
-  /** Recomputes files_changed; at most one computation per coder at a time, coalescing bursts. */
-  private async refreshFiles(lr: LiveRun, coder: Coder): Promise<void> {
-    if (lr.filesBusy) {
-      lr.filesAgain = true;
-      return;
-    }
-    lr.filesBusy = true;
-    try {
-      do {
-        lr.filesAgain = false;
-        const total = await this.deps.git.countChanges(coder.workspace, coder.base_commit);
-        const cur = this.records.get(coder.id);
-        if (cur && cur.stats.files_changed !== total) {
-          this.records.patch(coder.id, { stats: { files_changed: total } });
-        }
-      } while (lr.filesAgain);
-    } catch (err) {
-      this.deps.log('debug', 'files_changed refresh failed', { id: coder.id, error: errMessage(err) });
-    } finally {
-      lr.filesBusy = false;
-    }
   }
 
   pause(id: string): void {
@@ -417,7 +356,7 @@ export class Supervisor {
           if (coder.state === 'starting' || coder.state === 'needs_input')
             records.transition(coder.id, 'running');
           this.hooks?.runStarted(coder.id);
-          this.watch(lr, coder);
+          watchFiles(this.deps, this.records, lr, coder);
           readPorts(deps.home, coder.id, this.ports);
           deps.log('info', 're-adopted coder', { id: coder.id, pid: run.pid });
           break;
@@ -426,17 +365,7 @@ export class Supervisor {
         case 'gone':
           this.live.delete(coder.id);
           lr.markEnded();
-          note(
-            deps,
-            records,
-            coder.id,
-            'run_end',
-            `run ${run.run_no} ended: its process vanished while the daemon was away`,
-          );
-          records.transition(coder.id, 'interrupted', {
-            error: 'its process vanished while the daemon was away',
-            ended_at: records.now(),
-          });
+          recordVanished(deps, records, coder.id, run.run_no);
           break;
       }
     }

@@ -3,10 +3,12 @@ import type { FollowInput, LogsResult, ManagerApi, WaitInput, WaitResult } from 
 import { isTerminal, type Coder } from './coder.js';
 import { AicoderError } from './errors.js';
 import type { AicoderEvent, EventBus } from './events.js';
+import type { Clock } from './ports.js';
 
 /** Resolves when `check` says so for an event, on timeout, or on abort; always unsubscribes. */
 function until(
   bus: EventBus,
+  clock: Clock,
   check: (e: AicoderEvent) => boolean,
   timeoutMs: number,
   signal: AbortSignal | undefined,
@@ -18,7 +20,7 @@ function until(
       if (settled) return;
       settled = true;
       unsubscribe();
-      clearTimeout(timer);
+      timer.clear();
       signal?.removeEventListener('abort', onAbort);
       resolve(why);
     };
@@ -29,7 +31,7 @@ function until(
       },
       { logs },
     );
-    const timer = setTimeout(() => done('timeout'), Math.max(0, timeoutMs));
+    const timer = clock.setTimeout(() => done('timeout'), Math.max(0, timeoutMs));
     if (signal?.aborted) done('timeout');
     else signal?.addEventListener('abort', onAbort);
   });
@@ -50,6 +52,7 @@ function coderOf(e: AicoderEvent, id: string): Coder | null {
 export async function waitForState(
   manager: ManagerApi,
   bus: EventBus,
+  clock: Clock,
   id: string,
   input: WaitInput,
 ): Promise<WaitResult> {
@@ -59,6 +62,7 @@ export async function waitForState(
   const cancel = new AbortController();
   const outcome = until(
     bus,
+    clock,
     (e) => {
       if (e.type === 'coder.removed' && e.id === id) {
         removed = true;
@@ -89,6 +93,7 @@ export async function waitForState(
 export async function followLogs(
   manager: ManagerApi,
   bus: EventBus,
+  clock: Clock,
   id: string,
   input: FollowInput,
 ): Promise<LogsResult> {
@@ -100,6 +105,7 @@ export async function followLogs(
   const cancel = new AbortController();
   const arrived = until(
     bus,
+    clock,
     (e) =>
       (e.type === 'coder.log' &&
         e.entry.coder_id === id &&
