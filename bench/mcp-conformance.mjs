@@ -5,6 +5,7 @@
  * daemon (`node bin/aicoder.js daemon run`).
  *
  *   npm run build && node bench/mcp-conformance.mjs [--write]     (npm run conformance)
+ *   node bench/mcp-conformance.mjs --scenario server-sse-polling   (one scenario, with its checks)
  *
  * The suite needs Node 22 (it uses fs.globSync); aicoder stays on Node 20. The script installs the
  * `node@22` package (a Node 22 binary from the npm registry) and the suite, pinned, into a cache
@@ -36,6 +37,9 @@ const RESULT_MD = join(ROOT, 'bench', 'results', 'mcp-conformance.md');
 const CACHE =
   process.env.AICODER_CONFORMANCE_CACHE ?? join(ROOT, 'node_modules', '.cache', 'aicoder-conformance');
 const WRITE = process.argv.includes('--write');
+const ONE = process.argv.includes('--scenario')
+  ? process.argv[process.argv.indexOf('--scenario') + 1]
+  : undefined;
 
 /** Installs node@22 and the suite into CACHE unless the pinned versions are there already. */
 function ensureSuite() {
@@ -152,7 +156,17 @@ let code = 2;
 try {
   const child = spawn(
     suite.node,
-    [suite.entry, 'server', '--url', url, '--suite', 'all', '--expected-failures', BASELINE, '-o', outDir],
+    [
+      suite.entry,
+      'server',
+      '--url',
+      url,
+      ...(ONE ? ['--scenario', ONE] : ['--suite', 'all']),
+      '--expected-failures',
+      BASELINE,
+      '-o',
+      outDir,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
   let log = '';
@@ -160,6 +174,7 @@ try {
   child.stderr.on('data', (d) => (log += d));
   code = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 2)));
   const results = readResults(outDir);
+  if (ONE) console.log(log);
   if (results.size === 0) {
     console.error(log.slice(-4000));
     throw new Error('the suite wrote no results');
@@ -193,7 +208,7 @@ try {
     '',
   ].join('\n');
   console.log(`\n${table}`);
-  if (WRITE) {
+  if (WRITE && !ONE) {
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
     writeFileSync(RESULT_MD, table);
     console.log(`wrote ${RESULT_MD} (npm run docs puts it into docs/mcp.md)`);

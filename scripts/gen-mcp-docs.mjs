@@ -55,6 +55,20 @@ ${measured(TOKENS_MD, 'bench/mcp-tokens.mjs')}
 `;
 }
 
+function resumptionSection() {
+  return `### Stream resumption
+
+Over HTTP, a call's SSE stream survives a dropped connection (spec 2025-11-25, Resumability and
+Redelivery). Each session keeps its last 1,000 SSE events (at most 1 MiB of JSON; the oldest go
+first). A POST stream of a 2025-11-25 client opens with a priming event: an event id and
+\`retry: 1000\` (ms). A client whose stream broke sends \`GET /mcp\` with \`Last-Event-ID\` and gets
+what it missed, then the rest of the call (test/mcp/resume.test.ts cuts a following
+\`ai_coder_logs\` mid-stream: every progress arrives once, in order, and so does the result).
+A resume is refused (HTTP 500) when the events it needs were dropped, or when its request was
+cancelled. A resumed stream whose result was already sent is closed after the replay.
+`;
+}
+
 function conformanceSection() {
   return `## Conformance
 
@@ -310,6 +324,7 @@ async function renderRaw() {
       registration(),
       clientsSection(),
       tokensSection(),
+      resumptionSection(),
       '## Tools',
       '',
       'Every tool returns `structuredContent` and a text content, which is what Codex and Gemini CLI give',

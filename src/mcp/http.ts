@@ -6,6 +6,9 @@
  * least recently used session with nothing open is evicted, so no client is refused because earlier
  * ones (Claude Code, Gemini CLI, the Inspector never DELETE) left sessions behind.
  * Foreign Host/Origin headers get 403 here and in the SDK transport.
+ * Streams are resumable: each session keeps its recent SSE events (event-store.ts), every POST stream
+ * of a 2025-11-25 client opens with a priming event (an id and a `retry`), and a GET with
+ * Last-Event-ID replays what the client missed, then carries the rest of the call.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,7 +16,9 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ManagerApi } from '../core/api.js';
 import type { Logger } from '../core/ports.js';
+import { SessionEventStore } from './event-store.js';
 import { createMcpServer, type AicoderMcpServer } from './server.js';
+import { closeStream, streamOfRequest } from './sse-streams.js';
 
 export interface McpHttpOptions {
   log: Logger;
@@ -29,6 +34,8 @@ export interface McpHttpOptions {
    * recently used session that has no open request or stream; only when every session is busy: 503.
    */
   maxSessions?: number;
+  /** The SSE `retry` the priming event suggests: how soon a client resumes a broken stream (1,000 ms). */
+  retryMs?: number;
 }
 
 export interface McpHttpHandler {
@@ -49,6 +56,8 @@ interface Session {
   lastActive: number;
   /** The protocol version the client asked for in initialize. */
   version: string | undefined;
+  /** Its SSE events, for Last-Event-ID resumption (event-store.ts). */
+  events: SessionEventStore;
 }
 
 /** Protocol revisions from this one on have no JSON-RPC batches (removed in 2025-06-18). */
@@ -158,7 +167,11 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
       const msg = m as { method?: unknown; params?: { requestId?: unknown } } | null;
       if (msg?.method !== 'notifications/cancelled') continue;
       const id = msg.params?.requestId;
-      if (typeof id === 'string' || typeof id === 'number') s.transport.closeSSEStream(id);
+      if (typeof id !== 'string' && typeof id !== 'number') continue;
+      // A client that got a priming event would resume the closed stream and wait forever.
+      const stream = streamOfRequest(s.transport, id);
+      if (stream !== undefined) s.events.end(stream);
+      s.transport.closeSSEStream(id);
     }
   }
 
@@ -186,8 +199,14 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
       log: opts.log,
       ...(opts.version ? { version: opts.version } : {}),
     });
+    const events = new SessionEventStore({
+      // After the SDK has registered the resumed stream (it does so once the replay returns).
+      onReplayedComplete: (streamId) => setImmediate(() => closeStream(transport, streamId)),
+    });
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      eventStore: events,
+      retryInterval: opts.retryMs ?? 1000,
       enableDnsRebindingProtection: true,
       allowedHosts: opts.allowedHosts,
       allowedOrigins: opts.allowedOrigins,
@@ -205,6 +224,7 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
       open: 0,
       lastActive: Date.now(),
       version: typeof params?.protocolVersion === 'string' ? params.protocolVersion : undefined,
+      events,
     };
     transport.onclose = () => {
       const id = transport.sessionId;

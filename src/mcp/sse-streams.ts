@@ -1,0 +1,32 @@
+/**
+ * Two things the SDK's StreamableHTTPServerTransport (v1.32) does not offer publicly, read from its
+ * inner WebStandardStreamableHTTPServerTransport's stream maps:
+ * - which SSE stream carries a request (to refuse resuming a cancelled request's stream);
+ * - closing a resumed stream whose response was already replayed (the SDK keeps it open, and the
+ *   client would hold it, counted as an open stream, until it disconnects).
+ * When the SDK's internals change shape both degrade to doing nothing; test/mcp/resume.test.ts
+ * fails then, as it checks both effects.
+ */
+import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+
+interface Inner {
+  _requestToStreamMapping?: Map<RequestId, string>;
+  _streamMapping?: Map<string, { cleanup?: () => void }>;
+}
+
+function inner(t: StreamableHTTPServerTransport): Inner | undefined {
+  return (t as unknown as { _webStandardTransport?: Inner })._webStandardTransport;
+}
+
+/** The id of the SSE stream that carries request `id`, if the transport still knows it. */
+export function streamOfRequest(t: StreamableHTTPServerTransport, id: RequestId): string | undefined {
+  const m = inner(t)?._requestToStreamMapping;
+  return m instanceof Map ? m.get(id) : undefined;
+}
+
+/** Ends the SSE stream `streamId` gracefully (its queued events are still delivered). */
+export function closeStream(t: StreamableHTTPServerTransport, streamId: string): void {
+  const m = inner(t)?._streamMapping;
+  if (m instanceof Map) m.get(streamId)?.cleanup?.();
+}
