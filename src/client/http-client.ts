@@ -1,6 +1,6 @@
 /**
- * The HTTP implementation of AicoderClient: JSON calls over node:http (local/http-request.ts), the SSE
- * event subscription over fetch.
+ * The HTTP implementation of AicoderClient: JSON calls through the clients' one request
+ * (json-request.ts, node:http), the SSE event subscription over fetch.
  */
 import type { Coder } from '../core/coder.js';
 import type { AttachHolder, AttachPlan, DetachInput } from '../core/attach.js';
@@ -17,7 +17,6 @@ import type {
   WaitResult,
   WaitTarget,
 } from '../core/api.js';
-import { AicoderError, fromErrorBody, type ErrorBody } from '../core/errors.js';
 import type { AicoderEvent } from '../core/events.js';
 import type {
   ChangesPage,
@@ -27,7 +26,7 @@ import type {
   PageQuery,
   ReadResult,
 } from '../core/ports.js';
-import { httpRequest, type HttpAnswer } from '../local/http-request.js';
+import { jsonRequester } from './json-request.js';
 import { bearerHeaders } from '../local/owner-token.js';
 import { createSseParser, type SseMessage } from './sse-parser.js';
 import type { AicoderClient, EventSubscription, Health, SubscribeOptions } from './types.js';
@@ -36,34 +35,6 @@ export interface HttpClientOptions {
   baseUrl: string;
   /** The owner token (AICODER_HOME/owner-token, see local/owner-token.ts); sent as a Bearer header. */
   token?: string | null;
-}
-
-type Query = Record<string, string | number | boolean | undefined>;
-
-function causeCode(e: unknown): string | undefined {
-  let cur: unknown = e;
-  for (let i = 0; i < 4 && cur !== null && typeof cur === 'object'; i++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function isErrorBody(v: unknown): v is ErrorBody {
-  return (
-    v !== null &&
-    typeof v === 'object' &&
-    typeof (v as ErrorBody).code === 'string' &&
-    typeof (v as ErrorBody).message === 'string'
-  );
-}
-
-function buildQuery(q: Query): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
-  const s = params.toString();
-  return s === '' ? '' : `?${s}`;
 }
 
 function targetParam(t: WaitTarget): string {
@@ -84,52 +55,7 @@ export function createHttpClient(opts: HttpClientOptions): AicoderClient {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
   const authHeaders = bearerHeaders(opts.token);
 
-  function unreachable(e: unknown): AicoderError {
-    const code = causeCode(e);
-    return new AicoderError(
-      'daemon_unreachable',
-      `cannot reach the aicoder daemon at ${baseUrl}${code ? ` (${code})` : ''}`,
-      { cause: e },
-    );
-  }
-
-  async function request<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-    query: Query = {},
-  ): Promise<T> {
-    let res: HttpAnswer;
-    try {
-      res = await httpRequest(`${baseUrl}${path}${buildQuery(query)}`, {
-        method,
-        // Every POST declares JSON (the daemon refuses state changes of any other type).
-        headers:
-          method === 'GET'
-            ? { accept: 'application/json', ...authHeaders }
-            : { accept: 'application/json', 'content-type': 'application/json', ...authHeaders },
-        ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
-      });
-    } catch (e) {
-      throw unreachable(e);
-    }
-    const text = res.text;
-    let json: unknown;
-    try {
-      json = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      throw new AicoderError(
-        'internal',
-        `the daemon sent a response that is not JSON (HTTP ${res.status}): ${text.slice(0, 200)}`,
-      );
-    }
-    if (!res.ok) {
-      const err = (json as { error?: unknown } | undefined)?.error;
-      if (isErrorBody(err)) throw fromErrorBody(err);
-      throw new AicoderError('internal', `the daemon answered HTTP ${res.status}: ${text.slice(0, 200)}`);
-    }
-    return json as T;
-  }
+  const request = jsonRequester(baseUrl, authHeaders);
 
   const coderPath = (id: string, sub = '') => `/api/coders/${enc(id)}${sub}`;
 

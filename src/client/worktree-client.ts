@@ -1,5 +1,8 @@
-/** HTTP client of the worktree lifecycle routes (src/daemon/routes-worktree.ts). */
-import { AicoderError, fromErrorBody, type ErrorBody } from '../core/errors.js';
+/**
+ * HTTP client of the worktree lifecycle routes (src/daemon/routes-worktree.ts), over the clients' one
+ * JSON request (json-request.ts: node:http; every failure an AicoderError).
+ */
+import { jsonRequester } from './json-request.js';
 import type {
   CommitResult,
   ConflictReport,
@@ -27,45 +30,17 @@ export function createWorktreeClient(
   authHeaders: Readonly<Record<string, string>> = {},
 ): WorktreeClient {
   const base = baseUrl.replace(/\/+$/, '');
-  async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    let res: Response;
-    let text: string;
-    try {
-      res = await fetch(`${base}${path}`, {
-        method,
-        headers: { accept: 'application/json', 'content-type': 'application/json', ...authHeaders },
-        ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
-      });
-      text = await res.text();
-    } catch (e) {
-      throw new AicoderError('daemon_unreachable', `cannot reach the aicoder daemon at ${base}`, {
-        cause: e,
-      });
-    }
-    const json = (text === '' ? undefined : JSON.parse(text)) as unknown;
-    if (!res.ok) {
-      const err = (json as { error?: ErrorBody } | undefined)?.error;
-      if (err && typeof err.code === 'string') throw fromErrorBody(err);
-      throw new AicoderError('internal', `the daemon answered HTTP ${res.status}: ${text.slice(0, 200)}`);
-    }
-    return json as T;
-  }
-  const q = (o: Record<string, string | undefined>): string => {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(o)) if (v !== undefined) p.set(k, v);
-    const s = p.toString();
-    return s === '' ? '' : `?${s}`;
-  };
+  const request = jsonRequester(base, authHeaders);
   const enc = encodeURIComponent;
   return {
     commit: (id, input) => request('POST', `/api/coders/${enc(id)}/commit`, input),
     merge: (id, input) => request('POST', `/api/coders/${enc(id)}/merge`, input),
     conflicts: async (input) =>
-      (await request<{ reports: ConflictReport[] }>('GET', `/api/conflicts${q(input)}`)).reports,
+      (await request<{ reports: ConflictReport[] }>('GET', '/api/conflicts', undefined, input)).reports,
     gc: (input) => request('POST', '/api/gc', input),
     disk: async (ids) =>
       ids.length === 0
         ? []
-        : (await request<{ disk: DiskUsage[] }>('GET', `/api/disk${q({ ids: ids.join(',') })}`)).disk,
+        : (await request<{ disk: DiskUsage[] }>('GET', '/api/disk', undefined, { ids: ids.join(',') })).disk,
   };
 }
