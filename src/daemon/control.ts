@@ -271,8 +271,9 @@ async function spawnAndWait(o: {
       if (report !== null && !report.ok)
         return { health: null, report, why: report.message ?? 'unknown error' };
       const health = await fetchHealth(port, 1000);
-      if (health !== null && health.home === home) return { health };
-      if (health !== null) {
+      // `starting`: it listens but may still fail to load its manager; its report says how it ended.
+      if (health !== null && health.home === home && health.starting !== true) return { health };
+      if (health !== null && health.home !== home) {
         throw new AicoderError(
           'daemon_unreachable',
           `port ${port} is used by an aicoder daemon for another home (${health.home}); set AICODER_PORT`,

@@ -20,11 +20,11 @@ import { startLoopDelayMonitor } from './loop-delay.js';
 import { createFileLogger } from './logger.js';
 import { createDaemonServer, type CoderMcpRoute, type McpHttpHandler } from './server.js';
 import { coderTokens } from './coder-tokens.js';
-import { startHooks, type HookRunner } from './hooks.js';
+import type { HookRunner } from './hooks.js';
 import type { CoderSideApi } from '../core/talkback.js';
 import { allowedHosts, allowedOrigins } from './http-util.js';
 import { packageVersion } from './version.js';
-import { wire } from './wiring.js';
+import type { Wiring } from './wiring.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -100,12 +100,26 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     process.off('uncaughtException', onException);
   };
 
-  let wiring: ReturnType<typeof wire> | undefined;
+  // Listen first, then load the manager (store, git, providers, adopted runs): /health answers while
+  // it loads, and every other request waits for it (server.ts `ready`).
+  let wiring: Wiring | undefined;
   let hooks: HookRunner | undefined;
+  let live: Wiring['manager'] | undefined;
   const tokens = opts.coderMcp ? coderTokens(home, port) : undefined;
   const ownerToken = ensureOwnerToken(home);
+  // config.json is read before listen: a file written after the first /health answer is a reload.
+  let config: ManagerConfig;
   try {
-    const config = loadManagerConfig(home);
+    config = loadManagerConfig(home);
+  } catch (e) {
+    log('error', 'daemon failed to start', errorData(e));
+    logger.close();
+    releaseLock();
+    cleanupProcessHooks();
+    throw e;
+  }
+  const startup = (async () => {
+    const [{ wire }, { startHooks }] = await Promise.all([import('./wiring.js'), import('./hooks.js')]);
     wiring = wire({
       home,
       config,
@@ -121,23 +135,19 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     });
     hooks = startHooks(wiring.manager, config.hook, log, env);
     await wiring.manager.start();
+    // Files changed after config.json was read (the first /health may have come before the watch).
+    await wiring.configWatch.ready;
+    wiring.configWatch.reload();
     log('info', 'manager started', { config: withoutSecrets(config) });
-  } catch (e) {
-    log('error', 'daemon failed to start', errorData(e));
-    hooks?.close();
-    await wiring?.close().catch(() => undefined);
-    logger.close();
-    releaseLock();
-    cleanupProcessHooks();
-    throw e;
-  }
-  const { manager } = wiring;
+    live = wiring.manager;
+  })();
+  startup.catch(() => undefined); // awaited below; the server answers waiting requests with it
+  const manager = lateBound(() => live);
   const started_at = new Date().toISOString();
   const version = packageVersion();
-  const { configWatch } = wiring;
   const loop = startLoopDelayMonitor();
   const health = (): Health => {
-    const config_errors = configWatch.errors();
+    const config_errors = wiring?.configWatch.errors() ?? [];
     return {
       ok: true,
       pid: process.pid,
@@ -146,6 +156,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
       version,
       started_at,
       ...(config_errors.length > 0 ? { config_errors } : {}),
+      ...(live === undefined ? { starting: true as const } : {}),
       event_loop: loop.read(),
     };
   };
@@ -158,6 +169,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     log,
     port,
     health,
+    ready: startup,
     requestShutdown: () => void shutdown('shutdown request'),
     auth: { ownerToken, uid: process.getuid?.() ?? -1 },
     ...(opts.mcp
@@ -173,17 +185,34 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     ...(opts.coderMcp && tokens
       ? {
           coderMcp: {
-            ...opts.coderMcp(wiring.manager.coderSide, {
-              log,
-              allowedHosts: allowedHosts(port),
-              allowedOrigins: allowedOrigins(port),
-              version,
-            }),
+            ...opts.coderMcp(
+              lateBound(() => live?.coderSide),
+              {
+                log,
+                allowedHosts: allowedHosts(port),
+                allowedOrigins: allowedOrigins(port),
+                version,
+              },
+            ),
             verify: (id: string, token: string | undefined) => tokens.verify(id, token),
           },
         }
       : {}),
   });
+
+  /** Undoes a start that failed (before or after listen) and rethrows its error. */
+  const failed = async (e: unknown, what: string): Promise<never> => {
+    log('error', what, errorData(e));
+    loop.stop();
+    await server.close().catch(() => undefined);
+    hooks?.close();
+    await wiring?.close().catch(() => undefined);
+    removeDaemonInfo(home, process.pid);
+    logger.close();
+    releaseLock();
+    cleanupProcessHooks();
+    throw e;
+  };
 
   async function shutdown(reason: string): Promise<void> {
     if (stopping) return;
@@ -194,6 +223,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     } catch (e) {
       log('warn', 'closing the server failed', errorData(e));
     }
+    await startup.catch(() => undefined);
     hooks?.close();
     try {
       await wiring?.close();
@@ -216,23 +246,47 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     await server.listen();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    await wiring.close().catch(() => undefined);
-    log('error', 'listen failed', errorData(e));
-    logger.close();
-    releaseLock();
-    cleanupProcessHooks();
-    if (code === 'EADDRINUSE') {
-      throw new AicoderError(
-        'conflict',
-        `port ${port} on 127.0.0.1 is already in use (set AICODER_PORT to another port)`,
-      );
-    }
-    throw e;
+    await startup.catch(() => undefined);
+    await failed(
+      code === 'EADDRINUSE'
+        ? new AicoderError(
+            'conflict',
+            `port ${port} on 127.0.0.1 is already in use (set AICODER_PORT to another port)`,
+          )
+        : e,
+      'listen failed',
+    );
   }
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   writeDaemonInfo(home, { pid: process.pid, port, started_at, version });
   log('info', 'daemon listening', { url: baseUrlFor(port), pid: process.pid, home, version });
+  try {
+    await startup;
+  } catch (e) {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    if (stopping) return done;
+    stopping = true;
+    await failed(e, 'daemon failed to start');
+  }
   opts.onReady?.(health());
   return done;
+}
+
+/**
+ * An object that forwards to `get()`'s value once there is one (the manager, loaded after listen).
+ * Used before that, it throws `daemon_unreachable`; the server lets no request reach it before.
+ */
+function lateBound<T extends object>(get: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get(_t, prop) {
+      if (prop === 'then') return undefined; // not a thenable
+      const target = get();
+      if (target === undefined)
+        throw new AicoderError('daemon_unreachable', 'the aicoder daemon is still starting');
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }

@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ManagerApi } from '../core/api.js';
-import { isAicoderError } from '../core/errors.js';
+import { AicoderError, isAicoderError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
 import type { Health } from '../protocol/health.js';
 import { parseCoderPath } from './coder-tokens.js';
@@ -41,6 +41,12 @@ export interface DaemonServerOptions {
   mcp?: McpHttpHandler;
   coderMcp?: CoderMcpRoute;
   sse?: SseOptions;
+  /**
+   * Settles when the manager behind `manager` is usable (the daemon listens before it loads it).
+   * Every request but /health waits for it after the Host/Origin and peer checks, and before the
+   * owner-token and coder checks; a rejection is answered 503 with its message. Omitted: ready.
+   */
+  ready?: Promise<unknown>;
   /**
    * Who may use the daemon: connections from another uid are refused (where /proc/net/tcp tells),
    * and /api/* and /mcp need `Authorization: Bearer <ownerToken>`. Omitted: no check (in-process
@@ -149,6 +155,16 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
       res.setHeader('connection', 'close');
       sendStatus(res, 403, 'forbidden', foreign);
       return;
+    }
+    if (opts.ready !== undefined && path !== '/health') {
+      try {
+        await opts.ready;
+      } catch (e) {
+        res.setHeader('connection', 'close');
+        const why = e instanceof Error ? e.message : String(e);
+        sendError(res, new AicoderError('daemon_unreachable', `the aicoder daemon failed to start: ${why}`));
+        return;
+      }
     }
     if (
       opts.auth !== undefined &&

@@ -34,6 +34,11 @@ export const health = z.object({
    * message naming the file and the key; the last good configuration stays in use. Absent when none.
    */
   config_errors: z.array(z.object({ source: z.string(), message: z.string() })).optional(),
+  /**
+   * True while the daemon listens but its manager is still loading (store, adopted runs): requests
+   * other than /health wait until it is ready. Absent once ready.
+   */
+  starting: z.literal(true).optional(),
   /** The daemon's event-loop delay, last complete window and current (src/daemon/loop-delay.ts). */
   event_loop: loopDelay.optional(),
 });
