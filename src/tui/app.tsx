@@ -9,6 +9,10 @@ import type { AicoderClient } from '../client/types.js';
 import type { Coder } from '../core/coder.js';
 import { matchBinding, type ActionId, type Context } from './bindings.js';
 import { confirmAsk, confirmRemove, control, runMain, type CommandContext } from './commands.js';
+import { askPick, controlGroup, type TuiGroups } from './group-commands.js';
+import { CompareView } from './components/compare-view.js';
+import { GroupDetail } from './components/group-detail.js';
+import { isGroupRow, type GroupInfo } from './groups.js';
 import { AskDialog } from './components/ask-dialog.js';
 import { CoderList } from './components/coder-list.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
@@ -43,6 +47,8 @@ export interface AppProps {
   initialSelected?: string | null;
   /** A status line to start with (the outcome of the attach the TUI was restored after). */
   initialStatus?: { kind: 'notice' | 'error'; text: string } | null;
+  /** The group routes (names and tasks of groups, checks, compare); runTui gives the HTTP client. */
+  groups?: TuiGroups;
 }
 
 /** Scroll step of a help/diff action (0: not a scroll). */
@@ -66,6 +72,7 @@ function contextOf(state: TuiState): Context {
       return state.focus;
     case 'help':
     case 'diff':
+    case 'compare':
       return mode.kind;
     case 'remove':
     case 'ask':
@@ -128,6 +135,29 @@ function handleViewKey(input: string, key: Key, ctx: CommandContext): void {
       else if (b?.action === 'confirm-no') dispatch({ type: 'mode', mode: { kind: 'normal' } });
       return;
     }
+    case 'compare': {
+      const b = matchBinding('compare', input, key);
+      if (!b) return;
+      const steps: Partial<Record<ActionId, number>> = {
+        'scroll-up': -1,
+        'scroll-down': 1,
+        'page-up': -10,
+        'page-down': 10,
+        'scroll-top': -1000,
+        'scroll-bottom': 1000,
+      };
+      const step = steps[b.action];
+      if (step !== undefined) return dispatch({ type: 'compare-cursor', delta: step });
+      if (b.action === 'close') return dispatch({ type: 'mode', mode: { kind: 'normal' } });
+      if (b.action === 'check') return void controlGroup(ctx, mode.groupId, 'check');
+      if (b.action === 'pick') {
+        const row = mode.result?.rows[mode.cursor];
+        const c = row === undefined ? undefined : state.coders.get(row.coder_id);
+        if (c) askPick(ctx, c);
+        else dispatch({ type: 'error', message: 'pick: no member under the cursor' });
+      }
+      return;
+    }
     case 'ask': {
       const b = matchBinding('confirm', input, key);
       if (b?.action === 'confirm-yes') confirmAsk(ctx, mode.ask);
@@ -155,7 +185,17 @@ function Bottom({ state, layout, selected }: { state: TuiState; layout: Layout; 
       />
     );
   }
-  const detail = <DetailPane coder={selected} rows={layout.detailRows} width={layout.detailWidth} />;
+  const detail = isGroupRow(state.selectedId) ? (
+    <GroupDetail
+      groupId={state.selectedId}
+      group={state.groups.get(state.selectedId)}
+      coders={state.coders}
+      rows={layout.detailRows}
+      width={layout.detailWidth}
+    />
+  ) : (
+    <DetailPane coder={selected} rows={layout.detailRows} width={layout.detailWidth} />
+  );
   const logs = (
     <LogPane
       logs={state.logs}
@@ -186,6 +226,7 @@ export function App({
   onAttach,
   initialSelected = null,
   initialStatus = null,
+  groups,
 }: AppProps) {
   const theme = useMemo(() => makeTheme(color), [color]);
   const store = useMemo(() => {
@@ -220,8 +261,9 @@ export function App({
       state: store.getState(),
       layout: layoutRef.current,
       ...(onAttach ? { attach: onAttach } : {}),
+      ...(groups ? { groups } : {}),
     }),
-    [client, exit, store, dispatch, onAttach],
+    [client, exit, store, dispatch, onAttach, groups],
   );
   const keys = useKeyRouter(
     useCallback((k: KeyPress) => handleKey(k, ctx()), [ctx]),
@@ -233,6 +275,34 @@ export function App({
   useEffect(() => {
     if (logs.hasOlder && logs.entries.length - logs.scroll < layout.logRows * 2) fetchOlder();
   }, [logs, layout.logRows, fetchOlder]);
+
+  // Group records (name, task, base) for the group rows: fetched once per group seen in a member.
+  const askedGroups = useRef(new Set<string>());
+  const { coders } = state;
+  useEffect(() => {
+    if (!groups) return;
+    for (const c of coders.values()) {
+      const gid = c.group_id;
+      if (gid === null || askedGroups.current.has(gid)) continue;
+      askedGroups.current.add(gid);
+      groups.get(gid).then(
+        (g) => {
+          const info: GroupInfo = {
+            id: g.id,
+            name: g.name,
+            task: g.task,
+            base_ref: g.base_ref,
+            base_commit: g.base_commit,
+            created_at: g.created_at,
+            picked: g.picked ?? null,
+          };
+          dispatch({ type: 'groups-loaded', groups: [info] });
+        },
+        // The row still shows from its members; a later sighting asks again.
+        () => askedGroups.current.delete(gid),
+      );
+    }
+  }, [coders, groups, dispatch]);
 
   const toNormal = useCallback(() => dispatch({ type: 'mode', mode: { kind: 'normal' } }), []);
   const onError = useCallback((message: string) => dispatch({ type: 'error', message }), []);
@@ -261,6 +331,17 @@ export function App({
         />
       );
       break;
+    case 'compare':
+      main = (
+        <CompareView
+          groupId={mode.groupId}
+          result={mode.result}
+          cursor={mode.cursor}
+          rows={layout.mainRows}
+          width={layout.width}
+        />
+      );
+      break;
     case 'new':
       main = (
         <NewCoderForm
@@ -283,6 +364,8 @@ export function App({
         <>
           <CoderList
             coders={state.coders}
+            groups={state.groups}
+            folded={state.folded}
             visible={state.visible}
             selectedId={state.selectedId}
             total={state.order.length}

@@ -5,7 +5,7 @@
 import type { Key } from 'ink';
 
 /** Where a key applies: the focused pane, or the open view/dialog. */
-export type Context = 'list' | 'logs' | 'diff' | 'help' | 'confirm' | 'form' | 'prompt';
+export type Context = 'list' | 'logs' | 'diff' | 'help' | 'compare' | 'confirm' | 'form' | 'prompt';
 
 export type ActionId =
   | 'select-prev'
@@ -26,6 +26,10 @@ export type ActionId =
   | 'diff'
   | 'remove'
   | 'attach'
+  | 'fold'
+  | 'check'
+  | 'compare'
+  | 'pick'
   | 'filter'
   | 'help'
   | 'quit'
@@ -46,7 +50,7 @@ export type ActionId =
 
 /**
  * A key: a single printable character ("j", "R", "/", "?") or a named key: up, down, left, right,
- * pageup, pagedown, home, end, enter, esc, tab, shift+tab, ctrl+<letter>.
+ * pageup, pagedown, home, end, enter, esc, tab, shift+tab, space, ctrl+<letter>.
  */
 export type KeyName = string;
 
@@ -64,7 +68,7 @@ export interface Binding {
 }
 
 const MAIN: readonly Context[] = ['list', 'logs'];
-const VIEWS: readonly Context[] = ['diff', 'help'];
+const VIEWS: readonly Context[] = ['diff', 'help', 'compare'];
 const DIALOGS: readonly Context[] = ['confirm', 'form', 'prompt'];
 
 /** A row of the table (kept one per line so the table reads as a table). */
@@ -99,7 +103,11 @@ const HINT_RANKS: readonly ActionId[] = [
   'resume',
   'diff',
   'filter',
+  'check',
+  'compare',
+  'pick',
   'attach',
+  'fold',
 ];
 
 // prettier-ignore
@@ -109,6 +117,7 @@ export const BINDINGS: readonly Binding[] = [
   bind('Coder list', ['list'], 'select-first', ['home', 'g'], 'select first coder'),
   bind('Coder list', ['list'], 'select-last', ['end', 'G'], 'select last coder'),
   bind('Coder list', ['list'], 'focus-logs', ['enter'], 'focus the log pane'),
+  bind('Coder list', ['list'], 'fold', ['space'], 'fold / unfold the group', 'fold'),
 
   bind('Log pane', ['logs'], 'scroll-up', ['up', 'k'], 'scroll logs up one line'),
   bind('Log pane', ['logs'], 'scroll-down', ['down', 'j'], 'scroll logs down one line'),
@@ -128,20 +137,24 @@ export const BINDINGS: readonly Binding[] = [
   bind('Anywhere', MAIN, 'answer', ['a'], "answer the coder's question (needs_input)"),
   bind('Anywhere', MAIN, 'diff', ['d'], "show the coder's diff", 'diff'),
   bind('Anywhere', MAIN, 'remove', ['x'], 'remove (asks to confirm)', 'rm'),
+  bind('Anywhere', [...MAIN, 'compare'], 'check', ['c'], 'run the checks (coder or group)', 'check'),
+  bind('Anywhere', MAIN, 'compare', ['C'], "compare the group's members", 'compare'),
+  bind('Anywhere', [...MAIN, 'compare'], 'pick', ['P'], 'pick the member: merge it (asks first)', 'pick'),
   bind('Anywhere', MAIN, 'attach', ['A'], "attach: take over in the agent's UI", 'attach'),
   bind('Anywhere', MAIN, 'filter', ['/'], 'filter by text or state', 'filter'),
   bind('Anywhere', MAIN, 'help', ['?'], 'this help', 'help'),
   bind('Anywhere', MAIN, 'quit', ['q', 'ctrl+c'], 'quit (coders keep running)', 'quit'),
   bind('Anywhere', [...VIEWS, ...DIALOGS], 'quit', ['ctrl+c'], 'quit from any view or dialog'),
 
-  bind('Diff and help', VIEWS, 'scroll-up', ['up', 'k'], 'scroll up'),
-  bind('Diff and help', VIEWS, 'scroll-down', ['down', 'j'], 'scroll down'),
-  bind('Diff and help', VIEWS, 'page-up', ['pageup'], 'page up'),
-  bind('Diff and help', VIEWS, 'page-down', ['pagedown'], 'page down'),
-  bind('Diff and help', VIEWS, 'scroll-top', ['home', 'g'], 'top'),
-  bind('Diff and help', VIEWS, 'scroll-bottom', ['end', 'G'], 'bottom'),
-  bind('Diff and help', ['diff'], 'close', ['esc', 'q', 'd'], 'close the diff'),
-  bind('Diff and help', ['help'], 'close', ['esc', 'q', '?'], 'close the help'),
+  bind('Diff, help and compare', VIEWS, 'scroll-up', ['up', 'k'], 'scroll up (compare: previous member)'),
+  bind('Diff, help and compare', VIEWS, 'scroll-down', ['down', 'j'], 'scroll down (compare: next member)'),
+  bind('Diff, help and compare', VIEWS, 'page-up', ['pageup'], 'page up'),
+  bind('Diff, help and compare', VIEWS, 'page-down', ['pagedown'], 'page down'),
+  bind('Diff, help and compare', VIEWS, 'scroll-top', ['home', 'g'], 'top'),
+  bind('Diff, help and compare', VIEWS, 'scroll-bottom', ['end', 'G'], 'bottom'),
+  bind('Diff, help and compare', ['diff'], 'close', ['esc', 'q', 'd'], 'close the diff'),
+  bind('Diff, help and compare', ['help'], 'close', ['esc', 'q', '?'], 'close the help'),
+  bind('Diff, help and compare', ['compare'], 'close', ['esc', 'q', 'C'], 'close the compare view'),
 
   bind('Dialogs', ['confirm'], 'confirm-yes', ['y'], 'confirm'),
   bind('Dialogs', ['confirm'], 'confirm-no', ['n', 'esc'], 'cancel'),
@@ -177,6 +190,8 @@ export function keyMatches(name: KeyName, input: string, key: Key): boolean {
       return key.escape;
     case 'tab':
       return key.tab && !key.shift;
+    case 'space':
+      return input === ' ' && !key.ctrl && !key.meta;
     case 'shift+tab':
       return key.tab && key.shift;
     default:
@@ -202,6 +217,7 @@ const KEY_LABELS: Record<string, string> = {
   enter: 'Enter',
   esc: 'Esc',
   tab: 'Tab',
+  space: 'Space',
   'shift+tab': 'S-Tab',
 };
 

@@ -10,6 +10,15 @@ import type { ActionId } from './bindings.js';
 import { errorCode, errorMessage, isGuardRefusal } from './errors.js';
 import type { Layout } from './layout.js';
 import type { Action, Ask, TuiState } from './state.js';
+import { isGroupRow } from './groups.js';
+import {
+  askPick,
+  controlGroup,
+  openCompare,
+  pickMember,
+  selectedGroup,
+  type TuiGroups,
+} from './group-commands.js';
 
 export interface CommandContext {
   client: AicoderClient;
@@ -23,13 +32,18 @@ export interface CommandContext {
    * otherwise the TUI is suspended meanwhile and comes back as a fresh App.
    */
   attach?(coderId: string): Promise<void>;
+  /** The group routes; absent: group rows still show (from the members), group actions say so. */
+  groups?: TuiGroups;
 }
 
 function selected(ctx: CommandContext): Coder | null {
   const id = ctx.state.selectedId;
   const c = id === null ? undefined : ctx.state.coders.get(id);
   if (!c) {
-    ctx.dispatch({ type: 'error', message: 'no coder selected' });
+    const msg = isGroupRow(id)
+      ? `${id} is a group: select one of its members (Space unfolds it)`
+      : 'no coder selected';
+    ctx.dispatch({ type: 'error', message: msg });
     return null;
   }
   return c;
@@ -118,10 +132,33 @@ export function runMain(action: ActionId, ctx: CommandContext): void {
       return ctx.exit();
     case 'pause':
     case 'resume':
-    case 'stop':
-    case 'restart':
     case 'message':
     case 'answer':
+      return runOnSelected(action, ctx);
+    case 'fold':
+      if (selectedGroup(ctx) === null) {
+        return dispatch({ type: 'error', message: 'fold: the selected coder is not in a group' });
+      }
+      return dispatch({ type: 'fold' });
+    case 'compare': {
+      const gid = selectedGroup(ctx);
+      if (gid === null) return dispatch({ type: 'error', message: 'compare: select a group or a member' });
+      return openCompare(ctx, gid);
+    }
+    case 'check':
+      if (isGroupRow(state.selectedId)) return void controlGroup(ctx, state.selectedId, 'check');
+      return runOnSelected(action, ctx);
+    case 'stop':
+    case 'restart':
+      if (isGroupRow(state.selectedId)) return void controlGroup(ctx, state.selectedId, action);
+      return runOnSelected(action, ctx);
+    case 'pick':
+      // A group row: choose the member in the compare view.
+      if (isGroupRow(state.selectedId)) {
+        openCompare(ctx, state.selectedId);
+        return dispatch({ type: 'notice', message: 'choose the member to pick: j/k, then P' });
+      }
+      return runOnSelected(action, ctx);
     case 'diff':
     case 'remove':
     case 'attach':
@@ -140,7 +177,18 @@ export function runMain(action: ActionId, ctx: CommandContext): void {
 }
 
 function runOnSelected(
-  action: 'pause' | 'resume' | 'stop' | 'restart' | 'message' | 'answer' | 'diff' | 'remove' | 'attach',
+  action:
+    | 'pause'
+    | 'resume'
+    | 'stop'
+    | 'restart'
+    | 'message'
+    | 'answer'
+    | 'diff'
+    | 'remove'
+    | 'attach'
+    | 'check'
+    | 'pick',
   ctx: CommandContext,
 ): void {
   const c = selected(ctx);
@@ -149,7 +197,11 @@ function runOnSelected(
     case 'pause':
     case 'stop':
     case 'restart':
+    case 'check':
       void control(ctx, c.id, { action });
+      return;
+    case 'pick':
+      askPick(ctx, c);
       return;
     case 'resume':
       // A coder made with autostart=false waits in `created`: r starts it.
@@ -219,6 +271,9 @@ export function confirmAsk(ctx: CommandContext, ask: Ask): void {
   switch (ask.action) {
     case 'attach':
       void startAttach(ctx, ask.coderId);
+      return;
+    case 'pick':
+      void pickMember(ctx, ask.coderId);
       return;
   }
 }

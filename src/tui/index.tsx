@@ -7,6 +7,7 @@ import type { AicoderClient } from '../client/types.js';
 import { AicoderError } from '../core/errors.js';
 import { App } from './app.js';
 import { colorEnabled } from './theme.js';
+import { createGroupClient } from '../client/group-client.js';
 import { attachedNote, attachHolder, handedBackNote, runInTerminal } from '../term/attach-run.js';
 
 export { App } from './app.js';
@@ -69,6 +70,7 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
     screenOn = false;
   };
 
+  const groups = createGroupClient(client.baseUrl, client.authHeaders);
   let instance: Instance | null = null;
   // Set by the attach key once the daemon has accepted the attach: resolves when the coder is back.
   let handover: Promise<Restore> | null = null;
@@ -126,6 +128,7 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
           cwdRepo={opts.cwdRepo ?? null}
           color={color}
           onAttach={onAttach}
+          groups={groups}
           initialSelected={restore?.selected ?? null}
           initialStatus={restore?.status ?? null}
         />,

@@ -5,7 +5,9 @@
 import type { ConnectionStatus } from '../client/types.js';
 import { CODER_STATES, type Coder, type LogEntry } from '../core/coder.js';
 import type { AicoderEvent } from '../core/events.js';
+import type { CompareResult } from '../core/compare.js';
 import { matchesFilter, parseFilter } from './format.js';
+import { isGroupRow, listRows, type GroupInfo } from './groups.js';
 
 /** At most this many log entries are kept in memory while following; older ones are fetched on demand. */
 export const LOG_KEEP = 5000;
@@ -28,7 +30,7 @@ export type RemoveStep = { kind: 'confirm' } | { kind: 'force'; reason: string }
 
 /** An action that asks first (y/n): attaching to a live coder stops it; a pick merges and removes. */
 export interface Ask {
-  action: 'attach';
+  action: 'attach' | 'pick';
   coderId: string;
   title: string;
   /** What y will do, one line each. */
@@ -43,6 +45,8 @@ export type Mode =
   | { kind: 'diff'; coderId: string; text: string | null; scroll: number }
   | { kind: 'remove'; coderId: string; step: RemoveStep }
   | { kind: 'ask'; ask: Ask }
+  /** A group's compare table (null while it loads); `cursor` is the member row P would pick. */
+  | { kind: 'compare'; groupId: string; result: CompareResult | null; cursor: number }
   | { kind: 'new' }
   /** A prompt for a follow-up message, or (with `question`) for the answer to the coder's question. */
   | { kind: 'message'; coderId: string; question?: string }
@@ -52,9 +56,13 @@ export type Pane = 'list' | 'logs';
 
 export interface TuiState {
   coders: ReadonlyMap<string, Coder>;
+  /** The groups the daemon told of (names and tasks; members are known from `group_id`). */
+  groups: ReadonlyMap<string, GroupInfo>;
+  /** Groups whose members are hidden under their row. */
+  folded: ReadonlySet<string>;
   /** Every coder id, newest first. */
   order: string[];
-  /** `order` after the filter. */
+  /** The list's rows after the filter: coder ids and group ids (a group row, then its members). */
   visible: string[];
   selectedId: string | null;
   filter: string;
@@ -93,6 +101,11 @@ export type Action =
   | { type: 'diff-loaded'; coderId: string; text: string }
   | { type: 'view-scroll'; delta: number; max: number }
   | { type: 'filter'; text: string }
+  | { type: 'groups-loaded'; groups: GroupInfo[] }
+  /** Folds or unfolds (toggles without `folded`) the selected group, or the group of the selected member. */
+  | { type: 'fold'; folded?: boolean }
+  | { type: 'compare-loaded'; groupId: string; result: CompareResult }
+  | { type: 'compare-cursor'; delta: number }
   | { type: 'connection'; status: ConnectionStatus }
   | { type: 'error'; message: string; source?: ErrorSource }
   /** A user action succeeded without a message of its own: an action's error is now stale. */
@@ -115,6 +128,8 @@ export function emptyLogs(coderId: string | null, prev?: LogView): LogView {
 export function initialState(): TuiState {
   return {
     coders: new Map(),
+    groups: new Map(),
+    folded: new Set(),
     order: [],
     visible: [],
     selectedId: null,
@@ -139,18 +154,31 @@ function sortIds(coders: ReadonlyMap<string, Coder>): string[] {
   return [...coders.values()].sort(newestFirst).map((c) => c.id);
 }
 
+/** The coder whose log the selection shows (a group row shows none). */
+function logCoder(selectedId: string | null): string | null {
+  return isGroupRow(selectedId) ? null : selectedId;
+}
+
 /** Recomputes the visible list and keeps a valid selection (the same coder, or the nearest row). */
 function withVisible(s: TuiState, prevIndex?: number): TuiState {
   const f = parseFilter(s.filter);
-  const visible =
-    s.filter.trim() === '' ? s.order : s.order.filter((id) => matchesFilter(s.coders.get(id)!, f));
+  const filtering = s.filter.trim() !== '';
+  const ids = filtering ? s.order.filter((id) => matchesFilter(s.coders.get(id)!, f)) : s.order;
+  const groupMatch = (gid: string): boolean => {
+    if (!filtering || f.states.length > 0 || f.words.length === 0) return false;
+    const g = s.groups.get(gid);
+    const hay = `${gid} ${g?.name ?? ''} ${g?.task ?? ''}`.toLowerCase();
+    return f.words.every((w) => hay.includes(w));
+  };
+  const visible = listRows(ids, s.coders, s.folded, groupMatch);
   let selectedId = s.selectedId;
   if (selectedId === null || !visible.includes(selectedId)) {
     const i = Math.min(Math.max(prevIndex ?? 0, 0), visible.length - 1);
     selectedId = visible[i] ?? null;
   }
   const next = { ...s, visible, selectedId };
-  return selectedId === s.logs.coderId ? next : { ...next, logs: emptyLogs(selectedId, s.logs) };
+  const logId = logCoder(selectedId);
+  return logId === s.logs.coderId ? next : { ...next, logs: emptyLogs(logId, s.logs) };
 }
 
 /** Applies one coder record unless it is older than the one held. */
@@ -232,9 +260,8 @@ export function reducer(s: TuiState, a: Action): TuiState {
         prevIndex,
       );
       // A refetch reloads the log of the selection too.
-      return next.logs === s.logs && next.selectedId !== null
-        ? { ...next, logs: emptyLogs(next.selectedId, s.logs) }
-        : next;
+      const logId = logCoder(next.selectedId);
+      return next.logs === s.logs && logId !== null ? { ...next, logs: emptyLogs(logId, s.logs) } : next;
     }
     case 'events':
       return a.events.length === 0 ? s : applyEvents(s, a.events);
@@ -259,7 +286,8 @@ export function reducer(s: TuiState, a: Action): TuiState {
       const i = Math.min(Math.max(want, 0), s.visible.length - 1);
       const id = s.visible[i]!;
       if (id === s.selectedId) return s;
-      return { ...s, selectedId: id, logs: emptyLogs(id, s.logs) };
+      const logId = logCoder(id);
+      return { ...s, selectedId: id, logs: logId === s.logs.coderId ? s.logs : emptyLogs(logId, s.logs) };
     }
     case 'logs-loaded': {
       if (a.coderId !== s.logs.coderId) return s;
@@ -314,6 +342,39 @@ export function reducer(s: TuiState, a: Action): TuiState {
     case 'filter': {
       const prevIndex = s.selectedId === null ? 0 : s.visible.indexOf(s.selectedId);
       return withVisible({ ...s, filter: a.text }, prevIndex);
+    }
+    case 'groups-loaded': {
+      const groups = new Map(s.groups);
+      for (const g of a.groups) groups.set(g.id, g);
+      return withVisible({ ...s, groups });
+    }
+    case 'fold': {
+      const sel = s.selectedId === null ? undefined : s.coders.get(s.selectedId);
+      const gid = isGroupRow(s.selectedId) ? s.selectedId : (sel?.group_id ?? null);
+      if (gid === null) return s;
+      const fold = a.folded ?? !s.folded.has(gid);
+      if (fold === s.folded.has(gid)) return s;
+      const folded = new Set(s.folded);
+      if (fold) folded.add(gid);
+      else folded.delete(gid);
+      // Folding from a member selects its group's row (the member's row goes away).
+      return withVisible({ ...s, folded, selectedId: fold ? gid : s.selectedId });
+    }
+    case 'compare-loaded':
+      if (s.mode.kind !== 'compare' || s.mode.groupId !== a.groupId) return s;
+      return {
+        ...s,
+        mode: {
+          ...s.mode,
+          result: a.result,
+          cursor: Math.min(s.mode.cursor, Math.max(0, a.result.rows.length - 1)),
+        },
+      };
+    case 'compare-cursor': {
+      if (s.mode.kind !== 'compare' || s.mode.result === null) return s;
+      const last = Math.max(0, s.mode.result.rows.length - 1);
+      const cursor = Math.min(Math.max(s.mode.cursor + a.delta, 0), last);
+      return cursor === s.mode.cursor ? s : { ...s, mode: { ...s.mode, cursor } };
     }
     case 'connection':
       return s.connection === a.status ? s : { ...s, connection: a.status };

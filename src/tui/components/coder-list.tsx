@@ -6,11 +6,16 @@ import { formatAge, formatCost, formatCount, oneLine } from '../format.js';
 import { MARKER, listColumns, type Column } from '../layout.js';
 import { STATE_SYMBOLS, useTheme, type Style } from '../theme.js';
 import { PaneTitle } from './pane-title.js';
-import { fitWidth } from '../../term/width.js';
+import { fitWidth, truncateEnd } from '../../term/width.js';
+import { checksLine, isGroupRow, memberStates, membersByGroup, type GroupInfo } from '../groups.js';
 import { stateSymbol } from '../attention.js';
 
 export interface CoderListProps {
   coders: ReadonlyMap<string, Coder>;
+  /** Group records known so far (a group row shows its name when known). */
+  groups?: ReadonlyMap<string, GroupInfo>;
+  /** Groups shown folded (their members hidden). */
+  folded?: ReadonlySet<string>;
   visible: string[];
   selectedId: string | null;
   total: number;
@@ -31,12 +36,12 @@ export function windowStart(prev: number, selected: number, count: number, rows:
   return Math.max(0, start);
 }
 
-function cell(c: Coder, col: Column, now: number): string {
+function cell(c: Coder, col: Column, now: number, tree: string): string {
   switch (col.key) {
     case 'id':
       return oneLine(c.id, 40);
     case 'name':
-      return oneLine(c.name, 200);
+      return tree + oneLine(c.name, 200);
     case 'provider':
       return oneLine(c.provider, 100);
     case 'state':
@@ -68,11 +73,14 @@ const Row = memo(function Row({
   cols,
   selected,
   now,
+  tree = '',
 }: {
   coder: Coder;
   cols: Column[];
   selected: boolean;
   now: number;
+  /** A group member's branch in the tree: "├ " or "└ " (before its name). */
+  tree?: string;
 }) {
   const theme = useTheme();
   const base: Style = selected ? theme.selected : {};
@@ -80,7 +88,7 @@ const Row = memo(function Row({
   let state = '';
   let after = '';
   for (const col of cols) {
-    const text = pad(cell(coder, col, now), col) + ' ';
+    const text = pad(cell(coder, col, now, tree), col) + ' ';
     if (col.key === 'state') state = text;
     else if (state === '') before += text;
     else after += text;
@@ -96,6 +104,41 @@ const Row = memo(function Row({
   );
 });
 
+/**
+ * A group's row: fold mark, id, name, then the summary a folded group needs: members per state and
+ * the checks' verdicts ("▾ g1a2b3c4 fix login · 3 members ● 1 running ✓ 2 completed · checks ✓ 2 passed").
+ */
+export function groupRowText(
+  gid: string,
+  group: GroupInfo | undefined,
+  members: readonly Coder[],
+  folded: boolean,
+): string {
+  const states = memberStates(members)
+    .map((x) => `${STATE_SYMBOLS[x.state]} ${x.n} ${x.state}`)
+    .join(' ');
+  const name = group ? ` ${oneLine(group.name, 200)}` : '';
+  return `${folded ? '▸' : '▾'} ${gid}${name} · ${members.length} members ${states} · ${checksLine(members)}`;
+}
+
+const GroupRow = memo(function GroupRow({
+  text,
+  selected,
+  width,
+}: {
+  text: string;
+  selected: boolean;
+  width: number;
+}) {
+  const theme = useTheme();
+  const base: Style = selected ? theme.selected : theme.title;
+  return (
+    <Text wrap="truncate-end" {...base}>
+      {truncateEnd((selected ? '> ' : '  ') + text, width)}
+    </Text>
+  );
+});
+
 export const CoderList = memo(function CoderList(p: CoderListProps) {
   const theme = useTheme();
   const cols = useMemo(() => listColumns(p.width), [p.width]);
@@ -104,6 +147,7 @@ export const CoderList = memo(function CoderList(p: CoderListProps) {
   const start = windowStart(startRef.current, Math.max(0, sel), p.visible.length, p.rows);
   startRef.current = start;
   const ids = p.visible.slice(start, start + p.rows);
+  const byGroup = useMemo(() => membersByGroup(p.coders), [p.coders]);
   const count = p.filter ? `${p.visible.length}/${p.total}` : `${p.total}`;
   const title = `Coders ${count}${p.filter ? ` · filter: ${p.filter}` : ''}`;
   const header = ' '.repeat(MARKER) + cols.map((c) => pad(c.title, c) + ' ').join('');
@@ -122,9 +166,23 @@ export const CoderList = memo(function CoderList(p: CoderListProps) {
           {'  ' + empty}
         </Text>
       ) : (
-        ids.map((id) => (
-          <Row key={id} coder={p.coders.get(id)!} cols={cols} selected={id === p.selectedId} now={p.now} />
-        ))
+        ids.map((id, i) => {
+          if (isGroupRow(id)) {
+            const members = byGroup.get(id) ?? [];
+            const text = groupRowText(id, p.groups?.get(id), members, p.folded?.has(id) === true);
+            return <GroupRow key={id} text={text} selected={id === p.selectedId} width={p.width} />;
+          }
+          const coder = p.coders.get(id)!;
+          let tree = '';
+          if (coder.group_id !== null) {
+            const next = ids[i + 1] ?? p.visible[start + i + 1];
+            const last = next === undefined || p.coders.get(next)?.group_id !== coder.group_id;
+            tree = last ? '└ ' : '├ ';
+          }
+          return (
+            <Row key={id} coder={coder} cols={cols} selected={id === p.selectedId} now={p.now} tree={tree} />
+          );
+        })
       )}
     </Box>
   );

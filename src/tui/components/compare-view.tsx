@@ -1,0 +1,147 @@
+/**
+ * A group's compare table (the same CompareResult as `aicoder compare --json`): one row per member,
+ * ranked best first, with state, check verdict, files, +/-, turns, tokens, cost, duration and overlap;
+ * then which members' changes meet (and would conflict), and the rule that decided the ranking. The
+ * cursor marks the member P would pick.
+ */
+import { memo } from 'react';
+import { Box, Text } from 'ink';
+import type { CompareResult, CompareRow } from '../../core/compare.js';
+import { fitWidth, textWidth } from '../../term/width.js';
+import { formatCost, formatCount, oneLine } from '../format.js';
+import { CHECK_SYMBOLS } from '../groups.js';
+import { STATE_SYMBOLS, useTheme } from '../theme.js';
+import { PaneTitle } from './pane-title.js';
+
+/** "45s", "12m 5s", "1h 3m" */
+export function formatDuration(s: number | null): string {
+  if (s === null) return '-';
+  const t = Math.max(0, Math.round(s));
+  if (t < 60) return `${t}s`;
+  if (t < 3600) return `${Math.floor(t / 60)}m ${t % 60}s`;
+  return `${Math.floor(t / 3600)}h ${Math.floor((t % 3600) / 60)}m`;
+}
+
+function overlap(row: CompareRow): string {
+  const common = new Set(row.overlap.flatMap((o) => o.files)).size;
+  const conflicts = new Set(row.overlap.flatMap((o) => o.conflicts)).size;
+  if (common === 0) return '-';
+  return `${common} shared${conflicts > 0 ? `, ${conflicts} conflict` : ''}`;
+}
+
+const HEAD = [
+  '#',
+  'ID',
+  'PROVIDER',
+  'STATE',
+  'CHECKS',
+  'FILES',
+  '+/-',
+  'TURNS',
+  'TOKENS',
+  'COST',
+  'TIME',
+  'OVERLAP',
+];
+const RIGHT = new Set([0, 5, 7, 8, 9, 10]);
+
+/** The table's cells, one array per member (text only: agent-given names are made safe). */
+export function compareCells(r: CompareResult): string[][] {
+  return r.rows.map((row) => [
+    String(row.rank),
+    oneLine(row.coder_id, 40),
+    oneLine(row.model ? `${row.provider}/${row.model}` : row.provider, 40),
+    `${STATE_SYMBOLS[row.state]} ${row.state}`,
+    `${CHECK_SYMBOLS[row.checks]} ${row.checks}`,
+    String(row.files_changed),
+    `+${row.insertions} -${row.deletions}`,
+    String(row.turns),
+    formatCount(row.tokens),
+    formatCost(row.cost_usd),
+    formatDuration(row.duration_s),
+    overlap(row),
+  ]);
+}
+
+/** The lines under the table: where members' changes meet, then the decision. */
+export function compareNotes(r: CompareResult): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const row of r.rows) {
+    for (const o of row.overlap) {
+      const pair = [row.coder_id, o.coder_id].sort().join(' ');
+      if (seen.has(pair) || o.files.length === 0) continue;
+      seen.add(pair);
+      const conflict =
+        o.conflicts.length > 0 ? `; would conflict in ${o.conflicts.join(', ')}` : '; no conflict';
+      out.push(
+        oneLine(`${row.coder_id} and ${o.coder_id} both change ${o.files.join(', ')}${conflict}`, 400),
+      );
+    }
+  }
+  if (r.best !== null)
+    out.push(oneLine(`best: ${r.best} (decided by ${r.decided_by ?? 'only member'}: ${r.reason})`, 400));
+  return out;
+}
+
+export const CompareView = memo(function CompareView({
+  groupId,
+  result,
+  cursor,
+  rows,
+  width,
+}: {
+  groupId: string;
+  result: CompareResult | null;
+  cursor: number;
+  rows: number;
+  width: number;
+}) {
+  const theme = useTheme();
+  const title = `Compare ${groupId}${result ? ` · ${result.rows.length} member(s) · base ${oneLine(result.base_ref, 60)}` : ''}`;
+  if (result === null) {
+    return (
+      <Box flexDirection="column" width={width} height={rows}>
+        <PaneTitle text={title} width={width} focused />
+        <Text {...theme.dim}>comparing the members (diffs, checks, merge-tree)…</Text>
+      </Box>
+    );
+  }
+  const cells = compareCells(result);
+  const widths = HEAD.map((h, i) => Math.max(textWidth(h), ...cells.map((c) => textWidth(c[i]!))));
+  const line = (c: string[]): string =>
+    c.map((t, i) => fitWidth(t, widths[i]!, RIGHT.has(i) ? 'right' : 'left')).join(' ');
+  const body = rows - 3;
+  const notes = compareNotes(result);
+  const tableRows = Math.max(1, body - Math.min(notes.length, Math.max(0, body - cells.length)));
+  const start = Math.max(0, Math.min(cursor - tableRows + 1, cells.length - tableRows));
+  const shown = cells.slice(start, start + tableRows);
+  return (
+    <Box flexDirection="column" width={width} height={rows}>
+      <PaneTitle text={title} width={width} focused />
+      <Text wrap="truncate-end" {...theme.label}>
+        {'  ' + line(HEAD)}
+      </Text>
+      {shown.map((c, i) => {
+        const at = start + i;
+        const row = result.rows[at]!;
+        const sel = at === cursor;
+        const style = sel ? theme.selected : {};
+        return (
+          <Text key={row.coder_id} wrap="truncate-end" {...style}>
+            {(sel ? '> ' : '  ') + line(c)}
+          </Text>
+        );
+      })}
+      {notes.slice(0, Math.max(0, body - shown.length)).map((n, i) => (
+        <Text key={`n${i}`} wrap="truncate-end" {...theme.dim}>
+          {n}
+        </Text>
+      ))}
+      <Box flexGrow={1} />
+      <Text wrap="truncate-end" {...theme.warn}>
+        j/k choose · P pick (asks first) · c run the checks · Esc close
+      </Text>
+    </Box>
+  );
+});
