@@ -162,11 +162,16 @@ describe('bindings table', () => {
       ['c', { ctrl: true }, 'quit'],
       ['', { pageUp: true }, 'page-up'],
       ['', { pageDown: true }, 'page-down'],
+      [' ', {}, 'fold'],
+      ['c', {}, 'check'],
+      ['C', { shift: true }, 'compare'],
+      ['P', { shift: true }, 'pick'],
+      ['A', { shift: true }, 'attach'],
     ];
     for (const [input, key, action] of want)
       expect(matchBinding('list', input, k(key))?.action, action).toBe(action);
     expect(matchBinding('logs', 'j', k())?.action).toBe('scroll-down');
-    expect(matchBinding('list', 'c', k())).toBeUndefined();
+    expect(matchBinding('list', 'z', k())).toBeUndefined();
     expect(matchBinding('form', '', k({ tab: true, shift: true }))?.action).toBe('field-prev');
   });
 
