@@ -103,6 +103,25 @@ export default tseslint.config(
     },
   },
   {
+    // A test's own deadline is a guess about the machine's speed: it must scale with the load
+    // (test/helpers/load.ts `scaled`), as the configs' testTimeout and hookTimeout do.
+    files: ['test/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.name=/^(it|test|beforeAll|beforeEach|afterAll|afterEach)$/] > Literal[raw=/^[0-9_]+$/]',
+          message: 'Test and hook deadlines scale with the load: write scaled(ms) (test/helpers/load.ts).',
+        },
+        {
+          selector: 'CallExpression[callee.object.name=/^(it|test|describe)$/] > Literal[raw=/^[0-9_]+$/]',
+          message: 'Test and hook deadlines scale with the load: write scaled(ms) (test/helpers/load.ts).',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

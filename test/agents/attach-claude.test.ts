@@ -22,6 +22,7 @@ import {
   type TestHome,
 } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo, tempDir, waitFor } from '../helpers/env.js';
+import { scaled } from '../helpers/load.js';
 
 interface Pty {
   pid: number;
@@ -104,79 +105,83 @@ async function shows(text: string, what: string, from = 0): Promise<void> {
   }
 }
 
-test('real claude: a person attaches, types a prompt, the agent writes a file, /exit hands the coder back', async () => {
-  server = await startModelServer({
-    script: [
-      {
-        when: TAG,
-        steps: [
-          { text: 'First turn done.' },
-          { tool: 'write_file', path: 'by-person.txt', content: 'asked by a person\n' },
-          { text: 'Second turn done: wrote by-person.txt' },
-          { text: 'Third turn done.' },
-        ],
-      },
-    ],
-  });
-  const env = claudeEnv({ serverUrl: server.url, dir: tempDir('aicoder-attach-claude-') });
-  h = await makeHome({ config: { default_provider: 'claude' } });
-  const { HOME: _home, ...rest } = env.env;
-  Object.assign(h.env, rest);
-  h.env.PATH = `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}`;
-  d = await startDaemon(h);
-  const repo = makeRepo();
+test(
+  'real claude: a person attaches, types a prompt, the agent writes a file, /exit hands the coder back',
+  async () => {
+    server = await startModelServer({
+      script: [
+        {
+          when: TAG,
+          steps: [
+            { text: 'First turn done.' },
+            { tool: 'write_file', path: 'by-person.txt', content: 'asked by a person\n' },
+            { text: 'Second turn done: wrote by-person.txt' },
+            { text: 'Third turn done.' },
+          ],
+        },
+      ],
+    });
+    const env = claudeEnv({ serverUrl: server.url, dir: tempDir('aicoder-attach-claude-') });
+    h = await makeHome({ config: { default_provider: 'claude' } });
+    const { HOME: _home, ...rest } = env.env;
+    Object.assign(h.env, rest);
+    h.env.PATH = `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}`;
+    d = await startDaemon(h);
+    const repo = makeRepo();
 
-  const c = await cliJson<Coder>(h, ['create', `say hello ${TAG}`, '--wait'], { cwd: repo });
-  expect(c.state).toBe('completed');
-  expect(c.stats.last_message).toBe('First turn done.');
-  for (const f of [join(rest.CLAUDE_CONFIG_DIR!, '.claude.json'), join(h.userHome, '.claude.json')]) {
-    skipDialogs(f, c.workspace);
-  }
+    const c = await cliJson<Coder>(h, ['create', `say hello ${TAG}`, '--wait'], { cwd: repo });
+    expect(c.state).toBe('completed');
+    expect(c.stats.last_message).toBe('First turn done.');
+    for (const f of [join(rest.CLAUDE_CONFIG_DIR!, '.claude.json'), join(h.userHome, '.claude.json')]) {
+      skipDialogs(f, c.workspace);
+    }
 
-  raw = '';
-  term = pty.spawn(process.execPath, [BIN, 'attach', c.id], {
-    name: 'xterm-256color',
-    cols: 140,
-    rows: 40,
-    cwd: repo,
-    env: { ...h.env, TERM: 'xterm-256color' },
-  });
-  term.onData((chunk) => (raw += chunk));
-  const exited = new Promise<number>((resolve) =>
-    term!.onExit((e) => {
-      termExited = true;
-      resolve(e.exitCode);
-    }),
-  );
-  await shows('❯', "Claude Code's prompt");
-  expect((await cliJson<Coder>(h, ['status', c.id])).state).toBe('attached');
+    raw = '';
+    term = pty.spawn(process.execPath, [BIN, 'attach', c.id], {
+      name: 'xterm-256color',
+      cols: 140,
+      rows: 40,
+      cwd: repo,
+      env: { ...h.env, TERM: 'xterm-256color' },
+    });
+    term.onData((chunk) => (raw += chunk));
+    const exited = new Promise<number>((resolve) =>
+      term!.onExit((e) => {
+        termExited = true;
+        resolve(e.exitCode);
+      }),
+    );
+    await shows('❯', "Claude Code's prompt");
+    expect((await cliJson<Coder>(h, ['status', c.id])).state).toBe('attached');
 
-  let mark = raw.length;
-  term.write('please write the file');
-  await shows('please write the file', 'the typed prompt echoed', mark);
-  term.write('\r');
-  await shows('Second turn done', "the agent's answer to the person", mark);
-  expect(readFileSync(join(c.workspace, 'by-person.txt'), 'utf8')).toBe('asked by a person\n');
+    let mark = raw.length;
+    term.write('please write the file');
+    await shows('please write the file', 'the typed prompt echoed', mark);
+    term.write('\r');
+    await shows('Second turn done', "the agent's answer to the person", mark);
+    expect(readFileSync(join(c.workspace, 'by-person.txt'), 'utf8')).toBe('asked by a person\n');
 
-  mark = raw.length;
-  term.write('/exit');
-  await shows('/exit', 'the typed /exit echoed', mark);
-  term.write('\r');
-  expect(await exited).toBe(0);
-  expect(screen(mark)).toContain(`coder${c.id}iscompletedagain(fileschanged:1)`);
+    mark = raw.length;
+    term.write('/exit');
+    await shows('/exit', 'the typed /exit echoed', mark);
+    term.write('\r');
+    expect(await exited).toBe(0);
+    expect(screen(mark)).toContain(`coder${c.id}iscompletedagain(fileschanged:1)`);
 
-  // The person's turn went to the model inside the coder's session (the first turn's history).
-  const turns = server.mainRequests('anthropic').filter((r) => r.first_user_text.includes(TAG));
-  expect(turns.length).toBeGreaterThanOrEqual(3);
-  expect(JSON.stringify(turns.at(-1)?.body)).toContain('please write the file');
-  const back = await cliJson<Coder>(h, ['status', c.id]);
-  expect(back.state).toBe('completed');
-  expect(back.stats.files_changed).toBe(1);
-  // The person's turns are counted from the session's transcript: the tool call and the answer.
-  expect(back.stats.turns).toBe(c.stats.turns + 2);
-  expect(back.stats.tokens_out).toBeGreaterThan(c.stats.tokens_out);
-  expect(back.stats.last_message).toBe('Second turn done: wrote by-person.txt');
-  expect(await cli(h, ['logs', c.id, '--kind', 'attach'])).toContain(
-    'attach ended: the person quit the agent',
-  );
-}, 240_000);
+    // The person's turn went to the model inside the coder's session (the first turn's history).
+    const turns = server.mainRequests('anthropic').filter((r) => r.first_user_text.includes(TAG));
+    expect(turns.length).toBeGreaterThanOrEqual(3);
+    expect(JSON.stringify(turns.at(-1)?.body)).toContain('please write the file');
+    const back = await cliJson<Coder>(h, ['status', c.id]);
+    expect(back.state).toBe('completed');
+    expect(back.stats.files_changed).toBe(1);
+    // The person's turns are counted from the session's transcript: the tool call and the answer.
+    expect(back.stats.turns).toBe(c.stats.turns + 2);
+    expect(back.stats.tokens_out).toBeGreaterThan(c.stats.tokens_out);
+    expect(back.stats.last_message).toBe('Second turn done: wrote by-person.txt');
+    expect(await cli(h, ['logs', c.id, '--kind', 'attach'])).toContain(
+      'attach ended: the person quit the agent',
+    );
+  },
+  scaled(240_000),
+);

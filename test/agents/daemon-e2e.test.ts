@@ -15,6 +15,7 @@ import { startModelServer, type ModelServer, type RecordedRequest } from '../fix
 import { cleanupHome, makeHome, startDaemon, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo, tempDir } from '../helpers/env.js';
 import { SCENARIO_USAGE, TASK } from './scenario.js';
+import { scaled } from '../helpers/load.js';
 
 type Cli = 'claude' | 'codex' | 'gemini';
 const CLIS: Cli[] = ['claude', 'codex', 'gemini'];
@@ -63,7 +64,7 @@ beforeAll(async () => {
   d = await startDaemon(h);
   client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
   repo = makeRepo();
-}, 30_000);
+}, scaled(30_000));
 
 afterAll(async () => {
   if (h) await cleanupHome(h, d);

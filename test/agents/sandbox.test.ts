@@ -25,6 +25,7 @@ import {
 } from '../helpers/daemon.js';
 import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
 import { pathWithout } from '../helpers/path-without.js';
+import { scaled } from '../helpers/load.js';
 
 const BASE = join(CODEX_HOMES_DIR, 'sandbox');
 // The remount would succeed for a root daemon if bwrap kept the capabilities (it does unless told).
@@ -100,7 +101,7 @@ beforeAll(async () => {
   d = await startDaemon(h);
   client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
   repo = makeRepo();
-}, 60_000);
+}, scaled(60_000));
 
 afterAll(async () => {
   if (h) await cleanupHome(h, d);
@@ -123,73 +124,89 @@ async function toolOutput(id: string): Promise<string> {
 }
 
 describe.skipIf(!canRun)('sandbox bwrap (real claude)', () => {
-  test('inside the worktree the Bash tool writes and commits; ../escape.txt and $HOME/escape.txt fail; message resumes it', async () => {
-    const c = await client.create({ task: 'Write files [escape]', repo, sandbox: 'bwrap' });
-    expect(c.sandbox).toEqual({ mode: 'bwrap', network: 'on' });
-    const done = await ended(c.id);
-    const out = await toolOutput(c.id);
-    expect(done.state, `${JSON.stringify(done)}\n${out}`).toBe('completed');
-    expect(out).toMatch(/Read-only file system/);
-    expect(out).toMatch(/remount=[1-9]/);
-    expect(out).toMatch(/up=1/);
-    expect(out).toMatch(/home=1/);
-    expect(out).toMatch(/commit=0/);
-    expect(existsSync(join(dirname(c.workspace), 'escape.txt'))).toBe(false);
-    expect(existsSync(join(h.userHome, 'escape.txt'))).toBe(false);
-    expect(git(c.workspace, 'log', '-1', '--format=%s', c.branch)).toBe('sandboxed commit');
-    expect(git(c.workspace, 'status', '--porcelain')).toBe('');
+  test(
+    'inside the worktree the Bash tool writes and commits; ../escape.txt and $HOME/escape.txt fail; message resumes it',
+    async () => {
+      const c = await client.create({ task: 'Write files [escape]', repo, sandbox: 'bwrap' });
+      expect(c.sandbox).toEqual({ mode: 'bwrap', network: 'on' });
+      const done = await ended(c.id);
+      const out = await toolOutput(c.id);
+      expect(done.state, `${JSON.stringify(done)}\n${out}`).toBe('completed');
+      expect(out).toMatch(/Read-only file system/);
+      expect(out).toMatch(/remount=[1-9]/);
+      expect(out).toMatch(/up=1/);
+      expect(out).toMatch(/home=1/);
+      expect(out).toMatch(/commit=0/);
+      expect(existsSync(join(dirname(c.workspace), 'escape.txt'))).toBe(false);
+      expect(existsSync(join(h.userHome, 'escape.txt'))).toBe(false);
+      expect(git(c.workspace, 'log', '-1', '--format=%s', c.branch)).toBe('sandboxed commit');
+      expect(git(c.workspace, 'status', '--porcelain')).toBe('');
 
-    const status = await cli(h, ['status', c.id]);
-    expect(status).toMatch(/sandbox\s+bwrap/);
+      const status = await cli(h, ['status', c.id]);
+      expect(status).toMatch(/sandbox\s+bwrap/);
 
-    await client.control(c.id, { action: 'message', message: 'And now?' });
-    const again = await ended(c.id);
-    expect(again.state).toBe('completed');
-    expect(again.session_id).toBe(done.session_id);
-    expect(again.stats.last_message).toBe('Follow-up done.');
-  }, 180_000);
+      await client.control(c.id, { action: 'message', message: 'And now?' });
+      const again = await ended(c.id);
+      expect(again.state).toBe('completed');
+      expect(again.session_id).toBe(done.session_id);
+      expect(again.stats.last_message).toBe('Follow-up done.');
+    },
+    scaled(180_000),
+  );
 
-  test('codex under bwrap writes through exec_command and apply_patch', async () => {
-    const c = await client.create({
-      task: 'Write [codex-sandboxed]',
-      repo,
-      provider: 'codex',
-      sandbox: 'bwrap',
-    });
-    const done = await ended(c.id);
-    const out = await toolOutput(c.id);
-    expect(done.state, `${JSON.stringify(done)}\n${out}`).toBe('completed');
-    expect(readFileSync(join(c.workspace, 'shell.txt'), 'utf8')).toBe('hi\n');
-    expect(readFileSync(join(c.workspace, 'patched.txt'), 'utf8')).toBe('patched\n');
-  }, 120_000);
+  test(
+    'codex under bwrap writes through exec_command and apply_patch',
+    async () => {
+      const c = await client.create({
+        task: 'Write [codex-sandboxed]',
+        repo,
+        provider: 'codex',
+        sandbox: 'bwrap',
+      });
+      const done = await ended(c.id);
+      const out = await toolOutput(c.id);
+      expect(done.state, `${JSON.stringify(done)}\n${out}`).toBe('completed');
+      expect(readFileSync(join(c.workspace, 'shell.txt'), 'utf8')).toBe('hi\n');
+      expect(readFileSync(join(c.workspace, 'patched.txt'), 'utf8')).toBe('patched\n');
+    },
+    scaled(120_000),
+  );
 
-  test('without a sandbox the same task does write outside its worktree', async () => {
-    const c = await client.create({ task: 'Write files [escape]', repo, sandbox: 'none' });
-    const done = await ended(c.id);
-    const out = await toolOutput(c.id);
-    expect(done.state, out).toBe('completed');
-    expect(out).toMatch(/up=0/);
-    expect(out).toMatch(/home=0/);
-    expect(existsSync(join(dirname(c.workspace), 'escape.txt'))).toBe(true);
-    expect(existsSync(join(h.userHome, 'escape.txt'))).toBe(true);
-  }, 120_000);
+  test(
+    'without a sandbox the same task does write outside its worktree',
+    async () => {
+      const c = await client.create({ task: 'Write files [escape]', repo, sandbox: 'none' });
+      const done = await ended(c.id);
+      const out = await toolOutput(c.id);
+      expect(done.state, out).toBe('completed');
+      expect(out).toMatch(/up=0/);
+      expect(out).toMatch(/home=0/);
+      expect(existsSync(join(dirname(c.workspace), 'escape.txt'))).toBe(true);
+      expect(existsSync(join(h.userHome, 'escape.txt'))).toBe(true);
+    },
+    scaled(120_000),
+  );
 
-  test('bwrap missing or refusing: the create is refused naming the cause, nothing is made', async () => {
-    const before = (await client.list({ states: ['all'] })).total;
-    await expect(
-      client.create({ task: 'x', repo, provider: 'lines', sandbox: 'bwrap' }),
-    ).rejects.toMatchObject({
-      code: 'sandbox_unavailable',
-      message: expect.stringMatching(/'bwrap' is not on the PATH/),
-    });
-    await expect(
-      client.create({ task: 'x', repo, provider: 'refused', sandbox: 'bwrap' }),
-    ).rejects.toMatchObject({
-      code: 'sandbox_unavailable',
-      message: expect.stringMatching(
-        /refused to set up a sandbox: bwrap: setting up uid map: Permission denied/,
-      ),
-    });
-    expect((await client.list({ states: ['all'] })).total).toBe(before);
-  }, 60_000);
+  test(
+    'bwrap missing or refusing: the create is refused naming the cause, nothing is made',
+    async () => {
+      const before = (await client.list({ states: ['all'] })).total;
+      await expect(
+        client.create({ task: 'x', repo, provider: 'lines', sandbox: 'bwrap' }),
+      ).rejects.toMatchObject({
+        code: 'sandbox_unavailable',
+        message: expect.stringMatching(/'bwrap' is not on the PATH/),
+      });
+      await expect(
+        client.create({ task: 'x', repo, provider: 'refused', sandbox: 'bwrap' }),
+      ).rejects.toMatchObject({
+        code: 'sandbox_unavailable',
+        message: expect.stringMatching(
+          /refused to set up a sandbox: bwrap: setting up uid map: Permission denied/,
+        ),
+      });
+      expect((await client.list({ states: ['all'] })).total).toBe(before);
+    },
+    scaled(60_000),
+  );
 });

@@ -22,6 +22,7 @@ import {
   type TestHome,
   logText,
 } from '../helpers/daemon.js';
+import { scaled } from '../helpers/load.js';
 
 // eslint-disable-next-line no-control-regex
 const LIVE_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
@@ -41,7 +42,7 @@ beforeAll(async () => {
   h = await makeHome({ providers: [...TEST_PROVIDERS, SH] });
   d = await startDaemon(h);
   repo = makeRepo();
-}, 60_000);
+}, scaled(60_000));
 
 afterAll(async () => {
   await cleanupHome(h, d);

@@ -19,6 +19,7 @@ import {
 } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 import { allStdout, api, checkLines } from '../reliability/suite.js';
+import { scaled } from '../helpers/load.js';
 
 const LINES = 3000;
 
@@ -45,58 +46,62 @@ afterAll(async () => {
 });
 
 describe.skipIf(whyNot !== null)('disk full (3 MB tmpfs)', () => {
-  it('retries the failed batches from the same offsets once space is back: nothing skipped, no early end', async () => {
-    const base = await makeHome({
-      providers: [
-        {
-          name: 'burst',
-          description: `waits for a file named go, then prints ${LINES} lines in one write`,
-          command: [
-            'bash',
-            '-c',
-            `seq -f 'line %g' 1 ${LINES} > "$TMPDIR/burst-$$"; until [ -e go ]; do sleep 0.02; done; cat "$TMPDIR/burst-$$"; rm -f "$TMPDIR/burst-$$"`,
-          ],
-          parser: 'text',
-        },
-      ],
-    });
-    // The same home, moved onto the small filesystem.
-    const home = join(mnt, 'home');
-    execFileSync('cp', ['-a', base.home, home]);
-    h = { ...base, home, env: { ...base.env, AICODER_HOME: home, TMPDIR: tempDir('aicoder-burst-') } };
-    d = await startDaemon(h);
-    const repo = makeRepo();
-    const c = await api<Coder>(h, 'POST', '/api/coders', { task: 'burst', repo, provider: 'burst' });
-    await api(h, 'GET', `/api/coders/${c.id}/wait?for=running&timeout_ms=50000`);
+  it(
+    'retries the failed batches from the same offsets once space is back: nothing skipped, no early end',
+    async () => {
+      const base = await makeHome({
+        providers: [
+          {
+            name: 'burst',
+            description: `waits for a file named go, then prints ${LINES} lines in one write`,
+            command: [
+              'bash',
+              '-c',
+              `seq -f 'line %g' 1 ${LINES} > "$TMPDIR/burst-$$"; until [ -e go ]; do sleep 0.02; done; cat "$TMPDIR/burst-$$"; rm -f "$TMPDIR/burst-$$"`,
+            ],
+            parser: 'text',
+          },
+        ],
+      });
+      // The same home, moved onto the small filesystem.
+      const home = join(mnt, 'home');
+      execFileSync('cp', ['-a', base.home, home]);
+      h = { ...base, home, env: { ...base.env, AICODER_HOME: home, TMPDIR: tempDir('aicoder-burst-') } };
+      d = await startDaemon(h);
+      const repo = makeRepo();
+      const c = await api<Coder>(h, 'POST', '/api/coders', { task: 'burst', repo, provider: 'burst' });
+      await api(h, 'GET', `/api/coders/${c.id}/wait?for=running&timeout_ms=50000`);
 
-    // Fill the disk, leaving room for the agent's output (written in one go) and little more.
-    const out = Buffer.byteLength(Array.from({ length: LINES }, (_, i) => `line ${i + 1}\n`).join(''));
-    const st = statfsSync(mnt);
-    const free = st.bavail * st.bsize;
-    const filler = join(mnt, 'filler');
-    writeFileSync(filler, Buffer.alloc(Math.max(0, free - out - 2 * st.bsize)));
-    writeFileSync(join(c.workspace, 'go'), '');
+      // Fill the disk, leaving room for the agent's output (written in one go) and little more.
+      const out = Buffer.byteLength(Array.from({ length: LINES }, (_, i) => `line ${i + 1}\n`).join(''));
+      const st = statfsSync(mnt);
+      const free = st.bavail * st.bsize;
+      const filler = join(mnt, 'filler');
+      writeFileSync(filler, Buffer.alloc(Math.max(0, free - out - 2 * st.bsize)));
+      writeFileSync(join(c.workspace, 'go'), '');
 
-    // The agent has printed everything and ended; the daemon cannot store it.
-    await waitFor(() => processesUnder(c.workspace).length === 0, {
-      what: 'the agent ended',
-      timeoutMs: 60_000,
-    });
-    const during = await api<Coder>(h, 'GET', `/api/coders/${c.id}`);
-    const storedDuring = (await allStdout(h, c.id)).length;
-    expect(storedDuring).toBeLessThan(LINES);
-    expect(during.state).toBe('running'); // not `completed` with lines missing
+      // The agent has printed everything and ended; the daemon cannot store it.
+      await waitFor(() => processesUnder(c.workspace).length === 0, {
+        what: 'the agent ended',
+        timeoutMs: 60_000,
+      });
+      const during = await api<Coder>(h, 'GET', `/api/coders/${c.id}`);
+      const storedDuring = (await allStdout(h, c.id)).length;
+      expect(storedDuring).toBeLessThan(LINES);
+      expect(during.state).toBe('running'); // not `completed` with lines missing
 
-    // Space is back: everything arrives, once, in order, and the coder ends.
-    rmSync(filler);
-    const end = await api<{ coder: Coder }>(
-      h,
-      'GET',
-      `/api/coders/${c.id}/wait?for=terminal&timeout_ms=50000`,
-    );
-    expect(end.coder.state).toBe('completed');
-    const lines = await allStdout(h, c.id);
-    expect(checkLines(lines, LINES)).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0 });
-    expect(lines).toHaveLength(LINES);
-  }, 180_000);
+      // Space is back: everything arrives, once, in order, and the coder ends.
+      rmSync(filler);
+      const end = await api<{ coder: Coder }>(
+        h,
+        'GET',
+        `/api/coders/${c.id}/wait?for=terminal&timeout_ms=50000`,
+      );
+      expect(end.coder.state).toBe('completed');
+      const lines = await allStdout(h, c.id);
+      expect(checkLines(lines, LINES)).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0 });
+      expect(lines).toHaveLength(LINES);
+    },
+    scaled(180_000),
+  );
 });

@@ -19,6 +19,7 @@ import {
 } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo } from '../helpers/env.js';
 import { api, mcpClient } from '../reliability/suite.js';
+import { scaled } from '../helpers/load.js';
 
 const MB = 1024 * 1024;
 /** JSON around the texts: field names, seqs, timestamps, escapes. */
@@ -74,7 +75,7 @@ beforeAll(async () => {
   id = c.id;
   const end = await api<{ coder: Coder }>(h, 'GET', `/api/coders/${id}/wait?for=terminal&timeout_ms=50000`);
   expect(end.coder.state).toBe('completed');
-}, 120_000);
+}, scaled(120_000));
 
 describe('log size budgets (long lines)', () => {
   it('tail 100 and tail 1 stay within the budget, long entries cut with a marker', async () => {

@@ -10,6 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { cleanupHome, makeHome, startDaemon, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
 import { cleanupTemp } from '../helpers/env.js';
+import { scaled } from '../helpers/load.js';
 
 let h: TestHome | undefined;
 let d: RunningDaemon | undefined;
@@ -34,42 +35,46 @@ const initialize = JSON.stringify({
 });
 
 describe('MCP sessions that are never ended', () => {
-  it('serves 1,000 clients that never DELETE, then a new one, with flat memory', async () => {
-    h = await makeHome();
-    d = await startDaemon(h);
-    const url = `${h.baseUrl}/mcp`;
-    const rss: number[] = [];
-    for (let i = 0; i < 1000; i++) {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          ...h.auth,
-        },
-        body: initialize,
-      });
-      const body = await res.text();
-      expect(res.status, body).toBe(200);
-      expect(res.headers.get('mcp-session-id')).toBeTruthy();
-      // The first 300 fill the 256 slots and start evicting; from then on memory must not grow.
-      if ((i + 1) % 100 === 0) rss.push(rssMb(d.pid));
-    }
-    const client = new Client({ name: 'late', version: '1.0.0' });
-    await client.connect(
-      new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: h.auth } }),
-    );
-    try {
-      const { tools } = await client.listTools();
-      expect(tools).toHaveLength(6);
-    } finally {
-      await client.close();
-    }
-    // Bounded: the live sessions stay at the cap (test/mcp/http.test.ts proves the heap flat after a
-    // GC); RSS only shows garbage awaiting collection, so allow one collection cycle of headroom.
-    expect(
-      Math.max(...rss.slice(3)) - rss[2]!,
-      `RSS per 100 clients: ${rss.map((x) => x.toFixed(0)).join(' ')} MB`,
-    ).toBeLessThan(150);
-  }, 240_000);
+  it(
+    'serves 1,000 clients that never DELETE, then a new one, with flat memory',
+    async () => {
+      h = await makeHome();
+      d = await startDaemon(h);
+      const url = `${h.baseUrl}/mcp`;
+      const rss: number[] = [];
+      for (let i = 0; i < 1000; i++) {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            ...h.auth,
+          },
+          body: initialize,
+        });
+        const body = await res.text();
+        expect(res.status, body).toBe(200);
+        expect(res.headers.get('mcp-session-id')).toBeTruthy();
+        // The first 300 fill the 256 slots and start evicting; from then on memory must not grow.
+        if ((i + 1) % 100 === 0) rss.push(rssMb(d.pid));
+      }
+      const client = new Client({ name: 'late', version: '1.0.0' });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: h.auth } }),
+      );
+      try {
+        const { tools } = await client.listTools();
+        expect(tools).toHaveLength(6);
+      } finally {
+        await client.close();
+      }
+      // Bounded: the live sessions stay at the cap (test/mcp/http.test.ts proves the heap flat after a
+      // GC); RSS only shows garbage awaiting collection, so allow one collection cycle of headroom.
+      expect(
+        Math.max(...rss.slice(3)) - rss[2]!,
+        `RSS per 100 clients: ${rss.map((x) => x.toFixed(0)).join(' ')} MB`,
+      ).toBeLessThan(150);
+    },
+    scaled(240_000),
+  );
 });

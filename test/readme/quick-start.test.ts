@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { cleanupTemp, freePort, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 import { pidAlive } from '../helpers/daemon.js';
+import { scaled } from '../helpers/load.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -101,98 +102,102 @@ afterAll(async () => {
   cleanupTemp();
 });
 
-test('the README quick start works literally: fresh clone, empty HOME, temp npm prefix, create + tui in another repo', async () => {
-  const blocks = quickStartBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'));
-  expect(blocks.length).toBeGreaterThanOrEqual(2);
-  const [install, use] = [blocks[0]!, blocks[1]!];
-  expect(install.join('\n')).toContain('npm test');
-  expect(use.some((l) => l.startsWith('aicoder create '))).toBe(true);
+test(
+  'the README quick start works literally: fresh clone, empty HOME, temp npm prefix, create + tui in another repo',
+  async () => {
+    const blocks = quickStartBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    const [install, use] = [blocks[0]!, blocks[1]!];
+    expect(install.join('\n')).toContain('npm test');
+    expect(use.some((l) => l.startsWith('aicoder create '))).toBe(true);
 
-  const work = tempDir('aicoder-readme-');
-  const clone = join(work, 'aicoder');
-  execFileSync('git', ['clone', '-q', ROOT, clone]);
-  const home = join(work, 'home');
-  const prefix = join(work, 'npm-prefix');
-  mkdirSync(home);
-  const port = await freePort();
+    const work = tempDir('aicoder-readme-');
+    const clone = join(work, 'aicoder');
+    execFileSync('git', ['clone', '-q', ROOT, clone]);
+    const home = join(work, 'home');
+    const prefix = join(work, 'npm-prefix');
+    mkdirSync(home);
+    const port = await freePort();
 
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || /^(npm_|aicoder_)/i.test(k) || k === 'INIT_CWD') continue;
-    env[k] = v;
-  }
-  Object.assign(env, npmSourceSettings(), {
-    HOME: home,
-    NPM_CONFIG_PREFIX: prefix,
-    npm_config_prefer_offline: 'true',
-    npm_config_update_notifier: 'false',
-    PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}`,
-    AICODER_PORT: String(port),
-  });
-  delete env.NODE_OPTIONS; // vitest's, not the user's
-
-  const aicoderHome = join(home, '.aicoder');
-  stopDaemon = async () => {
-    try {
-      const info = JSON.parse(readFileSync(join(aicoderHome, 'daemon.json'), 'utf8')) as { pid: number };
-      if (existsSync(join(prefix, 'bin', 'aicoder'))) await sh('aicoder daemon stop', home, env, 60_000);
-      if (pidAlive(info.pid)) process.kill(info.pid, 'SIGKILL');
-    } catch {
-      /* no daemon was started */
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) {
+      if (v === undefined || /^(npm_|aicoder_)/i.test(k) || k === 'INIT_CWD') continue;
+      env[k] = v;
     }
-  };
+    Object.assign(env, npmSourceSettings(), {
+      HOME: home,
+      NPM_CONFIG_PREFIX: prefix,
+      npm_config_prefer_offline: 'true',
+      npm_config_update_notifier: 'false',
+      PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}`,
+      AICODER_PORT: String(port),
+    });
+    delete env.NODE_OPTIONS; // vitest's, not the user's
 
-  const timings: string[] = [];
-  for (const line of install) {
-    // CI runs the suite (`npm test`) itself; this test is not part of it, so it must not run it again.
-    if (line === 'npm test') continue;
-    const r = await sh(line, clone, env, 15 * 60_000);
-    timings.push(`${line}: ${(r.ms / 1000).toFixed(1)} s`);
-    expect(r.code, `${line} (in the fresh clone) failed:\n${r.out.slice(-4000)}`).toBe(0);
-  }
-  console.log(`README quick start timings: ${timings.join('; ')}`);
+    const aicoderHome = join(home, '.aicoder');
+    stopDaemon = async () => {
+      try {
+        const info = JSON.parse(readFileSync(join(aicoderHome, 'daemon.json'), 'utf8')) as { pid: number };
+        if (existsSync(join(prefix, 'bin', 'aicoder'))) await sh('aicoder daemon stop', home, env, 60_000);
+        if (pidAlive(info.pid)) process.kill(info.pid, 'SIGKILL');
+      } catch {
+        /* no daemon was started */
+      }
+    };
 
-  // On PATH from the temp prefix, pointing at the fresh clone's build.
-  const which = (await sh('command -v aicoder', home, env, 10_000)).out.trim();
-  expect(which).toBe(join(prefix, 'bin', 'aicoder'));
-  expect(realpathSync(which)).toBe(realpathSync(join(clone, 'bin', 'aicoder.js')));
-
-  // The user's own repository elsewhere, and a provider that runs without a model endpoint.
-  const repo = makeRepo({ 'README.md': '# my project\n' });
-  mkdirSync(join(aicoderHome, 'providers'), { recursive: true });
-  writeFileSync(
-    join(aicoderHome, 'providers', 'note.json'),
-    JSON.stringify({
-      name: 'note',
-      description: 'writes the task to NOTES.md',
-      command: ['bash', '-c', 'printf "%s\\n" "$1" > NOTES.md; echo "wrote NOTES.md"', '_', '{task}'],
-      parser: 'text',
-    }),
-  );
-  writeFileSync(join(aicoderHome, 'config.json'), JSON.stringify({ default_provider: 'note' }));
-
-  let id = '';
-  for (const line of use) {
-    if (line === 'aicoder tui') {
-      const screen = await runTui(line, repo, env, id);
-      expect(screen).toContain(id);
-      continue;
+    const timings: string[] = [];
+    for (const line of install) {
+      // CI runs the suite (`npm test`) itself; this test is not part of it, so it must not run it again.
+      if (line === 'npm test') continue;
+      const r = await sh(line, clone, env, 15 * 60_000);
+      timings.push(`${line}: ${(r.ms / 1000).toFixed(1)} s`);
+      expect(r.code, `${line} (in the fresh clone) failed:\n${r.out.slice(-4000)}`).toBe(0);
     }
-    const r = await sh(line, repo, env, 120_000);
-    expect(r.code, `${line} (in a separate repo) failed:\n${r.out}`).toBe(0);
-    const m = /created coder (\w+)/.exec(r.out);
-    if (m) id = m[1]!;
-  }
-  expect(id).not.toBe('');
-  const waited = await sh(`aicoder wait ${id}`, repo, env, 120_000);
-  expect(waited.code, waited.out).toBe(0);
-  expect(waited.out).toContain('completed');
-  const status = await sh(`aicoder status ${id} --json`, repo, env, 60_000);
-  const coder = JSON.parse(status.out) as { workspace: string; repo: string };
-  expect(coder.repo).toBe(repo);
-  const task = /^aicoder create "(.*)"$/.exec(use.find((l) => l.startsWith('aicoder create '))!)?.[1];
-  expect(readFileSync(join(coder.workspace, 'NOTES.md'), 'utf8')).toBe(`${task}\n`);
-}, 1_200_000);
+    console.log(`README quick start timings: ${timings.join('; ')}`);
+
+    // On PATH from the temp prefix, pointing at the fresh clone's build.
+    const which = (await sh('command -v aicoder', home, env, 10_000)).out.trim();
+    expect(which).toBe(join(prefix, 'bin', 'aicoder'));
+    expect(realpathSync(which)).toBe(realpathSync(join(clone, 'bin', 'aicoder.js')));
+
+    // The user's own repository elsewhere, and a provider that runs without a model endpoint.
+    const repo = makeRepo({ 'README.md': '# my project\n' });
+    mkdirSync(join(aicoderHome, 'providers'), { recursive: true });
+    writeFileSync(
+      join(aicoderHome, 'providers', 'note.json'),
+      JSON.stringify({
+        name: 'note',
+        description: 'writes the task to NOTES.md',
+        command: ['bash', '-c', 'printf "%s\\n" "$1" > NOTES.md; echo "wrote NOTES.md"', '_', '{task}'],
+        parser: 'text',
+      }),
+    );
+    writeFileSync(join(aicoderHome, 'config.json'), JSON.stringify({ default_provider: 'note' }));
+
+    let id = '';
+    for (const line of use) {
+      if (line === 'aicoder tui') {
+        const screen = await runTui(line, repo, env, id);
+        expect(screen).toContain(id);
+        continue;
+      }
+      const r = await sh(line, repo, env, 120_000);
+      expect(r.code, `${line} (in a separate repo) failed:\n${r.out}`).toBe(0);
+      const m = /created coder (\w+)/.exec(r.out);
+      if (m) id = m[1]!;
+    }
+    expect(id).not.toBe('');
+    const waited = await sh(`aicoder wait ${id}`, repo, env, 120_000);
+    expect(waited.code, waited.out).toBe(0);
+    expect(waited.out).toContain('completed');
+    const status = await sh(`aicoder status ${id} --json`, repo, env, 60_000);
+    const coder = JSON.parse(status.out) as { workspace: string; repo: string };
+    expect(coder.repo).toBe(repo);
+    const task = /^aicoder create "(.*)"$/.exec(use.find((l) => l.startsWith('aicoder create '))!)?.[1];
+    expect(readFileSync(join(coder.workspace, 'NOTES.md'), 'utf8')).toBe(`${task}\n`);
+  },
+  scaled(1_200_000),
+);
 
 /** Runs `aicoder tui` in a pseudo-terminal until the coder is on screen, then quits it with q. */
 async function runTui(line: string, cwd: string, env: Record<string, string>, id: string): Promise<string> {

@@ -25,6 +25,7 @@ import {
   type RunningDaemon,
   type TestHome,
 } from '../helpers/daemon.js';
+import { scaled } from '../helpers/load.js';
 
 let h: TestHome | undefined;
 let d: RunningDaemon | undefined;
@@ -68,79 +69,83 @@ function filesUnder(dir: string): Map<string, string> {
 }
 
 describe.each(['gemini', 'codex'] as const)('%s talks back (real CLI, scripted model)', (agent) => {
-  it('asks the user through its coder endpoint, gets the answer as the tool result, and completes', async () => {
-    const c = CASES[agent];
-    server = await startModelServer({ script: [c.call, { text: 'Done: used the answer' }] });
-    h = await agentDaemon(agent, server);
-    const geminiUser = agent === 'gemini' ? join(h.env.GEMINI_CLI_HOME!, '.gemini') : undefined;
-    if (geminiUser) {
-      // The user's own MCP server of the same name must not shadow the coder endpoint.
-      const settings = JSON.parse(readFileSync(join(geminiUser, 'settings.json'), 'utf8')) as object;
-      const mine = { ...settings, mcpServers: { aicoder: { httpUrl: 'http://127.0.0.1:1/mcp' } } };
-      writeFileSync(
-        join(geminiUser, 'settings.json'),
-        `// the user's file, with a comment\n${JSON.stringify(mine)}\n`,
-      );
-    }
-    const before = geminiUser ? filesUnder(geminiUser) : undefined;
-    d = await startDaemon(h);
-    const repo = makeRepo();
-    const coder = await cliJson<Coder>(h, ['create', 'Write a greeting; ask me about its tone first'], {
-      cwd: repo,
-    });
-    // The wait ends on needs_input or on the run ending without asking (then the test says why).
-    const asked = await waitFor(
-      async () => {
-        const s = await cliJson<Coder>(h!, ['status', coder.id]);
-        return ['needs_input', 'failed', 'completed', 'stopped'].includes(s.state) ? s : null;
-      },
-      { what: 'needs_input', timeoutMs: 90_000 },
-    );
-    if (asked.state !== 'needs_input') {
-      const first = JSON.stringify(server.mainRequests(c.dialect)[0]?.body ?? null);
-      const offered = [...first.matchAll(/aicoder[^"\\]{0,80}/g)].map((m) => m[0]).slice(0, 20);
-      expect.fail(
-        `ended without asking: ${JSON.stringify(asked)}\n${await cli(h, ['logs', coder.id])}\noffered: ${offered.join(' | ')}`,
-      );
-    }
-    const waiting = await cliJson<Coder>(h, ['status', coder.id]);
-    expect(waiting.question).toBe(QUESTION);
-
-    // The token is in no argv of the agent's process group.
-    const token = /\/coder\/[^/]+\/([0-9a-f]{64})\/mcp/.exec(
-      readFileSync(`/proc/${waiting.pid}/environ`, 'utf8').replaceAll('\0', '\n'),
-    )?.[1];
-    expect(token, 'AICODER_MCP_URL carries the token').toMatch(/^[0-9a-f]{64}$/);
-    for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-      let cmd = '';
-      try {
-        cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-      } catch {
-        continue;
+  it(
+    'asks the user through its coder endpoint, gets the answer as the tool result, and completes',
+    async () => {
+      const c = CASES[agent];
+      server = await startModelServer({ script: [c.call, { text: 'Done: used the answer' }] });
+      h = await agentDaemon(agent, server);
+      const geminiUser = agent === 'gemini' ? join(h.env.GEMINI_CLI_HOME!, '.gemini') : undefined;
+      if (geminiUser) {
+        // The user's own MCP server of the same name must not shadow the coder endpoint.
+        const settings = JSON.parse(readFileSync(join(geminiUser, 'settings.json'), 'utf8')) as object;
+        const mine = { ...settings, mcpServers: { aicoder: { httpUrl: 'http://127.0.0.1:1/mcp' } } };
+        writeFileSync(
+          join(geminiUser, 'settings.json'),
+          `// the user's file, with a comment\n${JSON.stringify(mine)}\n`,
+        );
       }
-      expect(cmd.includes(token!), `pid ${p}'s argv holds the token`).toBe(false);
-    }
-    if (geminiUser) {
-      const overlay = join(h.home, 'coders', coder.id, 'gemini-home', '.gemini', 'settings.json');
-      expect(statSync(overlay).mode & 0o777).toBe(0o600);
-      const text = readFileSync(overlay, 'utf8');
-      expect(text).not.toContain(token!);
-      const written = JSON.parse(text) as { mcpServers: Record<string, { httpUrl: string }> };
-      expect(written.mcpServers.aicoder!.httpUrl).toMatch(new RegExp(`/coder/${coder.id}/mcp$`));
-      // The user's other settings came along (auth type), their files are unchanged.
-      expect(text).toContain('gemini-api-key');
-    }
+      const before = geminiUser ? filesUnder(geminiUser) : undefined;
+      d = await startDaemon(h);
+      const repo = makeRepo();
+      const coder = await cliJson<Coder>(h, ['create', 'Write a greeting; ask me about its tone first'], {
+        cwd: repo,
+      });
+      // The wait ends on needs_input or on the run ending without asking (then the test says why).
+      const asked = await waitFor(
+        async () => {
+          const s = await cliJson<Coder>(h!, ['status', coder.id]);
+          return ['needs_input', 'failed', 'completed', 'stopped'].includes(s.state) ? s : null;
+        },
+        { what: 'needs_input', timeoutMs: 90_000 },
+      );
+      if (asked.state !== 'needs_input') {
+        const first = JSON.stringify(server.mainRequests(c.dialect)[0]?.body ?? null);
+        const offered = [...first.matchAll(/aicoder[^"\\]{0,80}/g)].map((m) => m[0]).slice(0, 20);
+        expect.fail(
+          `ended without asking: ${JSON.stringify(asked)}\n${await cli(h, ['logs', coder.id])}\noffered: ${offered.join(' | ')}`,
+        );
+      }
+      const waiting = await cliJson<Coder>(h, ['status', coder.id]);
+      expect(waiting.question).toBe(QUESTION);
 
-    const mainBefore = server.mainRequests(c.dialect).length;
-    await cli(h, ['answer', coder.id, ANSWER]);
-    const w = await runCli(h, ['wait', coder.id, '--timeout', '90', '--json'], { timeoutMs: 120_000 });
-    const end = JSON.parse(w.stdout) as Coder;
-    expect(end.state, `${JSON.stringify(end)}\n${await cli(h, ['logs', coder.id])}`).toBe('completed');
-    expect(end.question).toBeNull();
-    expect(end.stats.last_message).toBe('Done: used the answer');
-    const after = server.mainRequests(c.dialect).slice(mainBefore);
-    expect(after.length).toBeGreaterThanOrEqual(1);
-    expect(JSON.stringify(after[0]!.body)).toContain(`The user answered: ${ANSWER}`);
-    if (geminiUser) expect(filesUnder(geminiUser)).toEqual(before);
-  }, 240_000);
+      // The token is in no argv of the agent's process group.
+      const token = /\/coder\/[^/]+\/([0-9a-f]{64})\/mcp/.exec(
+        readFileSync(`/proc/${waiting.pid}/environ`, 'utf8').replaceAll('\0', '\n'),
+      )?.[1];
+      expect(token, 'AICODER_MCP_URL carries the token').toMatch(/^[0-9a-f]{64}$/);
+      for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+        let cmd = '';
+        try {
+          cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+        } catch {
+          continue;
+        }
+        expect(cmd.includes(token!), `pid ${p}'s argv holds the token`).toBe(false);
+      }
+      if (geminiUser) {
+        const overlay = join(h.home, 'coders', coder.id, 'gemini-home', '.gemini', 'settings.json');
+        expect(statSync(overlay).mode & 0o777).toBe(0o600);
+        const text = readFileSync(overlay, 'utf8');
+        expect(text).not.toContain(token!);
+        const written = JSON.parse(text) as { mcpServers: Record<string, { httpUrl: string }> };
+        expect(written.mcpServers.aicoder!.httpUrl).toMatch(new RegExp(`/coder/${coder.id}/mcp$`));
+        // The user's other settings came along (auth type), their files are unchanged.
+        expect(text).toContain('gemini-api-key');
+      }
+
+      const mainBefore = server.mainRequests(c.dialect).length;
+      await cli(h, ['answer', coder.id, ANSWER]);
+      const w = await runCli(h, ['wait', coder.id, '--timeout', '90', '--json'], { timeoutMs: 120_000 });
+      const end = JSON.parse(w.stdout) as Coder;
+      expect(end.state, `${JSON.stringify(end)}\n${await cli(h, ['logs', coder.id])}`).toBe('completed');
+      expect(end.question).toBeNull();
+      expect(end.stats.last_message).toBe('Done: used the answer');
+      const after = server.mainRequests(c.dialect).slice(mainBefore);
+      expect(after.length).toBeGreaterThanOrEqual(1);
+      expect(JSON.stringify(after[0]!.body)).toContain(`The user answered: ${ANSWER}`);
+      if (geminiUser) expect(filesUnder(geminiUser)).toEqual(before);
+    },
+    scaled(240_000),
+  );
 });

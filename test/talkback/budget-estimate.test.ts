@@ -20,6 +20,7 @@ import {
   type RunningDaemon,
   type TestHome,
 } from '../helpers/daemon.js';
+import { scaled } from '../helpers/load.js';
 
 let h: TestHome | undefined;
 let d: RunningDaemon | undefined;
@@ -50,46 +51,58 @@ async function waitEnd(id: string): Promise<Coder> {
 }
 
 describe('budgets from estimated cost (real CLIs, scripted model)', () => {
-  it('gemini on a listed model: estimated cost stops it at budget_usd; a message is then refused', async () => {
-    server = await startModelServer({
-      script: [{ tool: 'write_file', path: 'a.txt', content: 'a\n' }, { text: 'Done' }],
-      usage: USAGE,
-    });
-    h = await daemonFor(server);
-    d = await startDaemon(h);
-    const model = 'gemini-2.5-flash';
-    const c = await cliJson<Coder>(
-      h,
-      ['create', '--provider', 'gemini', '--model', model, '--budget-usd', '0.01', 'Write a.txt'],
-      { cwd: makeRepo() },
-    );
-    const end = await waitEnd(c.id);
-    expect(end.state, JSON.stringify(end)).toBe('stopped');
-    expect(end.error).toBe('stopped: budget 0.01 USD reached');
-    const price = loadPrices()[model]!;
-    const expected = (end.stats.tokens_in * price.input + end.stats.tokens_out * price.output) / 1e6;
-    expect(end.stats.tokens_in).toBeGreaterThan(0);
-    expect(end.stats.cost_usd).toBeCloseTo(expected, 6);
-    expect(end.stats.cost_usd).toBeGreaterThanOrEqual(0.01);
+  it(
+    'gemini on a listed model: estimated cost stops it at budget_usd; a message is then refused',
+    async () => {
+      server = await startModelServer({
+        script: [{ tool: 'write_file', path: 'a.txt', content: 'a\n' }, { text: 'Done' }],
+        usage: USAGE,
+      });
+      h = await daemonFor(server);
+      d = await startDaemon(h);
+      const model = 'gemini-2.5-flash';
+      const c = await cliJson<Coder>(
+        h,
+        ['create', '--provider', 'gemini', '--model', model, '--budget-usd', '0.01', 'Write a.txt'],
+        { cwd: makeRepo() },
+      );
+      const end = await waitEnd(c.id);
+      expect(end.state, JSON.stringify(end)).toBe('stopped');
+      expect(end.error).toBe('stopped: budget 0.01 USD reached');
+      const price = loadPrices()[model]!;
+      const expected = (end.stats.tokens_in * price.input + end.stats.tokens_out * price.output) / 1e6;
+      expect(end.stats.tokens_in).toBeGreaterThan(0);
+      expect(end.stats.cost_usd).toBeCloseTo(expected, 6);
+      expect(end.stats.cost_usd).toBeGreaterThanOrEqual(0.01);
 
-    const refused = await runCli(h, ['message', c.id, 'carry on', '--json']);
-    expect(refused.code).not.toBe(0);
-    expect(refused.stderr + refused.stdout).toMatch(/budget_usd 0\.01/);
-    const after = await cliJson<Coder>(h, ['status', c.id]);
-    expect(after.state).toBe('stopped');
-  }, 240_000);
+      const refused = await runCli(h, ['message', c.id, 'carry on', '--json']);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr + refused.stdout).toMatch(/budget_usd 0\.01/);
+      const after = await cliJson<Coder>(h, ['status', c.id]);
+      expect(after.state).toBe('stopped');
+    },
+    scaled(240_000),
+  );
 
-  it('codex on a model the table does not list: no estimate, not stopped', async () => {
-    expect(loadPrices()[CODEX_MODEL]).toBeUndefined();
-    server = await startModelServer({ script: [{ text: 'Done' }], usage: USAGE });
-    h = await daemonFor(server);
-    d = await startDaemon(h);
-    const c = await cliJson<Coder>(h, ['create', '--provider', 'codex', '--budget-usd', '0.01', 'Say done'], {
-      cwd: makeRepo(),
-    });
-    const end = await waitEnd(c.id);
-    expect(end.state, JSON.stringify(end)).toBe('completed');
-    expect(end.stats.tokens_in).toBeGreaterThan(0);
-    expect(end.stats.cost_usd).toBe(0);
-  }, 240_000);
+  it(
+    'codex on a model the table does not list: no estimate, not stopped',
+    async () => {
+      expect(loadPrices()[CODEX_MODEL]).toBeUndefined();
+      server = await startModelServer({ script: [{ text: 'Done' }], usage: USAGE });
+      h = await daemonFor(server);
+      d = await startDaemon(h);
+      const c = await cliJson<Coder>(
+        h,
+        ['create', '--provider', 'codex', '--budget-usd', '0.01', 'Say done'],
+        {
+          cwd: makeRepo(),
+        },
+      );
+      const end = await waitEnd(c.id);
+      expect(end.state, JSON.stringify(end)).toBe('completed');
+      expect(end.stats.tokens_in).toBeGreaterThan(0);
+      expect(end.stats.cost_usd).toBe(0);
+    },
+    scaled(240_000),
+  );
 });

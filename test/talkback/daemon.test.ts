@@ -43,7 +43,7 @@ const URL_PRINTER = {
   command: [
     'bash',
     '-c',
-    'printf %s "$AICODER_MCP_URL" > .mcp-url; echo "url=$AICODER_MCP_URL"; exec sleep 60',
+    'printf %s "$AICODER_MCP_URL" > .mcp-url; echo "url=$AICODER_MCP_URL"; exec sleep 3600',
   ],
   parser: 'text',
 };

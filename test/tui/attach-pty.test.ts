@@ -23,6 +23,7 @@ import {
   type RunningDaemon,
   type TestHome,
 } from '../helpers/daemon.js';
+import { scaled } from '../helpers/load.js';
 
 interface Pty {
   pid: number;
@@ -69,72 +70,76 @@ afterEach(async () => {
   cleanupTemp();
 });
 
-test('A in the TUI: the agent UI gets the terminal, typing reaches it, quitting it brings the TUI back with the coder handed back', async () => {
-  h = await makeHome({ providers: [PROVIDER, NO_ATTACH], config: { default_provider: 'fakeclaude' } });
-  d = await startDaemon(h);
-  const repo = makeRepo();
-  const refused = await cliJson<Coder>(h, ['create', '--provider', 'noattach', 'say hi', '--wait'], {
-    cwd: repo,
-    code: 0,
-  });
-  const c = await cliJson<Coder>(h, ['create', 'say hi', '--wait'], { cwd: repo, code: 0 });
-  expect(c.state).toBe('completed');
-  expect(c.session_id).toBe('fake-session-0001');
+test(
+  'A in the TUI: the agent UI gets the terminal, typing reaches it, quitting it brings the TUI back with the coder handed back',
+  async () => {
+    h = await makeHome({ providers: [PROVIDER, NO_ATTACH], config: { default_provider: 'fakeclaude' } });
+    d = await startDaemon(h);
+    const repo = makeRepo();
+    const refused = await cliJson<Coder>(h, ['create', '--provider', 'noattach', 'say hi', '--wait'], {
+      cwd: repo,
+      code: 0,
+    });
+    const c = await cliJson<Coder>(h, ['create', 'say hi', '--wait'], { cwd: repo, code: 0 });
+    expect(c.state).toBe('completed');
+    expect(c.session_id).toBe('fake-session-0001');
 
-  term = pty.spawn(process.execPath, [BIN, 'tui'], { cols: 120, rows: 30, cwd: repo, env: h.env });
-  let raw = '';
-  term.onData((chunk) => (raw += chunk));
-  const exited = new Promise<number>((resolve) =>
-    term!.onExit((e) => {
-      termExited = true;
-      resolve(e.exitCode);
-    }),
-  );
-  const screen = (from = 0): string => raw.slice(from).replace(ANSI, '');
-  const shows = async (text: string | RegExp, from: number, what: string): Promise<void> => {
-    try {
-      await waitFor(
-        () => (typeof text === 'string' ? screen(from).includes(text) : text.test(screen(from))),
-        {
-          what,
-          timeoutMs: 30_000,
-        },
-      );
-    } catch (e) {
-      throw new Error(`${(e as Error).message}\n--- screen ---\n${screen(from).slice(-3000)}`);
-    }
-  };
-  // Newest first: the fakeclaude coder is selected.
-  await shows(`> ${c.id}`, 0, 'the TUI with the coder selected');
+    term = pty.spawn(process.execPath, [BIN, 'tui'], { cols: 120, rows: 30, cwd: repo, env: h.env });
+    let raw = '';
+    term.onData((chunk) => (raw += chunk));
+    const exited = new Promise<number>((resolve) =>
+      term!.onExit((e) => {
+        termExited = true;
+        resolve(e.exitCode);
+      }),
+    );
+    const screen = (from = 0): string => raw.slice(from).replace(ANSI, '');
+    const shows = async (text: string | RegExp, from: number, what: string): Promise<void> => {
+      try {
+        await waitFor(
+          () => (typeof text === 'string' ? screen(from).includes(text) : text.test(screen(from))),
+          {
+            what,
+            timeoutMs: 30_000,
+          },
+        );
+      } catch (e) {
+        throw new Error(`${(e as Error).message}\n--- screen ---\n${screen(from).slice(-3000)}`);
+      }
+    };
+    // Newest first: the fakeclaude coder is selected.
+    await shows(`> ${c.id}`, 0, 'the TUI with the coder selected');
 
-  let mark = raw.length;
-  term.write('A');
-  await shows('type a line:', mark, 'the agent UI asking for a line');
-  expect(screen(mark)).toContain(`attached to coder ${c.id} (fakeclaude, session fake-session-0001)`);
-  expect(screen(mark)).toContain(`FAKE-TUI session=fake-session-0001 coder=${c.id} tty=true`);
-  expect((await cliJson<Coder>(h, ['status', c.id])).state).toBe('attached');
+    let mark = raw.length;
+    term.write('A');
+    await shows('type a line:', mark, 'the agent UI asking for a line');
+    expect(screen(mark)).toContain(`attached to coder ${c.id} (fakeclaude, session fake-session-0001)`);
+    expect(screen(mark)).toContain(`FAKE-TUI session=fake-session-0001 coder=${c.id} tty=true`);
+    expect((await cliJson<Coder>(h, ['status', c.id])).state).toBe('attached');
 
-  // Every key goes to the agent's UI now: a j (the TUI's "select next") is part of the line.
-  mark = raw.length;
-  term.write('just typed in the TUI\r');
-  await shows('FAKE-TUI bye', mark, 'the agent UI to end');
-  await shows(`coder ${c.id} is completed again (files changed: 1)`, mark, 'the TUI back with the outcome');
-  await shows(`> ${c.id}`, mark, 'the coder selected again');
-  expect(screen(mark)).toContain('Coders 2');
-  expect(readFileSync(join(c.workspace, 'attached.txt'), 'utf8')).toBe('just typed in the TUI\n');
-  const back = await cliJson<Coder>(h, ['status', c.id]);
-  expect(back.state).toBe('completed');
-  expect(back.stats.files_changed).toBe(1);
+    // Every key goes to the agent's UI now: a j (the TUI's "select next") is part of the line.
+    mark = raw.length;
+    term.write('just typed in the TUI\r');
+    await shows('FAKE-TUI bye', mark, 'the agent UI to end');
+    await shows(`coder ${c.id} is completed again (files changed: 1)`, mark, 'the TUI back with the outcome');
+    await shows(`> ${c.id}`, mark, 'the coder selected again');
+    expect(screen(mark)).toContain('Coders 2');
+    expect(readFileSync(join(c.workspace, 'attached.txt'), 'utf8')).toBe('just typed in the TUI\n');
+    const back = await cliJson<Coder>(h, ['status', c.id]);
+    expect(back.state).toBe('completed');
+    expect(back.stats.files_changed).toBe(1);
 
-  // The TUI reads keys again: j selects the other coder; A there is refused in the status line.
-  mark = raw.length;
-  term.write('j');
-  await shows(`> ${refused.id}`, mark, 'the other coder selected');
-  mark = raw.length;
-  term.write('A');
-  await shows(`attach ${refused.id}: provider 'noattach' has no interactive UI`, mark, 'the refusal');
-  expect((await cliJson<Coder>(h, ['status', refused.id])).state).toBe('completed');
+    // The TUI reads keys again: j selects the other coder; A there is refused in the status line.
+    mark = raw.length;
+    term.write('j');
+    await shows(`> ${refused.id}`, mark, 'the other coder selected');
+    mark = raw.length;
+    term.write('A');
+    await shows(`attach ${refused.id}: provider 'noattach' has no interactive UI`, mark, 'the refusal');
+    expect((await cliJson<Coder>(h, ['status', refused.id])).state).toBe('completed');
 
-  term.write('q');
-  expect(await exited).toBe(0);
-}, 120_000);
+    term.write('q');
+    expect(await exited).toBe(0);
+  },
+  scaled(120_000),
+);
