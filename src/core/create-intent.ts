@@ -2,7 +2,9 @@
  * Create intents: AICODER_HOME/journal/create-<id>.json names the branch and worktree a create is
  * about to make, written (fsync, rename) before `git worktree add` and removed once the coder's
  * record is stored. A crash (kill -9) in between leaves an intent; the next start removes what it
- * names unless a record exists, and logs what it did (reconcileCreates).
+ * names unless a record exists (ending first any process still writing inside the folder, such as
+ * the checkout of a `git worktree add` that outlived the daemon), and logs what it did
+ * (reconcileCreates).
  */
 import {
   closeSync,
@@ -78,6 +80,10 @@ export async function reconcileCreates(deps: ManagerDeps, records: Records): Pro
       continue;
     }
     try {
+      // A crash kills the daemon, not the git it started: `git worktree add`'s own checkout may still
+      // be filling the folder. It is ended first, or it would write the folder again after removal.
+      const writers = deps.runner.processesUnder(intent.path);
+      if (writers.length > 0) await deps.runner.endProcesses(writers, 0);
       await deps.git.removeWorktree({
         repo: intent.repo,
         path: intent.path,

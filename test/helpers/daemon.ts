@@ -161,7 +161,10 @@ export interface RunningDaemon {
   output(): string;
 }
 
-/** Starts `aicoder daemon run` in the foreground as a child of the test and waits until /health answers. */
+/**
+ * Starts `aicoder daemon run` in the foreground as a child of the test and waits until /health answers
+ * and the daemon has finished starting (its manager loaded, crash recovery done).
+ */
 export async function startDaemon(h: TestHome): Promise<RunningDaemon> {
   const proc = spawn(process.execPath, [BIN, 'daemon', 'run'], {
     env: h.env,
@@ -177,9 +180,10 @@ export async function startDaemon(h: TestHome): Promise<RunningDaemon> {
     async () => {
       if (exited) throw new Error(`daemon exited: ${out}`);
       const hh = await health(h);
-      return hh !== null && hh.pid === proc.pid;
+      // The daemon answers /health while it still loads (`starting`); a test starts on a started one.
+      return hh !== null && hh.pid === proc.pid && hh.starting !== true;
     },
-    { what: 'daemon /health', timeoutMs: 20_000 },
+    { what: 'daemon /health without starting', timeoutMs: 20_000 },
   );
   return { proc, pid: proc.pid!, output: () => out };
 }

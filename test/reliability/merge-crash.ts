@@ -31,18 +31,28 @@ function modified(repo: string): number {
 }
 
 function childGits(pid: number): number[] {
-  const out: number[] = [];
+  // The git processes the daemon started and theirs (`git worktree add` runs its checkout as a child
+  // git): a crash of the machine's daemon process alone would leave those writing, which the next
+  // start handles (create-intent.ts) only for processes outside its own process group, and a test's
+  // daemons share the test's group.
+  const parent = new Map<number, number>();
+  const isGit = new Set<number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(rest[1]) === pid && stat.includes('(git')) out.push(Number(name));
+      parent.set(Number(name), Number(rest[1]));
+      if (stat.includes('(git')) isGit.add(Number(name));
     } catch {
       /* gone */
     }
   }
-  return out;
+  const descends = (p: number): boolean => {
+    for (let q = parent.get(p); q !== undefined && q > 1; q = parent.get(q)) if (q === pid) return true;
+    return false;
+  };
+  return [...isGit].filter(descends);
 }
 
 export async function mergeCrashScenario(opts: {
@@ -80,7 +90,13 @@ export async function mergeCrashScenario(opts: {
     if (opts.mode === 'kill9') {
       const gits = childGits(d.pid);
       d.proc.kill('SIGKILL');
-      for (const g of gits) process.kill(g, 'SIGKILL');
+      for (const g of gits) {
+        try {
+          process.kill(g, 'SIGKILL');
+        } catch {
+          /* ended meanwhile */
+        }
+      }
     } else {
       d.proc.kill('SIGTERM');
     }
@@ -146,7 +162,13 @@ export async function createCrashScenario(opts: { files: number }): Promise<Crea
     );
     const gits = childGits(d.pid);
     d.proc.kill('SIGKILL');
-    for (const g of gits) process.kill(g, 'SIGKILL');
+    for (const g of gits) {
+      try {
+        process.kill(g, 'SIGKILL');
+      } catch {
+        /* ended meanwhile */
+      }
+    }
     await new Promise((r) => d!.proc.once('exit', r));
     await creating;
     d = await startDaemon(h);
