@@ -23,6 +23,7 @@ import {
 } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 import { scaled } from '../helpers/load.js';
+import { createScreen, type Screen } from '../helpers/screen.js';
 
 interface Pty {
   pid: number;
@@ -60,6 +61,8 @@ afterEach(async () => {
     }
   }
   term = undefined;
+  emulated?.dispose();
+  emulated = undefined;
   termExited = false;
   if (h) await cleanupHome(h, d);
   await server?.close();
@@ -95,13 +98,16 @@ function skipDialogs(configFile: string, workspace: string): void {
  */
 let raw = '';
 const screen = (from = 0): string => raw.slice(from).replace(ANSI, '').replace(/\s+/g, '');
+/** The same output through a terminal emulator: Claude Code redraws only the cells that changed. */
+let emulated: Screen | undefined;
+const shown = (): string => (emulated?.text() ?? '').replace(/\s+/g, '');
 
 async function shows(text: string, what: string, from = 0): Promise<void> {
   const want = text.replace(/\s+/g, '');
   try {
-    await waitFor(() => screen(from).includes(want), { what, timeoutMs: 60_000 });
+    await waitFor(() => screen(from).includes(want) || shown().includes(want), { what, timeoutMs: 60_000 });
   } catch (e) {
-    throw new Error(`${(e as Error).message}\nscreen:\n${screen(from).slice(-4000)}`);
+    throw new Error(`${(e as Error).message}\nscreen:\n${emulated?.text().slice(-4000) ?? ''}`);
   }
 }
 
@@ -137,6 +143,7 @@ test(
     }
 
     raw = '';
+    emulated = createScreen(140, 40);
     term = pty.spawn(process.execPath, [BIN, 'attach', c.id], {
       name: 'xterm-256color',
       cols: 140,
@@ -144,7 +151,10 @@ test(
       cwd: repo,
       env: { ...h.env, TERM: 'xterm-256color' },
     });
-    term.onData((chunk) => (raw += chunk));
+    term.onData((chunk) => {
+      raw += chunk;
+      emulated?.write(chunk);
+    });
     const exited = new Promise<number>((resolve) =>
       term!.onExit((e) => {
         termExited = true;
