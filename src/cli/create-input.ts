@@ -15,6 +15,7 @@ const OPTION_FIELDS: Readonly<Record<string, string>> = {
   maxTurns: 'max_turns',
   budgetUsd: 'budget_usd',
   keepProcesses: 'keep_processes',
+  reviewBy: 'review_by',
 };
 
 /** The command-line spelling of a create field ("timeout_s" → "--timeout"). */

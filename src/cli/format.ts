@@ -91,7 +91,7 @@ export function coderRow(c: Coder, now: Date = new Date()): Cell[] {
   return [
     { text: c.id, style: 'bold' },
     clip(c.name, 30),
-    c.provider,
+    c.role ? `${c.provider} (${c.role.name})` : c.provider,
     { text: stateCell(c), style: stateStyle(c.state) },
     c.exit_code === null ? '-' : String(c.exit_code),
     age(c.created_at, now),
@@ -113,6 +113,10 @@ export function statusFields(c: Coder): [string, string, Style?][] {
     ['worktree', c.workspace],
     ['sandbox', describeSandbox(c.sandbox)],
   ];
+  if (c.role) {
+    const tools = c.role.tools === 'read_only' ? 'read only' : 'all tools';
+    fields.push(['role', `${c.role.name} (${tools}; reports ${c.role.report.join(', ') || 'nothing'})`]);
+  }
   if (c.question !== null) fields.push(['question', clip(c.question, 500), 'magenta']);
   if (c.state === 'waiting' && c.usage_limit !== null) {
     const u = c.usage_limit;

@@ -8,6 +8,7 @@
  * as attach.json so a restarted daemon re-arms it) and ends the attach by itself when that process
  * is gone, so a crashed CLI never leaves the coder attached.
  */
+import { roleArgvVars, roleTemplate } from './roles.js';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTerminal, type Coder, type CoderState } from './coder.js';
@@ -103,13 +104,16 @@ export class Attaches {
     }
     const dir = join(coderDir(this.deps.home, coder.id), 'attach');
     const base = runEnv(this.deps, def, cur);
-    const argv = this.deps.providers.buildArgv(def.attach_command, {
+    const talk = coderArgvVars(this.deps, cur);
+    // The coder's role holds in its UI too (core/roles.ts).
+    const argv = this.deps.providers.buildArgv(roleTemplate(def, cur.role, def.attach_command), {
       task: cur.task,
       model: cur.model,
       workspace: cur.workspace,
       session_id: cur.session_id,
       permission_mode: this.deps.config.claude_permission_mode ?? 'acceptEdits',
-      ...coderArgvVars(this.deps, cur),
+      ...talk,
+      ...roleArgvVars(def, cur.role, talk.coder_prompt),
     });
     // The same sandbox as the coder's runs (bwrap: the UI writes only the worktree, git, its state).
     const run = await sandboxRun(this.deps, def, cur, { argv, env: base, run_dir: dir });

@@ -65,6 +65,7 @@ export function emptyTalk(): Pick<
   | 'usage_limit'
   | 'group_id'
   | 'checks'
+  | 'role'
 > {
   return {
     question: null,
@@ -79,5 +80,6 @@ export function emptyTalk(): Pick<
     usage_limit: null,
     group_id: null,
     checks: null,
+    role: null,
   };
 }

@@ -11,6 +11,7 @@ import { dropIntent, writeCreateIntent } from './create-intent.js';
 import { validateCreate } from './validate.js';
 import { resolveSandbox } from './sandbox.js';
 import { requireSandbox } from './run-spec.js';
+import { coderRole, findRole, requireRoleSupport, roleModel } from './roles.js';
 
 /** What a group gives its members (core/group-ops.ts): its id, and the one base commit of all. */
 export interface CreateOptions {
@@ -37,6 +38,14 @@ export async function createCoder(
     );
   }
   refuseNotInstalled(deps, providerName);
+  if (input.review_by !== undefined) {
+    throw new AicoderError('invalid_input', 'review_by is only used with agents (a group)', {
+      field: 'review_by',
+    });
+  }
+  // A role the provider cannot carry is refused before anything is made.
+  const role = input.role === undefined ? null : findRole(deps.roles, input.role);
+  if (role) requireRoleSupport(deps.providers.get(providerName)!, role);
   const repoArg = input.repo ?? deps.config.default_repo;
   if (!repoArg) {
     throw new AicoderError('invalid_input', 'repo is required (no default_repo is configured)', {
@@ -82,7 +91,7 @@ export async function createCoder(
     name,
     task: input.task,
     provider: providerName,
-    model: input.model ?? null,
+    model: input.model ?? (role ? roleModel(role, providerName) : null),
     repo,
     base_ref: baseRef,
     base_commit: baseCommit,
@@ -104,6 +113,7 @@ export async function createCoder(
     keep_processes: input.keep_processes ?? deps.config.keep_processes ?? false,
     sandbox,
     group_id: opts.group_id ?? null,
+    role: role ? coderRole(role) : null,
   };
   try {
     await deps.prep.copyIntoWorktree(repo, workspace, settings);

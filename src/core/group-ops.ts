@@ -21,6 +21,8 @@ import type { CompareResult } from './compare.js';
 import type { ManagerDeps } from './manager-deps.js';
 import type { Records } from './records.js';
 import { validateCreate } from './validate.js';
+import { checkGroupRoles } from './group-roles.js';
+import { newReview } from './review-types.js';
 
 /** `create` with `agents` instead of one provider: every field but provider, model and branch. */
 export interface CreateGroupInput extends Omit<CreateCoderInput, 'provider' | 'model' | 'branch'> {
@@ -87,6 +89,9 @@ export async function createGroup(ctx: GroupContext, input: CreateGroupInput): P
       );
     }
   }
+  // Every member's provider must carry the role (and the reviewer's the reviewer role) before
+  // anything is made (core/roles.ts).
+  checkGroupRoles(deps, input, members);
   const repoArg = input.repo ?? deps.config.default_repo;
   if (!repoArg) {
     throw new AicoderError('invalid_input', 'repo is required (no default_repo is configured)', {
@@ -109,13 +114,14 @@ export async function createGroup(ctx: GroupContext, input: CreateGroupInput): P
     agents: input.agents.map((a) => ({ ...a })),
     created_at: records.now(),
     picked: null,
+    review: input.review_by === undefined ? null : newReview(input.review_by, records.now()),
   };
   deps.store.insertGroup(group);
   const names = memberNames(name, members);
   const made: Coder[] = [];
   try {
     for (const [i, m] of members.entries()) {
-      const { agents: _agents, ...rest } = input;
+      const { agents: _agents, review_by: _review, ...rest } = input;
       const one: CreateCoderInput = {
         ...rest,
         repo,

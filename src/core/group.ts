@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Coder, CoderState } from './coder.js';
 import { AicoderError } from './errors.js';
+import type { GroupReview } from './review-types.js';
 
 /** One entry of `agents`: a provider, optionally its model, and how many coders of it (default 1). */
 export type { GroupAgent } from '../protocol/records.js';
@@ -36,6 +37,8 @@ export interface GroupStore {
   deleteGroup(id: string): void;
   /** Records the pick on the group. */
   setGroupPick(id: string, pick: NonNullable<Group['picked']>): void;
+  /** Records the cross-review's progress and verdict on the group. */
+  setGroupReview(id: string, review: GroupReview): void;
 }
 
 const GROUP_ID = /^g[0-9a-f]{7}$/;

@@ -213,6 +213,8 @@ export async function checkOnCompletion(
 ): Promise<boolean> {
   const cur = ctx.records.get(id);
   if (!cur || !['running', 'needs_input', 'paused'].includes(cur.state)) return false;
+  // A read-only role (a reviewer) changed nothing: there is nothing to check.
+  if (cur.role?.tools === 'read_only') return false;
   try {
     if ((await ctx.checker.commands(cur)).commands.length === 0) return false;
     await ctx.checker.start(cur, { trigger: 'completion', after: 'completed', patch: end });

@@ -14,6 +14,7 @@ import type {
 import type { GitOpsPort, PrepPort } from './worktree-types.js';
 import type { PriceTable } from './cost-estimate.js';
 import type { SandboxPort } from './sandbox.js';
+import type { RoleCatalog } from './roles.js';
 
 /** Everything the Manager needs, injected by the daemon's composition root (daemon/wiring.ts). */
 export interface ManagerDeps {
@@ -51,6 +52,8 @@ export interface ManagerDeps {
   prices?: PriceTable;
   /** The text of templates/prompts/coder.md, with {coder_id} filled per coder. */
   coderPrompt?: string;
+  /** Role presets (core/roles-catalog.ts); absent: no role is known, a create naming one is refused. */
+  roles?: RoleCatalog;
 }
 
 export interface CoderEndpoint {

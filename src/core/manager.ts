@@ -56,6 +56,7 @@ import { Checker } from './checks.js';
 import * as groups from './group-ops.js';
 import { compareGroup, type CompareResult } from './compare.js';
 import type { PickInput, PickResult } from './pick.js';
+import { Reviews } from './review.js';
 import type { GroupView } from './group.js';
 import { followLogs, waitForState } from './waits.js';
 import { parseCursor, replayEvents, formatCursor } from './replay.js';
@@ -79,6 +80,8 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
   private readonly waits: UsageWaits;
   private readonly attaches: Attaches;
   private readonly checker: Checker;
+  /** Cross-reviews of groups (review_by): started when a group's members have all ended. */
+  private readonly reviews: Reviews;
 
   private readonly deps: ManagerDeps;
 
@@ -106,6 +109,8 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
     this.attaches = new Attaches(deps, this.records, (c) => this.stop(c));
     this.checker = new Checker(deps, this.records);
     this.supervisor.afterCompleted = (id, end) => checkOnCompletion(this.ctl, id, end);
+    this.reviews = new Reviews({ deps, now: () => this.records.now(), create: (i) => this.create(i) });
+    this.bus.subscribe((e) => this.reviews.onEvent(e), { logs: false });
   }
 
   /** What coders' own MCP endpoints call (progress, heartbeat, questions). */
@@ -124,6 +129,7 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
       await endCoderProcesses(this.deps, this.records, this.supervisor.kills, c);
       await this.checker.resume(c);
     }
+    this.reviews.recover();
   }
 
   /**

@@ -6,6 +6,7 @@ import { AicoderError } from './errors.js';
 import type { ManagerDeps } from './manager-deps.js';
 import type { ProviderDef } from './ports.js';
 import { join } from 'node:path';
+import { roleArgvVars, roleTemplate } from './roles.js';
 
 /**
  * The daemon's environment less its own AICODER_* settings (an agent must not learn where the
@@ -46,14 +47,16 @@ export function runArgv(
   }
   // The session id came from the agent's output: it must still be an identifier, not an option.
   if (coder.session_id !== null) checkSessionId(coder.session_id);
-  return deps.providers.buildArgv(template, {
+  const talk = coderArgvVars(deps, coder);
+  return deps.providers.buildArgv(roleTemplate(def, coder.role, template), {
     task: coder.task,
     model: coder.model,
     workspace: coder.workspace,
     session_id: coder.session_id,
     permission_mode: deps.config.claude_permission_mode ?? 'acceptEdits',
     ...(followUp ? { message: followUp.message } : {}),
-    ...coderArgvVars(deps, coder),
+    ...talk,
+    ...roleArgvVars(def, coder.role, talk.coder_prompt),
   });
 }
 

@@ -11,6 +11,7 @@ import type { NewLogEntry, TimerHandle } from './ports.js';
 import { Questions, type AskOutcome } from './questions.js';
 import type { Records } from './records.js';
 import { StallWatch } from './stall.js';
+import { requireReport } from './roles.js';
 
 /** What a coder's own endpoint may do (src/mcp/coder-endpoint.ts); ids are exact, already verified. */
 export interface CoderSideApi {
@@ -82,7 +83,7 @@ export class Talkback implements CoderSideApi, RunHooks {
     if (percent !== undefined && !(Number.isFinite(percent) && percent >= 0 && percent <= 100)) {
       throw new AicoderError('invalid_input', 'percent must be a number from 0 to 100', { field: 'percent' });
     }
-    this.live(id);
+    requireReport(this.live(id), 'progress');
     this.activity(id);
     const text = percent === undefined ? message : `${message} (${percent}%)`;
     this.appendLog(id, { ts: this.records.now(), stream: 'system', kind: 'progress', text });
@@ -92,13 +93,13 @@ export class Talkback implements CoderSideApi, RunHooks {
   }
 
   heartbeat(id: string): Coder {
-    this.live(id);
+    requireReport(this.live(id), 'heartbeat');
     this.activity(id);
     return this.live(id);
   }
 
   askUser(id: string, question: string, context?: string, signal?: AbortSignal): Promise<AskOutcome> {
-    this.live(id);
+    requireReport(this.live(id), 'ask_user');
     this.activity(id);
     return this.questions.ask(id, question, context, signal);
   }

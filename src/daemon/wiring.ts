@@ -1,4 +1,5 @@
 /** The composition root: builds the store, git, runner, providers, workspace and the Manager. */
+import { builtinRolesDir, liveRoleCatalog } from '../core/roles-catalog.js';
 import { mkdirSync } from 'node:fs';
 import { loadPrices } from '../providers/prices.js';
 import type { PriceTable } from '../core/cost-estimate.js';
@@ -75,6 +76,8 @@ export function wire(opts: {
       log,
       probe: createProviderProbe({ env: process.env }),
       configErrors: () => configWatch.errors(),
+      // Roles: templates/roles, then AICODER_HOME/roles (the user's win by name).
+      roles: liveRoleCatalog({ builtinDir: builtinRolesDir(), userDir: join(home, 'roles'), log }),
       ...(opts.knownSecrets ? { knownSecrets: opts.knownSecrets } : {}),
       ...loadPriceTable(log),
       ...(opts.coderEndpoint ? { coderEndpoint: opts.coderEndpoint, coderPrompt: loadCoderPrompt(log) } : {}),

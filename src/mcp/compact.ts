@@ -21,7 +21,7 @@ export type CompactCoder = CompactCoderRecord;
 export type CompactGroup = CompactGroupRecord;
 
 export function compactGroup(g: GroupView, now = Date.now()): CompactGroup {
-  return {
+  const out: CompactGroup = {
     id: g.id,
     name: clip(g.name, NAME_MAX),
     state: g.state,
@@ -29,7 +29,24 @@ export function compactGroup(g: GroupView, now = Date.now()): CompactGroup {
     base_commit: g.base_commit,
     members: g.members.map((c) => compactCoder(c, now)),
   };
+  const r = g.review;
+  if (r) {
+    out.review = {
+      state: r.state,
+      provider: r.provider,
+      coder_id: r.coder_id,
+      choice: r.choice,
+      verdict: r.verdict === null ? null : clip(r.verdict, TEXT_MAX),
+      reasons: r.reasons === null ? null : clip(r.reasons, REASONS_MAX),
+    };
+    if (r.error) out.review.error = clip(r.error, TEXT_MAX);
+  }
+  if (g.picked) out.picked = g.picked.coder_id;
+  return out;
 }
+
+/** The reviewer's reasons as the model reads them (the whole answer stays on the group: detail full). */
+const REASONS_MAX = 1200;
 
 const NAME_MAX = 60;
 const TEXT_MAX = 300;
@@ -97,6 +114,7 @@ export function compactCoder(c: Coder, now = Date.now()): CompactCoder {
   if (c.state === 'waiting' && c.usage_limit) out.retry_at = c.usage_limit.retry_at;
   if (c.group_id) out.group = c.group_id;
   if (c.checks) out.checks = clip(checkSummary(c.checks), TEXT_MAX);
+  if (c.role) out.role = c.role.name;
   return out;
 }
 
@@ -128,6 +146,7 @@ export function compactListText(page: {
     if (c.progress) lines.push(`  progress: ${c.progress}`);
     for (const w of c.warnings ?? []) lines.push(`  warning: ${w}`);
     if (c.checks) lines.push(`  checks: ${c.checks}`);
+    if (c.role) lines.push(`  role: ${c.role}`);
   }
   return lines.join('\n');
 }

@@ -45,6 +45,7 @@ const created: Coder = {
   usage_limit: null,
   group_id: null,
   checks: null,
+  role: null,
 };
 
 const completed: Coder = {

@@ -70,6 +70,8 @@ export const createInput = z
     timeout_s: c.timeout_s.optional(),
     budget_usd: c.budget_usd.optional(),
     agents: c.agents.optional(),
+    role: c.role.optional(),
+    review_by: c.review_by.optional(),
   })
   .strict();
 
@@ -102,7 +104,7 @@ export const controlInput = z
     coder_id: coderOrGroup(),
     action: controlFields.action.describe(
       'start (a created coder), pause, resume, stop, restart (an ended one), message (a follow-up), ' +
-        "answer (a needs_input question), remove (worktree and branch), check (repo checks), pick (merge a group member, remove the others' worktrees).",
+        'answer (a needs_input question), remove (worktree and branch), check (repo checks), pick (merge a group member, drop the rest).',
     ),
     message: controlFields.message
       .optional()

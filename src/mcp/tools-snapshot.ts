@@ -115,6 +115,18 @@ export const TOOLS_SNAPSHOT: Tool[] = [
           minItems: 1,
           description: 'Best of N: one coder per agent (count ≤ 10).',
         },
+        role: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 64,
+          description: 'Role preset, e.g. reviewer (docs/roles.md).',
+        },
+        review_by: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 40,
+          description: 'With agents: provider of a reviewer run after them.',
+        },
       },
       required: ['task'],
       additionalProperties: false,
@@ -227,7 +239,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
             'pick',
           ],
           description:
-            "start (a created coder), pause, resume, stop, restart (an ended one), message (a follow-up), answer (a needs_input question), remove (worktree and branch), check (repo checks), pick (merge a group member, remove the others' worktrees).",
+            'start (a created coder), pause, resume, stop, restart (an ended one), message (a follow-up), answer (a needs_input question), remove (worktree and branch), check (repo checks), pick (merge a group member, drop the rest).',
         },
         message: {
           type: 'string',

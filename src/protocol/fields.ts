@@ -110,6 +110,10 @@ export const createFields = {
     )
     .min(1, 'must name at least one agent')
     .describe('Best of N: one coder per agent (count ≤ 10).'),
+  /** A role preset by name (core/roles.ts; templates/roles, AICODER_HOME/roles). */
+  role: text(64).describe('Role preset, e.g. reviewer (docs/roles.md).'),
+  /** Best of N: a provider whose reviewer-role coder judges the members when they end (core/review.ts). */
+  review_by: text(L.MAX_PROVIDER_CHARS).describe('With agents: provider of a reviewer run after them.'),
 };
 
 // ------------------------------------------------------------------------------------ control

@@ -27,6 +27,8 @@ export const createInput = z
     timeout_s: createFields.timeout_s.optional(),
     budget_usd: createFields.budget_usd.optional(),
     agents: createFields.agents.optional(),
+    role: createFields.role.optional(),
+    review_by: createFields.review_by.optional(),
   })
   .strict();
 export type CreateInput = z.infer<typeof createInput>;

@@ -119,6 +119,35 @@ export const checkReport = z.object({
 });
 export type CheckReport = z.infer<typeof checkReport>;
 
+/** What a role may report on its coder endpoint, and the tools it may use (core/roles.ts). */
+export const ROLE_REPORTS = ['progress', 'ask_user', 'heartbeat'] as const;
+export const ROLE_TOOLS = ['all', 'read_only'] as const;
+
+/** The role a coder was made with, as it was then (docs/roles.md). */
+export const coderRole = z.object({
+  name: z.string(),
+  system_prompt: z.string(),
+  tools: z.enum(ROLE_TOOLS),
+  report: z.array(z.enum(ROLE_REPORTS)),
+});
+export type CoderRoleRecord = z.infer<typeof coderRole>;
+
+/**
+ * A group's cross-review (review_by, core/review.ts): waiting (members still working), running,
+ * done or failed; the reviewer coder, the member its VERDICT line names, the line, its answer.
+ */
+export const groupReview = z.object({
+  provider: z.string(),
+  state: z.enum(['waiting', 'running', 'done', 'failed']),
+  coder_id: z.string().nullable(),
+  choice: z.string().nullable(),
+  verdict: z.string().nullable(),
+  reasons: z.string().nullable(),
+  error: z.string().nullable(),
+  updated_at: z.string(),
+});
+export type GroupReviewRecord = z.infer<typeof groupReview>;
+
 /**
  * The full Coder record: plain data, the same shape on every surface (REST, CLI `--json`, TUI, MCP
  * `detail: "full"`). Times are ISO 8601 strings; `workspace` is the worktree's absolute path.
@@ -183,6 +212,8 @@ export const coderRecord = z.object({
   group_id: z.string().nullable(),
   /** The last run of the repository's checks in this worktree, or null when none ran. */
   checks: checkReport.nullable(),
+  /** The role it was made with (docs/roles.md), or null. */
+  role: coderRole.nullable(),
 });
 export type CoderRecord = z.infer<typeof coderRecord>;
 
@@ -211,6 +242,7 @@ export const compactCoderRecord = z.object({
   retry_at: z.string().optional().describe('A waiting coder: when it resumes by itself (ISO time).'),
   group: z.string().optional().describe('The group it is a member of.'),
   checks: z.string().optional().describe('Its last checks: "passed (2/2)", "failed: `npm test` exited 1 …".'),
+  role: z.string().optional(),
 });
 export type CompactCoderRecord = z.infer<typeof compactCoderRecord>;
 
@@ -242,6 +274,8 @@ export const groupRecord = z.object({
   picked: z
     .object({ coder_id: z.string(), at: z.string(), base_ref: z.string(), after: z.string() })
     .nullable(),
+  /** The cross-review (review_by), or null when none was asked. */
+  review: groupReview.nullable(),
 });
 export type GroupRecord = z.infer<typeof groupRecord>;
 
@@ -265,6 +299,10 @@ export const compactGroupRecord = z.object({
   base_ref: z.string(),
   base_commit: z.string(),
   members: z.array(compactCoderRecord),
+  /** The cross-review; reasons clipped to 1,200 characters. */
+  review: groupReview.omit({ updated_at: true }).partial({ error: true }).optional(),
+  /** The member picked into base_ref. */
+  picked: z.string().optional(),
 });
 export type CompactGroupRecord = z.infer<typeof compactGroupRecord>;
 

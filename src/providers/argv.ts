@@ -22,7 +22,11 @@ export type PlaceholderName =
   | 'coder_mcp_config'
   | 'coder_prompt'
   | 'max_turns'
-  | 'budget_usd';
+  | 'budget_usd'
+  | 'system_prompt'
+  | 'role_prompt'
+  | 'role_prompt_toml'
+  | 'role_tools';
 
 /** The coder's own endpoint, its prompt and its limits: empty (element dropped) when not set. */
 const TALKBACK_PLACEHOLDERS: readonly PlaceholderName[] = [
@@ -32,6 +36,11 @@ const TALKBACK_PLACEHOLDERS: readonly PlaceholderName[] = [
   'coder_prompt',
   'max_turns',
   'budget_usd',
+  // The coder's role (core/roles.ts): empty (element dropped) without one.
+  'system_prompt',
+  'role_prompt',
+  'role_prompt_toml',
+  'role_tools',
 ];
 
 /** Placeholders allowed in `command`. */
@@ -113,6 +122,14 @@ function valueOf(vars: ArgvVars, name: PlaceholderName): string | null {
       return vars.max_turns == null ? null : String(vars.max_turns);
     case 'budget_usd':
       return vars.budget_usd == null ? null : String(vars.budget_usd);
+    case 'system_prompt':
+      return vars.system_prompt ?? null;
+    case 'role_prompt':
+      return vars.role_prompt ?? null;
+    case 'role_prompt_toml':
+      return vars.role_prompt_toml ?? null;
+    case 'role_tools':
+      return vars.role_tools ?? null;
   }
 }
 

@@ -151,6 +151,17 @@ function providerSchema(parsers: Readonly<Record<string, ParserFactory>>) {
       coder_mcp_settings: z
         .enum(['gemini_cli_home'], { errorMap: () => ({ message: 'must be "gemini_cli_home"' }) })
         .optional(),
+      read_only: z
+        .object({
+          tools: z.string({ invalid_type_error: 'must be a string' }).optional(),
+          args: z
+            .record(z.string({ invalid_type_error: 'must be a string' }), {
+              invalid_type_error: 'must be an object of string values',
+            })
+            .optional(),
+        })
+        .strict()
+        .optional(),
       parser: z
         .string({ invalid_type_error: 'must be a string' })
         .default('text')
@@ -249,6 +260,11 @@ export function parseProviderDef(
   if (d.sandbox_args !== undefined) def.sandbox_args = d.sandbox_args;
   if (d.coder_mcp_settings !== undefined) def.coder_mcp_settings = d.coder_mcp_settings;
   if (d.estimate_cost !== undefined) def.estimate_cost = d.estimate_cost;
+  if (d.read_only !== undefined) {
+    def.read_only = {};
+    if (d.read_only.tools !== undefined) def.read_only.tools = d.read_only.tools;
+    if (d.read_only.args !== undefined) def.read_only.args = d.read_only.args;
+  }
   return def;
 }
 

@@ -6,7 +6,7 @@ import { CODER_SELECT, intParam, rowToCoder, type CoderRow, type SqlValue } from
 import type { StatementCache } from './statements.js';
 
 const MAX_CHAR = '\u{10FFFF}';
-const GROUP_COLUMNS = 'id, name, task, repo, base_ref, base_commit, agents, created_at, picked';
+const GROUP_COLUMNS = 'id, name, task, repo, base_ref, base_commit, agents, created_at, picked, review';
 
 interface GroupRow {
   id: string;
@@ -20,6 +20,8 @@ interface GroupRow {
   created_at: string;
   /** JSON of Group['picked'], or null. */
   picked: string | null;
+  /** JSON of Group['review'], or null. */
+  review: string | null;
 }
 
 function rowToGroup(r: GroupRow): Group {
@@ -33,6 +35,7 @@ function rowToGroup(r: GroupRow): Group {
     agents: JSON.parse(r.agents) as GroupAgent[],
     created_at: r.created_at,
     picked: r.picked === null ? null : (JSON.parse(r.picked) as Group['picked']),
+    review: r.review === null ? null : (JSON.parse(r.review) as Group['review']),
   };
 }
 
@@ -42,7 +45,7 @@ export class GroupTable implements GroupStore {
   insertGroup(g: Group): void {
     try {
       this.stmts
-        .get(`INSERT INTO groups (${GROUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .get(`INSERT INTO groups (${GROUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(
           g.id,
           g.name,
@@ -53,6 +56,7 @@ export class GroupTable implements GroupStore {
           JSON.stringify(g.agents),
           g.created_at,
           g.picked === null ? null : JSON.stringify(g.picked),
+          g.review === null ? null : JSON.stringify(g.review),
         );
     } catch (e) {
       if (typeof e === 'object' && e !== null && 'code' in e && e.code === 'SQLITE_CONSTRAINT_UNIQUE') {
@@ -105,5 +109,9 @@ export class GroupTable implements GroupStore {
 
   setGroupPick(id: string, pick: NonNullable<Group['picked']>): void {
     this.stmts.get('UPDATE groups SET picked = ? WHERE id = ?').run(JSON.stringify(pick), id);
+  }
+
+  setGroupReview(id: string, review: NonNullable<Group['review']>): void {
+    this.stmts.get('UPDATE groups SET review = ? WHERE id = ?').run(JSON.stringify(review), id);
   }
 }

@@ -170,6 +170,16 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`ALTER TABLE groups ADD COLUMN picked TEXT;`);
     },
   },
+  {
+    // Roles (core/roles.ts): the role a coder was made with; a group's cross-review (core/review.ts).
+    version: 10,
+    up(db) {
+      db.exec(`
+        ALTER TABLE coders ADD COLUMN role TEXT;
+        ALTER TABLE groups ADD COLUMN review TEXT;
+      `);
+    },
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

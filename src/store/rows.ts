@@ -10,6 +10,7 @@ import type { RunRecord, StoredEvent, StoredLogEntry } from '../core/ports.js';
 import { NO_SANDBOX } from '../core/sandbox.js';
 import {
   checkReport,
+  coderRole,
   coderProcess,
   coderProgress,
   coderSandbox,
@@ -57,6 +58,7 @@ export const CODER_COLUMNS = [
   'usage_limit',
   'group_id',
   'checks',
+  'role',
 ] as const;
 
 /** The record's fields with stats and limits flattened: what the columns must be, exactly. */
@@ -118,6 +120,8 @@ export interface CoderRow {
   group_id: string | null;
   /** JSON of CheckReport, or null. */
   checks: string | null;
+  /** JSON of CoderRole, or null. */
+  role: string | null;
 }
 
 export type SqlValue = string | number | null;
@@ -169,6 +173,7 @@ export function coderParams(c: Coder): SqlValue[] {
     c.usage_limit === null ? null : JSON.stringify(c.usage_limit),
     c.group_id,
     c.checks === null ? null : JSON.stringify(c.checks),
+    c.role === null ? null : JSON.stringify(c.role),
   ];
 }
 
@@ -213,6 +218,7 @@ export function rowToCoder(r: CoderRow): Coder {
     usage_limit: jsonColumn(usageLimitWait.nullable(), r.usage_limit, null),
     group_id: r.group_id,
     checks: jsonColumn(checkReport.nullable(), r.checks, null),
+    role: jsonColumn(coderRole.nullable(), r.role, null),
   };
 }
 

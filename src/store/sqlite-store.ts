@@ -188,6 +188,10 @@ export class SqliteStore implements CoderStore {
     this.groups.setGroupPick(id, pick);
   }
 
+  setGroupReview(id: string, review: NonNullable<Group['review']>): void {
+    this.groups.setGroupReview(id, review);
+  }
+
   // ---------------------------------------------------------------- logs
 
   appendLogs(

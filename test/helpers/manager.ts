@@ -1,4 +1,5 @@
 /** A Manager wired with the real store, git, runner, providers and workspace, in a temp AICODER_HOME. */
+import { builtinRolesDir, liveRoleCatalog } from '../../src/core/roles-catalog.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MANAGER_CONFIG, type ManagerConfig } from '../../src/core/config.js';
@@ -61,6 +62,8 @@ export async function startTestManager(
       gitOps: createGitOps(),
       clock: opts.clock ?? systemClock,
       log,
+      // Roles as the daemon has them: templates/roles, then the home's roles folder.
+      roles: liveRoleCatalog({ builtinDir: builtinRolesDir(), userDir: join(home, 'roles') }),
     });
     await manager.start();
     open.push({

@@ -275,7 +275,7 @@ describe('validation errors name the file and the key', () => {
     [
       'unknown placeholder',
       { ...lines, command: ['p', '--x={foo}'] },
-      /x\.json: "command\[1\]" unknown placeholder "\{foo\}" \(allowed: \{task\} \{model\} \{workspace\} \{session_id\} \{permission_mode\} \{coder_mcp_url\} \{coder_mcp_endpoint\} \{coder_mcp_config\} \{coder_prompt\} \{max_turns\} \{budget_usd\}; write \{\{foo\}\} for a literal "\{foo\}"\)/,
+      /x\.json: "command\[1\]" unknown placeholder "\{foo\}" \(allowed: \{task\} \{model\} \{workspace\} \{session_id\} \{permission_mode\} \{coder_mcp_url\} \{coder_mcp_endpoint\} \{coder_mcp_config\} \{coder_prompt\} \{max_turns\} \{budget_usd\} \{system_prompt\} \{role_prompt\} \{role_prompt_toml\} \{role_tools\}; write \{\{foo\}\} for a literal "\{foo\}"\)/,
       'command',
     ],
     [

@@ -69,6 +69,11 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
       'let processes the agent leaves running (a dev server) outlive its run; stop and rm end them',
     )
     .option('--sandbox <mode>', 'none, or bwrap: the agent writes only its worktree (docs/sandbox.md)')
+    .option('--role <name>', 'a role preset: developer, reviewer, tester, architect, … (docs/roles.md)')
+    .option(
+      '--review-by <provider>',
+      "with --agents: a reviewer-role coder of this provider judges the members' results when they end",
+    )
     .option('--json', 'print the coder record as JSON')
     .action(
       async (
@@ -87,6 +92,8 @@ export function registerCoderCommands(program: Command, ctx: CliContext): void {
           keepProcesses?: boolean;
           sandbox?: string;
           agents?: string;
+          role?: string;
+          reviewBy?: string;
         },
       ) => {
         const { agents, ...fieldOpts } = o;

@@ -96,6 +96,20 @@ export function printGroup(out: Output, g: GroupView, head?: string): void {
   out.line(`  task      ${clip(g.task, 200)}`);
   out.line(`  base      ${g.base_ref} (${g.base_commit.slice(0, 12)})`);
   for (const m of g.members) out.line(memberLine(out, m));
+  if (g.review) out.line(reviewLine(g.review));
+  if (g.picked)
+    out.line(`  picked    ${g.picked.coder_id} into ${g.picked.base_ref} (${g.picked.after.slice(0, 12)})`);
+}
+
+/** The cross-review's state, and its verdict once it gave one. */
+function reviewLine(r: NonNullable<GroupView['review']>): string {
+  const who = r.coder_id ? ` by ${r.coder_id}` : '';
+  if (r.state === 'done') {
+    const choice = r.choice ? ` → ${r.choice}` : '';
+    return `  review    ${r.provider}${who}: ${clip(r.verdict ?? '(no verdict line)', 200)}${choice}`;
+  }
+  if (r.state === 'failed') return `  review    ${r.provider}${who}: failed: ${clip(r.error ?? '', 200)}`;
+  return `  review    ${r.provider}${who}: ${r.state}`;
 }
 
 function memberLine(out: Output, m: Coder): string {

@@ -53,6 +53,12 @@ export interface ProviderDef {
    * table (templates/prices.json) by the coder's model (core/cost-estimate.ts).
    */
   estimate_cost?: boolean;
+  /**
+   * How a read-only role (core/roles.ts) limits the agent: `tools` is the `{role_tools}` value (e.g.
+   * Claude Code's `--tools` list), `args` replace template elements one for one (e.g. Codex's
+   * `--sandbox=read-only`). None: the provider cannot take a read-only role.
+   */
+  read_only?: { tools?: string; args?: Record<string, string> };
   /** Where the definition came from (file path), for error messages. */
   source: string;
 }
@@ -157,4 +163,11 @@ export interface ArgvVars {
   coder_prompt?: string | null;
   max_turns?: number | null;
   budget_usd?: number | null;
+  /** The role's prompt, then coder_prompt, joined by a blank line (core/roles.ts roleArgvVars). */
+  system_prompt?: string | null;
+  /** The coder's role's system prompt, as text and as a TOML basic string (Codex `-c`). */
+  role_prompt?: string | null;
+  role_prompt_toml?: string | null;
+  /** A read-only role: the provider's `read_only.tools`. */
+  role_tools?: string | null;
 }

@@ -1,0 +1,48 @@
+/**
+ * A group's roles, checked before anything of the group is made: every member's provider must carry
+ * the group's `role`, and the `review_by` provider must exist and carry the reviewer role
+ * (core/roles.ts). Errors name the field (`agents[i].provider`, `review_by`).
+ */
+import { AicoderError, isAicoderError } from './errors.js';
+import type { ManagerDeps } from './manager-deps.js';
+import { findRole, requireRoleSupport } from './roles.js';
+
+/** The role the cross-review coder runs with (templates/roles/reviewer.json). */
+export const REVIEWER_ROLE = 'reviewer';
+
+export function checkGroupRoles(
+  deps: ManagerDeps,
+  input: { role?: string; review_by?: string },
+  members: readonly { provider: string }[],
+): void {
+  if (input.role !== undefined) {
+    const role = findRole(deps.roles, input.role);
+    members.forEach((m, i) => {
+      try {
+        requireRoleSupport(deps.providers.get(m.provider)!, role);
+      } catch (err) {
+        if (isAicoderError(err))
+          throw new AicoderError(err.code, err.message, { field: `agents[${i}].provider` });
+        throw err;
+      }
+    });
+  }
+  if (input.review_by !== undefined) {
+    const def = deps.providers.get(input.review_by);
+    if (!def) {
+      const known = deps.providers.list().map((p) => p.name);
+      throw new AicoderError(
+        'unknown_provider',
+        `unknown provider '${input.review_by}' in review_by; registered: ${known.join(', ') || 'none'}`,
+        { field: 'review_by' },
+      );
+    }
+    const reviewer = findRole(deps.roles, REVIEWER_ROLE, 'review_by');
+    try {
+      requireRoleSupport(def, reviewer);
+    } catch (err) {
+      if (isAicoderError(err)) throw new AicoderError(err.code, err.message, { field: 'review_by' });
+      throw err;
+    }
+  }
+}

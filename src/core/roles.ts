@@ -1,0 +1,158 @@
+/**
+ * Roles: named presets applied to a coder at create (`--role NAME`, MCP/REST `role`). A role is a
+ * system prompt, the tools the agent may use (`all`, or `read_only`: it reads and reports, never
+ * writes the worktree), optionally a model, and what it may report on its coder endpoint
+ * (aicoder_report_progress / aicoder_ask_user / aicoder_heartbeat). The file format is a user
+ * contract (docs/roles.md); the files live in templates/roles/ and in AICODER_HOME/roles/
+ * (core/roles-catalog.ts loads them; the user's win by name).
+ *
+ * A role is applied through the provider's argv template (providers/argv.ts placeholders
+ * `{system_prompt}`, `{role_prompt}`, `{role_prompt_toml}`, `{role_tools}`) and the provider's
+ * `read_only` definition. A provider that cannot carry the role says so (not_supported) before
+ * anything is made: no template placeholder for the prompt, or no `read_only` for a read-only role.
+ */
+import { AicoderError } from './errors.js';
+import type { ProviderDef } from './ports.js';
+
+import type { CoderRoleRecord } from '../protocol/records.js';
+import { ROLE_REPORTS, ROLE_TOOLS } from '../protocol/records.js';
+
+/** What a role may report on its coder endpoint, by tool: progress, ask_user, heartbeat. */
+export { ROLE_REPORTS, ROLE_TOOLS };
+export type RoleReport = (typeof ROLE_REPORTS)[number];
+
+/** The tools an agent may use: every tool its provider gives it, or the reading ones only. */
+export type RoleTools = (typeof ROLE_TOOLS)[number];
+
+/** A role as defined in a role file (templates/roles/*.json, AICODER_HOME/roles/*.json). */
+export interface Role {
+  name: string;
+  description: string;
+  /** Appended to the agent's system prompt. Empty: none. */
+  system_prompt: string;
+  tools: RoleTools;
+  /**
+   * The model when the create names none: one for every provider (a string), or per provider name
+   * (`{"claude": "opus"}`); null: the provider's own.
+   */
+  model: string | Record<string, string> | null;
+  report: RoleReport[];
+  /** The file it came from. */
+  source: string;
+}
+
+/** The role as a coder carries it (a snapshot taken at create, so an edited file changes no coder). */
+export type CoderRole = CoderRoleRecord;
+
+/** Roles by name (core/roles-catalog.ts). */
+export interface RoleCatalog {
+  get(name: string): Role | undefined;
+  list(): Role[];
+  /** Role files skipped while loading (file and message naming the key). */
+  errors(): { source: string; message: string }[];
+}
+
+/** The argv placeholders that carry a role's system prompt (a provider names one to take prompts). */
+const PROMPT_PLACEHOLDERS = ['{system_prompt}', '{role_prompt}', '{role_prompt_toml}'];
+
+export function coderRole(role: Role): CoderRole {
+  return {
+    name: role.name,
+    system_prompt: role.system_prompt,
+    tools: role.tools,
+    report: [...role.report],
+  };
+}
+
+/** The role by name, or invalid_input naming the field and the roles there are. */
+export function findRole(catalog: RoleCatalog | undefined, name: string, field = 'role'): Role {
+  const role = catalog?.get(name);
+  if (role) return role;
+  const known = catalog?.list().map((r) => r.name) ?? [];
+  throw new AicoderError(
+    'invalid_input',
+    `${field} must name a role: ${known.join(', ') || 'none is defined'} (got "${name}")`,
+    { field },
+  );
+}
+
+/**
+ * Refuses (not_supported, field `provider`) when the provider cannot carry the role: a system prompt
+ * needs a prompt placeholder in its `command`; read_only needs the provider's `read_only`.
+ */
+export function requireRoleSupport(
+  def: ProviderDef,
+  role: Pick<Role, 'name' | 'system_prompt' | 'tools'>,
+): void {
+  const takesPrompt = def.command.some((el) => PROMPT_PLACEHOLDERS.some((p) => el.includes(p)));
+  if (role.system_prompt.trim() !== '' && !takesPrompt) {
+    throw new AicoderError(
+      'not_supported',
+      `provider '${def.name}' cannot take role '${role.name}': it has no way to add a system prompt ` +
+        '(its command names none of {system_prompt} {role_prompt} {role_prompt_toml})',
+      { field: 'provider' },
+    );
+  }
+  if (role.tools === 'read_only' && def.read_only === undefined) {
+    throw new AicoderError(
+      'not_supported',
+      `provider '${def.name}' cannot take role '${role.name}': it cannot be limited to reading (no "read_only" in its definition)`,
+      { field: 'provider' },
+    );
+  }
+}
+
+/** The model a role gives a coder of this provider when the create names none. */
+export function roleModel(role: Role, provider: string): string | null {
+  if (role.model === null) return null;
+  if (typeof role.model === 'string') return role.model;
+  return Object.hasOwn(role.model, provider) ? role.model[provider]! : null;
+}
+
+/**
+ * The provider template with the role applied: for read_only, the provider's `read_only.args` swap
+ * elements one for one (e.g. Codex's `--sandbox=workspace-write` → `--sandbox=read-only`).
+ */
+export function roleTemplate(
+  def: ProviderDef,
+  role: CoderRole | null,
+  template: readonly string[],
+): string[] {
+  if (role?.tools !== 'read_only') return [...template];
+  const swap = def.read_only?.args ?? {};
+  return template.map((a) => (Object.hasOwn(swap, a) ? swap[a]! : a));
+}
+
+/** The role's argv variables: its prompt (plain and as a TOML string) and the read-only tool list. */
+export function roleArgvVars(
+  def: ProviderDef,
+  role: CoderRole | null,
+  coderPrompt: string | null | undefined,
+): {
+  system_prompt: string | null;
+  role_prompt: string | null;
+  role_prompt_toml: string | null;
+  role_tools: string | null;
+} {
+  const prompt = role && role.system_prompt.trim() !== '' ? role.system_prompt.trim() : null;
+  const talk = coderPrompt && coderPrompt.trim() !== '' ? coderPrompt.trim() : null;
+  const joined = [prompt, talk].filter((p): p is string => p !== null).join('\n\n');
+  return {
+    system_prompt: joined === '' ? null : joined,
+    role_prompt: prompt,
+    // A TOML basic string (JSON's escapes are TOML's): Codex parses `-c key=value` values as TOML.
+    role_prompt_toml: prompt === null ? null : JSON.stringify(prompt),
+    role_tools: role?.tools === 'read_only' ? (def.read_only?.tools ?? null) : null,
+  };
+}
+
+/** Refuses (forbidden) an endpoint call the coder's role does not allow. */
+export function requireReport(coder: { id: string; role: CoderRole | null }, kind: RoleReport): void {
+  if (coder.role === null || coder.role.report.includes(kind)) return;
+  throw new AicoderError(
+    'forbidden',
+    `coder ${coder.id} has role '${coder.role.name}', which may not use ${kind} ` +
+      `(it may: ${coder.role.report.join(', ') || 'nothing'})`,
+    { field: 'role' },
+  );
+}

@@ -1,0 +1,261 @@
+/**
+ * Best of N and roles on the real agent CLIs (claude, codex) run by a real daemon against scripted
+ * model servers: one server speaks Anthropic (Claude Code), one the Responses API (Codex), so each
+ * CLI gets its own script for the same task.
+ *   - a reviewer-role claude coder, told by the model to write a file, is refused by Claude Code's
+ *     own tool list (the file does not exist) and its review text is recorded;
+ *   - the acceptance flow through the real CLI: in one group claude writes a correct answer.txt and
+ *     codex a wrong one; the repo's check (check.sh) runs; compare ranks claude first by the checks;
+ *     a claude cross-review names claude's member; pick merges it into main; codex's worktree is gone;
+ *   - the same flow through MCP only, by the SDK client over HTTP.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createHttpClient } from '../../src/client/http-client.js';
+import type { AicoderClient } from '../../src/client/types.js';
+import type { Coder, LogEntry } from '../../src/core/coder.js';
+import type { CompareResult } from '../../src/core/compare.js';
+import type { GroupView } from '../../src/core/group.js';
+import { BIN_DIR, claudeEnv, codexEnv } from '../fixtures/agent-env.js';
+import { startModelServer, type ModelServer, type ScriptEntry } from '../fixtures/model-server/index.js';
+import {
+  cleanupHome,
+  cli,
+  cliJson,
+  makeHome,
+  startDaemon,
+  type RunningDaemon,
+  type TestHome,
+} from '../helpers/daemon.js';
+import { cleanupTemp, git, makeRepo, tempDir, waitFor } from '../helpers/env.js';
+import { ok } from '../mcp/connect.js';
+
+const REVIEW_TAG = '[role-reviewer]';
+const CLI_TAG = '[bon-cli]';
+const MCP_TAG = '[bon-mcp]';
+const TASK = 'Write answer.txt holding the answer to the question';
+/** The repo's check: answer.txt must hold 42. */
+const CHECK_SH =
+  'test "$(cat answer.txt 2>/dev/null)" = 42 || { echo "wrong answer: $(cat answer.txt 2>/dev/null)"; exit 1; }\n';
+
+let anthropic: ModelServer;
+let openai: ModelServer;
+let h: TestHome;
+let d: RunningDaemon | undefined;
+let client: AicoderClient;
+
+/** Claude's entries; the cross-review entries are added once the member ids are known. */
+const claudeScript = (extra: ScriptEntry[] = []): ScriptEntry[] => [
+  ...extra,
+  {
+    when: REVIEW_TAG,
+    steps: [
+      { tool: 'write_file', path: 'review.txt', content: 'a reviewer must not write\n' },
+      { text: 'VERDICT: the change is sound\nReasons: it is small and tested.' },
+    ],
+  },
+  ...[CLI_TAG, MCP_TAG].map((tag) => ({
+    when: tag,
+    steps: [{ tool: 'write_file' as const, path: 'answer.txt', content: '42\n' }, { text: 'Wrote 42.' }],
+  })),
+];
+
+beforeAll(async () => {
+  anthropic = await startModelServer({ script: claudeScript() });
+  openai = await startModelServer({
+    script: [
+      {
+        steps: [{ tool: 'write_file', path: 'answer.txt', content: '41\n' }, { text: 'Wrote 41.' }],
+      },
+    ],
+  });
+  const dir = tempDir('aicoder-bon-agents-');
+  h = await makeHome({ config: { default_provider: 'claude', max_concurrent: 4 } });
+  for (const env of [
+    claudeEnv({ serverUrl: anthropic.url, dir }),
+    codexEnv({ serverUrl: openai.url, dir }),
+  ]) {
+    const { HOME: _home, ...rest } = env.env;
+    Object.assign(h.env, rest);
+  }
+  h.env.PATH = `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}`;
+  d = await startDaemon(h);
+  client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
+}, 30_000);
+
+afterAll(async () => {
+  if (h) await cleanupHome(h, d);
+  await anthropic?.close();
+  await openai?.close();
+  cleanupTemp();
+});
+
+function checkedRepo(): string {
+  return makeRepo({
+    'README.md': '# q\n',
+    'check.sh': CHECK_SH,
+    '.aicoder.json': JSON.stringify({ check: [['bash', 'check.sh']] }),
+  });
+}
+
+function describeCoder(c: Coder, logs: LogEntry[]): string {
+  return `${JSON.stringify(c, null, 2)}\n${logs.map((l) => `${l.kind}: ${l.text}`).join('\n')}`;
+}
+
+/** Once the members are known: claude's cross-review names claude's member. */
+function reviewScript(tag: string, claudeMember: string): ScriptEntry {
+  return {
+    when: new RegExp(`Several agents[\\s\\S]*${tag.replace(/[[\]]/g, '\\$&')}`),
+    steps: [{ text: `VERDICT: ${claudeMember}\nIts answer passes check.sh; the other one writes 41.` }],
+  };
+}
+
+describe('roles on real claude', () => {
+  test('a reviewer-role claude coder is refused writing by its own tool list; its review is recorded', async () => {
+    const repo = makeRepo();
+    const c0 = await client.create({
+      task: `Review the repo ${REVIEW_TAG}`,
+      repo,
+      provider: 'claude',
+      role: 'reviewer',
+    });
+    expect(c0.role).toMatchObject({ name: 'reviewer', tools: 'read_only' });
+    const r = await client.wait(c0.id, { for: 'terminal', timeout_ms: 90_000 });
+    const c = r.coder;
+    const logs = (await client.logs(c.id, {})).entries;
+    expect(c.state, describeCoder(c, logs)).toBe('completed');
+    expect(existsSync(join(c.workspace, 'review.txt'))).toBe(false);
+    // The model asked for Write; Claude Code answered with an error result: the tool is not there.
+    expect(logs.some((l) => l.kind === 'tool_call' && /review\.txt/.test(l.text))).toBe(true);
+    expect(logs.some((l) => l.kind === 'tool_result' && / error: /.test(l.text))).toBe(true);
+    expect(c.stats.last_message).toContain('VERDICT: the change is sound');
+    expect(logs.some((l) => l.kind === 'assistant' && l.text.includes('VERDICT: the change is sound'))).toBe(
+      true,
+    );
+    // What Claude Code sent the model: no write tool offered, the role's prompt in the system prompt.
+    const req = anthropic.mainRequests('anthropic').find((q) => q.first_user_text.includes(REVIEW_TAG))!;
+    const body = req.body as { tools?: { name: string }[]; system?: unknown };
+    const tools = (body.tools ?? []).map((t) => t.name);
+    expect(tools).toContain('Read');
+    expect(tools).not.toContain('Write');
+    expect(tools).not.toContain('Edit');
+    expect(tools).not.toContain('Bash');
+    expect(JSON.stringify(body.system)).toContain('You are a code reviewer');
+  }, 120_000);
+
+  test('gemini cannot take a role: refused before anything is made', async () => {
+    const repo = makeRepo();
+    const before = git(repo, 'branch', '--list');
+    await expect(client.create({ task: 't', repo, provider: 'gemini', role: 'reviewer' })).rejects.toThrow(
+      /provider 'gemini' cannot take role 'reviewer'/,
+    );
+    expect(git(repo, 'branch', '--list')).toBe(before);
+  });
+});
+
+describe('best of N on claude and codex', () => {
+  test('CLI: checks run, compare ranks claude first by the checks, the cross-review names it, pick merges it', async () => {
+    const repo = checkedRepo();
+    const g = await cliJson<GroupView>(
+      h,
+      ['create', '--agents', 'claude,codex', '--review-by', 'claude', `${TASK} ${CLI_TAG}`],
+      { cwd: repo },
+    );
+    const [claude, codex] = g.members;
+    expect([claude!.provider, codex!.provider]).toEqual(['claude', 'codex']);
+    anthropic.setScript(claudeScript([reviewScript(CLI_TAG, claude!.id)]));
+
+    const ended = JSON.parse(
+      await cli(h, ['wait', g.id, '--json', '--timeout', '240'], { code: 0 }),
+    ) as GroupView;
+    expect(ended.members.map((m) => m.state)).toEqual(['completed', 'completed']);
+    expect(ended.members.map((m) => m.checks?.verdict)).toEqual(['passed', 'failed']);
+    expect(ended.members[1]!.checks!.results[0]!.tail).toContain('wrong answer: 41');
+
+    const cmp = await cliJson<CompareResult>(h, ['compare', g.id]);
+    expect(cmp.rows.map((r) => r.coder_id)).toEqual([claude!.id, codex!.id]);
+    expect(cmp.best).toBe(claude!.id);
+    expect(cmp.decided_by).toBe('checks');
+
+    const review = await waitFor(
+      async () => {
+        const v = await cliJson<GroupView>(h, ['status', g.id]);
+        return v.review?.state === 'done' || v.review?.state === 'failed' ? v.review : null;
+      },
+      { what: 'the cross-review', timeoutMs: 120_000, intervalMs: 1000 },
+    );
+    expect(review).toMatchObject({ state: 'done', provider: 'claude', choice: claude!.id });
+    expect(review.reasons).toContain('passes check.sh');
+    const reviewer = await client.get(review.coder_id!);
+    expect(reviewer.role?.name).toBe('reviewer');
+    // Its task held both members' diffs and check results.
+    const asked = anthropic
+      .mainRequests('anthropic')
+      .find((q) => q.first_user_text.includes('Several agents'))!;
+    expect(asked.first_user_text).toContain(`## Member ${codex!.id} (codex`);
+    expect(asked.first_user_text).toContain('wrong answer: 41');
+    expect(asked.first_user_text).toContain('+42');
+    const statusText = await cli(h, ['status', g.id]);
+    expect(statusText).toContain(`review    claude by ${review.coder_id}: ${claude!.id} → ${claude!.id}`);
+
+    const picked = await cliJson<{
+      pick: { merge: { outcome: string }; others: { coder_id: string; removed: boolean; branch: string }[] };
+    }>(h, ['pick', claude!.id]);
+    expect(picked.pick.others).toEqual([
+      expect.objectContaining({ coder_id: codex!.id, removed: true, branch: codex!.branch }),
+    ]);
+    expect(git(repo, 'show', 'main:answer.txt')).toBe('42');
+    expect(readFileSync(join(repo, 'answer.txt'), 'utf8')).toBe('42\n');
+    expect(existsSync(codex!.workspace)).toBe(false);
+    expect(git(repo, 'show', `${codex!.branch}:answer.txt`)).toBe('41');
+    const after = await cliJson<GroupView>(h, ['status', g.id]);
+    expect(after.picked?.coder_id).toBe(claude!.id);
+  }, 420_000);
+
+  test('MCP only (SDK client over HTTP): create with agents and review_by, wait, compare, pick', async () => {
+    const repo = checkedRepo();
+    const mcp = new Client({ name: 'bon', version: '1.0.0' });
+    await mcp.connect(
+      new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`), { requestInit: { headers: h.auth } }),
+    );
+    const call = async (name: string, args: Record<string, unknown>) =>
+      ok((await mcp.callTool({ name, arguments: args })) as CallToolResult);
+    try {
+      const g = await call('ai_coder_create', {
+        task: `${TASK} ${MCP_TAG}`,
+        repo,
+        agents: [{ provider: 'claude' }, { provider: 'codex' }],
+        review_by: 'claude',
+      });
+      expect(g.review).toMatchObject({ state: 'waiting', provider: 'claude' });
+      const [claude, codex] = g.members as { id: string; provider: string }[];
+      anthropic.setScript(claudeScript([reviewScript(MCP_TAG, claude!.id)]));
+      const review = await waitFor(
+        async () => {
+          const s = await call('ai_coder_status', { coder_id: g.id, wait_for: 'terminal', wait_s: 30 });
+          return s.review?.state === 'done' || s.review?.state === 'failed' ? s : null;
+        },
+        { what: 'members and review', timeoutMs: 360_000, intervalMs: 100 },
+      );
+      expect(review.members.map((m: { checks: string }) => m.checks)).toEqual([
+        expect.stringMatching(/^passed/),
+        expect.stringMatching(/^failed/),
+      ]);
+      expect(review.review).toMatchObject({ state: 'done', choice: claude!.id });
+      const cmp = await call('ai_coder_workspace', { coder_id: g.id, operation: 'compare' });
+      expect(cmp.best).toBe(claude!.id);
+      expect(cmp.decided_by).toBe('checks');
+      const picked = await call('ai_coder_control', { coder_id: claude!.id, action: 'pick' });
+      expect(picked.pick.others).toEqual([expect.objectContaining({ coder_id: codex!.id, removed: true })]);
+      expect(git(repo, 'show', 'main:answer.txt')).toBe('42');
+      const cdx = await client.get(codex!.id).catch(() => null);
+      expect(cdx === null || !existsSync(cdx.workspace)).toBe(true);
+    } finally {
+      await mcp.close();
+    }
+  }, 420_000);
+});
