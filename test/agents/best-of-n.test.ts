@@ -236,10 +236,10 @@ describe('best of N on claude and codex', () => {
       anthropic.setScript(claudeScript([reviewScript(MCP_TAG, claude!.id)]));
       const review = await waitFor(
         async () => {
-          const s = await call('ai_coder_status', { coder_id: g.id, wait_for: 'terminal', wait_s: 30 });
+          const s = await call('ai_coder_status', { coder_id: g.id, wait_for: 'terminal', timeout_s: 30 });
           return s.review?.state === 'done' || s.review?.state === 'failed' ? s : null;
         },
-        { what: 'members and review', timeoutMs: 360_000, intervalMs: 100 },
+        { what: 'members and review', timeoutMs: 200_000, intervalMs: 100 },
       );
       expect(review.members.map((m: { checks: string }) => m.checks)).toEqual([
         expect.stringMatching(/^passed/),
