@@ -9,7 +9,7 @@
  *     a claude cross-review names claude's member; pick merges it into main; codex's worktree is gone;
  *   - the same flow through MCP only, by the SDK client over HTTP.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -47,6 +47,37 @@ let openai: ModelServer;
 let h: TestHome;
 let d: RunningDaemon | undefined;
 let client: AicoderClient;
+
+/**
+ * The sessions as they ran, for docs/best-of-n.md: with UPDATE_DOCS=1 the two captured blocks there
+ * are replaced by what this run printed (`UPDATE_DOCS=1 npx vitest run test/agents/best-of-n.test.ts`).
+ */
+const captured: Record<'cli' | 'mcp', string[]> = { cli: [], mcp: [] };
+const DOCS = new URL('../../docs/best-of-n.md', import.meta.url);
+
+function writeCaptures(): void {
+  if (process.env.UPDATE_DOCS !== '1') return;
+  let doc = readFileSync(DOCS, 'utf8');
+  for (const which of ['cli', 'mcp'] as const) {
+    if (captured[which].length === 0) continue;
+    const start = `<!-- captured:${which} -->`;
+    const end = `<!-- /captured:${which} -->`;
+    const a = doc.indexOf(start);
+    const b = doc.indexOf(end);
+    if (a < 0 || b < a) throw new Error(`docs/best-of-n.md has no ${start} … ${end} block`);
+    const body = ['```text', ...captured[which].map((l) => l.replace(/[ \t]+$/gm, '')), '```'].join('\n');
+    doc = `${doc.slice(0, a + start.length)}\n\n${body}\n\n${doc.slice(b)}`;
+  }
+  writeFileSync(DOCS, doc);
+}
+
+/** Runs the CLI, keeps the command and its output for the docs, and returns stdout. */
+async function shown(args: string[], opts: { cwd?: string; code?: number } = {}): Promise<string> {
+  const out = await cli(h, args, opts);
+  const quoted = args.map((a) => (/[\s"'$]/.test(a) ? `"${a}"` : a)).join(' ');
+  captured.cli.push(`$ aicoder ${quoted}`, out.trimEnd(), '');
+  return out;
+}
 
 /** Claude's entries; the cross-review entries are added once the member ids are known. */
 const claudeScript = (extra: ScriptEntry[] = []): ScriptEntry[] => [
@@ -88,6 +119,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  writeCaptures();
   if (h) await cleanupHome(h, d);
   await anthropic?.close();
   await openai?.close();
@@ -160,11 +192,12 @@ describe('roles on real claude', () => {
 describe('best of N on claude and codex', () => {
   test('CLI: checks run, compare ranks claude first by the checks, the cross-review names it, pick merges it', async () => {
     const repo = checkedRepo();
-    const g = await cliJson<GroupView>(
-      h,
+    const made = await shown(
       ['create', '--agents', 'claude,codex', '--review-by', 'claude', `${TASK} ${CLI_TAG}`],
       { cwd: repo },
     );
+    const gid = /created group (g[0-9a-f]{7})/.exec(made)![1]!;
+    const g = await cliJson<GroupView>(h, ['status', gid]);
     const [claude, codex] = g.members;
     expect([claude!.provider, codex!.provider]).toEqual(['claude', 'codex']);
     anthropic.setScript(claudeScript([reviewScript(CLI_TAG, claude!.id)]));
@@ -176,6 +209,7 @@ describe('best of N on claude and codex', () => {
     expect(ended.members.map((m) => m.checks?.verdict)).toEqual(['passed', 'failed']);
     expect(ended.members[1]!.checks!.results[0]!.tail).toContain('wrong answer: 41');
 
+    await shown(['compare', g.id]);
     const cmp = await cliJson<CompareResult>(h, ['compare', g.id]);
     expect(cmp.rows.map((r) => r.coder_id)).toEqual([claude!.id, codex!.id]);
     expect(cmp.best).toBe(claude!.id);
@@ -199,15 +233,12 @@ describe('best of N on claude and codex', () => {
     expect(asked.first_user_text).toContain(`## Member ${codex!.id} (codex`);
     expect(asked.first_user_text).toContain('wrong answer: 41');
     expect(asked.first_user_text).toContain('+42');
-    const statusText = await cli(h, ['status', g.id]);
+    const statusText = await shown(['status', g.id]);
     expect(statusText).toContain(`review    claude by ${review.coder_id}: ${claude!.id} → ${claude!.id}`);
 
-    const picked = await cliJson<{
-      pick: { merge: { outcome: string }; others: { coder_id: string; removed: boolean; branch: string }[] };
-    }>(h, ['pick', claude!.id]);
-    expect(picked.pick.others).toEqual([
-      expect.objectContaining({ coder_id: codex!.id, removed: true, branch: codex!.branch }),
-    ]);
+    const picked = await shown(['pick', claude!.id]);
+    expect(picked).toMatch(new RegExp(`merged ${claude!.id} into main: [0-9a-f]{12} → [0-9a-f]{12}`));
+    expect(picked).toContain(`${codex!.id}  worktree removed; branch ${codex!.branch} kept`);
     expect(git(repo, 'show', 'main:answer.txt')).toBe('42');
     expect(readFileSync(join(repo, 'answer.txt'), 'utf8')).toBe('42\n');
     expect(existsSync(codex!.workspace)).toBe(false);
@@ -222,8 +253,14 @@ describe('best of N on claude and codex', () => {
     await mcp.connect(
       new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`), { requestInit: { headers: h.auth } }),
     );
-    const call = async (name: string, args: Record<string, unknown>) =>
-      ok((await mcp.callTool({ name, arguments: args })) as CallToolResult);
+    const call = async (name: string, args: Record<string, unknown>, show = true) => {
+      const res = (await mcp.callTool({ name, arguments: args })) as CallToolResult;
+      if (show) {
+        const txt = res.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join('\n');
+        captured.mcp.push(`→ ${name} ${JSON.stringify(args)}`, `← ${txt}`, '');
+      }
+      return ok(res);
+    };
     try {
       const g = await call('ai_coder_create', {
         task: `${TASK} ${MCP_TAG}`,
@@ -236,8 +273,10 @@ describe('best of N on claude and codex', () => {
       anthropic.setScript(claudeScript([reviewScript(MCP_TAG, claude!.id)]));
       const review = await waitFor(
         async () => {
-          const s = await call('ai_coder_status', { coder_id: g.id, wait_for: 'terminal', timeout_s: 30 });
-          return s.review?.state === 'done' || s.review?.state === 'failed' ? s : null;
+          const args = { coder_id: g.id, wait_for: 'terminal', timeout_s: 30 };
+          const s = await call('ai_coder_status', args, false);
+          if (s.review?.state !== 'done' && s.review?.state !== 'failed') return null;
+          return call('ai_coder_status', args);
         },
         { what: 'members and review', timeoutMs: 200_000, intervalMs: 100 },
       );
@@ -247,8 +286,7 @@ describe('best of N on claude and codex', () => {
       ]);
       expect(review.review).toMatchObject({ state: 'done', choice: claude!.id });
       const cmp = await call('ai_coder_workspace', { coder_id: g.id, operation: 'compare' });
-      expect(cmp.best).toBe(claude!.id);
-      expect(cmp.decided_by).toBe('checks');
+      expect(cmp.compare).toMatchObject({ best: claude!.id, decided_by: 'checks' });
       const picked = await call('ai_coder_control', { coder_id: claude!.id, action: 'pick' });
       expect(picked.pick.others).toEqual([expect.objectContaining({ coder_id: codex!.id, removed: true })]);
       expect(git(repo, 'show', 'main:answer.txt')).toBe('42');
