@@ -33,6 +33,7 @@ import {
 } from '../helpers/daemon.js';
 import { cleanupTemp, git, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 import { ok } from '../mcp/connect.js';
+import { scaled } from '../helpers/load.js';
 
 const REVIEW_TAG = '[role-reviewer]';
 const CLI_TAG = '[bon-cli]';
@@ -116,7 +117,7 @@ beforeAll(async () => {
   h.env.PATH = `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}`;
   d = await startDaemon(h);
   client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
-}, 30_000);
+}, scaled(30_000));
 
 afterAll(async () => {
   writeCaptures();
@@ -147,37 +148,41 @@ function reviewScript(tag: string, claudeMember: string): ScriptEntry {
 }
 
 describe('roles on real claude', () => {
-  test('a reviewer-role claude coder is refused writing by its own tool list; its review is recorded', async () => {
-    const repo = makeRepo();
-    const c0 = await client.create({
-      task: `Review the repo ${REVIEW_TAG}`,
-      repo,
-      provider: 'claude',
-      role: 'reviewer',
-    });
-    expect(c0.role).toMatchObject({ name: 'reviewer', tools: 'read_only' });
-    const r = await client.wait(c0.id, { for: 'terminal', timeout_ms: 90_000 });
-    const c = r.coder;
-    const logs = (await client.logs(c.id, {})).entries;
-    expect(c.state, describeCoder(c, logs)).toBe('completed');
-    expect(existsSync(join(c.workspace, 'review.txt'))).toBe(false);
-    // The model asked for Write; Claude Code answered with an error result: the tool is not there.
-    expect(logs.some((l) => l.kind === 'tool_call' && /review\.txt/.test(l.text))).toBe(true);
-    expect(logs.some((l) => l.kind === 'tool_result' && / error: /.test(l.text))).toBe(true);
-    expect(c.stats.last_message).toContain('VERDICT: the change is sound');
-    expect(logs.some((l) => l.kind === 'assistant' && l.text.includes('VERDICT: the change is sound'))).toBe(
-      true,
-    );
-    // What Claude Code sent the model: no write tool offered, the role's prompt in the system prompt.
-    const req = anthropic.mainRequests('anthropic').find((q) => q.first_user_text.includes(REVIEW_TAG))!;
-    const body = req.body as { tools?: { name: string }[]; system?: unknown };
-    const tools = (body.tools ?? []).map((t) => t.name);
-    expect(tools).toContain('Read');
-    expect(tools).not.toContain('Write');
-    expect(tools).not.toContain('Edit');
-    expect(tools).not.toContain('Bash');
-    expect(JSON.stringify(body.system)).toContain('You are a code reviewer');
-  }, 120_000);
+  test(
+    'a reviewer-role claude coder is refused writing by its own tool list; its review is recorded',
+    async () => {
+      const repo = makeRepo();
+      const c0 = await client.create({
+        task: `Review the repo ${REVIEW_TAG}`,
+        repo,
+        provider: 'claude',
+        role: 'reviewer',
+      });
+      expect(c0.role).toMatchObject({ name: 'reviewer', tools: 'read_only' });
+      const r = await client.wait(c0.id, { for: 'terminal', timeout_ms: 90_000 });
+      const c = r.coder;
+      const logs = (await client.logs(c.id, {})).entries;
+      expect(c.state, describeCoder(c, logs)).toBe('completed');
+      expect(existsSync(join(c.workspace, 'review.txt'))).toBe(false);
+      // The model asked for Write; Claude Code answered with an error result: the tool is not there.
+      expect(logs.some((l) => l.kind === 'tool_call' && /review\.txt/.test(l.text))).toBe(true);
+      expect(logs.some((l) => l.kind === 'tool_result' && / error: /.test(l.text))).toBe(true);
+      expect(c.stats.last_message).toContain('VERDICT: the change is sound');
+      expect(
+        logs.some((l) => l.kind === 'assistant' && l.text.includes('VERDICT: the change is sound')),
+      ).toBe(true);
+      // What Claude Code sent the model: no write tool offered, the role's prompt in the system prompt.
+      const req = anthropic.mainRequests('anthropic').find((q) => q.first_user_text.includes(REVIEW_TAG))!;
+      const body = req.body as { tools?: { name: string }[]; system?: unknown };
+      const tools = (body.tools ?? []).map((t) => t.name);
+      expect(tools).toContain('Read');
+      expect(tools).not.toContain('Write');
+      expect(tools).not.toContain('Edit');
+      expect(tools).not.toContain('Bash');
+      expect(JSON.stringify(body.system)).toContain('You are a code reviewer');
+    },
+    scaled(120_000),
+  );
 
   test('gemini cannot take a role: refused before anything is made', async () => {
     const repo = makeRepo();
@@ -190,110 +195,118 @@ describe('roles on real claude', () => {
 });
 
 describe('best of N on claude and codex', () => {
-  test('CLI: checks run, compare ranks claude first by the checks, the cross-review names it, pick merges it', async () => {
-    const repo = checkedRepo();
-    const made = await shown(
-      ['create', '--agents', 'claude,codex', '--review-by', 'claude', `${TASK} ${CLI_TAG}`],
-      { cwd: repo },
-    );
-    const gid = /created group (g[0-9a-f]{7})/.exec(made)![1]!;
-    const g = await cliJson<GroupView>(h, ['status', gid]);
-    const [claude, codex] = g.members;
-    expect([claude!.provider, codex!.provider]).toEqual(['claude', 'codex']);
-    anthropic.setScript(claudeScript([reviewScript(CLI_TAG, claude!.id)]));
+  test(
+    'CLI: checks run, compare ranks claude first by the checks, the cross-review names it, pick merges it',
+    async () => {
+      const repo = checkedRepo();
+      const made = await shown(
+        ['create', '--agents', 'claude,codex', '--review-by', 'claude', `${TASK} ${CLI_TAG}`],
+        { cwd: repo },
+      );
+      const gid = /created group (g[0-9a-f]{7})/.exec(made)![1]!;
+      const g = await cliJson<GroupView>(h, ['status', gid]);
+      const [claude, codex] = g.members;
+      expect([claude!.provider, codex!.provider]).toEqual(['claude', 'codex']);
+      anthropic.setScript(claudeScript([reviewScript(CLI_TAG, claude!.id)]));
 
-    const ended = JSON.parse(
-      await cli(h, ['wait', g.id, '--json', '--timeout', '240'], { code: 0 }),
-    ) as GroupView;
-    expect(ended.members.map((m) => m.state)).toEqual(['completed', 'completed']);
-    expect(ended.members.map((m) => m.checks?.verdict)).toEqual(['passed', 'failed']);
-    expect(ended.members[1]!.checks!.results[0]!.tail).toContain('wrong answer: 41');
+      const ended = JSON.parse(
+        await cli(h, ['wait', g.id, '--json', '--timeout', '240'], { code: 0 }),
+      ) as GroupView;
+      expect(ended.members.map((m) => m.state)).toEqual(['completed', 'completed']);
+      expect(ended.members.map((m) => m.checks?.verdict)).toEqual(['passed', 'failed']);
+      expect(ended.members[1]!.checks!.results[0]!.tail).toContain('wrong answer: 41');
 
-    await shown(['compare', g.id]);
-    const cmp = await cliJson<CompareResult>(h, ['compare', g.id]);
-    expect(cmp.rows.map((r) => r.coder_id)).toEqual([claude!.id, codex!.id]);
-    expect(cmp.best).toBe(claude!.id);
-    expect(cmp.decided_by).toBe('checks');
+      await shown(['compare', g.id]);
+      const cmp = await cliJson<CompareResult>(h, ['compare', g.id]);
+      expect(cmp.rows.map((r) => r.coder_id)).toEqual([claude!.id, codex!.id]);
+      expect(cmp.best).toBe(claude!.id);
+      expect(cmp.decided_by).toBe('checks');
 
-    const review = await waitFor(
-      async () => {
-        const v = await cliJson<GroupView>(h, ['status', g.id]);
-        return v.review?.state === 'done' || v.review?.state === 'failed' ? v.review : null;
-      },
-      { what: 'the cross-review', timeoutMs: 120_000, intervalMs: 1000 },
-    );
-    expect(review).toMatchObject({ state: 'done', provider: 'claude', choice: claude!.id });
-    expect(review.reasons).toContain('passes check.sh');
-    const reviewer = await client.get(review.coder_id!);
-    expect(reviewer.role?.name).toBe('reviewer');
-    // Its task held both members' diffs and check results.
-    const asked = anthropic
-      .mainRequests('anthropic')
-      .find((q) => q.first_user_text.includes('Several agents'))!;
-    expect(asked.first_user_text).toContain(`## Member ${codex!.id} (codex`);
-    expect(asked.first_user_text).toContain('wrong answer: 41');
-    expect(asked.first_user_text).toContain('+42');
-    const statusText = await shown(['status', g.id]);
-    expect(statusText).toContain(`review    claude by ${review.coder_id}: ${claude!.id} → ${claude!.id}`);
-
-    const picked = await shown(['pick', claude!.id]);
-    expect(picked).toMatch(new RegExp(`merged ${claude!.id} into main: [0-9a-f]{12} → [0-9a-f]{12}`));
-    expect(picked).toContain(`${codex!.id}  worktree removed; branch ${codex!.branch} kept`);
-    expect(git(repo, 'show', 'main:answer.txt')).toBe('42');
-    expect(readFileSync(join(repo, 'answer.txt'), 'utf8')).toBe('42\n');
-    expect(existsSync(codex!.workspace)).toBe(false);
-    expect(git(repo, 'show', `${codex!.branch}:answer.txt`)).toBe('41');
-    const after = await cliJson<GroupView>(h, ['status', g.id]);
-    expect(after.picked?.coder_id).toBe(claude!.id);
-  }, 420_000);
-
-  test('MCP only (SDK client over HTTP): create with agents and review_by, wait, compare, pick', async () => {
-    const repo = checkedRepo();
-    const mcp = new Client({ name: 'bon', version: '1.0.0' });
-    await mcp.connect(
-      new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`), { requestInit: { headers: h.auth } }),
-    );
-    const call = async (name: string, args: Record<string, unknown>, show = true) => {
-      const res = (await mcp.callTool({ name, arguments: args })) as CallToolResult;
-      if (show) {
-        const txt = res.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join('\n');
-        captured.mcp.push(`→ ${name} ${JSON.stringify(args)}`, `← ${txt}`, '');
-      }
-      return ok(res);
-    };
-    try {
-      const g = await call('ai_coder_create', {
-        task: `${TASK} ${MCP_TAG}`,
-        repo,
-        agents: [{ provider: 'claude' }, { provider: 'codex' }],
-        review_by: 'claude',
-      });
-      expect(g.review).toMatchObject({ state: 'waiting', provider: 'claude' });
-      const [claude, codex] = g.members as { id: string; provider: string }[];
-      anthropic.setScript(claudeScript([reviewScript(MCP_TAG, claude!.id)]));
       const review = await waitFor(
         async () => {
-          const args = { coder_id: g.id, wait_for: 'terminal', timeout_s: 30 };
-          const s = await call('ai_coder_status', args, false);
-          if (s.review?.state !== 'done' && s.review?.state !== 'failed') return null;
-          return call('ai_coder_status', args);
+          const v = await cliJson<GroupView>(h, ['status', g.id]);
+          return v.review?.state === 'done' || v.review?.state === 'failed' ? v.review : null;
         },
-        { what: 'members and review', timeoutMs: 200_000, intervalMs: 100 },
+        { what: 'the cross-review', timeoutMs: 120_000, intervalMs: 1000 },
       );
-      expect(review.members.map((m: { checks: string }) => m.checks)).toEqual([
-        expect.stringMatching(/^passed/),
-        expect.stringMatching(/^failed/),
-      ]);
-      expect(review.review).toMatchObject({ state: 'done', choice: claude!.id });
-      const cmp = await call('ai_coder_workspace', { coder_id: g.id, operation: 'compare' });
-      expect(cmp.compare).toMatchObject({ best: claude!.id, decided_by: 'checks' });
-      const picked = await call('ai_coder_control', { coder_id: claude!.id, action: 'pick' });
-      expect(picked.pick.others).toEqual([expect.objectContaining({ coder_id: codex!.id, removed: true })]);
+      expect(review).toMatchObject({ state: 'done', provider: 'claude', choice: claude!.id });
+      expect(review.reasons).toContain('passes check.sh');
+      const reviewer = await client.get(review.coder_id!);
+      expect(reviewer.role?.name).toBe('reviewer');
+      // Its task held both members' diffs and check results.
+      const asked = anthropic
+        .mainRequests('anthropic')
+        .find((q) => q.first_user_text.includes('Several agents'))!;
+      expect(asked.first_user_text).toContain(`## Member ${codex!.id} (codex`);
+      expect(asked.first_user_text).toContain('wrong answer: 41');
+      expect(asked.first_user_text).toContain('+42');
+      const statusText = await shown(['status', g.id]);
+      expect(statusText).toContain(`review    claude by ${review.coder_id}: ${claude!.id} → ${claude!.id}`);
+
+      const picked = await shown(['pick', claude!.id]);
+      expect(picked).toMatch(new RegExp(`merged ${claude!.id} into main: [0-9a-f]{12} → [0-9a-f]{12}`));
+      expect(picked).toContain(`${codex!.id}  worktree removed; branch ${codex!.branch} kept`);
       expect(git(repo, 'show', 'main:answer.txt')).toBe('42');
-      const cdx = await client.get(codex!.id).catch(() => null);
-      expect(cdx === null || !existsSync(cdx.workspace)).toBe(true);
-    } finally {
-      await mcp.close();
-    }
-  }, 420_000);
+      expect(readFileSync(join(repo, 'answer.txt'), 'utf8')).toBe('42\n');
+      expect(existsSync(codex!.workspace)).toBe(false);
+      expect(git(repo, 'show', `${codex!.branch}:answer.txt`)).toBe('41');
+      const after = await cliJson<GroupView>(h, ['status', g.id]);
+      expect(after.picked?.coder_id).toBe(claude!.id);
+    },
+    scaled(420_000),
+  );
+
+  test(
+    'MCP only (SDK client over HTTP): create with agents and review_by, wait, compare, pick',
+    async () => {
+      const repo = checkedRepo();
+      const mcp = new Client({ name: 'bon', version: '1.0.0' });
+      await mcp.connect(
+        new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`), { requestInit: { headers: h.auth } }),
+      );
+      const call = async (name: string, args: Record<string, unknown>, show = true) => {
+        const res = (await mcp.callTool({ name, arguments: args })) as CallToolResult;
+        if (show) {
+          const txt = res.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join('\n');
+          captured.mcp.push(`→ ${name} ${JSON.stringify(args)}`, `← ${txt}`, '');
+        }
+        return ok(res);
+      };
+      try {
+        const g = await call('ai_coder_create', {
+          task: `${TASK} ${MCP_TAG}`,
+          repo,
+          agents: [{ provider: 'claude' }, { provider: 'codex' }],
+          review_by: 'claude',
+        });
+        expect(g.review).toMatchObject({ state: 'waiting', provider: 'claude' });
+        const [claude, codex] = g.members as { id: string; provider: string }[];
+        anthropic.setScript(claudeScript([reviewScript(MCP_TAG, claude!.id)]));
+        const review = await waitFor(
+          async () => {
+            const args = { coder_id: g.id, wait_for: 'terminal', timeout_s: 30 };
+            const s = await call('ai_coder_status', args, false);
+            if (s.review?.state !== 'done' && s.review?.state !== 'failed') return null;
+            return call('ai_coder_status', args);
+          },
+          { what: 'members and review', timeoutMs: 200_000, intervalMs: 100 },
+        );
+        expect(review.members.map((m: { checks: string }) => m.checks)).toEqual([
+          expect.stringMatching(/^passed/),
+          expect.stringMatching(/^failed/),
+        ]);
+        expect(review.review).toMatchObject({ state: 'done', choice: claude!.id });
+        const cmp = await call('ai_coder_workspace', { coder_id: g.id, operation: 'compare' });
+        expect(cmp.compare).toMatchObject({ best: claude!.id, decided_by: 'checks' });
+        const picked = await call('ai_coder_control', { coder_id: claude!.id, action: 'pick' });
+        expect(picked.pick.others).toEqual([expect.objectContaining({ coder_id: codex!.id, removed: true })]);
+        expect(git(repo, 'show', 'main:answer.txt')).toBe('42');
+        const cdx = await client.get(codex!.id).catch(() => null);
+        expect(cdx === null || !existsSync(cdx.workspace)).toBe(true);
+      } finally {
+        await mcp.close();
+      }
+    },
+    scaled(420_000),
+  );
 });
