@@ -146,6 +146,7 @@ function fakeGroups(client: MemoryClient): TuiGroups & { calls: string[] } {
     agents: [{ provider: 'claude' }, { provider: 'codex' }, { provider: 'gemini' }],
     created_at: at(6000),
     picked: null,
+    review: null,
     state: 'active',
     counts: {},
     members: [...client.coders.values()].filter((m) => m.group_id === GID),
