@@ -11,6 +11,7 @@ import type { CreateGroupInput, GroupAction, GroupControlResult } from '../../co
 import { isGroupRef, parseAgentsSpec, type GroupView } from '../../core/group.js';
 import type { CliContext } from '../context.js';
 import type { CompareResult } from '../../core/compare.js';
+import { overlapLines, overlapSummary } from '../../term/compare-text.js';
 import type { Output } from '../output.js';
 import { checkFields, clip, duration, shown, stateStyle } from '../format.js';
 import { secondsOption } from '../options.js';
@@ -170,46 +171,30 @@ export function printCompare(out: Output, r: CompareResult): void {
       'TIME',
       'OVERLAP',
     ],
-    r.rows.map((row) => {
-      const common = new Set(row.overlap.flatMap((o) => o.files)).size;
-      const conflicts = new Set(row.overlap.flatMap((o) => o.conflicts)).size;
-      const overlap = common === 0 ? '-' : `${common} shared${conflicts ? `, ${conflicts} conflict` : ''}`;
-      return [
-        String(row.rank),
-        { text: row.coder_id, style: 'bold' as const },
-        row.model ? `${row.provider}/${row.model}` : row.provider,
-        { text: row.state, style: stateStyle(row.state) },
-        {
-          text: row.checks,
-          style:
-            row.checks === 'passed'
-              ? ('green' as const)
-              : row.checks === 'none'
-                ? ('dim' as const)
-                : ('red' as const),
-        },
-        String(row.files_changed),
-        `+${row.insertions} -${row.deletions}`,
-        String(row.turns),
-        String(row.tokens),
-        money(row.cost_usd),
-        row.duration_s === null ? '-' : duration(row.duration_s),
-        overlap,
-      ];
-    }),
+    r.rows.map((row) => [
+      String(row.rank),
+      { text: row.coder_id, style: 'bold' as const },
+      row.model ? `${row.provider}/${row.model}` : row.provider,
+      { text: row.state, style: stateStyle(row.state) },
+      {
+        text: row.checks,
+        style:
+          row.checks === 'passed'
+            ? ('green' as const)
+            : row.checks === 'none'
+              ? ('dim' as const)
+              : ('red' as const),
+      },
+      String(row.files_changed),
+      `+${row.insertions} -${row.deletions}`,
+      String(row.turns),
+      String(row.tokens),
+      money(row.cost_usd),
+      row.duration_s === null ? '-' : duration(row.duration_s),
+      overlapSummary(row),
+    ]),
   );
-  const seen = new Set<string>();
-  for (const row of r.rows) {
-    for (const o of row.overlap) {
-      const pair = [row.coder_id, o.coder_id].sort().join(' ');
-      if (seen.has(pair) || o.files.length === 0) continue;
-      seen.add(pair);
-      const conflict = o.conflicts.length ? `; would conflict in ${o.conflicts.join(', ')}` : '; no conflict';
-      out.line(
-        out.paint('dim', `${row.coder_id} and ${o.coder_id} both change ${o.files.join(', ')}${conflict}`),
-      );
-    }
-  }
+  for (const l of overlapLines(r)) out.line(out.paint('dim', l));
   if (r.best !== null) {
     out.line(`best: ${out.paint('bold', r.best)} (${r.decided_by ?? 'only member'}: ${r.reason})`);
   }

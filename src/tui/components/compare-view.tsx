@@ -6,7 +6,8 @@
  */
 import { memo } from 'react';
 import { Box, Text } from 'ink';
-import type { CompareResult, CompareRow } from '../../core/compare.js';
+import type { CompareResult } from '../../core/compare.js';
+import { overlapLines, overlapSummary } from '../../term/compare-text.js';
 import { fitWidth, textWidth } from '../../term/width.js';
 import { formatCost, formatCount, oneLine } from '../format.js';
 import { CHECK_SYMBOLS } from '../groups.js';
@@ -20,13 +21,6 @@ export function formatDuration(s: number | null): string {
   if (t < 60) return `${t}s`;
   if (t < 3600) return `${Math.floor(t / 60)}m ${t % 60}s`;
   return `${Math.floor(t / 3600)}h ${Math.floor((t % 3600) / 60)}m`;
-}
-
-function overlap(row: CompareRow): string {
-  const common = new Set(row.overlap.flatMap((o) => o.files)).size;
-  const conflicts = new Set(row.overlap.flatMap((o) => o.conflicts)).size;
-  if (common === 0) return '-';
-  return `${common} shared${conflicts > 0 ? `, ${conflicts} conflict` : ''}`;
 }
 
 const HEAD = [
@@ -59,26 +53,13 @@ export function compareCells(r: CompareResult): string[][] {
     formatCount(row.tokens),
     formatCost(row.cost_usd),
     formatDuration(row.duration_s),
-    overlap(row),
+    overlapSummary(row),
   ]);
 }
 
 /** The lines under the table: where members' changes meet, then the decision. */
 export function compareNotes(r: CompareResult): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  for (const row of r.rows) {
-    for (const o of row.overlap) {
-      const pair = [row.coder_id, o.coder_id].sort().join(' ');
-      if (seen.has(pair) || o.files.length === 0) continue;
-      seen.add(pair);
-      const conflict =
-        o.conflicts.length > 0 ? `; would conflict in ${o.conflicts.join(', ')}` : '; no conflict';
-      out.push(
-        oneLine(`${row.coder_id} and ${o.coder_id} both change ${o.files.join(', ')}${conflict}`, 400),
-      );
-    }
-  }
+  const out = overlapLines(r).map((l) => oneLine(l, 400));
   if (r.best !== null)
     out.push(oneLine(`best: ${r.best} (decided by ${r.decided_by ?? 'only member'}: ${r.reason})`, 400));
   return out;
