@@ -5,7 +5,6 @@
  * worktree, the person quits with /exit, and the coder is handed back with the new turn recorded.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, test } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
@@ -21,27 +20,10 @@ import {
   type RunningDaemon,
   type TestHome,
 } from '../helpers/daemon.js';
+import { ANSI, spawnPty, type Pty } from '../helpers/pty.js';
 import { cleanupTemp, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 import { scaled } from '../helpers/load.js';
 import { createScreen, type Screen } from '../helpers/screen.js';
-
-interface Pty {
-  pid: number;
-  onData(fn: (d: string) => void): void;
-  onExit(fn: (e: { exitCode: number }) => void): void;
-  write(data: string): void;
-  kill(signal?: string): void;
-}
-const require = createRequire(import.meta.url);
-const pty = require('node-pty') as {
-  spawn(
-    file: string,
-    args: string[],
-    opts: { name: string; cols: number; rows: number; cwd: string; env: Record<string, string> },
-  ): Pty;
-};
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
 
 const TAG = 'ATTACH-CLAUDE-7f3';
 
@@ -144,7 +126,7 @@ test(
 
     raw = '';
     emulated = createScreen(140, 40);
-    term = pty.spawn(process.execPath, [BIN, 'attach', c.id], {
+    term = spawnPty(process.execPath, [BIN, 'attach', c.id], {
       name: 'xterm-256color',
       cols: 140,
       rows: 40,

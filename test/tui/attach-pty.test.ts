@@ -7,7 +7,6 @@
  * exits the TUI is back with fresh state, the coder no longer `attached`. A refused attach (a provider
  * without attach_command) is an error in the status line, and the TUI stays up.
  */
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,26 +22,8 @@ import {
   type RunningDaemon,
   type TestHome,
 } from '../helpers/daemon.js';
+import { ANSI, spawnPty, type Pty } from '../helpers/pty.js';
 import { scaled } from '../helpers/load.js';
-
-interface Pty {
-  pid: number;
-  onData(fn: (d: string) => void): void;
-  onExit(fn: (e: { exitCode: number }) => void): void;
-  write(data: string): void;
-  kill(signal?: string): void;
-}
-const require = createRequire(import.meta.url);
-const pty = require('node-pty') as {
-  spawn(
-    file: string,
-    args: string[],
-    opts: { cols: number; rows: number; cwd: string; env: Record<string, string> },
-  ): Pty;
-};
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
 
 const FAKE = fileURLToPath(new URL('../fixtures/agents/fake-claude.mjs', import.meta.url));
 const TUI = fileURLToPath(new URL('../fixtures/agents/fake-tui.mjs', import.meta.url));
@@ -84,7 +65,7 @@ test(
     expect(c.state).toBe('completed');
     expect(c.session_id).toBe('fake-session-0001');
 
-    term = pty.spawn(process.execPath, [BIN, 'tui'], { cols: 120, rows: 30, cwd: repo, env: h.env });
+    term = spawnPty(process.execPath, [BIN, 'tui'], { cols: 120, rows: 30, cwd: repo, env: h.env });
     let raw = '';
     term.onData((chunk) => (raw += chunk));
     const exited = new Promise<number>((resolve) =>

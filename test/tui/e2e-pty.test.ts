@@ -3,7 +3,6 @@
  * code: run `npm run build` first). A coder created with the CLI appears; p shows it paused and its
  * process is stopped (state T in /proc); q exits and the coder is still there, still paused.
  */
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { afterEach, expect, test } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
@@ -18,25 +17,7 @@ import {
   type RunningDaemon,
   type TestHome,
 } from '../helpers/daemon.js';
-
-interface Pty {
-  pid: number;
-  onData(fn: (d: string) => void): void;
-  onExit(fn: (e: { exitCode: number }) => void): void;
-  write(data: string): void;
-  kill(signal?: string): void;
-}
-const require = createRequire(import.meta.url);
-const pty = require('node-pty') as {
-  spawn(
-    file: string,
-    args: string[],
-    opts: { cols: number; rows: number; cwd: string; env: Record<string, string> },
-  ): Pty;
-};
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
+import { ANSI, spawnPty, type Pty } from '../helpers/pty.js';
 
 let h: TestHome | undefined;
 let d: RunningDaemon | undefined;
@@ -63,7 +44,7 @@ test('aicoder tui in a pty: a CLI-created coder appears, p pauses it (process st
   d = await startDaemon(h);
   const repo = makeRepo();
 
-  term = pty.spawn(process.execPath, [BIN, 'tui'], { cols: 120, rows: 30, cwd: repo, env: h.env });
+  term = spawnPty(process.execPath, [BIN, 'tui'], { cols: 120, rows: 30, cwd: repo, env: h.env });
   let raw = '';
   term.onData((chunk) => (raw += chunk));
   const exited = new Promise<number>((resolve) =>
