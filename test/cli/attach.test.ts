@@ -7,7 +7,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
@@ -23,21 +22,11 @@ import {
   type RunningDaemon,
   type TestHome,
 } from '../helpers/daemon.js';
+import { ATTACH_PROVIDER, NO_ATTACH_PROVIDER } from '../fixtures/agents/attach-providers.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
 import { scaled } from '../helpers/load.js';
 
 const run = promisify(execFile);
-const FAKE = fileURLToPath(new URL('../fixtures/agents/fake-claude.mjs', import.meta.url));
-const TUI = fileURLToPath(new URL('../fixtures/agents/fake-tui.mjs', import.meta.url));
-
-const PROVIDER = {
-  name: 'fakeclaude',
-  command: [process.execPath, FAKE, '--task={task}'],
-  resume_command: [process.execPath, FAKE, '--task={task}', '--session={session_id}', '--message={message}'],
-  attach_command: [process.execPath, TUI, '--session={session_id}'],
-  parser: 'claude',
-};
-const NO_ATTACH = { name: 'noattach', command: [process.execPath, FAKE, '--task={task}'], parser: 'claude' };
 
 let h: TestHome | undefined;
 let d: RunningDaemon | undefined;
@@ -110,7 +99,10 @@ async function paneShows(sock: string, text: string, what: string): Promise<stri
 }
 
 async function home(): Promise<TestHome> {
-  const t = await makeHome({ providers: [PROVIDER, NO_ATTACH], config: { default_provider: 'fakeclaude' } });
+  const t = await makeHome({
+    providers: [ATTACH_PROVIDER, NO_ATTACH_PROVIDER],
+    config: { default_provider: 'fakeclaude' },
+  });
   d = await startDaemon(t);
   return t;
 }

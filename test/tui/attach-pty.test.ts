@@ -9,7 +9,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, expect, test } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
@@ -22,19 +21,9 @@ import {
   type RunningDaemon,
   type TestHome,
 } from '../helpers/daemon.js';
+import { ATTACH_PROVIDER, NO_ATTACH_PROVIDER } from '../fixtures/agents/attach-providers.js';
 import { ANSI, spawnPty, type Pty } from '../helpers/pty.js';
 import { scaled } from '../helpers/load.js';
-
-const FAKE = fileURLToPath(new URL('../fixtures/agents/fake-claude.mjs', import.meta.url));
-const TUI = fileURLToPath(new URL('../fixtures/agents/fake-tui.mjs', import.meta.url));
-const PROVIDER = {
-  name: 'fakeclaude',
-  command: [process.execPath, FAKE, '--task={task}'],
-  resume_command: [process.execPath, FAKE, '--task={task}', '--session={session_id}', '--message={message}'],
-  attach_command: [process.execPath, TUI, '--session={session_id}'],
-  parser: 'claude',
-};
-const NO_ATTACH = { name: 'noattach', command: [process.execPath, FAKE, '--task={task}'], parser: 'claude' };
 
 let h: TestHome | undefined;
 let d: RunningDaemon | undefined;
@@ -54,7 +43,10 @@ afterEach(async () => {
 test(
   'A in the TUI: the agent UI gets the terminal, typing reaches it, quitting it brings the TUI back with the coder handed back',
   async () => {
-    h = await makeHome({ providers: [PROVIDER, NO_ATTACH], config: { default_provider: 'fakeclaude' } });
+    h = await makeHome({
+      providers: [ATTACH_PROVIDER, NO_ATTACH_PROVIDER],
+      config: { default_provider: 'fakeclaude' },
+    });
     d = await startDaemon(h);
     const repo = makeRepo();
     const refused = await cliJson<Coder>(h, ['create', '--provider', 'noattach', 'say hi', '--wait'], {
