@@ -151,8 +151,10 @@ export async function startDaemon(h) {
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`daemon exited: ${err}`);
     try {
+      // The daemon answers /health while it still loads its store and manager (`starting: true`);
+      // a bench starts on a started daemon (as test/helpers/daemon.ts does).
       const hh = await api(h, 'GET', '/health');
-      if (hh.pid === proc.pid) break;
+      if (hh.pid === proc.pid && hh.starting !== true) break;
     } catch {
       /* not yet */
     }
