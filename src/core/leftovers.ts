@@ -37,20 +37,37 @@ export function noteProcesses(deps: ManagerDeps, records: Records, id: string, t
 /**
  * The agent of `run` has ended: the rest of its process group, and every other process marked with
  * the coder's id (AICODER_CODER_ID: setsid escapes that also left the worktree), are ended too
- * (SIGTERM now, SIGKILL after the grace period: `scheduleKill` for the group, `kills` for the others),
- * unless the coder keeps its processes (keep_processes) and the run was not stopped. Returns the
- * coder's `processes` from now on (the kept ones), for the caller to record with the run's end.
+ * (SIGTERM now, SIGKILL after the grace period), unless the coder keeps its processes
+ * (keep_processes) and the run was not stopped. Returns the coder's `processes` from now on (the kept
+ * ones), for the caller to record with the run's end.
+ *
+ * A member may call setsid() between the listing and the group signal, and so leave the group that
+ * the signal reaches: every listed process is therefore also signalled by pid (and start time, so a
+ * reused pid is never hit), and the group and marks are listed a second time after the SIGTERM to
+ * catch what forked meanwhile. `scheduleKill(procs)` records the run's group SIGKILL with those
+ * processes (false when the run's kill was already scheduled, by a stop).
  */
 export function reapRunGroup(
   deps: ManagerDeps,
   records: Records,
-  o: { coder: Coder; run: RunRecord; stopped: boolean; kills: PendingKills; scheduleKill: () => void },
+  o: {
+    coder: Coder;
+    run: RunRecord;
+    stopped: boolean;
+    kills: PendingKills;
+    scheduleKill: (procs: readonly ProcessInfo[]) => boolean;
+  },
 ): CoderProcess[] {
   const id = o.coder.id;
-  const group = deps.runner.groupMembers(o.run);
-  const inGroup = new Set(group.map((p) => p.pid));
-  const escaped = deps.runner.processesMarked(id).filter((p) => !inGroup.has(p.pid));
-  const left = [...group, ...escaped];
+  const listed = new Map<number, ProcessInfo>();
+  const list = (): ProcessInfo[] => {
+    const found = [...deps.runner.groupMembers(o.run), ...deps.runner.processesMarked(id)].filter(
+      (p) => !listed.has(p.pid),
+    );
+    for (const p of found) listed.set(p.pid, p);
+    return [...new Map(found.map((p) => [p.pid, p])).values()];
+  };
+  const left = list();
   if (left.length === 0) return [];
   if (o.coder.keep_processes && !o.stopped) {
     noteProcesses(
@@ -67,11 +84,12 @@ export function reapRunGroup(
     id,
     `ending ${plural(left.length)} the agent left running: ${describeProcesses(left)}`,
   );
-  if (group.length > 0) {
-    deps.runner.signal(o.run, 'terminate');
-    o.scheduleKill();
-  }
-  if (escaped.length > 0) o.kills.terminate(id, { procs: escaped }, deps.config.stop_grace_ms);
+  deps.runner.signal(o.run, 'terminate');
+  deps.runner.signalProcesses(left, 'terminate');
+  const late = list();
+  if (late.length > 0) deps.runner.signalProcesses(late, 'terminate');
+  const all = [...listed.values()];
+  if (!o.scheduleKill(all)) o.kills.terminate(id, { procs: all }, deps.config.stop_grace_ms);
   return [];
 }
 

@@ -7,7 +7,7 @@ import { isTerminal, type Coder } from './coder.js';
 import { isAicoderError, AicoderError } from './errors.js';
 import type { ManagerDeps } from './manager-deps.js';
 import { runDir } from './paths.js';
-import type { ExitResult, RunObserver } from './ports.js';
+import type { ExitResult, ProcessInfo, RunObserver } from './ports.js';
 import type { Records } from './records.js';
 import type { RunHooks } from './talkback.js';
 import { runArgv, runEnv, sandboxRun } from './run-spec.js';
@@ -207,7 +207,7 @@ export class Supervisor {
             run: lr.run,
             stopped: lr.stopRequested,
             kills: this.kills,
-            scheduleKill: () => this.scheduleKill(lr),
+            scheduleKill: (procs) => this.scheduleKill(lr, procs),
           })
         : [];
     if (cur && cur.state !== 'completed' && cur.state !== 'failed' && cur.state !== 'stopped') {
@@ -302,12 +302,17 @@ export class Supervisor {
     this.scheduleKill(lr);
   }
 
-  /** SIGKILL for the run's whole group after the grace period (once per run; survives a restart). */
-  private scheduleKill(lr: LiveRun): void {
+  /**
+   * SIGKILL for the run's whole group, and for `procs` by pid (members that may leave the group with
+   * setsid), after the grace period; once per run, recorded so it survives a restart. False when the
+   * run's kill was already scheduled (or it has no process).
+   */
+  private scheduleKill(lr: LiveRun, procs: readonly ProcessInfo[] = []): boolean {
     const run = lr.run;
-    if (!run || lr.killScheduled) return;
+    if (!run || lr.killScheduled) return false;
     lr.killScheduled = true;
-    this.kills.terminate(lr.id, { group: run }, this.deps.config.stop_grace_ms);
+    this.kills.terminate(lr.id, { group: run, procs }, this.deps.config.stop_grace_ms);
+    return true;
   }
 
   private requireRun(id: string): LiveRun {
