@@ -15,7 +15,7 @@ export const MAX_MESSAGE_CHARS = MAX_TASK_CHARS;
 export const MAX_PATH_CHARS = 4096;
 /**
  * A provider name: the name of a provider file (`providers/<name>.json`), lower-case letters,
- * digits, `_` and `-`, at most 40 characters (providers/registry.ts enforces the same pattern).
+ * digits, `_` and `-`, at most 40 characters (providers/provider-def.ts enforces the same pattern).
  */
 export const MAX_PROVIDER_CHARS = 40;
 /** A model name as the provider's CLI takes it. */
