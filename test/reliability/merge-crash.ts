@@ -24,6 +24,8 @@ export interface MergeCrashFigures {
   log_says: string | null;
   coder_note: string | null;
   setup_ms: number;
+  /** What showed the merge in flight when it was cut. */
+  cut_at: 'index.lock' | 'journal';
 }
 
 function modified(repo: string): number {
@@ -55,6 +57,24 @@ function childGits(pid: number): number[] {
   return [...isGit].filter(descends);
 }
 
+/** A merge journal in `home` names the git process moving a checkout (git_pid is set once it runs). */
+function journalNamesGit(home: string): boolean {
+  const dir = join(home, 'journal');
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /^merge-[0-9a-f]+\.json$/.test(n));
+  } catch {
+    return false;
+  }
+  return names.some((n) => {
+    try {
+      return (JSON.parse(readFileSync(join(dir, n), 'utf8')) as { git_pid?: number | null }).git_pid != null;
+    } catch {
+      return false; // renamed or removed meanwhile
+    }
+  });
+}
+
 export async function mergeCrashScenario(opts: {
   files: number;
   mode: 'kill9' | 'graceful';
@@ -76,17 +96,39 @@ export async function mergeCrashScenario(opts: {
     const before = git(repo, 'rev-parse', 'main');
     const setupMs = Date.now() - t0;
 
+    // The merge's answer is kept: when it comes before the merge could be cut, the scenario says
+    // what it was instead of waiting out its deadline.
+    let answered: string | null = null;
     const merging = fetch(`${h.baseUrl}/api/coders/${c.id}/merge`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...h.auth },
       body: '{}',
-    }).catch(() => null);
-    // git is moving the user's checkout: its index.lock exists.
-    await waitFor(() => existsSync(join(repo, '.git', 'index.lock')), {
-      what: 'git merge writing the checkout',
-      timeoutMs: 300_000,
-      intervalMs: 2,
-    });
+    }).then(
+      async (r) => {
+        answered = `HTTP ${r.status} ${(await r.text()).slice(0, 300)}`;
+      },
+      (e: unknown) => {
+        answered = `no answer (${String(e)})`;
+      },
+    );
+    // The cut comes while git moves the checkout: its index.lock exists (the demanding case: files
+    // half moved). The journal naming a running git (written before git touches a file, removed
+    // after) is the fallback when a loaded machine never lets the 2 ms poll see the lock within 1 s
+    // of git's start; that cut still leaves a merge in flight for the next start to finish.
+    let seen: 'index.lock' | 'journal' | null = null;
+    let journalSince: number | null = null;
+    await waitFor(
+      () => {
+        if (existsSync(join(repo, '.git', 'index.lock'))) seen = 'index.lock';
+        else if (journalNamesGit(h.home)) {
+          journalSince ??= Date.now();
+          if (Date.now() - journalSince >= 1000) seen = 'journal';
+        } else journalSince = null;
+        return seen !== null || answered !== null;
+      },
+      { what: 'git merge moving the checkout', timeoutMs: 300_000, intervalMs: 2 },
+    );
+    if (seen === null) throw new Error(`the merge ended before it could be cut: ${answered}`);
     if (opts.mode === 'kill9') {
       const gits = childGits(d.pid);
       d.proc.kill('SIGKILL');
@@ -123,6 +165,7 @@ export async function mergeCrashScenario(opts: {
       log_says: log === undefined ? null : ((JSON.parse(log) as { outcome?: string }).outcome ?? null),
       coder_note: coder?.error ?? null,
       setup_ms: setupMs,
+      cut_at: seen,
     };
     say('merge-crash', { ...f });
     return f;
