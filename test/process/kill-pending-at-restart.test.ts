@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ManagerConfig } from '../../src/core/config.js';
 import { cleanupTemp, git, makeRepo, waitFor } from '../helpers/env.js';
-import { FakeClock } from '../helpers/fake-clock.js';
+import { FakeClock } from '../fakes/clock.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 import { endCoderLeftovers, endHomeLeftovers, pidsOf } from '../helpers/procs.js';
 import { SHELL_PROVIDER, coderEnded } from '../helpers/coders.js';

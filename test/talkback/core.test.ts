@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
-import { FakeClock } from '../helpers/fake-clock.js';
+import { FakeClock } from '../fakes/clock.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 
 let tm: TestManager | undefined;
