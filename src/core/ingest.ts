@@ -75,13 +75,15 @@ function ingestLines(ctx: IngestContext, lr: LiveRun, out: OutputLines): void {
   // Stored: from here on nothing may throw, or the tailer would deliver the batch again.
   afterStored(ctx, lr, () => {
     records.announceLogs(stored);
-    const changed =
-      stats.turns || stats.tokens_in || stats.tokens_out || stats.cost_usd || lastMessage !== undefined;
-    if (changed || sessionId !== undefined || failure !== undefined) {
+    const statsChanged = stats.turns || stats.tokens_in || stats.tokens_out || stats.cost_usd;
+    if (sessionId !== undefined || failure !== undefined) {
       records.patch(lr.id, {
         ...(sessionId !== undefined ? { session_id: sessionId } : {}),
         ...(failure !== undefined ? { error: failure } : {}),
       });
+    } else if (statsChanged || lastMessage !== undefined) {
+      // Stored by appendLogs above; announced once per OUTPUT_UPDATE_MS, not per batch.
+      records.outputChanged(lr.id);
     }
     if (parsed.denials !== undefined && parsed.denials.length > 0) {
       const denials = parsed.denials.map((d) => truncate(lr.redact(d), 300));
@@ -89,7 +91,8 @@ function ingestLines(ctx: IngestContext, lr: LiveRun, out: OutputLines): void {
       note(deps, records, lr.id, 'permission_denied', deniedNote(denials));
     }
     if (out.lines.length > 0) hooks?.activity(lr.id);
-    if (changed) hooks?.statsChanged(lr.id);
+    // Limits are on turns, tokens and cost: a new last message alone cannot pass one.
+    if (statsChanged) hooks?.statsChanged(lr.id);
   });
 }
 
@@ -132,8 +135,9 @@ function ingestBlock(ctx: IngestContext, lr: LiveRun, out: OutputLines, bytes: B
   lr.offsets = offsets;
   afterStored(ctx, lr, () => {
     records.announceBlock(stored);
-    if (lastMessage !== undefined) records.patch(lr.id, {});
+    // Stored by appendLogBlock above; announced once per OUTPUT_UPDATE_MS, not per batch. Plain text
+    // carries no stats, so no limit can have been passed (no statsChanged).
+    if (lastMessage !== undefined) records.outputChanged(lr.id);
     if (stored.count > 0) hooks?.activity(lr.id);
-    if (lastMessage !== undefined) hooks?.statsChanged(lr.id);
   });
 }

@@ -145,6 +145,7 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
     this.attaches.close();
     await this.checker.shutdown();
     await this.supervisor.shutdown();
+    this.records.flushOutput();
   }
 
   private closing = false;

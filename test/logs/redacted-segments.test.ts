@@ -57,14 +57,16 @@ describe('redacted log segments', () => {
     );
     expect(end.coder.state).toBe('completed');
 
-    const { entries: last } = await api<{ entries: LogEntry[] }>(h, 'GET', `/api/coders/${c.id}/logs?tail=4`);
-    // The agent's last three entries (the run's end note, stream system, comes after them).
-    const entries = last.filter((e) => e.stream !== 'system').slice(-3);
-    expect(entries.map((e) => e.text).sort()).toEqual([
-      'err [redacted]',
-      'key=[redacted]',
-      'tail [redacted] tail',
-    ]);
+    // Every entry: stdout and stderr are read by separate tailers, so the stderr line may be stored
+    // before the stdout batch that ends with `line 2000` (seqs follow the order of ingestion).
+    const { entries: all } = await api<{ entries: LogEntry[] }>(
+      h,
+      'GET',
+      `/api/coders/${c.id}/logs?tail=3000`,
+    );
+    const texts = (stream: string) => all.filter((e) => e.stream === stream).map((e) => e.text);
+    expect(texts('stdout').slice(-3)).toEqual(['line 2000', 'key=[redacted]', 'tail [redacted] tail']);
+    expect(texts('stderr')).toEqual(['err [redacted]']);
     expect(end.coder.stats.last_message).toBe('tail [redacted] tail');
 
     const segments = filesUnder(join(h.home, 'logs', c.id));
