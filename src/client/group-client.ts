@@ -1,4 +1,4 @@
-/** HTTP client of the group routes (src/daemon/routes-groups.ts). */
+/** HTTP client of the group routes (src/daemon/routes/groups.ts). */
 import type { Coder } from '../core/coder.js';
 import type { CreateGroupInput, GroupAction, GroupControlResult } from '../core/group-ops.js';
 import type { GroupView } from '../core/group.js';

@@ -2,25 +2,8 @@
  * The typed client the CLI and TUI use to talk to the daemon. The HTTP implementation is in
  * client/http-client.ts; tests of the TUI use an in-memory implementation of this same interface.
  *
- * REST routes (all JSON; errors are `{ "error": ErrorBody }` with an HTTP status):
- *   GET    /health                                  → Health
- *   POST   /api/coders                  CreateCoderInput → 201 Coder
- *   GET    /api/coders?state=a,b&repo=&limit=&cursor=   → ListCodersPage
- *   GET    /api/coders/:id                          → Coder
- *   POST   /api/coders/:id/control      ControlInput → ControlResult
- *   POST   /api/coders/:id/attach       AttachHolder → AttachPlan (core/attach.ts; `aicoder attach`)
- *   POST   /api/coders/:id/detach       DetachInput → Coder
- *   GET    /api/coders/:id/logs?since_seq=&tail=&kinds=a,b&max_bytes=[&follow=1&timeout_ms=] → LogsResult
- *   GET    /api/coders/:id/logs/:seq/text?offset=&max_bytes=                → LogText
- *   GET    /api/coders/:id/wait?for=terminal|s1,s2&timeout_ms=  → WaitResult (long poll, ≤ 50 s)
- *   GET    /api/coders/:id/diff?offset&max_bytes     → { diff, diff_bytes, truncated, next_offset }
- *   GET    /api/coders/:id/changes?cursor=&limit=   → ChangesPage { changes, total, next_cursor }
- *   GET    /api/coders/:id/files?cursor=&limit=     → FilesPage { files, total, next_cursor }
- *   GET    /api/coders/:id/file?path=&max_bytes=&offset= → ReadResult
- *   GET    /api/providers                           → { providers: ProviderInfo[], errors }
- *   GET    /api/stats                               → FleetStats (core/stats.ts): by_state, running, queued, by_provider, uptime_s
- *   GET    /api/events   (SSE; Last-Event-ID header or ?last_event_id=) → AicoderEvent per `data:`
- *   POST   /api/shutdown                            → { ok: true } then the daemon exits gracefully
+ * The REST routes, their inputs and answers are the route table: src/protocol/route-paths.ts (method
+ * and path) and src/protocol/routes.ts (schemas, status, error codes).
  */
 import type { Health } from '../protocol/health.js';
 import type { Coder } from '../core/coder.js';

@@ -1,5 +1,5 @@
 /**
- * HTTP client of the worktree lifecycle routes (src/daemon/routes-worktree.ts), over the clients' one
+ * HTTP client of the worktree lifecycle routes (src/daemon/routes/worktree.ts), over the clients' one
  * JSON request (json-request.ts: node:http; every failure an AicoderError).
  */
 import { jsonRequester } from './json-request.js';

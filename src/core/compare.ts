@@ -17,6 +17,7 @@ import type { Coder } from './coder.js';
 import { getGroup } from './group-ops.js';
 import type { ManagerDeps } from './manager-deps.js';
 import type { FileChange } from './ports.js';
+import { RANK_RULES } from '../protocol/responses.js';
 
 /** How a member's changes meet another member's. */
 export interface CompareOverlap {
@@ -49,7 +50,7 @@ export interface CompareRow {
   overlap: CompareOverlap[];
 }
 
-export const RANK_RULES = ['checks', 'changes', 'diff', 'cost', 'order'] as const;
+export { RANK_RULES };
 export type RankRule = (typeof RANK_RULES)[number];
 
 export interface CompareResult {

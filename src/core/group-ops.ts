@@ -29,9 +29,10 @@ export interface CreateGroupInput extends Omit<CreateCoderInput, 'provider' | 'm
   agents: GroupAgent[];
 }
 
-/** Group actions: each is applied to every member it applies to (see controlGroup). */
-export const GROUP_ACTIONS = ['start', 'stop', 'restart', 'remove', 'check'] as const;
-export type GroupAction = (typeof GROUP_ACTIONS)[number];
+/** Group actions (the contract's list): each is applied to every member it applies to (see controlGroup). */
+import type { GroupAction } from '../protocol/states.js';
+
+export { GROUP_ACTIONS, type GroupAction } from '../protocol/states.js';
 
 export interface GroupControlResult {
   group: GroupView | null;

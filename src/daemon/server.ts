@@ -16,7 +16,7 @@ import { checkOwnerToken } from './owner-token.js';
 import { coderOfSocket } from './peer-coder.js';
 import { peerUid, type PeerUid } from './peer-uid.js';
 import { guardRequest, HttpError, requireJsonType, sendError, sendStatus } from './http-util.js';
-import { dispatch, type RouteContext } from './routes.js';
+import { dispatch, type RouteContext } from './routes/index.js';
 import { createSseHub, type SseOptions } from './sse.js';
 import { queryObject } from './validate.js';
 

@@ -12,3 +12,5 @@ export * from './errors.js';
 export * from './health.js';
 export * from './records.js';
 export * from './open.js';
+export * from './responses.js';
+export * from './routes.js';

@@ -7,7 +7,7 @@
 import { z, type ZodTypeAny } from 'zod';
 import { coderId, createFields, int, messageText, absolutePath, text } from './fields.js';
 import * as L from './limits.js';
-import { CODER_STATES, CONTROL_ACTIONS, MERGE_STRATEGIES, STATE_FILTERS } from './states.js';
+import { CODER_STATES, CONTROL_ACTIONS, GROUP_ACTIONS, MERGE_STRATEGIES, STATE_FILTERS } from './states.js';
 
 /** Every create field is optional but the task (strict: an unknown field is an error naming it). */
 export const createInput = z
@@ -81,6 +81,21 @@ export const gcInput = z
     dry_run: z.boolean().optional(),
     include_unmerged: z.boolean().optional(),
     repo: absolutePath.optional(),
+  })
+  .strict();
+
+/**
+ * `POST /api/groups`: a create with `agents` (required). Which create fields cannot go with agents
+ * (provider, model, branch) and the agents' providers and counts are core's rules (core/group-ops.ts).
+ */
+export const createGroupInput = createInput.required({ agents: true });
+
+/** `POST /api/groups/:id/control`. */
+export const groupControlInput = z
+  .object({
+    action: z.enum(GROUP_ACTIONS),
+    force: z.boolean().optional(),
+    keep_branch: z.boolean().optional(),
   })
   .strict();
 
@@ -212,3 +227,13 @@ export const diskQuery = z.object({ ids: text(L.MAX_IDS_PARAM_CHARS) }).strict()
 
 /** Routes without parameters. */
 export const noQuery = z.object({}).strict();
+
+/** `GET /api/groups?repo=&limit=`. */
+export const groupListQuery = z
+  .object({ repo: absolutePath.optional(), limit: query(int(1, L.MAX_GROUP_LIST_LIMIT)).optional() })
+  .strict();
+
+/** `GET /api/groups/:id/wait?timeout_ms=` (cut to MAX_LONG_POLL_MS). */
+export const groupWaitQuery = z
+  .object({ timeout_ms: query(int(0, L.MAX_ASKED_POLL_MS)).optional() })
+  .strict();

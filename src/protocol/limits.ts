@@ -38,6 +38,8 @@ export const MAX_TIMEOUT_S = 604_800;
 
 /** Long polls (wait, logs follow) never hold a request longer than this. */
 export const MAX_LONG_POLL_MS = 50_000;
+/** `GET /api/groups?limit=`: at most this many groups per answer. */
+export const MAX_GROUP_LIST_LIMIT = 100;
 /** A long poll's default length. */
 export const DEFAULT_LONG_POLL_MS = 30_000;
 /** The longest long poll a REST caller may ask for (it is then cut to MAX_LONG_POLL_MS). */

@@ -50,6 +50,10 @@ export type SandboxMode = (typeof SANDBOX_MODES)[number];
 export const NETWORK_MODES = ['on', 'off'] as const;
 export type NetworkMode = (typeof NETWORK_MODES)[number];
 
+/** Group actions: each is applied to every member it applies to (core/group-ops.ts controlGroup). */
+export const GROUP_ACTIONS = ['start', 'stop', 'restart', 'remove', 'check'] as const;
+export type GroupAction = (typeof GROUP_ACTIONS)[number];
+
 export const MERGE_STRATEGIES = ['merge', 'squash', 'rebase'] as const;
 export type MergeStrategy = (typeof MERGE_STRATEGIES)[number];
 
