@@ -11,6 +11,8 @@ import type { Records } from './records.js';
 
 /** At most this many processes are named in a log note (the rest are counted). */
 const NAMED = 5;
+/** endCoderProcesses looks again this many times at most for what forked while it ended the rest. */
+const ROUNDS = 3;
 
 /** "pid 123 (sleep 303), pid 124 (python3 -m http.server 0)" */
 export function describeProcesses(procs: readonly Pick<ProcessInfo, 'pid' | 'command'>[]): string {
@@ -97,8 +99,9 @@ export function reapRunGroup(
  * Ends every process of a coder that is not its agent: those whose working directory is inside its
  * worktree, those marked with its id (AICODER_CODER_ID, which setsid and `cd /` keep), its kept
  * `processes`, and what is left of its last run's group. Waits until they are gone (SIGKILL after
- * the grace period, recorded in `kills` so a daemon restart meanwhile does not lose it). Writes a
- * note when there were any.
+ * the grace period, recorded in `kills` so a daemon restart meanwhile does not lose it), then looks
+ * again for what they forked meanwhile (up to ROUNDS times). Writes a note for each round that found
+ * any. Callers hold no live run of the coder: every process marked with its id is a leftover.
  */
 export async function endCoderProcesses(
   deps: ManagerDeps,
@@ -107,23 +110,35 @@ export async function endCoderProcesses(
   coder: Coder,
 ): Promise<void> {
   const { runner } = deps;
-  const found = new Map<number, ProcessInfo>();
   const run = deps.store.getRun(coder.id);
-  for (const p of run ? runner.groupMembers(run) : []) found.set(p.pid, p);
-  for (const p of runner.processesUnder(coder.workspace)) found.set(p.pid, p);
-  for (const p of runner.processesMarked(coder.id)) found.set(p.pid, p);
-  for (const p of coder.processes) {
-    if (!found.has(p.pid) && runner.isRunning(p)) found.set(p.pid, { ...p, pgid: 0 });
-  }
-  const procs = [...found.values()];
-  if (procs.length > 0) {
-    noteProcesses(deps, records, coder.id, `ending ${plural(procs.length)}: ${describeProcesses(procs)}`);
+  const handled = new Set<number>();
+  // What is found, less what an earlier round already ended: a process may fork just before its
+  // SIGTERM (or SIGKILL) arrives, and the child (marked, or in the worktree) needs a round of its own.
+  const find = (withKept: boolean): ProcessInfo[] => {
+    const found = new Map<number, ProcessInfo>();
+    for (const p of run ? runner.groupMembers(run) : []) found.set(p.pid, p);
+    for (const p of runner.processesUnder(coder.workspace)) found.set(p.pid, p);
+    for (const p of runner.processesMarked(coder.id)) found.set(p.pid, p);
+    if (withKept) {
+      for (const p of coder.processes) {
+        if (!found.has(p.pid) && runner.isRunning(p)) found.set(p.pid, { ...p, pgid: 0 });
+      }
+    }
+    return [...found.values()].filter((p) => !handled.has(p.pid));
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    const procs = find(round === 0);
+    if (procs.length === 0) break;
+    for (const p of procs) handled.add(p.pid);
+    const what = round === 0 ? plural(procs.length) : `${plural(procs.length)} started meanwhile`;
+    noteProcesses(deps, records, coder.id, `ending ${what}: ${describeProcesses(procs)}`);
     const stuck = await kills.end(coder.id, procs, deps.config.stop_grace_ms);
     if (stuck.length > 0) {
       deps.log('warn', 'processes still running after SIGKILL or a shutdown', {
         id: coder.id,
         pids: stuck.map((p) => p.pid),
       });
+      break; // a shutdown cut the wait short: the recorded kill is sent at the next start
     }
   }
   if (coder.processes.length > 0 && records.get(coder.id) !== undefined) {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
-import { reapRunGroup } from '../../src/core/leftovers.js';
+import { endCoderProcesses, reapRunGroup } from '../../src/core/leftovers.js';
 import type { ManagerDeps } from '../../src/core/manager-deps.js';
 import { PendingKills } from '../../src/core/pending-kills.js';
 import type { ProcessInfo, RunRecord } from '../../src/core/ports.js';
@@ -39,6 +39,7 @@ function scripted(o: {
   group: ProcessInfo[];
   marked: ProcessInfo[];
   onGroupSignal?: (setTable: SetTable) => void;
+  onEnd?: (procs: readonly ProcessInfo[], setTable: SetTable) => void;
 }) {
   const byPid: { pid: number; sig: string }[] = [];
   const groupSignals: string[] = [];
@@ -59,6 +60,16 @@ function scripted(o: {
       for (const p of procs) byPid.push({ pid: p.pid, sig });
     },
     isRunning: () => true,
+    processesUnder: () => [] as ProcessInfo[],
+    /** Ends `procs` at once; `onEnd` runs first (a process forking just before its signal). */
+    endProcesses: (procs: readonly ProcessInfo[]) => {
+      o.onEnd?.(procs, setTable);
+      for (const p of procs) byPid.push({ pid: p.pid, sig: 'end' });
+      const gone = new Set(procs.map((p) => p.pid));
+      group = group.filter((p) => !gone.has(p.pid));
+      marked = marked.filter((p) => !gone.has(p.pid));
+      return Promise.resolve([]);
+    },
   };
   return {
     runner,
@@ -77,7 +88,7 @@ function setup(table: ReturnType<typeof scripted>) {
     runner: table.runner,
     log: () => undefined,
     config: { stop_grace_ms: 5_000 },
-    store: { appendLogs: () => [] },
+    store: { appendLogs: () => [], getRun: () => RUN },
   } as unknown as ManagerDeps;
   const records = {
     announceLogs: () => undefined,
@@ -167,5 +178,30 @@ describe('reapRunGroup: a member that calls setsid after the listing is still en
     expect(kept.map((p) => p.pid)).toEqual([401]);
     expect(table.byPid).toEqual([]);
     expect(table.groupSignals).toEqual([]);
+  });
+});
+
+describe('endCoderProcesses (stop, rm): what forks while the rest is ended gets a round of its own', () => {
+  it('a child forked by a leftover just before its end is found and ended by the next round', async () => {
+    const server = proc(501, 'node server.js');
+    const child = { ...proc(502, 'node worker.js'), pgid: 502 };
+    let forked = false;
+    const table = scripted({
+      group: [],
+      marked: [server],
+      onEnd: (_procs, set) => {
+        if (forked) return;
+        forked = true;
+        set([], [server, child]); // the server forks and the child calls setsid, then the SIGTERM lands
+      },
+    });
+    const t = setup(table);
+    await endCoderProcesses(t.deps, t.records, t.kills, {
+      ...t.coder,
+      workspace: '/nowhere',
+      processes: [],
+    });
+    expect(table.byPid.filter((e) => e.sig === 'end').map((e) => e.pid)).toEqual([501, 502]);
+    t.kills.close();
   });
 });
