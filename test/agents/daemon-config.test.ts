@@ -7,14 +7,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { createHttpClient } from '../../src/client/http-client.js';
 import type { ProviderInfo } from '../../src/core/api.js';
 import type { Coder } from '../../src/core/coder.js';
 import { resolveProgram } from '../../src/providers/probe.js';
 import { BIN_DIR } from '../fixtures/agent-env.js';
 import {
-  cleanupHome,
   cli,
   cliJson,
   makeHome,
@@ -51,11 +50,7 @@ const GHOST = { name: 'ghost', command: ['aicoder-ghost-agent-not-installed'], p
 let h: TestHome | undefined;
 let d: RunningDaemon | undefined;
 
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
 afterAll(cleanupTemp);
 
 async function home(config: Record<string, unknown> = {}): Promise<TestHome> {

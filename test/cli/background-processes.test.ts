@@ -8,10 +8,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import {
-  cleanupHome,
   cli,
   cliJson,
   makeHome,
@@ -19,7 +18,6 @@ import {
   runCli,
   startDaemon,
   TEST_PROVIDERS,
-  type RunningDaemon,
   type TestHome,
 } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
@@ -33,12 +31,7 @@ const SHELL = {
 };
 
 let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
 afterAll(() => cleanupTemp());
 
 /** Live processes whose command line contains `marker`. */
@@ -67,7 +60,7 @@ describe('background processes through the daemon and CLI (stop_grace_s 3, as in
         providers: [...TEST_PROVIDERS, SHELL],
         config: { default_provider: 'sh', stop_grace_s: 3 },
       });
-      d = await startDaemon(h);
+      await startDaemon(h);
       const repo = makeRepo();
 
       // 1. The issue's example: the task completes, both background processes end with it.
@@ -130,7 +123,7 @@ describe('log kinds: an unknown kind is an error on every surface', () => {
     'REST 400, CLI exit 2, MCP isError: each names the valid kinds; tool_call is valid',
     async () => {
       h = await makeHome();
-      d = await startDaemon(h);
+      await startDaemon(h);
       const c = await cliJson<Coder>(h, ['create', '--wait', '2'], { cwd: makeRepo() });
 
       const rest = await fetch(`${h.baseUrl}/api/coders/${c.id}/logs?kinds=tool_use`, { headers: h.auth });

@@ -7,24 +7,12 @@ import type { ListCodersPage } from '../../src/core/ports.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/client/http-client.js';
 import { cleanupTemp, git, makeRepo, tempDir, waitFor } from '../helpers/env.js';
-import {
-  cleanupHome,
-  cli,
-  cliJson,
-  groupStates,
-  makeHome,
-  runCli,
-  type TestHome,
-  logText,
-} from '../helpers/daemon.js';
+import { cli, cliJson, groupStates, makeHome, runCli, type TestHome, logText } from '../helpers/daemon.js';
 
 let h: TestHome | undefined;
 
-afterEach(async () => {
-  if (h) await cleanupHome(h);
-  h = undefined;
-  cleanupTemp();
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
+afterEach(cleanupTemp);
 
 /** The last log sequence number (polled over HTTP: cheaper than a CLI process per poll). */
 async function lastSeq(home: TestHome, id: string): Promise<number> {

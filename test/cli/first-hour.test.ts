@@ -9,26 +9,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import { cleanupTemp, git, makeRepo } from '../helpers/env.js';
 import {
-  cleanupHome,
   cli,
   cliJson,
   makeHome,
   runCli,
   startDaemon,
   TEST_PROVIDERS,
-  type RunningDaemon,
   type TestHome,
 } from '../helpers/daemon.js';
 
 let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
 
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-  cleanupTemp();
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
+afterEach(cleanupTemp);
 
 const WRITER = {
   name: 'writer',
@@ -39,7 +32,7 @@ const WRITER = {
 
 async function setup(): Promise<{ h: TestHome; repo: string }> {
   h = await makeHome({ providers: [...TEST_PROVIDERS, WRITER] });
-  d = await startDaemon(h);
+  await startDaemon(h);
   return { h, repo: makeRepo() };
 }
 

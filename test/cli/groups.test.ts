@@ -5,22 +5,11 @@ import type { Coder } from '../../src/core/coder.js';
 import type { GroupView } from '../../src/core/group.js';
 import type { CompareResult } from '../../src/core/compare.js';
 import { cleanupTemp, git, makeRepo } from '../helpers/env.js';
-import {
-  cleanupHome,
-  cli,
-  cliJson,
-  makeHome,
-  runCli,
-  TEST_PROVIDERS,
-  type TestHome,
-} from '../helpers/daemon.js';
+import { cli, cliJson, makeHome, runCli, TEST_PROVIDERS, type TestHome } from '../helpers/daemon.js';
 
 let h: TestHome | undefined;
-afterEach(async () => {
-  if (h) await cleanupHome(h);
-  h = undefined;
-  cleanupTemp();
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
+afterEach(cleanupTemp);
 
 /** Writes `text` to answer.txt in its worktree (and `extra` lines to notes.txt). */
 function writer(name: string, text: string, extra = 0): Record<string, unknown> {

@@ -9,7 +9,6 @@ import { createHttpClient } from '../../src/client/http-client.js';
 import type { CoderState } from '../../src/core/coder.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
 import {
-  cleanupHome,
   cli,
   cliJson,
   makeHome,
@@ -25,12 +24,8 @@ import {
 let h: TestHome | undefined;
 let d: RunningDaemon | undefined;
 
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-  cleanupTemp();
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
+afterEach(cleanupTemp);
 
 const numbered = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}\n`).join('');
 

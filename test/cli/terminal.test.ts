@@ -7,13 +7,11 @@ import type { Coder } from '../../src/core/coder.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
 import {
   BIN,
-  cleanupHome,
   cli,
   cliJson,
   makeHome,
   startDaemon,
   TEST_PROVIDERS,
-  type RunningDaemon,
   type TestHome,
 } from '../helpers/daemon.js';
 
@@ -70,19 +68,14 @@ const GATED = {
 const ESC = '\u001b[';
 
 let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
 
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-  cleanupTemp();
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
+afterEach(cleanupTemp);
 
 describe('terminal output', () => {
   it('colours tables on a TTY, never with NO_COLOR or when piped, and shows progress while waiting', async () => {
     h = await makeHome({ providers: [...TEST_PROVIDERS, GATED] });
-    d = await startDaemon(h);
+    await startDaemon(h);
     const repo = makeRepo();
     const gate = join(h.userHome, 'gate');
     const c = await cliJson<Coder>(h, ['create', '--provider', 'gated', gate], { cwd: repo });

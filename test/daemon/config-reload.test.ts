@@ -5,30 +5,16 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { ProviderReport } from '../../src/core/api.js';
 import type { Coder } from '../../src/core/coder.js';
 import type { DaemonStatusJson } from '../../src/cli/commands/daemon.js';
-import {
-  cleanupHome,
-  cli,
-  cliJson,
-  makeHome,
-  runCli,
-  startDaemon,
-  type RunningDaemon,
-  type TestHome,
-} from '../helpers/daemon.js';
+import { cli, cliJson, makeHome, runCli, startDaemon, type TestHome } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
 import { scaled } from '../helpers/load.js';
 
 let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
 afterAll(() => cleanupTemp());
 
 const LATE = {
@@ -60,7 +46,7 @@ describe('configuration reload: provider files', () => {
     'a provider file added while the daemon runs is usable without a restart; a bad edit keeps the last good one',
     async () => {
       h = await makeHome();
-      d = await startDaemon(h);
+      await startDaemon(h);
       const repo = makeRepo();
       const before = await runCli(h, ['create', '--provider', 'late', 'x'], { cwd: repo });
       expect(before.code).not.toBe(0);
@@ -108,7 +94,7 @@ describe('configuration reload: config.json', () => {
     'a changed config.json applies; a bad one keeps the last good values and is reported; the daemon stays up',
     async () => {
       h = await makeHome();
-      d = await startDaemon(h);
+      await startDaemon(h);
       const repo = makeRepo();
       const cfg = join(h.home, 'config.json');
 

@@ -10,7 +10,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/client/http-client.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
 import {
-  cleanupHome,
   cli,
   cliJson,
   health,
@@ -25,12 +24,8 @@ import {
 let h: TestHome | undefined;
 let d: RunningDaemon | undefined;
 
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-  cleanupTemp();
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
+afterEach(cleanupTemp);
 
 describe('daemon lifecycle', () => {
   it('daemon start, status, stop', async () => {

@@ -5,15 +5,12 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupTemp } from '../helpers/env.js';
-import { BIN, cleanupHome, makeHome, type TestHome } from '../helpers/daemon.js';
+import { BIN, makeHome, type TestHome } from '../helpers/daemon.js';
 
 let h: TestHome | undefined;
 
-afterEach(async () => {
-  if (h) await cleanupHome(h);
-  h = undefined;
-  cleanupTemp();
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
+afterEach(cleanupTemp);
 
 function statusWithHost(home: TestHome, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

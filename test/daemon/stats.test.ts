@@ -1,17 +1,12 @@
 /** GET /api/stats on a real daemon: counts by state, running and queued, totals by provider, uptime. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupHome, makeHome, startDaemon, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
+import { makeHome, startDaemon, type TestHome } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
 
 let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
 
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-  cleanupTemp();
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
+afterEach(cleanupTemp);
 
 async function api(
   method: string,
@@ -29,7 +24,7 @@ async function api(
 describe('GET /api/stats', () => {
   it('summarizes the fleet', async () => {
     h = await makeHome();
-    d = await startDaemon(h);
+    await startDaemon(h);
     const repo = makeRepo();
     const done = await api('POST', '/api/coders', { task: '2', repo, provider: 'lines' });
     await api('POST', '/api/coders', { task: 'waiting', repo, provider: 'echo', autostart: false });

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AicoderError } from '../../src/core/errors.js';
+import { notARepo, validateRefArg } from '../../src/git/refs.js';
 import type {
   ChangesPage,
   CreatedWorktree,
@@ -134,7 +135,7 @@ export class FakeGit implements GitPort {
   resolveCommit(repo: string, ref: string): Promise<string> {
     this.calls.push(`resolveCommit ${repo} ${ref}`);
     return Promise.resolve().then(() => {
-      checkRef(ref, 'base_ref');
+      validateRefArg(ref, 'base_ref');
       return this.resolve(this.find(repo), ref);
     });
   }
@@ -150,7 +151,7 @@ export class FakeGit implements GitPort {
   locate(path: string, baseRef?: string): Promise<LocatedRepo | null> {
     this.calls.push(`locate ${path}${baseRef === undefined ? '' : ` ${baseRef}`}`);
     return Promise.resolve().then(() => {
-      if (baseRef !== undefined) checkRef(baseRef, 'base_ref');
+      if (baseRef !== undefined) validateRefArg(baseRef, 'base_ref');
       let r: FakeRepo;
       let commit: string;
       try {
@@ -196,8 +197,8 @@ export class FakeGit implements GitPort {
       `removeWorktree ${spec.path}${spec.force ? ' force' : ''}${spec.keep_branch ? ' keep_branch' : ''}`,
     );
     return Promise.resolve().then(() => {
-      checkRef(spec.base_commit, 'base_commit');
-      checkRef(spec.base_ref, 'base_ref');
+      validateRefArg(spec.base_commit, 'base_commit');
+      validateRefArg(spec.base_ref, 'base_ref');
       const r = this.repos.get(spec.repo);
       if (!r || !existsSync(r.path)) {
         if (!spec.force) {
@@ -338,25 +339,6 @@ export class FakeGit implements GitPort {
 
 function headCommit(r: FakeRepo): string | null {
   return r.head !== null ? (r.branches.get(r.head) ?? null) : r.detachedAt;
-}
-
-function notARepo(path: string, detail?: string): AicoderError {
-  return new AicoderError('not_a_repo', `not a git repository: ${path}${detail ? ` (${detail})` : ''}`, {
-    field: 'repo',
-  });
-}
-
-/** As src/git/refs.ts validateRefArg: refs that git would read as options, or no ref at all. */
-function checkRef(ref: string, field: string): void {
-  if (typeof ref !== 'string' || ref.length === 0) {
-    throw new AicoderError('invalid_input', `${field} must be a non-empty ref name or commit id`, { field });
-  }
-  if (ref.startsWith('-')) {
-    throw new AicoderError('invalid_input', `${field} must not start with '-' (got '${ref}')`, { field });
-  }
-  if (/[\0\n\r]/.test(ref)) {
-    throw new AicoderError('invalid_input', `${field} must not contain NUL or line breaks`, { field });
-  }
 }
 
 /** A subset of `git check-ref-format --branch`: enough for the names the core makes and tests try. */

@@ -4,20 +4,11 @@
  * workspace ports in a temp AICODER_HOME. For tests of the core's logic (state transitions, logs,
  * limits, restarts) that need no real process or git; test/helpers/manager.ts wires the real ones.
  */
-import { join } from 'node:path';
-import { DEFAULT_MANAGER_CONFIG, type ManagerConfig } from '../../src/core/config.js';
-import { Manager } from '../../src/core/manager.js';
-import { homeLayout } from '../../src/core/paths.js';
+import type { ManagerConfig } from '../../src/core/config.js';
+import type { Manager } from '../../src/core/manager.js';
 import { systemClock, type Clock, type LogLevel } from '../../src/core/ports.js';
-import { builtinRolesDir, liveRoleCatalog } from '../../src/core/roles-catalog.js';
-import { gitRunner } from '../../src/git/exec.js';
-import { createGitOps } from '../../src/git/ops.js';
-import { builtinProvidersDir, loadProviderCatalog } from '../../src/providers/index.js';
-import { openStore } from '../../src/store/index.js';
-import { createWorkspace } from '../../src/workspace/index.js';
-import { createPrep } from '../../src/workspace/prep.js';
 import { tempDir } from '../helpers/env.js';
-import { writeProvider } from '../helpers/manager.js';
+import { buildManager, writeProvider } from '../helpers/manager.js';
 import { FakeGit } from './git.js';
 import { FakeRunner, fakeProvider, type FakeProgram } from './runner.js';
 
@@ -60,38 +51,10 @@ export async function startFakeManager(opts: FakeManagerOptions = {}): Promise<F
   };
   const open: { manager: Manager; close: () => Promise<void> }[] = [];
   const build = async (): Promise<Manager> => {
-    const store = openStore(homeLayout(home).db);
-    const manager = new Manager({
-      home,
-      config: {
-        ...DEFAULT_MANAGER_CONFIG,
-        default_provider: Object.keys(programs)[0] ?? 'lines',
-        ...opts.config,
-      },
-      store,
-      git,
-      runner,
-      providers: loadProviderCatalog({
-        builtinDir: builtinProvidersDir(),
-        userDir: homeLayout(home).userProviders,
-        log,
-      }),
-      workspace: createWorkspace({ debounceMs: 50 }),
-      prep: createPrep(gitRunner()),
-      gitOps: createGitOps(),
-      clock,
-      log,
-      roles: liveRoleCatalog({ builtinDir: builtinRolesDir(), userDir: join(home, 'roles') }),
-    });
-    await manager.start();
-    open.push({
-      manager,
-      close: async () => {
-        await manager.shutdown();
-        store.close();
-      },
-    });
-    return manager;
+    const config = { default_provider: Object.keys(programs)[0] ?? 'lines', ...opts.config };
+    const m = await buildManager(home, { git, runner, clock, config }, log);
+    open.push(m);
+    return m.manager;
   };
   const manager = await build();
   return {

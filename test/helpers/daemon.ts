@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
 import type { Health } from '../../src/client/types.js';
 import { freePort, tempDir, waitFor } from './env.js';
 import { scaled } from './load.js';
@@ -82,7 +83,7 @@ export async function makeHome(
   Object.assign(env, { AICODER_HOME: home, AICODER_PORT: String(port), HOME: userHome });
   const token = randomBytes(32).toString('hex');
   writeFileSync(join(home, 'owner-token'), `${token}\n`, { mode: 0o600 });
-  return {
+  const h: TestHome = {
     home,
     userHome,
     port,
@@ -91,6 +92,24 @@ export async function makeHome(
     token,
     auth: { authorization: `Bearer ${token}` },
   };
+  endWithTest(h);
+  return h;
+}
+
+/** Daemons started by startDaemon, per home. */
+const daemonsOf = new Map<string, RunningDaemon[]>();
+
+/**
+ * A home made inside a test is ended when that test finishes, passed, failed or timed out: its
+ * agents killed and every daemon of it stopped (cleanupHome), so a file needs no afterEach of its
+ * own. A home made outside a test (beforeAll) is ended by the file's afterAll.
+ */
+function endWithTest(h: TestHome): void {
+  try {
+    onTestFinished(() => cleanupHome(h), scaled(30_000));
+  } catch {
+    /* not inside a test */
+  }
 }
 
 export interface CliResult {
@@ -176,16 +195,23 @@ export async function startDaemon(h: TestHome): Promise<RunningDaemon> {
   proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
   let exited = false;
   proc.on('exit', () => (exited = true));
-  await waitFor(
-    async () => {
-      if (exited) throw new Error(`daemon exited: ${out}`);
-      const hh = await health(h);
-      // The daemon answers /health while it still loads (`starting`); a test starts on a started one.
-      return hh !== null && hh.pid === proc.pid && hh.starting !== true;
-    },
-    { what: 'daemon /health without starting', timeoutMs: 20_000 },
-  );
-  return { proc, pid: proc.pid!, output: () => out };
+  const d: RunningDaemon = { proc, pid: proc.pid!, output: () => out };
+  daemonsOf.set(h.home, [...(daemonsOf.get(h.home) ?? []), d]);
+  try {
+    await waitFor(
+      async () => {
+        if (exited) throw new Error(`daemon exited: ${out}`);
+        const hh = await health(h);
+        // The daemon answers /health while it still loads (`starting`); a test starts on a started one.
+        return hh !== null && hh.pid === proc.pid && hh.starting !== true;
+      },
+      { what: 'daemon /health without starting', timeoutMs: 20_000 },
+    );
+  } catch (e) {
+    if (!exited) proc.kill('SIGKILL');
+    throw e;
+  }
+  return d;
 }
 
 export function pidAlive(pid: number): boolean {
@@ -238,7 +264,19 @@ function daemonPid(h: TestHome): number | null {
   }
 }
 
-/** Kills the agents of this home and stops its daemon (whoever started it). */
+/** True when process `pid` runs with AICODER_HOME=home (a daemon of this home, not a reused pid). */
+function isDaemonOf(pid: number, home: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`AICODER_HOME=${home}`);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Kills the agents of this home and stops its daemons: those startDaemon started (and `d`) and the one
+ * daemon.json names (an autostarted one), whoever started them. Safe to call again.
+ */
 export async function cleanupHome(h: TestHome, d?: RunningDaemon): Promise<void> {
   for (const pid of processesUnder(join(h.home, 'worktrees'))) {
     try {
@@ -249,8 +287,10 @@ export async function cleanupHome(h: TestHome, d?: RunningDaemon): Promise<void>
   }
   const pids = new Set<number>();
   const fromFile = daemonPid(h);
-  if (fromFile !== null) pids.add(fromFile);
-  if (d !== undefined && d.proc.exitCode === null && d.proc.signalCode === null) pids.add(d.pid);
+  if (fromFile !== null && isDaemonOf(fromFile, h.home)) pids.add(fromFile);
+  for (const x of [...(daemonsOf.get(h.home) ?? []), ...(d ? [d] : [])]) {
+    if (x.proc.exitCode === null && x.proc.signalCode === null) pids.add(x.pid);
+  }
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGTERM');
@@ -259,6 +299,7 @@ export async function cleanupHome(h: TestHome, d?: RunningDaemon): Promise<void>
     }
   }
   await waitFor(() => [...pids].every((p) => !pidAlive(p)), { what: 'daemon exit', timeoutMs: 15_000 });
+  daemonsOf.delete(h.home);
 }
 
 /** `aicoder logs` human output without the entry numbers that start each entry's line. */

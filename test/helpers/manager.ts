@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_MANAGER_CONFIG, type ManagerConfig } from '../../src/core/config.js';
 import { Manager } from '../../src/core/manager.js';
 import { homeLayout } from '../../src/core/paths.js';
-import { systemClock, type Clock, type LogLevel } from '../../src/core/ports.js';
+import { systemClock, type Clock, type GitPort, type LogLevel, type Runner } from '../../src/core/ports.js';
 import { createGit } from '../../src/git/index.js';
 import { gitRunner } from '../../src/git/exec.js';
 import { createGitOps } from '../../src/git/ops.js';
@@ -33,6 +33,53 @@ export function writeProvider(home: string, def: Record<string, unknown>): void 
   writeFileSync(join(dir, `${String(def.name)}.json`), JSON.stringify(def, null, 2));
 }
 
+/** The ports a test manager may swap for fakes (test/fakes/); the rest are always the real ones. */
+export interface ManagerParts {
+  git?: GitPort;
+  runner?: Runner;
+  clock?: Clock;
+  config?: Partial<ManagerConfig>;
+}
+
+/**
+ * Starts a Manager on `home` with the real store, providers, prep, git ops, workspace and roles, and
+ * the given git, runner and clock (default: the real ones); `close` shuts it down and closes its store.
+ */
+export async function buildManager(
+  home: string,
+  parts: ManagerParts,
+  log: (level: LogLevel, msg: string, data?: Record<string, unknown>) => void,
+): Promise<{ manager: Manager; close: () => Promise<void> }> {
+  const store = openStore(homeLayout(home).db);
+  const manager = new Manager({
+    home,
+    config: { ...DEFAULT_MANAGER_CONFIG, default_provider: 'lines', ...parts.config },
+    store,
+    git: parts.git ?? createGit(),
+    runner: parts.runner ?? createLocalRunner({ log }),
+    providers: loadProviderCatalog({
+      builtinDir: builtinProvidersDir(),
+      userDir: homeLayout(home).userProviders,
+      log,
+    }),
+    workspace: createWorkspace({ debounceMs: 50 }),
+    prep: createPrep(gitRunner()),
+    gitOps: createGitOps(),
+    clock: parts.clock ?? systemClock,
+    log,
+    // Roles as the daemon has them: templates/roles, then the home's roles folder.
+    roles: liveRoleCatalog({ builtinDir: builtinRolesDir(), userDir: join(home, 'roles') }),
+  });
+  await manager.start();
+  return {
+    manager,
+    close: async () => {
+      await manager.shutdown();
+      store.close();
+    },
+  };
+}
+
 export async function startTestManager(
   opts: { config?: Partial<ManagerConfig>; clock?: Clock; providers?: Record<string, unknown>[] } = {},
 ): Promise<TestManager> {
@@ -40,40 +87,13 @@ export async function startTestManager(
   for (const p of opts.providers ?? []) writeProvider(home, p);
   const logs: TestManager['logs'] = [];
   const open: { manager: Manager; close: () => Promise<void> }[] = [];
+  const log = (level: LogLevel, msg: string, data?: Record<string, unknown>): void => {
+    logs.push({ level, msg, ...(data ? { data } : {}) });
+  };
   const build = async (): Promise<Manager> => {
-    const log = (level: LogLevel, msg: string, data?: Record<string, unknown>): void => {
-      logs.push({ level, msg, ...(data ? { data } : {}) });
-    };
-    const store = openStore(homeLayout(home).db);
-    const runner = createLocalRunner({ log });
-    const manager = new Manager({
-      home,
-      config: { ...DEFAULT_MANAGER_CONFIG, default_provider: 'lines', ...opts.config },
-      store,
-      git: createGit(),
-      runner,
-      providers: loadProviderCatalog({
-        builtinDir: builtinProvidersDir(),
-        userDir: homeLayout(home).userProviders,
-        log,
-      }),
-      workspace: createWorkspace({ debounceMs: 50 }),
-      prep: createPrep(gitRunner()),
-      gitOps: createGitOps(),
-      clock: opts.clock ?? systemClock,
-      log,
-      // Roles as the daemon has them: templates/roles, then the home's roles folder.
-      roles: liveRoleCatalog({ builtinDir: builtinRolesDir(), userDir: join(home, 'roles') }),
-    });
-    await manager.start();
-    open.push({
-      manager,
-      close: async () => {
-        await manager.shutdown();
-        store.close();
-      },
-    });
-    return manager;
+    const m = await buildManager(home, { config: opts.config, clock: opts.clock }, log);
+    open.push(m);
+    return m.manager;
   };
   const manager = await build();
   return {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import type { ConflictReport, GcResult } from '../../src/core/worktree-types.js';
 import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
-import { cleanupHome, cli, cliJson, makeHome, runCli, type TestHome } from '../helpers/daemon.js';
+import { cli, cliJson, makeHome, runCli, type TestHome } from '../helpers/daemon.js';
 
 const writer = {
   name: 'writer',
@@ -15,11 +15,8 @@ const writer = {
 };
 
 let h: TestHome | undefined;
-afterEach(async () => {
-  if (h) await cleanupHome(h);
-  h = undefined;
-  cleanupTemp();
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
+afterEach(cleanupTemp);
 
 describe('worktree lifecycle through the CLI', () => {
   it('commit, conflicts, merge (refused without touching the checkout), gc, list --disk and pr', async () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { cleanupHome, makeHome, startDaemon, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
+import { makeHome, startDaemon, type TestHome } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo } from '../helpers/env.js';
 import { err, ok, text, type Json } from './connect.js';
 
@@ -21,13 +21,8 @@ function writer(name: string, answer: string): Record<string, unknown> {
 }
 
 let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-  cleanupTemp();
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
+afterEach(cleanupTemp);
 
 async function tool(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
   return (await client.callTool({ name, arguments: args })) as CallToolResult;
@@ -36,7 +31,7 @@ async function tool(client: Client, name: string, args: Record<string, unknown>)
 describe('best of N over MCP', () => {
   it('create with agents, wait, compare, check, remove: all through the six tools', async () => {
     h = await makeHome({ providers: [writer('right', '42'), writer('wrong', '41')] });
-    d = await startDaemon(h);
+    await startDaemon(h);
     const repo = makeRepo({
       'README.md': '# r\n',
       '.aicoder.json': JSON.stringify({ check: [['bash', '-c', 'test "$(cat answer.txt)" = 42']] }),

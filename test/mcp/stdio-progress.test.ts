@@ -13,33 +13,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import {
-  BIN,
-  cleanupHome,
-  makeHome,
-  startDaemon,
-  type RunningDaemon,
-  type TestHome,
-} from '../helpers/daemon.js';
+import { BIN, makeHome, startDaemon, type TestHome } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo } from '../helpers/env.js';
 import { ok } from './connect.js';
 
 let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
 
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-  cleanupTemp();
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
+afterEach(cleanupTemp);
 
 const CALLS = 40;
 
 describe('progress through the stdio bridge', () => {
   it(`reaches the client before the result in ${CALLS} of ${CALLS} waits`, async () => {
     h = await makeHome();
-    d = await startDaemon(h);
+    await startDaemon(h);
     const repo = makeRepo();
     const client = new Client({ name: 'stdio-progress', version: '1.0.0' });
     const errors: string[] = [];

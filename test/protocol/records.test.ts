@@ -19,17 +19,12 @@ import {
 } from '../../src/protocol/index.js';
 import { CODER_COLUMNS, coderParams, rowToCoder, type CoderRow } from '../../src/store/rows.js';
 import { makeCoder } from '../store/fixtures.js';
-import { cleanupHome, makeHome, startDaemon, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
+import { makeHome, startDaemon, type TestHome } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo } from '../helpers/env.js';
 
 let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-  cleanupTemp();
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
+afterEach(cleanupTemp);
 
 /** Parses `value` with `schema` and requires the result to be the value itself (no key stripped). */
 function exactly(schema: ZodTypeAny, value: unknown, what: string): void {
@@ -55,7 +50,7 @@ function structured(res: CallToolResult): unknown {
 describe('record schemas against a real daemon', () => {
   it('REST answers parse with the full records; MCP results with the compact ones', async () => {
     h = await makeHome();
-    d = await startDaemon(h);
+    await startDaemon(h);
     const repo = makeRepo({
       'README.md': '# r\n',
       '.aicoder.json': JSON.stringify({ check: [['true']] }),

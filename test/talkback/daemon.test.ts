@@ -8,29 +8,22 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import { cleanupTemp, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 import {
-  cleanupHome,
   cli,
   cliJson,
   makeHome,
   runCli,
   startDaemon,
   TEST_PROVIDERS,
-  type RunningDaemon,
   type TestHome,
   logText,
 } from '../helpers/daemon.js';
 
 let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
 afterAll(cleanupTemp);
 
 /**
@@ -115,7 +108,7 @@ describe('coder endpoint through the daemon', () => {
         ],
       },
     });
-    d = await startDaemon(h);
+    await startDaemon(h);
     const repo = makeRepo();
     const a = await cliJson<Coder>(h, ['create', '--provider', 'url', '--name', 'alpha', 'a'], { cwd: repo });
     const b = await cliJson<Coder>(h, ['create', '--provider', 'url', 'b'], { cwd: repo });
@@ -196,7 +189,7 @@ describe('coder endpoint through the daemon', () => {
 
   it('a failing hook is logged and changes nothing else', async () => {
     h = await makeHome({ config: { hook: ['bash', '-c', 'echo hook-broke >&2; exit 7'] } });
-    d = await startDaemon(h);
+    await startDaemon(h);
     const c = await cliJson<Coder>(h, ['create', '--provider', 'lines', '--wait', '2'], { cwd: makeRepo() });
     expect(c.state).toBe('completed');
     await waitFor(() => readFileSync(join(h!.home, 'daemon.log'), 'utf8').includes('hook failed'), {

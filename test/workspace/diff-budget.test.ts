@@ -5,26 +5,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/client/http-client.js';
 import { DIFF_PAGE_BYTES } from '../../src/workspace/slice.js';
-import {
-  cleanupHome,
-  cli,
-  makeHome,
-  startDaemon,
-  type RunningDaemon,
-  type TestHome,
-} from '../helpers/daemon.js';
+import { cli, makeHome, startDaemon, type TestHome } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo } from '../helpers/env.js';
 
 let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-});
+// The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
 afterAll(cleanupTemp);
 
 interface DiffPage {
@@ -37,7 +25,7 @@ interface DiffPage {
 describe('diff size budget', () => {
   it('REST diff: a 720 KB diff comes in 256 KiB slices that add up to what the CLI prints', async () => {
     h = await makeHome();
-    d = await startDaemon(h);
+    await startDaemon(h);
     const client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
     const repo = makeRepo({ 'README.md': '# r\n' });
     const c = await client.create({ task: 'x', repo, autostart: false });
