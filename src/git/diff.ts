@@ -121,6 +121,7 @@ export async function diff(git: GitRunner, workspace: string, baseCommit: string
   for (const u of await diffUnits(git, workspace, baseCommit)) {
     parts.push(
       await withWorktreeIndex(git, u.dir, async (env) => {
+        // Argv git, not simple-git: the unified diff is returned as git wrote it; there is nothing to parse.
         const args = ['diff', '--cached', ...diffFlags(u.prefix), u.base, '--', ...u.exclude];
         const r = await git(args, { cwd: u.dir, env });
         if (r.exitCode !== 0) throw baseError(u.dir, u.base, r.stderr);
@@ -254,6 +255,8 @@ async function unitChanges(
   return withWorktreeIndex(git, workspace, async (env) => {
     const parser = new RawNumstatParser();
     const untracked = new Set<string>();
+    // Argv git, not simple-git: diffSummary buffers the whole output and parses it in one go; on a 200,000-file tree
+    // this -z stream is parsed chunk by chunk (RawNumstatParser) without blocking the event loop.
     const [diffRun, untrackedRun] = await Promise.all([
       stream(
         ['diff', '--cached', ...DIFF_FLAGS, '--raw', '--numstat', '-z', baseCommit, '--', ...exclude],
@@ -295,6 +298,7 @@ export async function countChanges(
   for (const u of await diffUnits(git, workspace, baseCommit)) {
     total += await withWorktreeIndex(git, u.dir, async (env) => {
       let n = 0;
+      // Argv git, not simple-git: a streamed count of -z records; nothing is kept, so nothing to parse.
       const args = ['diff', '--cached', ...DIFF_FLAGS, '--name-only', '-z', u.base, '--', ...u.exclude];
       const r = await stream(args, { cwd: u.dir, env }, (recs) => (n += recs.length));
       if (r.exitCode !== 0) throw baseError(u.dir, u.base, r.stderr);

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { execa } from 'execa';
+import type { SimpleGit } from 'simple-git';
 import { AicoderError } from '../core/errors.js';
 
 export interface GitResult {
@@ -55,7 +56,16 @@ export function gitEnv(extra: Record<string, string> = {}): Record<string, strin
   return { ...env, ...extra };
 }
 
-export type GitRunner = (args: readonly string[], opts: GitRunOptions) => Promise<GitResult>;
+/** Runs git with `args` (hardened, see hardenedArgs); never rejects for a non-zero exit. */
+export interface GitRunner {
+  (args: readonly string[], opts: GitRunOptions): Promise<GitResult>;
+  /**
+   * simple-git (https://github.com/steveukx/git-js, loaded on first use) in `cwd`, with this runner's
+   * binary, hardened configuration and environment, the worktree verified first as for any call:
+   * for porcelain parsing (status.ts). Rejects like the runner when git cannot run there.
+   */
+  simple(cwd: string): Promise<SimpleGit>;
+}
 
 export interface GitRunnerOptions {
   /**
@@ -107,10 +117,16 @@ const DIFFING = new Set(['diff', 'log', 'show', 'diff-tree', 'diff-index', 'diff
  */
 export function hardenedArgs(args: readonly string[]): string[] {
   const sub = args[0] ?? '';
-  const pre = ['-c', 'core.quotepath=false', '-c', 'core.fsmonitor=false'];
-  if (HOOKLESS.has(sub)) pre.push('-c', 'core.hooksPath=/dev/null');
+  const pre = hardenedConfig(sub).flatMap((kv) => ['-c', kv]);
   if (DIFFING.has(sub)) return [...pre, sub, '--no-ext-diff', '--no-textconv', ...args.slice(1)];
   return [...pre, ...args];
+}
+
+/** The `key=value` settings hardenedArgs passes with `-c` before subcommand `sub`. */
+export function hardenedConfig(sub: string): string[] {
+  const kv = ['core.quotepath=false', 'core.fsmonitor=false'];
+  if (HOOKLESS.has(sub)) kv.push('core.hooksPath=/dev/null');
+  return kv;
 }
 
 /**
@@ -158,7 +174,7 @@ export async function startFailure(
 /** A runner bound to one git binary. Never rejects for a non-zero exit; rejects if git cannot start. */
 export function gitRunner(gitBinary = 'git', runnerOpts: GitRunnerOptions = {}): GitRunner {
   const invocation = gitInvocation(runnerOpts);
-  return async (args, opts) => {
+  const run = async (args: readonly string[], opts: GitRunOptions): Promise<GitResult> => {
     const { argv, env } = await invocation(args, opts);
     const sub = execa(gitBinary, argv, {
       cwd: opts.cwd,
@@ -173,6 +189,34 @@ export function gitRunner(gitBinary = 'git', runnerOpts: GitRunnerOptions = {}):
     if (r.exitCode === undefined) throw await startFailure(gitBinary, args, opts.cwd, r);
     return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
   };
+  const simple = async (cwd: string): Promise<SimpleGit> => {
+    // Only read-only porcelain commands go through simple-git, so the HOOKLESS settings apply.
+    const { env } = await invocation(['status'], { cwd });
+    if (!(await isDirectory(cwd))) throw await startFailure(gitBinary, ['status'], cwd, { code: 'ENOENT' });
+    const { simpleGit } = await import('simple-git');
+    return simpleGit({
+      baseDir: cwd,
+      binary: gitBinary,
+      config: hardenedConfig('status'),
+      // simple-git refuses settings and variables that can run programs unless allowed by name: ours
+      // turn hooks and fsmonitor off, and the variables are the user's own environment (gitEnv).
+      unsafe: {
+        allowUnsafeCustomBinary: true,
+        allowUnsafeHooksPath: true,
+        allowUnsafeFsMonitor: true,
+        allowUnsafeAskPass: true,
+        allowUnsafeConfigPaths: true,
+        allowUnsafeEditor: true,
+        allowUnsafePager: true,
+        allowUnsafeSshCommand: true,
+        allowUnsafeGitProxy: true,
+        allowUnsafeDiffExternal: true,
+        allowUnsafeTemplateDir: true,
+        allowUnsafeConfigEnvCount: true,
+      },
+    }).env(env);
+  };
+  return Object.assign(run, { simple });
 }
 
 /** `root/<repo>-<hash>/<id>` when `cwd` lies in (or is) such a worktree, else null. */

@@ -64,6 +64,7 @@ export function lfsInstalled(git: GitRunner, cwd: string): Promise<boolean> {
  * filter attribute (`git ls-files ':(attr:filter=lfs)'`).
  */
 export async function lfsWarning(git: GitRunner, workspace: string): Promise<string | null> {
+  // Argv git, not simple-git: a -z name list with an attribute pathspec needs no parser.
   const r = await git(['ls-files', '-z', '--', ':(attr:filter=lfs)'], { cwd: workspace });
   if (r.exitCode !== 0) return null;
   const files = splitZ(r.stdout);

@@ -8,7 +8,9 @@ import { withWorktreeIndex } from './diff.js';
 import { gitMessage, isDirectory, isNotARepo, splitZ, type GitRunner } from './exec.js';
 import { ensureWorktreeDir, explainNotARepo } from './gone.js';
 import { notARepo, revParseCommit, validateRefArg } from './refs.js';
+import { checkoutStatus } from './status.js';
 import { checkedOutSubmodules, submoduleWork } from './submodules.js';
+import { worktreeList } from './worktree-list.js';
 
 /** Identity for aicoder's own throwaway objects (snapshots), so they work without user.name set. */
 export const SNAPSHOT_IDENTITY: Record<string, string> = {
@@ -63,6 +65,7 @@ async function commitIn(
   if (add.exitCode !== 0) {
     throw new AicoderError('internal', `git add -A in ${what} failed: ${gitMessage(add)}`);
   }
+  // Argv git, not simple-git: a -z name list needs no parser; simple-git's diff summary would count lines too.
   const staged = splitZ((await git(['diff', '--cached', '--name-only', '-z'], { cwd: dir })).stdout);
   if (staged.length === 0) return { commit: null, files: 0 };
   const r = await git(['commit', '-q', '-F', '-'], { cwd: dir, input: message });
@@ -129,6 +132,7 @@ export async function mergeTree(
 ): Promise<Forecast & { tree: string | null }> {
   validateRefArg(a, 'ref');
   validateRefArg(b, 'ref');
+  // Argv git, not simple-git: it has no merge-tree (git-merge-tree(1) --write-tree -z output: tree id, then file names).
   const r = await git(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', a, b], {
     cwd: repo,
   });
@@ -151,8 +155,11 @@ export async function isMerged(
 ): Promise<boolean> {
   const { repo, workspace, branch, base_ref, base_commit } = spec;
   if (await isDirectory(workspace)) {
-    const st = await git(['status', '--porcelain', '-z'], { cwd: workspace });
-    if (st.exitCode !== 0 || st.stdout !== '') return false;
+    const clean = await checkoutStatus(git, workspace).then(
+      (st) => st.isClean(),
+      () => false,
+    );
+    if (!clean) return false;
     if ((await submoduleWork(git, workspace, base_commit)).length > 0) return false;
   }
   const br = await revParseCommit(git, repo, `refs/heads/${branch}`);
@@ -169,8 +176,5 @@ export async function prune(git: GitRunner, repo: string): Promise<string[]> {
   if (p.exitCode !== 0) {
     throw new AicoderError('internal', `git worktree prune in ${repo} failed: ${gitMessage(p)}`);
   }
-  const l = await git(['worktree', 'list', '--porcelain', '-z'], { cwd: repo });
-  return splitZ(l.stdout)
-    .filter((f) => f.startsWith('worktree '))
-    .map((f) => f.slice('worktree '.length));
+  return (await worktreeList(git, repo)).worktrees.map((w) => w.path);
 }

@@ -115,6 +115,7 @@ async function rev(git: GitRunner, cwd: string, ref: string): Promise<string | n
 
 /** path → blob id of every file of a commit. */
 async function blobs(git: GitRunner, cwd: string, commit: string): Promise<Map<string, string>> {
+  // Argv git, not simple-git: it has no ls-tree parser.
   const r = await git(['ls-tree', '-r', '-z', '--full-tree', commit], { cwd });
   const out = new Map<string, string>();
   for (const rec of splitZ(r.stdout)) {
@@ -185,6 +186,7 @@ export async function recoverMerge(
   for (const [p, oid] of b) if (a.get(p) !== oid) touched.add(p);
   for (const p of a.keys()) if (!b.has(p)) touched.add(p);
   // Files that differ from the index now: every one must be a merge path holding one side's content.
+  // Argv git, not simple-git: diff-files against the index (status would also list untracked files, unwanted here).
   await git(['update-index', '-q', '--refresh'], { cwd: checkout });
   const diff = await git(['diff-files', '--name-only', '-z'], { cwd: checkout });
   const changed = splitZ(diff.stdout);

@@ -13,7 +13,9 @@ import { gitMessage, isDirectory, splitZ, type GitRunner } from './exec.js';
 import { mergeTree } from './lifecycle.js';
 import { recoverMerge, type MergeIntent, type MergeJournal } from './merge-journal.js';
 import { revParseCommit, validateRefArg } from './refs.js';
+import { checkoutStatus } from './status.js';
 import { describeWork, submoduleWork } from './submodules.js';
+import { worktreeList } from './worktree-list.js';
 
 async function commitOf(git: GitRunner, cwd: string, ref: string, field: string): Promise<string> {
   const r = await revParseCommit(git, cwd, ref);
@@ -31,13 +33,8 @@ async function isAncestor(git: GitRunner, repo: string, a: string, b: string): P
 
 /** The worktree (path) that has refs/heads/<branch> checked out, if any. */
 export async function checkoutOf(git: GitRunner, repo: string, branch: string): Promise<string | null> {
-  const r = await git(['worktree', 'list', '--porcelain', '-z'], { cwd: repo });
-  let path: string | null = null;
-  for (const f of splitZ(r.stdout)) {
-    if (f.startsWith('worktree ')) path = f.slice('worktree '.length);
-    else if (f === `branch refs/heads/${branch}` && path !== null) return path;
-  }
-  return null;
+  const { worktrees } = await worktreeList(git, repo);
+  return worktrees.find((w) => w.branch === `refs/heads/${branch}`)?.path ?? null;
 }
 
 /** Refuses (changing nothing) unless the checkout's tracked files are clean and no operation is underway. */
@@ -49,9 +46,10 @@ async function requireCleanCheckout(git: GitRunner, path: string, branch: string
       { field: 'base_ref', details: { checkout: path } },
     );
   if (!(await isDirectory(path))) throw refuse('is missing');
-  const st = await git(['status', '--porcelain', '--untracked-files=no', '-z'], { cwd: path });
-  if (st.exitCode !== 0) throw refuse(`cannot be read (${gitMessage(st)})`);
-  if (st.stdout !== '') throw refuse('has uncommitted changes to tracked files');
+  const st = await checkoutStatus(git, path, { untracked: 'no' }).catch((e: unknown) => {
+    throw refuse(`cannot be read (${e instanceof Error ? e.message : String(e)})`);
+  });
+  if (!st.isClean()) throw refuse('has uncommitted changes to tracked files');
   for (const marker of ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'rebase-merge', 'rebase-apply']) {
     const p = await git(['rev-parse', '--git-path', marker], { cwd: path });
     if (await exists(path, p.stdout.trim())) throw refuse(`has a ${marker} in progress`);
@@ -83,6 +81,7 @@ async function rebaseWorktree(git: GitRunner, workspace: string, onto: string): 
   const env = { GIT_EDITOR: 'true', GIT_SEQUENCE_EDITOR: 'true' };
   const r = await git(['rebase', '--quiet', '--no-autosquash', onto], { cwd: workspace, env });
   if (r.exitCode !== 0) {
+    // Argv git, not simple-git: a -z name list needs no parser.
     const u = await git(['diff', '--name-only', '--diff-filter=U', '-z'], { cwd: workspace });
     const files = splitZ(u.stdout);
     await git(['rebase', '--abort'], { cwd: workspace });
@@ -116,9 +115,9 @@ export async function mergeBranch(
   const wsExists = await isDirectory(workspace);
   const before = await commitOf(git, repo, baseRef, 'base_ref');
   if (wsExists) {
-    const st = await git(['status', '--porcelain', '-z'], { cwd: workspace });
+    const st = await checkoutStatus(git, workspace);
     const work = await submoduleWork(git, workspace, before);
-    if (st.stdout !== '') {
+    if (!st.isClean()) {
       const inner = work.filter((w) => w.uncommitted.length > 0);
       throw new AicoderError(
         'dirty_worktree',

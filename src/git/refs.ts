@@ -31,6 +31,7 @@ export async function locate(
 ): Promise<{ toplevel: string; base_ref: string; base_commit: string } | null> {
   if (baseRef !== undefined) validateRefArg(baseRef, 'base_ref');
   if (!(await isDirectory(path))) return null;
+  // Argv git, not simple-git: three answers from one spawn; simple-git's revparse is one trimmed string per call.
   const args = ['rev-parse', '--show-toplevel', `${baseRef ?? 'HEAD'}^{commit}`];
   if (baseRef === undefined) args.push('--symbolic-full-name', 'HEAD');
   args.push('--');
@@ -58,6 +59,7 @@ function noCommits(repo: string): AicoderError {
 
 export async function headRef(git: GitRunner, repo: string): Promise<string> {
   await ensureRepoDir(repo);
+  // Argv git, not simple-git: its branch()/status() list every branch or scan the worktree; symbolic-ref reads one file.
   const [head, sym] = await Promise.all([
     git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: repo }),
     git(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: repo }),

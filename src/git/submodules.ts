@@ -7,6 +7,7 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gitMessage, splitZ, type GitRunner } from './exec.js';
+import { checkoutStatus, statusLine } from './status.js';
 
 /** A submodule checked out in a worktree (its folder has a `.git`). */
 export interface CheckedOutSubmodule {
@@ -32,6 +33,7 @@ async function exists(path: string): Promise<boolean> {
 /** Paths of the gitlinks in `dir`'s index that .gitmodules names (cheap: no walk of the tree). */
 export async function submodulePaths(git: GitRunner, dir: string): Promise<string[]> {
   if (!(await exists(join(dir, '.gitmodules')))) return [];
+  // Argv git, not simple-git: its submodule API runs `git submodule` (recursing); this reads the index and .gitmodules only.
   const cfg = await git(['config', '-f', '.gitmodules', '-z', '--get-regexp', '^submodule\\..*\\.path$'], {
     cwd: dir,
   });
@@ -59,6 +61,7 @@ async function gitlinksAt(
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (paths.length === 0) return out;
+  // Argv git, not simple-git: it has no ls-tree parser.
   const r = await git(['ls-tree', '-z', treeish, '--', ...paths.map((p) => `:(literal)${p}`)], {
     cwd: dir,
   });
@@ -121,7 +124,7 @@ export function excludeSubmodules(paths: readonly string[]): string[] {
 export interface SubmoduleWork {
   path: string;
   dir: string;
-  /** `git status --porcelain` lines inside the submodule (its own nested submodules included). */
+  /** Its `git status` entries in short format (status.ts statusLine), nested submodules included. */
   uncommitted: string[];
   /** Commits of its HEAD on no remote-tracking branch and not in its baseline commit. */
   unpushed: number;
@@ -135,8 +138,7 @@ export async function submoduleWork(
 ): Promise<SubmoduleWork[]> {
   const out: SubmoduleWork[] = [];
   for (const s of await checkedOutSubmodules(git, workspace, base)) {
-    const st = await git(['status', '--porcelain'], { cwd: s.dir });
-    const uncommitted = st.stdout.split('\n').filter((l) => l.trim() !== '');
+    const uncommitted = (await checkoutStatus(git, s.dir)).files.map(statusLine);
     const rl = await git(
       ['rev-list', '--count', 'HEAD', '--not', '--remotes', ...(s.base === null ? [] : [s.base]), '--'],
       { cwd: s.dir },

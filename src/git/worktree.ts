@@ -7,7 +7,9 @@ import { gitMessage, isDirectory, isNotARepo, type GitRunner } from './exec.js';
 import { repoGone } from './gone.js';
 import { lfsCheckout, lfsWarning } from './lfs.js';
 import type { KeyedLock } from './lock.js';
+import { checkoutStatus, statusLine } from './status.js';
 import { describeWork, initSubmodules, submoduleWork } from './submodules.js';
+import { worktreeList } from './worktree-list.js';
 import {
   ensureRepoDir,
   notARepo,
@@ -40,12 +42,10 @@ function requireAbsolute(path: string): void {
 
 /** Paths of the worktrees registered in `repo` (as git prints them, plus their realpaths). */
 async function registeredWorktrees(git: GitRunner, repo: string): Promise<Set<string>> {
-  const r = await git(['worktree', 'list', '--porcelain'], { cwd: repo });
-  if (isNotARepo(r)) throw notARepo(repo);
+  const { result, worktrees } = await worktreeList(git, repo);
+  if (isNotARepo(result)) throw notARepo(repo);
   const out = new Set<string>();
-  for (const line of r.stdout.split('\n')) {
-    if (!line.startsWith('worktree ')) continue;
-    const p = line.slice('worktree '.length);
+  for (const { path: p } of worktrees) {
     out.add(resolve(p));
     try {
       out.add(await realpath(p));
@@ -308,14 +308,11 @@ async function removeLocked(git: GitRunner, spec: RemoveWorktreeSpec): Promise<v
  * that exist nowhere else (on no remote branch, not in the base): deleting the worktree deletes them.
  */
 async function refuseIfDirty(git: GitRunner, path: string, base: string): Promise<void> {
-  const r = await git(['status', '--porcelain'], { cwd: path });
-  if (r.exitCode !== 0) {
-    throw new AicoderError('internal', `git status in worktree ${path} failed: ${gitMessage(r)}`);
-  }
+  const st = await checkoutStatus(git, path);
   const work = await submoduleWork(git, path, base);
-  const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
+  const lines = st.files.map(statusLine);
   if (lines.length === 0 && work.length === 0) return;
-  const files = lines.map((l) => l.slice(3));
+  const files = st.files.map((f) => f.path);
   const shown = lines.slice(0, 5).join(', ');
   const more = lines.length > 5 ? ` and ${lines.length - 5} more` : '';
   const what = [

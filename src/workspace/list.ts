@@ -25,6 +25,7 @@ export async function allPaths(stream: GitStreamer, workspace: string): Promise<
   const tracked: ListedPath[] = [];
   const deleted = new Set<string>();
   const untracked: ListedPath[] = [];
+  // Argv git, not simple-git: ls-files -z streamed chunk by chunk for 200,000-file trees (simple-git buffers all).
   const runs = await Promise.all([
     // "mode sha stage\tpath": mode 160000 is a submodule (a directory, listed by nobody here).
     stream(['ls-files', '-c', '-s', '-z'], { cwd: workspace }, (recs) => {

@@ -23,6 +23,7 @@ export async function filesToCopy(git: GitRunner, repo: string, settings: RepoSe
   const out = new Set<string>();
   if (settings.copy.length > 0) {
     const specs = settings.copy.map((g) => `:(glob)${g}`);
+    // Argv git, not simple-git: ls-files/check-ignore -z name lists need no parser (simple-git has neither).
     const r = await git(['ls-files', '--others', '-z', '--', ...specs], { cwd: repo });
     if (r.exitCode !== 0) {
       throw new AicoderError('invalid_input', `copy patterns rejected by git: ${gitMessage(r)}`, {

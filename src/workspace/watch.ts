@@ -217,6 +217,7 @@ export function watchWorkspace(
 
   const checkIgnore = async (rels: string[]): Promise<Set<string>> => {
     try {
+      // Argv git, not simple-git: check-ignore --stdin answers a batch in one spawn (simple-git's checkIgnore has no --stdin).
       const r = await opts.git(['check-ignore', '--stdin', '-z'], {
         cwd: root,
         input: rels.join('\0') + '\0',
@@ -281,6 +282,7 @@ export function watchWorkspace(
   const ready = (async () => {
     try {
       // Git-ignored directories (collapsed: `dist/`, not its files) are never entered.
+      // Argv git, not simple-git: a -z name list needs no parser (simple-git has no ls-files).
       const r = await opts.git(['ls-files', '-o', '-i', '--exclude-standard', '--directory', '-z'], {
         cwd: root,
       });

@@ -51,6 +51,19 @@ describe('git in an aicoder worktree', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('simple-git runs with the verified git dir, and refuses a planted .git like the runner', async () => {
+    writeFileSync(join(ws, 'b.txt'), 'b\n');
+    const st = await (await run().simple(ws)).status();
+    expect(st.files.map((f) => f.path)).toEqual(['b.txt']);
+    const fake = join(ws, 'fake');
+    git(ws, 'init', '-q', '--bare', fake);
+    writeFileSync(join(fake, 'config'), `[core]\n\tfsmonitor = "touch ${marker}; echo"\n`);
+    rmSync(join(ws, '.git'));
+    writeFileSync(join(ws, '.git'), 'gitdir: ./fake\n');
+    await expect(run().simple(ws)).rejects.toMatchObject({ code: 'conflict' });
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('refuses .git as a folder, as a symlink, pointing at another worktree or at the main git dir', async () => {
     const other = worktreePath(home, repo, 'c2');
     git(repo, 'worktree', 'add', '-q', '-b', 'aicoder/c2', other);
@@ -111,5 +124,29 @@ describe('hardened configuration', () => {
     expect((await r(['status', '--porcelain'], { cwd: repo })).exitCode).toBe(0);
     expect((await r(['log', '-p', '-1'], { cwd: repo })).exitCode).toBe(0);
     for (const s of ['-fsmonitor', '-ext', '-textconv']) expect(existsSync(marker + s)).toBe(false);
+  });
+
+  it("simple-git gets the runner's settings and environment: no fsmonitor, no hooks, no caller's GIT_DIR", async () => {
+    const repo = makeRepo({ 'a.txt': 'a\n' });
+    const other = makeRepo({ 'elsewhere.txt': 'x\n' });
+    const marker = join(tempDir('aicoder-marker-'), 'ran');
+    git(repo, 'config', 'core.fsmonitor', `touch ${marker}-fsmonitor; echo`);
+    writeFileSync(join(repo, 'a.txt'), 'changed\n');
+    const saved = { dir: process.env.GIT_DIR, pager: process.env.PAGER };
+    process.env.GIT_DIR = join(other, '.git');
+    process.env.PAGER = `touch ${marker}-pager`; // simple-git refuses PAGER unless allowed
+    try {
+      const st = await (await gitRunner().simple(repo)).status();
+      expect(st.files.map((f) => [f.path, f.working_dir])).toEqual([['a.txt', 'M']]);
+    } finally {
+      for (const [k, v] of [
+        ['GIT_DIR', saved.dir],
+        ['PAGER', saved.pager],
+      ] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    for (const s of ['-fsmonitor', '-pager']) expect(existsSync(marker + s)).toBe(false);
   });
 });

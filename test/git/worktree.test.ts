@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AicoderError } from '../../src/core/errors.js';
 import type { RemoveWorktreeSpec } from '../../src/core/ports.js';
 import { createGit } from '../../src/git/index.js';
 import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
@@ -190,6 +191,17 @@ describe('removeWorktree guards', () => {
     await port.removeWorktree(rmSpec(s, { force: true }));
     expect(existsSync(s.path)).toBe(false);
     expect(snapshot(s.repo)).toEqual(s.before);
+  });
+
+  it('names renamed files and files with spaces or a line break as git does (details.files are paths)', async () => {
+    const s = await created();
+    git(s.path, 'mv', 'src/a.txt', 'src/b c.txt');
+    writeFileSync(join(s.path, 'two\nlines.txt'), 'x\n');
+    const e = (await port.removeWorktree(rmSpec(s)).catch((x: unknown) => x)) as AicoderError;
+    expect(e.code).toBe('dirty_worktree');
+    expect(e.message).toContain('R  src/a.txt -> src/b c.txt');
+    expect(e.details?.files).toEqual(expect.arrayContaining(['src/b c.txt', 'two\nlines.txt']));
+    expect(e.details?.files).toHaveLength(2);
   });
 
   it('ignored files alone do not make a worktree dirty', async () => {
