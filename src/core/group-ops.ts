@@ -21,7 +21,7 @@ import type { CompareResult } from './compare.js';
 import type { ManagerDeps } from './manager-deps.js';
 import type { Records } from './records.js';
 import { validateCreate } from './validate.js';
-import { checkGroupRoles } from './group-roles.js';
+import { checkGroupRoles, memberRole } from './group-roles.js';
 import { newReview } from './review-types.js';
 
 /** `create` with `agents` instead of one provider: every field but provider, model and branch. */
@@ -131,6 +131,8 @@ export async function createGroup(ctx: GroupContext, input: CreateGroupInput): P
         name: names[i]!,
       };
       if (m.model !== undefined) one.model = m.model;
+      const role = memberRole(input, m);
+      if (role !== undefined) one.role = role;
       const opts: CreateOptions = { group_id: id, base_commit: baseCommit };
       made.push(await createCoder(deps, records, one, opts));
     }

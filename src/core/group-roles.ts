@@ -1,7 +1,9 @@
 /**
  * A group's roles, checked before anything of the group is made: every member's provider must carry
- * the group's `role`, and the `review_by` provider must exist and carry the reviewer role
- * (core/roles.ts). Errors name the field (`agents[i].provider`, `review_by`).
+ * its role (the agent entry's `role`, else the group's `role`), and the `review_by` provider must
+ * exist and carry the reviewer role (core/roles.ts). Errors name the field: `agents[i].role` for a
+ * role that does not exist, `agents[i].provider` for a provider that cannot carry it, `review_by`.
+ * `i` counts expanded members (a `count` of 2 is two entries).
  */
 import { AicoderError, isAicoderError } from './errors.js';
 import type { ManagerDeps } from './manager-deps.js';
@@ -10,23 +12,29 @@ import { findRole, requireRoleSupport } from './roles.js';
 /** The role the cross-review coder runs with (templates/roles/reviewer.json). */
 export const REVIEWER_ROLE = 'reviewer';
 
+/** The role a member runs with: its agent entry's, else the create's; undefined: none. */
+export function memberRole(input: { role?: string }, member: { role?: string }): string | undefined {
+  return member.role ?? input.role;
+}
+
 export function checkGroupRoles(
   deps: ManagerDeps,
   input: { role?: string; review_by?: string },
-  members: readonly { provider: string }[],
+  members: readonly { provider: string; role?: string }[],
 ): void {
-  if (input.role !== undefined) {
-    const role = findRole(deps.roles, input.role);
-    members.forEach((m, i) => {
-      try {
-        requireRoleSupport(deps.providers.get(m.provider)!, role);
-      } catch (err) {
-        if (isAicoderError(err))
-          throw new AicoderError(err.code, err.message, { field: `agents[${i}].provider` });
-        throw err;
-      }
-    });
-  }
+  if (input.role !== undefined) findRole(deps.roles, input.role);
+  members.forEach((m, i) => {
+    const name = memberRole(input, m);
+    if (name === undefined) return;
+    const role = findRole(deps.roles, name, m.role === undefined ? 'role' : `agents[${i}].role`);
+    try {
+      requireRoleSupport(deps.providers.get(m.provider)!, role);
+    } catch (err) {
+      if (isAicoderError(err))
+        throw new AicoderError(err.code, err.message, { field: `agents[${i}].provider` });
+      throw err;
+    }
+  });
   if (input.review_by !== undefined) {
     const def = deps.providers.get(input.review_by);
     if (!def) {

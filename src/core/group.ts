@@ -82,8 +82,10 @@ export function resolveGroup(prefix: string, lookup: (p: string) => Group[]): Gr
 }
 
 /**
- * Parses the CLI's `--agents` value: comma-separated `provider[:count]` or `provider/model[:count]`,
- * e.g. "claude:2,codex,gemini/gemini-2.5-pro". Errors name the field `agents` and the bad entry.
+ * Parses the CLI's `--agents` value: comma-separated `provider[/model][:count][@role]`, e.g.
+ * "claude:2@reviewer,codex,gemini/gemini-2.5-pro". `@role` gives those members a role of their own
+ * (docs/roles.md); the last "@" starts it, so a model name cannot hold "@" here (MCP's `agents` can).
+ * Errors name the field `agents` and the bad entry.
  */
 export function parseAgentsSpec(spec: string): GroupAgent[] {
   const parts = spec
@@ -92,11 +94,19 @@ export function parseAgentsSpec(spec: string): GroupAgent[] {
     .filter((s) => s !== '');
   if (parts.length === 0) throw badAgents('must name at least one provider, e.g. "claude:2,codex"');
   return parts.map((p) => {
-    const m = /^([A-Za-z0-9_.-]{1,40})(?:\/([^:\s]{1,200}))?(?::(\d{1,2}))?$/.exec(p);
-    if (!m) throw badAgents(`entry '${p.slice(0, 60)}' must be provider[/model][:count], e.g. claude:2`);
+    const m =
+      /^([A-Za-z0-9_.-]{1,40})(?:\/([^:@\s]{1,200}))?(?::(\d{1,2}))?(?:@([a-z0-9][a-z0-9_-]{0,63}))?$/.exec(
+        p,
+      );
+    if (!m) {
+      throw badAgents(
+        `entry '${p.slice(0, 60)}' must be provider[/model][:count][@role], e.g. claude:2 or codex@reviewer`,
+      );
+    }
     const agent: GroupAgent = { provider: m[1]! };
     if (m[2] !== undefined) agent.model = m[2];
     if (m[3] !== undefined) agent.count = Number(m[3]);
+    if (m[4] !== undefined) agent.role = m[4];
     return agent;
   });
 }
@@ -105,25 +115,36 @@ function badAgents(rule: string): AicoderError {
   return new AicoderError('invalid_input', `agents ${rule}`, { field: 'agents' });
 }
 
-/** Checks `agents` (from any surface) and returns one entry per member, counts expanded. */
-export function expandAgents(agents: unknown): { provider: string; model?: string }[] {
+/** One member as expanded from `agents`: its provider, and its own model and role when given. */
+export interface AgentMember {
+  provider: string;
+  model?: string;
+  /** The entry's role; none: the create's `role` (if any) applies. */
+  role?: string;
+}
+
+/**
+ * Checks `agents` (from any surface) and returns one entry per member, counts expanded. Errors
+ * (invalid_input) name the field, e.g. `agents[1].count`.
+ */
+export function expandAgents(agents: unknown): AgentMember[] {
   if (!Array.isArray(agents) || agents.length === 0) {
-    throw badAgents('must be a non-empty list of {provider, model?, count?}');
+    throw badAgents('must be a non-empty list of {provider, model?, count?, role?}');
   }
-  const out: { provider: string; model?: string }[] = [];
+  const out: AgentMember[] = [];
   agents.forEach((a: unknown, i) => {
     const at = `agents[${i}]`;
     if (a === null || typeof a !== 'object' || Array.isArray(a)) {
-      throw new AicoderError('invalid_input', `${at} must be an object {provider, model?, count?}`, {
+      throw new AicoderError('invalid_input', `${at} must be an object {provider, model?, count?, role?}`, {
         field: at,
       });
     }
-    const { provider, model, count, ...rest } = a as Record<string, unknown>;
+    const { provider, model, count, role, ...rest } = a as Record<string, unknown>;
     const extra = Object.keys(rest)[0];
     if (extra !== undefined) {
       throw new AicoderError(
         'invalid_input',
-        `${at} has an unknown key '${extra}' (allowed: provider, model, count)`,
+        `${at} has an unknown key '${extra}' (allowed: provider, model, count, role)`,
         {
           field: `${at}.${extra}`,
         },
@@ -139,6 +160,11 @@ export function expandAgents(agents: unknown): { provider: string; model?: strin
         field: `${at}.model`,
       });
     }
+    if (role !== undefined && (typeof role !== 'string' || role === '' || role.length > 64)) {
+      throw new AicoderError('invalid_input', `${at}.role must be a role name (1–64 characters)`, {
+        field: `${at}.role`,
+      });
+    }
     const n = count === undefined ? 1 : count;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_GROUP_MEMBERS) {
       throw new AicoderError(
@@ -149,7 +175,12 @@ export function expandAgents(agents: unknown): { provider: string; model?: strin
         },
       );
     }
-    for (let k = 0; k < n; k++) out.push(model === undefined ? { provider } : { provider, model });
+    for (let k = 0; k < n; k++) {
+      const member: AgentMember = { provider };
+      if (model !== undefined) member.model = model;
+      if (role !== undefined) member.role = role;
+      out.push(member);
+    }
   });
   if (out.length > MAX_GROUP_MEMBERS) {
     throw badAgents(`ask for at most ${MAX_GROUP_MEMBERS} members in all (got ${out.length})`);

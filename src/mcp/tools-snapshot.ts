@@ -108,12 +108,15 @@ export const TOOLS_SNAPSHOT: Tool[] = [
               count: {
                 type: 'integer',
               },
+              role: {
+                type: 'string',
+              },
             },
             required: ['provider'],
             additionalProperties: false,
           },
           minItems: 1,
-          description: 'Best of N: one coder per agent (count ≤ 10).',
+          description: "Best of N: one coder per agent (count ≤ 10; an entry's role replaces role).",
         },
         role: {
           type: 'string',

@@ -105,11 +105,16 @@ export const createFields = {
   agents: z
     .array(
       z
-        .object({ provider: z.string(), model: z.string().optional(), count: z.number().int().optional() })
+        .object({
+          provider: z.string(),
+          model: z.string().optional(),
+          count: z.number().int().optional(),
+          role: z.string().optional(),
+        })
         .strict(),
     )
     .min(1, 'must name at least one agent')
-    .describe('Best of N: one coder per agent (count ≤ 10).'),
+    .describe("Best of N: one coder per agent (count ≤ 10; an entry's role replaces role)."),
   /** A role preset by name (core/roles.ts; templates/roles, AICODER_HOME/roles). */
   role: text(64).describe('Role preset, e.g. reviewer (docs/roles.md).'),
   /** Best of N: a provider whose reviewer-role coder judges the members when they end (core/review.ts). */

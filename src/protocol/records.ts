@@ -246,12 +246,17 @@ export const compactCoderRecord = z.object({
 });
 export type CompactCoderRecord = z.infer<typeof compactCoderRecord>;
 
-/** One entry of a group's `agents`: a provider, optionally its model, and how many coders of it. */
+/**
+ * One entry of a group's `agents`: a provider, optionally its model, how many coders of it, and a
+ * role of their own (else the create's `role`).
+ */
 export const groupAgent = z.object({
   provider: z.string(),
   model: z.string().optional(),
   /** 1–10, default 1. */
   count: z.number().optional(),
+  /** A role by name (docs/roles.md); overrides the create's `role` for these members. */
+  role: z.string().optional(),
 });
 export type GroupAgent = z.infer<typeof groupAgent>;
 

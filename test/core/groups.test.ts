@@ -54,7 +54,15 @@ describe('groups', () => {
       { provider: 'codex' },
       { provider: 'gemini', model: 'gemini-2.5-pro', count: 3 },
     ]);
+    expect(parseAgentsSpec('claude:2@reviewer,codex/gpt-5@tester,gemini@x_1')).toEqual([
+      { provider: 'claude', count: 2, role: 'reviewer' },
+      { provider: 'codex', model: 'gpt-5', role: 'tester' },
+      { provider: 'gemini', role: 'x_1' },
+    ]);
     expect(() => parseAgentsSpec('claude:x')).toThrow(/agents entry 'claude:x' must be provider/);
+    expect(() => parseAgentsSpec('claude@Bad')).toThrow(/must be provider\[\/model\]\[:count\]\[@role\]/);
+    expect(() => parseAgentsSpec('claude@')).toThrow(/entry 'claude@'/);
+    expect(() => parseAgentsSpec('claude@reviewer:2')).toThrow(/entry 'claude@reviewer:2'/);
     expect(() => parseAgentsSpec(' , ')).toThrow(/at least one provider/);
   });
 

@@ -151,6 +151,66 @@ describe('roles', () => {
     expect(tm.manager.list({}).coders).toEqual([]);
   });
 
+  it("gives each agent entry its own role; the others take the create's role", async () => {
+    tm = await startTestManager({ providers: [roleTaker('taker', '42'), PLAIN] });
+    const repo = makeRepo();
+    const g = await tm.manager.createGroup({
+      task: 'write it',
+      repo,
+      role: 'developer',
+      agents: [{ provider: 'taker', count: 2, role: 'reviewer' }, { provider: 'taker' }],
+    });
+    expect(g.agents).toEqual([{ provider: 'taker', count: 2, role: 'reviewer' }, { provider: 'taker' }]);
+    for (const m of g.members) {
+      await waitFor(() => tm!.manager.get(m.id).state === 'completed', { what: `${m.id} completed` });
+    }
+    const roles = g.members.map((m) => tm!.manager.get(m.id).role?.name);
+    expect(roles).toEqual(['reviewer', 'reviewer', 'developer']);
+    const given = g.members.map((m) => readFileSync(join(m.workspace, 'given.txt'), 'utf8'));
+    expect(given[0]).toMatch(/^prompt=You are a code reviewer/);
+    expect(given[1]).toMatch(/^tools=Read,Grep$/m);
+    expect(given[2]).toMatch(/^prompt=You are the developer/);
+    expect(given[2]).not.toMatch(/^tools=/m);
+    expect(existsSync(join(g.members[0]!.workspace, 'answer.txt'))).toBe(false);
+    expect(readFileSync(join(g.members[2]!.workspace, 'answer.txt'), 'utf8')).toBe('42\n');
+    expect(tm.manager.getGroup(g.id).agents[0]).toMatchObject({ role: 'reviewer' });
+
+    // An entry's role is checked like the create's, before anything is made; the field names it.
+    const branches = git(repo, 'branch', '--list');
+    const unknown = await errorOf(
+      tm.manager.createGroup({
+        task: 't',
+        repo,
+        agents: [{ provider: 'taker' }, { provider: 'taker', role: 'nope' }],
+      }),
+    );
+    expect(unknown.code).toBe('invalid_input');
+    expect(unknown.field).toBe('agents[1].role');
+    expect(unknown.message).toMatch(/agents\[1\]\.role must name a role: architect, .*\(got "nope"\)/);
+    const cannot = await errorOf(
+      tm.manager.createGroup({
+        task: 't',
+        repo,
+        agents: [
+          { provider: 'taker', count: 2 },
+          { provider: 'plain', role: 'reviewer' },
+        ],
+      }),
+    );
+    expect(cannot.code).toBe('not_supported');
+    expect(cannot.field).toBe('agents[2].provider');
+    const badType = await errorOf(
+      tm.manager.createGroup({
+        task: 't',
+        repo,
+        agents: [{ provider: 'taker', role: 7 as unknown as string }],
+      }),
+    );
+    expect(badType.field).toBe('agents[0].role');
+    expect(git(repo, 'branch', '--list')).toBe(branches);
+    expect(tm.manager.listGroups().length).toBe(1);
+  });
+
   it("keeps a role's endpoint to what it may report", async () => {
     tm = await startTestManager({ providers: [roleTaker('taker', '1')] });
     mkdirSync(join(tm.home, 'roles'), { recursive: true });

@@ -113,4 +113,46 @@ describe('best of N over MCP', () => {
       await client.close();
     }
   });
+
+  it('gives each agent entry its own role (agents[i].role), checked before anything is made', async () => {
+    const taker = {
+      ...writer('taker', '42'),
+      command: ['bash', '-c', 'printf "%s\\n" "$@" > given.txt; echo wrote', '_', 'prompt={system_prompt}'],
+      read_only: { tools: 'Read' },
+    };
+    h = await makeHome({ providers: [taker, writer('plain', '1')] });
+    d = await startDaemon(h);
+    const repo = makeRepo({ 'README.md': '# r\n' });
+    const client = new Client({ name: 'fleet', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`), { requestInit: { headers: h.auth } }),
+    );
+    try {
+      const refused = err(
+        await tool(client, 'ai_coder_create', {
+          task: 't',
+          repo,
+          agents: [{ provider: 'taker' }, { provider: 'plain', role: 'reviewer' }],
+        }),
+      );
+      expect(refused).toContain("provider 'plain' cannot take role 'reviewer'");
+      const g = ok(
+        await tool(client, 'ai_coder_create', {
+          task: 'look at it',
+          repo,
+          agents: [{ provider: 'taker', role: 'reviewer' }, { provider: 'plain' }],
+        }),
+      );
+      expect(g.members.map((m: Json) => m.role ?? null)).toEqual(['reviewer', null]);
+      const done = ok(
+        await tool(client, 'ai_coder_status', { coder_id: g.id, wait_for: 'terminal', timeout_s: 45 }),
+      );
+      expect(done.members.map((m: Json) => [m.state, m.role ?? null])).toEqual([
+        ['completed', 'reviewer'],
+        ['completed', null],
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
 });

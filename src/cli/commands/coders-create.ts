@@ -19,7 +19,7 @@ export function registerCreateCommand(program: Command, ctx: CliContext): void {
     .option('--provider <name>', 'provider (see `aicoder providers`); default: the configured one')
     .option(
       '--agents <list>',
-      'best of N: one coder per agent, e.g. claude:2,codex,gemini/MODEL (a group; not with --provider, --model, --branch)',
+      'best of N: one coder per agent, e.g. claude:2,codex@reviewer,gemini/MODEL (a group; not with --provider, --model, --branch)',
     )
     .option('--model <model>', 'model passed to the provider')
     .option('--base <ref>', 'base ref of the new branch; default: HEAD of the repository')
