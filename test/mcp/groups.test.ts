@@ -121,7 +121,7 @@ describe('best of N over MCP', () => {
       read_only: { tools: 'Read' },
     };
     h = await makeHome({ providers: [taker, writer('plain', '1')] });
-    d = await startDaemon(h);
+    await startDaemon(h);
     const repo = makeRepo({ 'README.md': '# r\n' });
     const client = new Client({ name: 'fleet', version: '1.0.0' });
     await client.connect(
