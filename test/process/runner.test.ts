@@ -56,10 +56,15 @@ describe('local runner: exit and output', () => {
   it('records exit code 3 for a paced run, lines arriving while it runs', async () => {
     const dir = tempDir();
     const obs = recorder();
-    const rec = await runner().spawn(runSpec(dir, linesAgent('count=20', 'pace=10', 'code=3')), obs);
+    const gate = join(dir, 'go');
+    const agent = linesAgent('count=20', 'pace=10', 'code=3', `gate=${gate}`, 'gateat=10');
+    const rec = await runner().spawn(runSpec(dir, agent), obs);
     runs.push(rec);
-    // Some lines are delivered before the end (streaming, not only at exit).
-    await waitFor(() => obs.out.length > 0 && obs.exits.length === 0, { what: 'streamed lines' });
+    // The first 10 lines are delivered while the agent waits at its gate (streaming, not only at
+    // exit): the gate keeps it running however slow the machine is.
+    await waitFor(() => obs.out.length === 10, { what: 'streamed lines' });
+    expect(obs.exits).toEqual([]);
+    writeFileSync(gate, '');
     expect(await obs.exited).toEqual({ exit_code: 3, signal: null });
     expect(obs.out).toEqual(numbered(20));
     expect(obs.batches.length).toBeGreaterThan(1);

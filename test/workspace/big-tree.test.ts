@@ -56,7 +56,7 @@ function percentile(xs: number[], p: number): number {
 
 describe('big trees', () => {
   it(
-    'big tree: 200,000 untracked files; /health answers under 100 ms while changes runs; pages stay within budget',
+    'big tree: 200,000 untracked files; /health answers under 100 ms (load-scaled) while changes runs; pages stay within budget',
     async () => {
       if (existsSync('/dev/shm')) process.env.TMPDIR = '/dev/shm';
       h = await makeHome({
@@ -90,7 +90,9 @@ describe('big trees', () => {
       console.log(
         `big tree: ${latencies.length} /health samples, p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms`,
       );
-      expect(p95).toBeLessThan(100);
+      // 100 ms on an idle machine; a loaded one (the suite beside other work) stretches every answer,
+      // while a blocked event loop shows as stalls of seconds. The figure itself is bench/event-loop.mjs.
+      expect(p95).toBeLessThan(scaled(100));
 
       // The pages of one snapshot add up to the whole list, in order, without repeats.
       let seen = first.changes.length;
