@@ -17,11 +17,12 @@
  * Every match becomes `[redacted]`.
  */
 import { formatByteRanges, formatRanges } from './redact-formats.js';
+import { REDACTED } from './redact-mark.js';
+
+export { REDACTED };
 
 /** Values shorter than this are not redacted by value (too likely to match ordinary text). */
 export const MIN_SECRET_LENGTH = 6;
-
-export const REDACTED = '[redacted]';
 
 const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH/i;
 

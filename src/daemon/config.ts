@@ -2,12 +2,11 @@
  * Daemon settings: AICODER_HOME and AICODER_PORT from the environment, and the manager settings from
  * AICODER_HOME/config.json (strict: an unknown key or a bad value is an error naming the file and key).
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { CLAUDE_PERMISSION_MODES, DEFAULT_MANAGER_CONFIG, type ManagerConfig } from '../core/config.js';
 import { AicoderError } from '../core/errors.js';
-import { homeLayout } from '../core/paths.js';
+import { readConfigFile, type ConfigFile } from './config-file.js';
 import { parseSettings } from '../workspace/settings.js';
 import { createFields, MAX_TIMEOUT_S } from '../protocol/index.js';
 
@@ -61,27 +60,12 @@ const RULES: Record<string, string> = {
 
 /** Reads AICODER_HOME/config.json; a missing file gives the defaults. */
 export function loadManagerConfig(home: string): ManagerConfig {
-  const file = homeLayout(home).config;
-  let raw: string;
-  try {
-    raw = readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { ...DEFAULT_MANAGER_CONFIG };
-    throw new AicoderError('invalid_input', `${file}: cannot be read (${(e as Error).message})`, {
-      field: file,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (e) {
-    throw new AicoderError('invalid_input', `${file}: not valid JSON (${(e as Error).message})`, {
-      field: file,
-    });
-  }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new AicoderError('invalid_input', `${file}: must be a JSON object`, { field: file });
-  }
+  return parseManagerConfig(readConfigFile(home));
+}
+
+/** Validates config.json's object (see readConfigFile); null (no file) gives the defaults. */
+export function parseManagerConfig({ file, json }: ConfigFile): ManagerConfig {
+  if (json === null) return { ...DEFAULT_MANAGER_CONFIG };
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -7,10 +7,11 @@ import type { Health } from '../protocol/health.js';
 import type { ManagerApi } from '../core/api.js';
 import type { ManagerConfig } from '../core/config.js';
 import { AicoderError } from '../core/errors.js';
-import { REDACTED } from '../core/redact.js';
+import { REDACTED } from '../core/redact-mark.js';
 import { homeLayout } from '../core/paths.js';
 import type { Logger, LogLevel } from '../core/ports.js';
-import { loadEnvSettings, loadManagerConfig } from './config.js';
+import { loadEnvSettings } from '../local/env-settings.js';
+import { readConfigFile, type ConfigFile } from './config-file.js';
 import { baseUrlFor, findRunningDaemon } from './control.js';
 import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
 import { secureHome } from './home-modes.js';
@@ -107,10 +108,11 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
   let live: Wiring['manager'] | undefined;
   const tokens = opts.coderMcp ? coderTokens(home, port) : undefined;
   const ownerToken = ensureOwnerToken(home);
-  // config.json is read before listen: a file written after the first /health answer is a reload.
-  let config: ManagerConfig;
+  // config.json is read before listen (a file written after the first /health answer is a reload),
+  // and validated (zod, the protocol's schemas) while the manager loads, after listen.
+  let configFile: ConfigFile;
   try {
-    config = loadManagerConfig(home);
+    configFile = readConfigFile(home);
   } catch (e) {
     log('error', 'daemon failed to start', errorData(e));
     logger.close();
@@ -118,8 +120,20 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
     cleanupProcessHooks();
     throw e;
   }
+  // Settles once the server listens (or failed to): the manager loads only then.
+  let listened!: (ok: boolean) => void;
+  const listening = new Promise<void>((resolve, reject) => {
+    listened = (ok) => (ok ? resolve() : reject(new Error('the daemon did not listen')));
+  });
   const startup = (async () => {
-    const [{ wire }, { startHooks }] = await Promise.all([import('./wiring.js'), import('./hooks.js')]);
+    // After listen: nothing of the manager competes with binding the port (see `listening` below).
+    await listening;
+    const [{ wire }, { startHooks }, { parseManagerConfig }] = await Promise.all([
+      import('./wiring.js'),
+      import('./hooks.js'),
+      import('./config.js'),
+    ]);
+    const config = parseManagerConfig(configFile);
     wiring = wire({
       home,
       config,
@@ -244,7 +258,9 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
 
   try {
     await server.listen();
+    listened(true);
   } catch (e) {
+    listened(false);
     const code = (e as NodeJS.ErrnoException).code;
     await startup.catch(() => undefined);
     await failed(

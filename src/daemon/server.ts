@@ -15,10 +15,9 @@ import { parseCoderPath } from './coder-tokens.js';
 import { checkOwnerToken } from './owner-token.js';
 import { coderOfSocket } from './peer-coder.js';
 import { peerUid, type PeerUid } from './peer-uid.js';
-import { guardRequest, HttpError, requireJsonType, sendError, sendStatus } from './http-util.js';
-import { dispatch, type RouteContext } from './routes/index.js';
-import { createSseHub, type SseOptions } from './sse.js';
-import { queryObject } from './validate.js';
+import { guardRequest, HttpError, requireJsonType, sendError, sendJson, sendStatus } from './http-util.js';
+import type { RouteContext } from './routes/index.js';
+import type { SseHub, SseOptions } from './sse.js';
 
 /** What src/mcp/index.ts's createMcpHttpHandler returns. */
 export interface McpHttpHandler {
@@ -73,9 +72,21 @@ export const BIND_HOST = '127.0.0.1';
 
 export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
   const { manager, log, port } = opts;
-  const sse = createSseHub(manager, log, opts.sse);
   const inflight = new Set<AbortController>();
-  const ctx: RouteContext = { manager, sse, health: opts.health, requestShutdown: opts.requestShutdown };
+  // The routes and the event streams (their schemas: zod, the protocol) load on the first request
+  // that needs them, not before the first /health answer (docs/performance.md, figure 9).
+  let sse: SseHub | undefined;
+  let routing: ReturnType<typeof loadRouting> | undefined;
+  async function loadRouting() {
+    const [routes, sseModule, validate] = await Promise.all([
+      import('./routes/index.js'),
+      import('./sse.js'),
+      import('./validate.js'),
+    ]);
+    sse = sseModule.createSseHub(manager, log, opts.sse);
+    const ctx: RouteContext = { manager, sse, health: opts.health, requestShutdown: opts.requestShutdown };
+    return { dispatch: routes.dispatch, queryObject: validate.queryObject, ctx };
+  }
   let closing = false;
   const peers = new WeakMap<Socket, Promise<PeerUid>>();
   const coderPeers = new WeakMap<Socket, Promise<string | null>>();
@@ -226,6 +237,12 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
         return;
       }
     }
+    if (path === '/health' && method === 'GET' && q === -1) {
+      // Answered here, without loading the routes: the daemon's first answer (the route table's
+      // health route answers the same; other methods and any query go through it).
+      sendJson(res, 200, opts.health());
+      return;
+    }
     const ac = new AbortController();
     inflight.add(ac);
     res.on('close', () => {
@@ -233,6 +250,7 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
       if (!res.writableFinished) ac.abort();
     });
     try {
+      const { dispatch, queryObject, ctx } = await (routing ??= loadRouting());
       const matched = await dispatch(ctx, {
         req,
         res,
@@ -274,7 +292,7 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
   return {
     http,
     stats() {
-      return { sse: sse.size, inflight: inflight.size };
+      return { sse: sse?.size ?? 0, inflight: inflight.size };
     },
     listen() {
       return new Promise<void>((resolve, reject) => {
@@ -294,7 +312,7 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
     async close() {
       closing = true;
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-      sse.closeAll();
+      sse?.closeAll();
       for (const ac of inflight) ac.abort();
       if (opts.mcp !== undefined) {
         try {

@@ -2,6 +2,7 @@
  * The CLI loads only the module of the command that runs (start time, docs/performance.md): every
  * top-level command is listed in COMMAND_MODULE under the module that registers it.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -9,8 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../src/cli/context.js';
 import { buildProgram, COMMAND_MODULE, modulesFor } from '../../src/cli/main.js';
 import { createOutput } from '../../src/cli/output.js';
-import { cleanupHome, makeHome, runCli, startDaemon } from '../helpers/daemon.js';
-import { cleanupTemp, makeRepo, tempDir } from '../helpers/env.js';
+import { BIN, cleanupHome, health, makeHome, runCli, startDaemon } from '../helpers/daemon.js';
+import { cleanupTemp, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 
 afterAll(cleanupTemp);
 
@@ -81,6 +82,71 @@ describe('lazy command modules', () => {
         expect(
           loaded.filter((l) => l.includes(heavy)),
           heavy,
+        ).toEqual([]);
+      }
+    } finally {
+      await cleanupHome(h, d);
+    }
+  });
+
+  it('`daemon run` listens before loading routes, schemas, store or the CLI; commander never loads', async () => {
+    const h = await makeHome();
+    // Every module loaded (written by the loader thread as it loads it) and the moment the server
+    // listens, both with writeSync on stderr, so the order on the pipe is the order they happened.
+    const hook = join(tempDir('aicoder-hook-'), 'hook.mjs');
+    const loader = `import { writeSync } from 'node:fs'; export async function load(url, c, next) { writeSync(2, 'LOADED ' + url + '\\n'); return next(url, c); }`;
+    writeFileSync(
+      hook,
+      `import { register } from 'node:module';\n` +
+        `import { writeSync } from 'node:fs';\n` +
+        `import http from 'node:http';\n` +
+        `register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(loader)}));\n` +
+        `const listen = http.Server.prototype.listen;\n` +
+        `http.Server.prototype.listen = function (...a) { this.once('listening', () => writeSync(2, 'LISTENING\\n')); return listen.apply(this, a); };\n`,
+    );
+    const proc = spawn(process.execPath, [BIN, 'daemon', 'run'], {
+      env: { ...h.env, NODE_OPTIONS: `--import=${hook}` },
+      cwd: h.userHome,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const d = { proc, pid: proc.pid!, output: () => err };
+    try {
+      await waitFor(
+        async () => {
+          const hh = await health(h);
+          return hh !== null && hh.pid === proc.pid && hh.starting !== true;
+        },
+        { what: 'the daemon started', timeoutMs: 30_000 },
+      );
+      // The routes load on the first request that needs them.
+      const r = await runCli(h, ['list', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const lines = err.split('\n');
+      const listenAt = lines.indexOf('LISTENING');
+      expect(listenAt, err.slice(0, 4000)).toBeGreaterThan(0);
+      const before = lines.slice(0, listenAt).filter((l) => l.startsWith('LOADED '));
+      expect(before.some((l) => l.includes('/daemon/lifecycle.js'))).toBe(true);
+      for (const heavy of [
+        '/zod/',
+        '/protocol/index.js',
+        '/daemon/routes.js',
+        '/store/',
+        '/execa/',
+        '/@secretlint/',
+      ]) {
+        expect(
+          before.filter((l) => l.includes(heavy)),
+          heavy,
+        ).toEqual([]);
+      }
+      const all = lines.filter((l) => l.startsWith('LOADED '));
+      expect(all.some((l) => l.includes('/daemon/routes.js'))).toBe(true);
+      for (const cliOnly of ['/commander/', '/string-width/', '/cli/main.js', '/cli/output.js']) {
+        expect(
+          all.filter((l) => l.includes(cliOnly)),
+          cliOnly,
         ).toEqual([]);
       }
     } finally {

@@ -11,7 +11,6 @@ import {
   stopDaemon,
   waitingNote,
 } from '../../daemon/control.js';
-import { takeStartReportPath, writeStartReport } from '../../daemon/start-report.js';
 import type { CliContext } from '../context.js';
 import { reportError } from '../main.js';
 import { EXIT_UNREACHABLE } from '../exit-codes.js';
@@ -135,42 +134,7 @@ export function registerDaemonCommands(program: Command, ctx: CliContext): void 
     .command('run')
     .description('run the daemon in the foreground (logs to AICODER_HOME/daemon.log)')
     .action(async () => {
-      // A starter (start-report.ts) learns how startup ended; agents must not inherit the variable.
-      const report = takeStartReportPath();
-      let code: number;
-      try {
-        // Loaded here so that other commands do not load the store and the manager.
-        const { runDaemon } = await import('../../daemon/lifecycle.js');
-        // The MCP modules (SDK, ajv, undici) load on the first MCP request, not before /health answers.
-        const mcpModule = () => import('../../mcp/index.js');
-        code = await runDaemon({
-          env: ctx.env,
-          mcp: (manager, o) => {
-            const make = async () => (await mcpModule()).createMcpHttpHandler(manager, o);
-            let h: ReturnType<typeof make> | null = null;
-            return {
-              handle: async (req, res) => (await (h ??= make())).handle(req, res),
-              close: async () => {
-                if (h !== null) await (await h).close();
-              },
-            };
-          },
-          coderMcp: (side, o) => {
-            const make = async () => (await mcpModule()).createCoderMcpHandler(side, o);
-            let h: ReturnType<typeof make> | null = null;
-            return { handle: async (req, res, id) => (await (h ??= make())).handle(req, res, id) };
-          },
-          onReady: (h) => {
-            writeStartReport(report, { ok: true });
-            out.line(`aicoder daemon listening on ${baseUrlFor(h.port)} (pid ${h.pid}, home ${h.home})`);
-          },
-        });
-      } catch (e) {
-        writeStartReport(report, { error: e });
-        // Exit now: a handle left open by the failed start must not keep a dead daemon alive.
-        process.exitCode = reportError(e, out, ctx.env);
-        process.exit();
-      }
-      process.exit(code);
+      const { runDaemonForeground } = await import('../daemon-run.js');
+      await runDaemonForeground(ctx.env, (e) => reportError(e, out, ctx.env));
     });
 }
