@@ -48,9 +48,14 @@ export async function runDaemonForeground(
       },
     });
   } catch (e) {
+    // Worded first (the fast path loads the CLI's output for it), then reported: a starter that
+    // reads the report finds this process gone a moment later, not still loading modules.
+    const failCode = await Promise.resolve()
+      .then(() => fail(e))
+      .catch(() => 1);
     writeStartReport(report, { error: e });
     // Exit now: a handle left open by the failed start must not keep a dead daemon alive.
-    process.exitCode = await fail(e);
+    process.exitCode = failCode;
     process.exit();
   }
   process.exit(code);
