@@ -131,7 +131,7 @@ describe('lazy command modules', () => {
       for (const heavy of [
         '/zod/',
         '/protocol/index.js',
-        '/daemon/routes.js',
+        '/daemon/routes/index.js',
         '/store/',
         '/execa/',
         '/@secretlint/',
@@ -142,7 +142,7 @@ describe('lazy command modules', () => {
         ).toEqual([]);
       }
       const all = lines.filter((l) => l.startsWith('LOADED '));
-      expect(all.some((l) => l.includes('/daemon/routes.js'))).toBe(true);
+      expect(all.some((l) => l.includes('/daemon/routes/index.js'))).toBe(true);
       for (const cliOnly of ['/commander/', '/string-width/', '/cli/main.js', '/cli/output.js']) {
         expect(
           all.filter((l) => l.includes(cliOnly)),
