@@ -1,17 +1,14 @@
 /** Best of N in the Manager: groups, checks (real git, SQLite, processes; bash providers). */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AicoderError } from '../../src/core/errors.js';
 import { parseAgentsSpec } from '../../src/core/group.js';
 import { cleanupTemp, git, makeRepo, waitFor } from '../helpers/env.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 
 let tm: TestManager | undefined;
-afterEach(async () => {
-  await tm?.close();
-  tm = undefined;
-});
+// A manager a test starts is closed when the test finishes (test/helpers/manager.ts).
 afterAll(cleanupTemp);
 
 /** A provider that writes `text` into answer.txt and exits. */

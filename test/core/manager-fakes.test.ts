@@ -4,7 +4,7 @@
  * a restart, a vanished run, max_concurrent, bad input, id prefixes and the remove guards. The same
  * paths with real git and processes: test/core/manager.test.ts (the integration cases).
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import { AicoderError } from '../../src/core/errors.js';
 import { cleanupTemp, waitFor } from '../helpers/env.js';
@@ -13,10 +13,7 @@ import { startFakeManager, type FakeManager } from '../fakes/manager.js';
 import { linesProgram, type FakeProcess } from '../fakes/runner.js';
 
 let fm: FakeManager | undefined;
-afterEach(async () => {
-  await fm?.close();
-  fm = undefined;
-});
+// A manager a test starts is closed when the test finishes (test/helpers/manager.ts).
 afterAll(cleanupTemp);
 
 async function codeOf(p: Promise<unknown>): Promise<string> {

@@ -1,7 +1,7 @@
 /** Roles and cross-review in the Manager (real git, SQLite, processes; bash providers). */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AicoderError } from '../../src/core/errors.js';
 import { builtinRolesDir, loadRoleCatalog } from '../../src/core/roles-catalog.js';
 import { readVerdict } from '../../src/core/review.js';
@@ -9,10 +9,7 @@ import { cleanupTemp, git, makeRepo, tempDir, waitFor } from '../helpers/env.js'
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 
 let tm: TestManager | undefined;
-afterEach(async () => {
-  await tm?.close();
-  tm = undefined;
-});
+// A manager a test starts is closed when the test finishes (test/helpers/manager.ts).
 afterAll(cleanupTemp);
 
 /**

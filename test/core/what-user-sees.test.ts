@@ -4,7 +4,7 @@
  * kinds that are the real ones (an unknown kind is an error). Real git, processes and SQLite.
  */
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import { LOG_KINDS } from '../../src/core/log-kinds.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
@@ -28,10 +28,7 @@ const SHELL = {
 };
 
 let tm: TestManager | undefined;
-afterEach(async () => {
-  await tm?.close();
-  tm = undefined;
-});
+// A manager a test starts is closed when the test finishes (test/helpers/manager.ts).
 afterAll(() => cleanupTemp());
 
 async function start(config: Record<string, unknown> = {}): Promise<TestManager> {

@@ -8,7 +8,7 @@ import type { ManagerConfig } from '../../src/core/config.js';
 import type { Manager } from '../../src/core/manager.js';
 import { systemClock, type Clock, type LogLevel } from '../../src/core/ports.js';
 import { tempDir } from '../helpers/env.js';
-import { buildManager, writeProvider } from '../helpers/manager.js';
+import { buildManager, endWithTest, writeProvider } from '../helpers/manager.js';
 import { FakeGit } from './git.js';
 import { FakeRunner, fakeProvider, type FakeProgram } from './runner.js';
 
@@ -57,7 +57,7 @@ export async function startFakeManager(opts: FakeManagerOptions = {}): Promise<F
     return m.manager;
   };
   const manager = await build();
-  return {
+  const fm: FakeManager = {
     manager,
     home,
     git,
@@ -77,4 +77,6 @@ export async function startFakeManager(opts: FakeManagerOptions = {}): Promise<F
       while (open.length) await open.pop()!.close();
     },
   };
+  endWithTest(() => fm.close());
+  return fm;
 }

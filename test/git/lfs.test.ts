@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createGit } from '../../src/git/index.js';
 import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
@@ -37,10 +37,7 @@ function lfsRepo(): string {
 }
 
 let tm: TestManager | undefined;
-afterEach(async () => {
-  await tm?.close();
-  tm = undefined;
-});
+// A manager a test starts is closed when the test finishes (test/helpers/manager.ts).
 
 describe.skipIf(!hasLfs)('lfs', () => {
   it('lfs missing, filter required: create makes the worktree with pointer files and warns naming git-lfs', async () => {

@@ -1,4 +1,4 @@
-/** Coders for tests: the shell provider and waiting for a coder's run to end. */
+/** Coders for tests: the shell provider, the file writer, and waiting for a coder's run to end. */
 import type { Coder } from '../../src/core/coder.js';
 import { waitFor } from './env.js';
 
@@ -7,6 +7,15 @@ export const SHELL_PROVIDER = {
   name: 'sh',
   description: 'runs the task as a bash script',
   command: ['bash', '-c', 'eval "$1"', '_', '{task}'],
+  parser: 'text',
+};
+
+/** Writes the task's "file=content" into the worktree and exits (the worktree lifecycle tests). */
+export const WRITER_PROVIDER = {
+  name: 'writer',
+  description: 'writes file=content from the task',
+  command: ['bash', '-c', 'f="${1%%=*}"; printf "%s\\n" "${1#*=}" > "$f"', '_', '{task}'],
+  env: {},
   parser: 'text',
 };
 

@@ -2,6 +2,7 @@
 import { builtinRolesDir, liveRoleCatalog } from '../../src/core/roles-catalog.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
 import { DEFAULT_MANAGER_CONFIG, type ManagerConfig } from '../../src/core/config.js';
 import { Manager } from '../../src/core/manager.js';
 import { homeLayout } from '../../src/core/paths.js';
@@ -96,7 +97,7 @@ export async function startTestManager(
     return m.manager;
   };
   const manager = await build();
-  return {
+  const tm: TestManager = {
     manager,
     home,
     logs,
@@ -118,6 +119,20 @@ export async function startTestManager(
       }
     },
   };
+  endWithTest(() => tm.close());
+  return tm;
+}
+
+/**
+ * A manager started inside a test is closed when that test finishes, passed, failed or timed out
+ * (`close` may have run already: it is safe to call again), so a file needs no afterEach for it.
+ */
+export function endWithTest(close: () => Promise<void>): void {
+  try {
+    onTestFinished(close);
+  } catch {
+    /* not inside a test: the caller closes it */
+  }
 }
 
 /** A provider printing N numbered lines (N = the task) with a pause between them, then exiting with code. */

@@ -6,13 +6,9 @@ import type { Coder } from '../../src/core/coder.js';
 import type { ConflictReport, GcResult } from '../../src/core/worktree-types.js';
 import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
 import { cli, cliJson, makeHome, runCli, type TestHome } from '../helpers/daemon.js';
+import { WRITER_PROVIDER } from '../helpers/coders.js';
 
-const writer = {
-  name: 'writer',
-  description: 'writes file=content from the task',
-  command: ['bash', '-c', 'f="${1%%=*}"; printf "%s\\n" "${1#*=}" > "$f"', '_', '{task}'],
-  parser: 'text',
-};
+const writer = WRITER_PROVIDER;
 
 let h: TestHome | undefined;
 // The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).

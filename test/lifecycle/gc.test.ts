@@ -1,23 +1,15 @@
 /** gc (dry run lists, the real run removes only that), 100 create/rm cycles, and start-up reconciliation. */
 import { rmSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, git, makeRepo } from '../helpers/env.js';
 import { scaled } from '../helpers/load.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
+import { WRITER_PROVIDER } from '../helpers/coders.js';
 
-const writer = {
-  name: 'writer',
-  description: 'writes file=content from the task',
-  command: ['bash', '-c', 'f="${1%%=*}"; printf "%s\\n" "${1#*=}" > "$f"', '_', '{task}'],
-  env: {},
-  parser: 'text',
-};
+const writer = WRITER_PROVIDER;
 
 let tm: TestManager | undefined;
-afterEach(async () => {
-  await tm?.close();
-  tm = undefined;
-});
+// A manager a test starts is closed when the test finishes (test/helpers/manager.ts).
 afterAll(cleanupTemp);
 
 async function ended(task: string, repo: string): Promise<string> {

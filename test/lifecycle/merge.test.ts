@@ -1,25 +1,16 @@
 /** commit + merge back, the conflict forecast, and merge refusing without touching the user's checkout. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isAicoderError } from '../../src/core/errors.js';
 import { cleanupTemp, git, makeRepo } from '../helpers/env.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
+import { WRITER_PROVIDER } from '../helpers/coders.js';
 
-/** Writes the task's "file=content" into the worktree and exits. */
-const writer = {
-  name: 'writer',
-  description: 'writes file=content from the task',
-  command: ['bash', '-c', 'f="${1%%=*}"; printf "%s\\n" "${1#*=}" > "$f"', '_', '{task}'],
-  env: {},
-  parser: 'text',
-};
+const writer = WRITER_PROVIDER;
 
 let tm: TestManager | undefined;
-afterEach(async () => {
-  await tm?.close();
-  tm = undefined;
-});
+// A manager a test starts is closed when the test finishes (test/helpers/manager.ts).
 afterAll(cleanupTemp);
 
 async function run(task: string, repo: string): Promise<string> {

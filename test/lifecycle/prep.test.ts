@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, git, makeRepo, waitFor } from '../helpers/env.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 
@@ -19,10 +19,7 @@ const check = {
 };
 
 let tm: TestManager | undefined;
-afterEach(async () => {
-  await tm?.close();
-  tm = undefined;
-});
+// A manager a test starts is closed when the test finishes (test/helpers/manager.ts).
 afterAll(cleanupTemp);
 
 function repoWith(settings: unknown): string {

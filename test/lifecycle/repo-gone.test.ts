@@ -5,25 +5,17 @@
  */
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { homeLayout } from '../../src/core/paths.js';
 import { gitRunner } from '../../src/git/exec.js';
 import { cleanupTemp, makeRepo, tempDir } from '../helpers/env.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
+import { WRITER_PROVIDER } from '../helpers/coders.js';
 
-const writer = {
-  name: 'writer',
-  description: 'writes file=content from the task',
-  command: ['bash', '-c', 'f="${1%%=*}"; printf "%s\\n" "${1#*=}" > "$f"', '_', '{task}'],
-  env: {},
-  parser: 'text',
-};
+const writer = WRITER_PROVIDER;
 
 let tm: TestManager | undefined;
-afterEach(async () => {
-  await tm?.close();
-  tm = undefined;
-});
+// A manager a test starts is closed when the test finishes (test/helpers/manager.ts).
 afterAll(cleanupTemp);
 
 async function ended(repo: string, task = 'a.txt=A'): Promise<string> {

@@ -3,16 +3,13 @@
  * and max_turns stop the coder with the reason, questions put it in needs_input until answered.
  * Real git, SQLite and processes; only time is driven by hand.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
 import { FakeClock } from '../fakes/clock.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 
 let tm: TestManager | undefined;
-afterEach(async () => {
-  await tm?.close();
-  tm = undefined;
-});
+// A manager a test starts is closed when the test finishes (test/helpers/manager.ts).
 afterAll(cleanupTemp);
 
 /** Prints its task's lines (one argv element each), then waits until stopped. */
