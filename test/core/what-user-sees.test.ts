@@ -1,49 +1,47 @@
 /**
  * Issue 12 §7, what the user needs to see: permission denials on the record and in a note, a note at
  * every end of a run (agent exit, user stop, restart, limit) with runs kept apart in the logs, and log
- * kinds that are the real ones (an unknown kind is an error). Real git, processes and SQLite.
+ * kinds that are the real ones (an unknown kind is an error). On the fakes (test/fakes): the agent's
+ * output is scripted, the parsers, notes and store are the real ones.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import { LOG_KINDS } from '../../src/core/log-kinds.js';
-import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
-import { startTestManager, type TestManager } from '../helpers/manager.js';
+import { cleanupTemp, waitFor } from '../helpers/env.js';
+import { startFakeManager, type FakeManager } from '../fakes/manager.js';
+import { shProgram, type FakeProgram } from '../fakes/runner.js';
 
 const recorded = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/recorded/claude/${name}.jsonl`, import.meta.url));
 
-/** Replays a recorded Claude Code stream-json run (the task names the recording). */
-const CLAUDE_REPLAY = {
-  name: 'claude-replay',
-  description: 'prints a recorded claude run',
-  command: ['bash', '-c', 'cat "$1"', '_', '{task}'],
-  parser: 'claude',
-};
-const SHELL = {
-  name: 'sh',
-  description: 'runs the task as a bash script',
-  command: ['bash', '-c', 'eval "$1"', '_', '{task}'],
-  parser: 'text',
+/** Replays a recorded Claude Code stream-json run (the task names the recording), then exits 0. */
+const claudeReplay: FakeProgram = (p) => {
+  p.out(
+    ...readFileSync(p.argv[1]!, 'utf8')
+      .split('\n')
+      .filter((l) => l !== ''),
+  );
+  p.exit(0);
 };
 
-let tm: TestManager | undefined;
 // A manager a test starts is closed when the test finishes (test/helpers/manager.ts).
 afterAll(() => cleanupTemp());
 
-async function start(config: Record<string, unknown> = {}): Promise<TestManager> {
-  tm = await startTestManager({
-    providers: [CLAUDE_REPLAY, SHELL],
+async function start(config: Record<string, unknown> = {}): Promise<FakeManager> {
+  return startFakeManager({
+    programs: { sh: shProgram, 'claude-replay': claudeReplay },
+    parsers: { 'claude-replay': 'claude' },
     config: { default_provider: 'sh', stop_grace_ms: 500, ...config },
   });
-  return tm;
 }
 
-async function ended(t: TestManager, id: string): Promise<Coder> {
+async function ended(t: FakeManager, id: string): Promise<Coder> {
   return (await t.manager.wait(id, { for: 'terminal', timeout_ms: 30_000 })).coder;
 }
 
-function system(t: TestManager, id: string): { kind: string; text: string }[] {
+function system(t: FakeManager, id: string): { kind: string; text: string }[] {
   return t.manager
     .logs(id, {})
     .entries.filter((e) => e.stream === 'system')
@@ -54,7 +52,7 @@ describe('permission denials are on the record, not only in the logs', () => {
   it('a Claude run that was refused a tool ends completed with permission_denials and a note', async () => {
     const t = await start();
     const c = await t.manager.create({
-      repo: makeRepo(),
+      repo: t.repo(),
       provider: 'claude-replay',
       task: recorded('bash-denied'),
     });
@@ -72,7 +70,7 @@ describe('permission denials are on the record, not only in the logs', () => {
 
   it('a run without denials leaves permission_denials empty, and a new run clears the last one', async () => {
     const t = await start();
-    const repo = makeRepo();
+    const repo = t.repo();
     const clean = await t.manager.create({ repo, provider: 'claude-replay', task: recorded('bash') });
     expect((await ended(t, clean.id)).permission_denials).toEqual([]);
     const c = await t.manager.create({ repo, provider: 'claude-replay', task: recorded('bash-denied') });
@@ -87,7 +85,7 @@ describe('permission denials are on the record, not only in the logs', () => {
 describe('run notes: every end of a run says why, and runs stay apart', () => {
   it('agent exit: a start note, the output, an end note with the exit code', async () => {
     const t = await start();
-    const c = await t.manager.create({ repo: makeRepo(), task: 'echo hi; exit 3' });
+    const c = await t.manager.create({ repo: t.repo(), task: 'echo hi; exit 3' });
     await ended(t, c.id);
     const texts = t.manager.logs(c.id, {}).entries.map((e) => `${e.kind}: ${e.text}`);
     expect(texts).toEqual([
@@ -99,7 +97,7 @@ describe('run notes: every end of a run says why, and runs stay apart', () => {
 
   it('user stop, then restart: two runs, each with its own start and end note', async () => {
     const t = await start();
-    const c = await t.manager.create({ repo: makeRepo(), task: 'echo up; sleep 1000' });
+    const c = await t.manager.create({ repo: t.repo(), task: 'echo up; sleep 1000' });
     const ups = () => t.manager.logs(c.id, {}).entries.filter((e) => e.text === 'up').length;
     await waitFor(() => ups() === 1, { what: 'output' });
     await t.manager.control(c.id, { action: 'restart' });
@@ -122,7 +120,7 @@ describe('run notes: every end of a run says why, and runs stay apart', () => {
 
   it('a limit (timeout_s) ends the run with a note naming the limit', async () => {
     const t = await start();
-    const c = await t.manager.create({ repo: makeRepo(), task: 'sleep 1000', timeout_s: 0.3 });
+    const c = await t.manager.create({ repo: t.repo(), task: 'sleep 1000', timeout_s: 0.3 });
     const done = await ended(t, c.id);
     expect(done.state).toBe('stopped');
     const end = system(t, c.id).find((n) => n.kind === 'run_end');
@@ -131,7 +129,7 @@ describe('run notes: every end of a run says why, and runs stay apart', () => {
 
   it('rm --force of a running coder ends the run for removal (its logs go with it)', async () => {
     const t = await start();
-    const c = await t.manager.create({ repo: makeRepo(), task: 'echo up; sleep 1000' });
+    const c = await t.manager.create({ repo: t.repo(), task: 'echo up; sleep 1000' });
     await waitFor(() => t.manager.get(c.id).state === 'running', { what: 'running' });
     const res = await t.manager.control(c.id, { action: 'remove', force: true });
     expect(res.removed).toBe(true);
@@ -142,7 +140,7 @@ describe('log kinds are the real ones', () => {
   it('tool_call filters a Claude run; tool_use (the old doc name) is an error naming the valid kinds', async () => {
     const t = await start();
     const c = await t.manager.create({
-      repo: makeRepo(),
+      repo: t.repo(),
       provider: 'claude-replay',
       task: recorded('bash'),
     });

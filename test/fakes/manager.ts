@@ -33,14 +33,16 @@ export interface FakeManagerOptions {
   clock?: Clock;
   /** FakeRunner programs by name; each also becomes a provider `{name} {task}` with the text parser. */
   programs?: Record<string, FakeProgram>;
-  /** Provider definitions beyond those of `programs` (e.g. another parser), written to the home. */
+  /** The output parser of a program's provider, by program name (default `text`). */
+  parsers?: Record<string, string>;
+  /** Provider definitions beyond those of `programs`, written to the home. */
   providers?: Record<string, unknown>[];
 }
 
 export async function startFakeManager(opts: FakeManagerOptions = {}): Promise<FakeManager> {
   const home = tempDir('aicoder-home-');
   const programs = opts.programs ?? {};
-  for (const name of Object.keys(programs)) writeProvider(home, fakeProvider(name));
+  for (const name of Object.keys(programs)) writeProvider(home, fakeProvider(name, opts.parsers?.[name]));
   for (const p of opts.providers ?? []) writeProvider(home, p);
   const clock = opts.clock ?? systemClock;
   const git = new FakeGit();

@@ -476,3 +476,20 @@ export function linesProgram(opts: { exitCode?: number; hold?: boolean } = {}): 
 export function fakeProvider(name: string, parser = 'text'): Record<string, unknown> {
   return { name, description: `fake program ${name}`, command: [name, '{task}'], env: {}, parser };
 }
+
+/**
+ * A tiny stand-in for `bash -c TASK` (the tests' `sh` provider) whose task (argv[1]) is steps joined
+ * by `;`: `echo TEXT` prints TEXT, `exit N` ends with N, `sleep N` waits until signalled (the tests'
+ * sleeps outlast them). Ends with 0 after the last step, unless it slept. Other steps are refused.
+ */
+export const shProgram: FakeProgram = (p) => {
+  for (const step of (p.argv[1] ?? '').split(';').map((x) => x.trim())) {
+    if (step === '') continue;
+    const [cmd, ...rest] = step.split(/\s+/);
+    if (cmd === 'echo') p.out(rest.join(' '));
+    else if (cmd === 'exit') return p.exit(Number(rest[0] ?? '0'));
+    else if (cmd === 'sleep') return;
+    else throw new Error(`shProgram: unsupported step '${step}'`);
+  }
+  p.exit(0);
+};
