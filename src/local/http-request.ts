@@ -29,8 +29,25 @@ export interface HttpAnswer {
 /**
  * Sends the request and reads the whole answer. Rejects with the socket's error (its `code`:
  * ECONNREFUSED, ECONNRESET, ETIMEDOUT, …) when there is no answer.
+ *
+ * A kept-alive socket that the daemon closes as idle (node:http's keepAliveTimeout, 5 s) at the
+ * moment a request is written on it ends with ECONNRESET before any answer: the daemon never read
+ * that request. Such a request is sent once more on a new socket (node:http's `reusedSocket`, as its
+ * documentation advises); a reset on a fresh socket is the caller's error.
  */
-export function httpRequest(url: string, opts: HttpRequestOptions = {}): Promise<HttpAnswer> {
+export async function httpRequest(url: string, opts: HttpRequestOptions = {}): Promise<HttpAnswer> {
+  try {
+    return await once(url, opts);
+  } catch (e) {
+    if (!(e instanceof ReusedSocketReset)) throw e;
+    return once(url, opts);
+  }
+}
+
+/** ECONNRESET (or a hang-up) before any answer, on a socket an earlier request had used. */
+class ReusedSocketReset extends Error {}
+
+function once(url: string, opts: HttpRequestOptions): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...(opts.headers ?? {}) };
     if (opts.body !== undefined) headers['content-length'] = Buffer.byteLength(opts.body);
@@ -43,7 +60,13 @@ export function httpRequest(url: string, opts: HttpRequestOptions = {}): Promise
         resolve({ status, ok: status >= 200 && status < 300, text: Buffer.concat(chunks).toString('utf8') });
       });
     });
-    req.on('error', reject);
+    let answered = false;
+    req.on('response', () => (answered = true));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && !answered && e.code === 'ECONNRESET') {
+        reject(Object.assign(new ReusedSocketReset(e.message), { code: e.code }));
+      } else reject(e);
+    });
     if (opts.timeoutMs !== undefined) {
       req.setTimeout(opts.timeoutMs, () => {
         const e = Object.assign(new Error(`no answer from ${url} within ${opts.timeoutMs} ms`), {

@@ -66,12 +66,23 @@ export function rawRequest(
   },
 ): Promise<JsonResponse> {
   return new Promise((resolve, reject) => {
-    // An empty Host header means "send none" (Node would otherwise fill in its own).
+    // An empty Host header means "send none" (Node would otherwise fill in its own). Each request has
+    // its own connection (agent: false): on Node 20's kept-alive global agent, a request written as
+    // the daemon closes the idle socket (keepAliveTimeout) gets "socket hang up" without an answer,
+    // which a fuzz case would count as a crash (src/local/http-request.ts retries that case).
     const headers = { ...opts.headers };
     const noHost = headers.host === '';
     if (noHost) delete headers.host;
     const req = request(
-      { host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers, setHost: !noHost },
+      {
+        host: '127.0.0.1',
+        port,
+        method: opts.method ?? 'GET',
+        path: opts.path,
+        headers,
+        setHost: !noHost,
+        agent: false,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
