@@ -88,8 +88,38 @@ function scanner(id: string, gate: FormatGate | null, scan: FormatScanner['scan'
   return { id, gate, needleAnchors: (gate?.needles ?? []).map(punctuation), scan };
 }
 
-/** `scheme://user:password@host`: the password part (RFC 3986 userinfo). */
-const URL_PASSWORD = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/?#@]{1,256}:([^\s/?#@]{1,256})@/gi;
+/**
+ * `scheme://user:password@host`: the password part (RFC 3986 userinfo). The matches of
+ * `/\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/?#@]{1,256}:([^\s/?#@]{1,256})@/gi`, found from each `://`
+ * (indexOf) instead of trying the pattern at every word start: a scheme is the 2–21 scheme
+ * characters before `://`, starting with a letter at a word boundary; then the userinfo is matched
+ * from `://` on (sticky). Neither part can hold `://`, so each match has its own `://`.
+ */
+const URL_USERINFO = /[^\s:/?#@]{1,256}:([^\s/?#@]{1,256})@/y;
+const SCHEME_CHAR = /[a-z0-9+.-]/i;
+const WORD_CHAR = /\w/;
+const LETTER = /[a-z]/i;
+
+/** Whether a URL scheme (as above) ends just before `at` (where `://` starts). */
+function schemeBefore(text: string, at: number): boolean {
+  for (let k = at - 1; k >= 0 && at - k <= 21 && SCHEME_CHAR.test(text[k]!); k--) {
+    if (at - k >= 2 && LETTER.test(text[k]!) && (k === 0 || !WORD_CHAR.test(text[k - 1]!))) return true;
+  }
+  return false;
+}
+
+/** The password ranges of `scheme://user:password@` in `text`. */
+export function urlPasswordRanges(text: string, out: [number, number][]): void {
+  for (let at = text.indexOf('://'); at !== -1; at = text.indexOf('://', at + 3)) {
+    if (!schemeBefore(text, at)) continue;
+    URL_USERINFO.lastIndex = at + 3;
+    const m = URL_USERINFO.exec(text);
+    if (m === null) continue;
+    // The password ends just before the match's closing `@`.
+    const end = m.index + m[0].length - 1;
+    out.push([end - m[1]!.length, end]);
+  }
+}
 /** A coder endpoint token in its path (docs/talkback.md). */
 const CODER_TOKEN = /\/coder\/[A-Za-z0-9_-]{1,64}\/([0-9a-f]{64})\/mcp/g;
 
@@ -114,7 +144,7 @@ export function formatScanners(): readonly FormatScanner[] {
     ignore: () => undefined,
   };
   const list: FormatScanner[] = [
-    scanner('url-password', { needles: ['://'] }, (t, out) => groupRanges(URL_PASSWORD, t, out)),
+    scanner('url-password', { needles: ['://'] }, urlPasswordRanges),
     scanner('coder-token', { needles: ['/coder/'] }, (t, out) => groupRanges(CODER_TOKEN, t, out)),
   ];
   for (const rule of presetRules) {

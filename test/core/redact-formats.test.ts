@@ -5,6 +5,7 @@ import {
   formatByteRanges,
   formatRanges,
   formatRangesUnfiltered,
+  urlPasswordRanges,
 } from '../../src/core/redact-formats.js';
 import { createRedactor, REDACTED } from '../../src/core/redact.js';
 
@@ -175,5 +176,78 @@ describe('redaction prefilter (FORMAT_GATES) on the secretlint preset', () => {
       expect(redact(`${ghp} // ${c}`)).toBe(`${REDACTED} // ${c}`);
       expect(redact.bytes(Buffer.from(`// ${c}\n${ghp}\n`)).toString()).toBe(`// ${c}\n${REDACTED}\n`);
     }
+  });
+});
+
+describe('URL passwords found from each `://` (urlPasswordRanges)', () => {
+  /** The pattern it stands for, run at every position: the password is the group before `@`. */
+  const PATTERN = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/?#@]{1,256}:([^\s/?#@]{1,256})@/gi;
+  const reference = (text: string): [number, number][] =>
+    [...text.matchAll(PATTERN)].map((m) => {
+      const end = m.index + m[0].length - 1;
+      return [end - m[1]!.length, end];
+    });
+  const found = (text: string): [number, number][] => {
+    const out: [number, number][] = [];
+    urlPasswordRanges(text, out);
+    return out;
+  };
+
+  test('equals the pattern on 3,000 texts made of URL parts', () => {
+    const parts = [
+      '://',
+      ':',
+      '@',
+      '/',
+      'a',
+      'Z',
+      '9',
+      '+',
+      '.',
+      '-',
+      '_',
+      ' ',
+      '\n',
+      '?',
+      '#',
+      'https',
+      'x:y@',
+      'ab',
+      'é',
+      'http://',
+      'u:p@',
+      'git+ssh://',
+      'user:pass@',
+    ];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let withMatch = 0;
+    for (let i = 0; i < 3000; i++) {
+      let t = '';
+      const n = 1 + Math.floor(next() * 40);
+      for (let k = 0; k < n; k++) t += parts[Math.floor(next() * parts.length)];
+      const want = reference(t);
+      if (want.length > 0) withMatch++;
+      expect(found(t), JSON.stringify(t)).toEqual(want);
+    }
+    expect(withMatch).toBeGreaterThan(100);
+  });
+
+  test('long schemes, word boundaries and a password that also appears earlier', () => {
+    for (const t of [
+      'ab://ab:ab@host',
+      'xhttps://u:p@h',
+      '_http://u:p@h',
+      '+http://u:p@h',
+      `${'a'.repeat(21)}://u:p@h`,
+      `${'a'.repeat(22)}://u:p@h`,
+      'see https://u:p@h and ftp://v:q@i',
+      'git+ssh://git:sekret@github.com/x',
+    ]) {
+      expect(found(t), t).toEqual(reference(t));
+    }
+    // The password itself is redacted, not an earlier copy of its text.
+    const t = 'ab://ab:ab@host';
+    expect(found(t)).toEqual([[8, 10]]);
   });
 });
