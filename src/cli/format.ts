@@ -2,6 +2,7 @@
 import { describeSandbox } from '../core/sandbox.js';
 import { checkSummary } from '../core/check-types.js';
 import type { Coder, CoderState, LogEntry } from '../core/coder.js';
+import { usdText } from '../core/cost-estimate.js';
 import type { Cell, Style } from './output.js';
 import { safeText } from '../term/safe-text.js';
 import { truncateEnd } from '../term/width.js';
@@ -85,7 +86,17 @@ export function stateCell(
   return text;
 }
 
-export const CODER_TABLE_HEADER = ['ID', 'NAME', 'PROVIDER', 'STATE', 'EXIT', 'AGE', 'BRANCH'];
+export const CODER_TABLE_HEADER = ['ID', 'NAME', 'PROVIDER', 'STATE', 'EXIT', 'AGE', 'COST', 'BRANCH'];
+
+/**
+ * A coder's cost: "$0.12", "~$0.12" when estimated from tokens (templates/prices.json), with "(estimated)"
+ * after it at 4 decimals (status); "-" in the list when nothing was spent or reported.
+ */
+export function costCell(s: Coder['stats'], digits = 2): string {
+  if (digits === 2 && s.cost_usd === 0) return '-';
+  const text = usdText(s.cost_usd, s.cost_estimated, digits);
+  return digits !== 2 && s.cost_estimated ? `${text} (estimated)` : text;
+}
 
 export function coderRow(c: Coder, now: Date = new Date()): Cell[] {
   return [
@@ -95,6 +106,7 @@ export function coderRow(c: Coder, now: Date = new Date()): Cell[] {
     { text: stateCell(c), style: stateStyle(c.state) },
     c.exit_code === null ? '-' : String(c.exit_code),
     age(c.created_at, now),
+    costCell(c.stats),
     c.branch,
   ];
 }
@@ -158,7 +170,7 @@ export function statusFields(c: Coder): [string, string, Style?][] {
   const s = c.stats;
   fields.push([
     'stats',
-    `${s.turns} turns · ${s.tokens_in} tokens in · ${s.tokens_out} out · $${s.cost_usd.toFixed(4)} · ${s.files_changed} files changed`,
+    `${s.turns} turns · ${s.tokens_in} tokens in · ${s.tokens_out} out · ${costCell(s, 4)} · ${s.files_changed} files changed`,
   ]);
   if (s.last_message !== null) fields.push(['last message', clip(s.last_message, 200)]);
   return fields;

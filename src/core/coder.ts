@@ -44,7 +44,15 @@ export function isLive(s: CoderState): boolean {
 }
 
 export function emptyStats(): CoderStats {
-  return { turns: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0, files_changed: 0, last_message: null };
+  return {
+    turns: 0,
+    tokens_in: 0,
+    tokens_out: 0,
+    cost_usd: 0,
+    cost_estimated: false,
+    files_changed: 0,
+    last_message: null,
+  };
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 import type { CheckVerdict } from './check-types.js';
 import type { Coder } from './coder.js';
+import { usdText } from './cost-estimate.js';
 import { getGroup } from './group-ops.js';
 import type { ManagerDeps } from './manager-deps.js';
 import type { FileChange } from './ports.js';
@@ -45,6 +46,8 @@ export interface CompareRow {
   /** tokens_in + tokens_out. */
   tokens: number;
   cost_usd: number;
+  /** cost_usd is (partly) estimated from tokens (the coder's stats.cost_estimated). */
+  cost_estimated: boolean;
   /** From the start of its first run to its end (or now while it runs); null before it started. */
   duration_s: number | null;
   overlap: CompareOverlap[];
@@ -84,7 +87,7 @@ function describe(rule: RankRule, a: CompareRow, b: CompareRow): string {
     checks: `its checks ${verdictWords(a)}, ${b.coder_id}'s ${verdictWords(b)}`,
     changes: `it changed ${a.files_changed} file(s), ${b.coder_id} none`,
     diff: `smaller diff (${a.insertions + a.deletions} lines against ${b.insertions + b.deletions})`,
-    cost: `lower cost ($${a.cost_usd.toFixed(4)} against $${b.cost_usd.toFixed(4)})`,
+    cost: `lower cost (${usdText(a.cost_usd, a.cost_estimated, 4)} against ${usdText(b.cost_usd, b.cost_estimated, 4)})`,
     order: `same checks, diff size and cost as ${b.coder_id}; made first`,
   };
   return `${a.coder_id} first: ${why[rule]}`;
@@ -166,6 +169,7 @@ export async function compareGroup(deps: ManagerDeps, idOrPrefix: string): Promi
       turns: c.stats.turns,
       tokens: c.stats.tokens_in + c.stats.tokens_out,
       cost_usd: c.stats.cost_usd,
+      cost_estimated: c.stats.cost_estimated,
       duration_s: durationOf(c, now),
       overlap: [],
     });

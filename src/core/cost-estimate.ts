@@ -30,21 +30,30 @@ export function priceOf(table: PriceTable, model: string | null | undefined): Mo
   return best === null ? null : table[best]!;
 }
 
+/**
+ * A cost as shown on every surface: "$0.12", or "~$0.12" when it is estimated (`cost_estimated`);
+ * `digits` decimals (2 by default).
+ */
+export function usdText(usd: number, estimated: boolean, digits = 2): string {
+  return `${estimated ? '~' : ''}$${usd.toFixed(digits)}`;
+}
+
 /** USD for a token count at a price (input tokens all at the input rate). */
 export function estimateUsd(price: ModelPrice, tokensIn: number, tokensOut: number): number {
   return (tokensIn * price.input + tokensOut * price.output) / 1_000_000;
 }
 
 /**
- * A parser whose stats deltas carry an estimated cost_usd (when they have tokens and no cost of
- * their own). Returns the parser unchanged when the model has no price.
+ * A parser whose stats deltas carry an estimated cost_usd, marked `cost_estimated: true` (when they
+ * have tokens and no cost of their own). Returns the parser unchanged when the model has no price.
  */
 export function withCostEstimate(parser: OutputParser, price: ModelPrice | null): OutputParser {
   if (price === null) return parser;
   const add = (ev: ParsedEvent): ParsedEvent => {
     const s = ev.stats;
     if (!s || s.cost_usd !== undefined || (!s.tokens_in && !s.tokens_out)) return ev;
-    return { ...ev, stats: { ...s, cost_usd: estimateUsd(price, s.tokens_in ?? 0, s.tokens_out ?? 0) } };
+    const cost_usd = estimateUsd(price, s.tokens_in ?? 0, s.tokens_out ?? 0);
+    return { ...ev, stats: { ...s, cost_usd, cost_estimated: true } };
   };
   return { parse: (line, stream) => parser.parse(line, stream).map(add) };
 }

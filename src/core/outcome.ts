@@ -11,7 +11,8 @@ import { isSafeSessionId } from './agent-values.js';
 
 export interface ParsedBatch {
   entries: NewLogEntry[];
-  stats: { turns: number; tokens_in: number; tokens_out: number; cost_usd: number };
+  /** Sums of the batch's stats deltas; cost_estimated: some of cost_usd is an estimate. */
+  stats: { turns: number; tokens_in: number; tokens_out: number; cost_usd: number; cost_estimated: boolean };
   lastMessage: string | undefined;
   sessionId: string | undefined;
   outcome: { ok: boolean; reason?: string } | undefined;
@@ -28,7 +29,7 @@ export function parseLines(
 ): ParsedBatch {
   const batch: ParsedBatch = {
     entries: [],
-    stats: { turns: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0 },
+    stats: { turns: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0, cost_estimated: false },
     lastMessage: undefined,
     sessionId: undefined,
     outcome: undefined,
@@ -49,6 +50,7 @@ export function parseLines(
         batch.stats.tokens_in += ev.stats.tokens_in ?? 0;
         batch.stats.tokens_out += ev.stats.tokens_out ?? 0;
         batch.stats.cost_usd += ev.stats.cost_usd ?? 0;
+        if (ev.stats.cost_estimated === true && ev.stats.cost_usd) batch.stats.cost_estimated = true;
       }
       if (ev.last_message !== undefined) batch.lastMessage = ev.last_message;
       if (ev.session_id && isSafeSessionId(ev.session_id)) batch.sessionId = ev.session_id;

@@ -5,6 +5,7 @@
  */
 import { checkSummary } from '../core/check-types.js';
 import type { Coder } from '../core/coder.js';
+import { usdText } from '../core/cost-estimate.js';
 import { describeSandbox } from '../core/sandbox.js';
 import type { GroupView } from '../core/group.js';
 import { defaultBranch } from '../core/ids.js';
@@ -76,7 +77,7 @@ export function shortStats(st: Coder['stats']): string {
   if (st.turns) parts.push(`${st.turns} turn${st.turns === 1 ? '' : 's'}`);
   const tokens = st.tokens_in + st.tokens_out;
   if (tokens) parts.push(`${shortCount(tokens)} tokens`);
-  if (st.cost_usd) parts.push(`$${st.cost_usd.toFixed(2)}`);
+  if (st.cost_usd) parts.push(usdText(st.cost_usd, st.cost_estimated));
   if (st.files_changed) parts.push(`${st.files_changed} file${st.files_changed === 1 ? '' : 's'}`);
   return parts.join(', ');
 }

@@ -17,6 +17,14 @@ export const coderStats = z.object({
   tokens_in: z.number(),
   tokens_out: z.number(),
   cost_usd: z.number(),
+  /**
+   * True when some of cost_usd was estimated by aicoder from the reported tokens and
+   * templates/prices.json (CLIs that report no cost: Codex, Gemini CLI); false when all of it is the
+   * agent CLI's own figure (docs/talkback.md). Shown as "~$0.12".
+   */
+  cost_estimated: z
+    .boolean()
+    .describe('cost_usd was estimated from tokens and a price table, not reported by the CLI.'),
   files_changed: z.number(),
   last_message: z.string().nullable(),
 });
@@ -232,7 +240,9 @@ export const compactCoderRecord = z.object({
     .optional()
     .describe('Only when not the default aicoder/<id>-<slug of name> (the name as shown, slugified).'),
   age: z.string().describe('Time since creation: "42s", "7m", "3h", "2d".'),
-  stats: z.string().describe('"9 turns, 52k tokens, $0.19, 2 files" (zero parts left out).'),
+  stats: z
+    .string()
+    .describe('"9 turns, 52k tokens, $0.19, 2 files" (zero parts left out; "~$0.19": estimated cost).'),
   question: z.string().optional().describe('The open question of a needs_input coder.'),
   error: z.string().optional(),
   stalled: z.literal(true).optional(),

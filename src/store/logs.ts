@@ -97,6 +97,7 @@ export class LogTable {
       addStats: p(
         `UPDATE coders SET
            turns = turns + ?, tokens_in = tokens_in + ?, tokens_out = tokens_out + ?, cost_usd = cost_usd + ?,
+           cost_estimated = cost_estimated OR ?,
            files_changed = CASE WHEN ? THEN ? ELSE files_changed END,
            last_message = CASE WHEN ? THEN ? ELSE last_message END
          WHERE id = ?`,
@@ -347,6 +348,7 @@ export class LogTable {
         delta.tokens_in ?? 0,
         delta.tokens_out ?? 0,
         delta.cost_usd ?? 0,
+        delta.cost_estimated === true ? 1 : 0,
         delta.files_changed !== undefined ? 1 : 0,
         delta.files_changed ?? null,
         delta.last_message !== undefined ? 1 : 0,

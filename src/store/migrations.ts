@@ -180,6 +180,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    // Whether cost_usd is aicoder's estimate (core/cost-estimate.ts). Before this version only the
+    // shipped codex and gemini providers had estimated costs (their CLIs report none).
+    version: 11,
+    up(db) {
+      db.exec(`
+        ALTER TABLE coders ADD COLUMN cost_estimated INTEGER NOT NULL DEFAULT 0;
+        UPDATE coders SET cost_estimated = 1 WHERE cost_usd > 0 AND provider IN ('codex', 'gemini');
+      `);
+    },
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

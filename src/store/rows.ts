@@ -42,6 +42,7 @@ export const CODER_COLUMNS = [
   'tokens_in',
   'tokens_out',
   'cost_usd',
+  'cost_estimated',
   'files_changed',
   'last_message',
   'question',
@@ -97,6 +98,8 @@ export interface CoderRow {
   tokens_in: number;
   tokens_out: number;
   cost_usd: number;
+  /** 0 or 1. */
+  cost_estimated: number;
   files_changed: number;
   last_message: string | null;
   question: string | null;
@@ -157,6 +160,7 @@ export function coderParams(c: Coder): SqlValue[] {
     s.tokens_in,
     s.tokens_out,
     s.cost_usd,
+    s.cost_estimated ? 1 : 0,
     s.files_changed,
     s.last_message,
     c.question,
@@ -203,6 +207,7 @@ export function rowToCoder(r: CoderRow): Coder {
       tokens_in: r.tokens_in,
       tokens_out: r.tokens_out,
       cost_usd: r.cost_usd,
+      cost_estimated: r.cost_estimated === 1,
       files_changed: r.files_changed,
       last_message: r.last_message,
     },

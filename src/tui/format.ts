@@ -1,6 +1,7 @@
 /** Pure text helpers for the TUI: ages, money, times, one-line sanitising (via term/) and the filter. */
 import ansiRegex from 'ansi-regex';
 import { CODER_STATES, type Coder, type CoderState } from '../core/coder.js';
+import { usdText } from '../core/cost-estimate.js';
 import { safeText } from '../term/safe-text.js';
 
 /** "45s", "12m", "3h", "2d" since `iso`. */
@@ -16,10 +17,10 @@ export function formatAge(iso: string, nowMs: number): string {
   return `${Math.floor(h / 24)}d`;
 }
 
-export function formatCost(usd: number): string {
+/** "$0.12"; "~$0.12" when `estimated` (from tokens and templates/prices.json, not the CLI's figure). */
+export function formatCost(usd: number, estimated = false): string {
   if (!Number.isFinite(usd) || usd <= 0) return '$0.00';
-  if (usd >= 1000) return `$${Math.round(usd)}`;
-  return `$${usd.toFixed(2)}`;
+  return usdText(usd, estimated, usd >= 1000 ? 0 : 2);
 }
 
 export function formatCount(n: number): string {

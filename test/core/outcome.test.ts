@@ -73,7 +73,7 @@ describe('parseLines', () => {
       ['raw', 'bad'],
       ['usage', 'c'],
     ]);
-    expect(b.stats).toEqual({ turns: 2, tokens_in: 4, tokens_out: 0, cost_usd: 0 });
+    expect(b.stats).toEqual({ turns: 2, tokens_in: 4, tokens_out: 0, cost_usd: 0, cost_estimated: false });
     expect(b.lastMessage).toBe('c');
     expect(errors).toHaveLength(1);
   });

@@ -154,6 +154,7 @@ describe('ai_coder_list', () => {
         tokens_in: 48210,
         tokens_out: 3904,
         cost_usd: 0.1873,
+        cost_estimated: false,
         files_changed: 2,
         last_message: 'x',
       },

@@ -50,6 +50,7 @@ describe('coders', () => {
         tokens_in: 100,
         tokens_out: 50,
         cost_usd: 0.125,
+        cost_estimated: false,
         files_changed: 2,
         last_message: 'hi',
       },

@@ -93,6 +93,7 @@ describe('appendLogs', () => {
       tokens_in: 11,
       tokens_out: 5,
       cost_usd: 0.75,
+      cost_estimated: false,
       files_changed: 3,
       last_message: 'first',
     });

@@ -74,6 +74,11 @@ describe('budgets from estimated cost (real CLIs, scripted model)', () => {
       expect(end.stats.tokens_in).toBeGreaterThan(0);
       expect(end.stats.cost_usd).toBeCloseTo(expected, 6);
       expect(end.stats.cost_usd).toBeGreaterThanOrEqual(0.01);
+      expect(end.stats.cost_estimated).toBe(true);
+      const shown = await runCli(h, ['status', c.id]);
+      expect(shown.stdout).toContain(`~$${end.stats.cost_usd.toFixed(4)} (estimated)`);
+      const listed = await runCli(h, ['list']);
+      expect(listed.stdout).toContain(`~$${end.stats.cost_usd.toFixed(2)}`);
 
       const refused = await runCli(h, ['message', c.id, 'carry on', '--json']);
       expect(refused.code).not.toBe(0);
@@ -102,6 +107,7 @@ describe('budgets from estimated cost (real CLIs, scripted model)', () => {
       expect(end.state, JSON.stringify(end)).toBe('completed');
       expect(end.stats.tokens_in).toBeGreaterThan(0);
       expect(end.stats.cost_usd).toBe(0);
+      expect(end.stats.cost_estimated).toBe(false);
     },
     scaled(240_000),
   );

@@ -31,6 +31,7 @@ function seeded(): MemoryClient {
     stats: {
       turns: 7,
       cost_usd: 1.25,
+      cost_estimated: false,
       files_changed: 4,
       tokens_in: 0,
       tokens_out: 0,

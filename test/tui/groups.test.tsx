@@ -91,6 +91,7 @@ const COMPARE: CompareResult = {
       turns: 6,
       tokens: 12_400,
       cost_usd: 0.42,
+      cost_estimated: false,
       duration_s: 95,
       overlap: [{ coder_id: 'a0000002', files: ['src/login.ts'], conflicts: ['src/login.ts'] }],
     },
@@ -108,6 +109,7 @@ const COMPARE: CompareResult = {
       turns: 3,
       tokens: 5_100,
       cost_usd: 0.1,
+      cost_estimated: true,
       duration_s: 61,
       overlap: [{ coder_id: 'a0000001', files: ['src/login.ts'], conflicts: ['src/login.ts'] }],
     },
@@ -125,6 +127,7 @@ const COMPARE: CompareResult = {
       turns: 1,
       tokens: 800,
       cost_usd: 0,
+      cost_estimated: false,
       duration_s: null,
       overlap: [],
     },
@@ -241,7 +244,7 @@ test('C opens the compare table: rank, state, checks, files, +/-, turns, tokens,
     /> +1 a0000001 claude +✓ completed +✓ passed +2 \+30 -4 +6 +12k +\$0\.42 +1m 35s +1 shared, 1 conflict/,
   );
   expect(f).toMatch(
-    / +2 a0000002 codex\/gpt-5 +✓ completed +✗ failed +1 \+8 -1 +3 +5\.1k +\$0\.10 +1m 1s +1 shared, 1 conflict/,
+    / +2 a0000002 codex\/gpt-5 +✓ completed +✗ failed +1 \+8 -1 +3 +5\.1k +~\$0\.10 +1m 1s +1 shared, 1 conflict/,
   );
   expect(f).toMatch(/ +3 a0000003 gemini +● running +- none +0 \+0 -0 +1 +800 +\$0\.00 +- +-/);
   expect(f).toContain('a0000001 and a0000002 both change src/login.ts; would conflict in src/login.ts');

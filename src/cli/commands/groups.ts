@@ -11,6 +11,7 @@ import type { CreateGroupInput, GroupAction, GroupControlResult } from '../../co
 import { isGroupRef, parseAgentsSpec, type GroupView } from '../../core/group.js';
 import type { CliContext } from '../context.js';
 import type { CompareResult } from '../../core/compare.js';
+import { usdText } from '../../core/cost-estimate.js';
 import { overlapLines, overlapSummary } from '../../term/compare-text.js';
 import type { Output } from '../output.js';
 import { checkFields, clip, duration, shown, stateStyle } from '../format.js';
@@ -155,7 +156,7 @@ export async function statusGroupCli(ctx: CliContext, id: string, json: boolean 
 
 /** `compare GROUP`: the ranked table, the overlaps, and which rule decided. */
 export function printCompare(out: Output, r: CompareResult): void {
-  const money = (n: number) => `$${n.toFixed(2)}`;
+  const money = (n: number, estimated: boolean) => usdText(n, estimated);
   out.table(
     [
       'RANK',
@@ -189,7 +190,7 @@ export function printCompare(out: Output, r: CompareResult): void {
       `+${row.insertions} -${row.deletions}`,
       String(row.turns),
       String(row.tokens),
-      money(row.cost_usd),
+      money(row.cost_usd, row.cost_estimated),
       row.duration_s === null ? '-' : duration(row.duration_s),
       overlapSummary(row),
     ]),

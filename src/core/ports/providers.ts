@@ -68,6 +68,8 @@ export interface StatsDelta {
   tokens_in?: number;
   tokens_out?: number;
   cost_usd?: number;
+  /** True when cost_usd is aicoder's estimate from the tokens (core/cost-estimate.ts), not the CLI's. */
+  cost_estimated?: boolean;
 }
 
 /** What a parser makes of one output line. */

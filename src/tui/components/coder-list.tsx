@@ -53,7 +53,7 @@ function cell(c: Coder, col: Column, now: number, tree: string): string {
     case 'turns':
       return formatCount(c.stats.turns);
     case 'cost':
-      return formatCost(c.stats.cost_usd);
+      return formatCost(c.stats.cost_usd, c.stats.cost_estimated);
     case 'files':
       return formatCount(c.stats.files_changed);
   }

@@ -51,7 +51,7 @@ export function compareCells(r: CompareResult): string[][] {
     `+${row.insertions} -${row.deletions}`,
     String(row.turns),
     formatCount(row.tokens),
-    formatCost(row.cost_usd),
+    formatCost(row.cost_usd, row.cost_estimated),
     formatDuration(row.duration_s),
     overlapSummary(row),
   ]);

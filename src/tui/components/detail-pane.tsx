@@ -27,7 +27,7 @@ export function detailLines(c: Coder): DetailLine[] {
   const run = [
     `turns ${s.turns}`,
     `tokens ${formatCount(s.tokens_in)} in / ${formatCount(s.tokens_out)} out`,
-    formatCost(s.cost_usd),
+    formatCost(s.cost_usd, s.cost_estimated),
     `files ${s.files_changed}`,
     `pid ${c.pid ?? '-'}`,
     ...(c.exit_code !== null ? [`exit ${c.exit_code}`] : []),

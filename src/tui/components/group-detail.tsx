@@ -37,7 +37,7 @@ export const GroupDetail = memo(function GroupDetail({
     const checks = m.checks ? checkSummary(m.checks) : 'no checks';
     lines.push({
       label: m.id,
-      value: `${m.provider} ${STATE_SYMBOLS[m.state]} ${m.state} · ${checks} · files ${m.stats.files_changed} · ${formatCost(m.stats.cost_usd)}`,
+      value: `${m.provider} ${STATE_SYMBOLS[m.state]} ${m.state} · ${checks} · files ${m.stats.files_changed} · ${formatCost(m.stats.cost_usd, m.stats.cost_estimated)}`,
     });
   }
   if (group) lines.push({ label: 'base', value: `${group.base_ref} ${group.base_commit.slice(0, 12)}` });
