@@ -21,6 +21,7 @@ const MODULES = {
   attach: async (): Promise<Register> => (await import('./commands/attach.js')).registerAttachCommand,
   worktree: async (): Promise<Register> => (await import('./commands/worktree.js')).registerWorktreeCommands,
   groups: async (): Promise<Register> => (await import('./commands/groups.js')).registerGroupCommands,
+  roles: async (): Promise<Register> => (await import('./commands/roles.js')).registerRolesCommand,
 } as const;
 type ModuleName = keyof typeof MODULES;
 
@@ -55,6 +56,7 @@ export const COMMAND_MODULE: Readonly<Record<string, ModuleName>> = {
   check: 'groups',
   compare: 'groups',
   pick: 'groups',
+  roles: 'roles',
 };
 
 /**

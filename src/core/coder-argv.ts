@@ -2,13 +2,14 @@
 import type { Coder } from './coder.js';
 import type { ManagerDeps } from './manager-deps.js';
 import type { ArgvVars } from './ports.js';
+import { roleCoderPrompt } from './roles.js';
 
 /** The MCP server name agents know the coder endpoint by (tools: mcp__aicoder__aicoder_ask_user, …). */
 export const CODER_MCP_NAME = 'aicoder';
 
 export function coderArgvVars(
   deps: Pick<ManagerDeps, 'coderEndpoint' | 'coderPrompt'>,
-  coder: Pick<Coder, 'id' | 'limits'>,
+  coder: Pick<Coder, 'id' | 'limits' | 'role'>,
 ): Partial<ArgvVars> {
   const vars: Partial<ArgvVars> = {
     max_turns: coder.limits.max_turns,
@@ -39,7 +40,9 @@ export function coderArgvVars(
         mcpServers: { [CODER_MCP_NAME]: { type: 'http', url, alwaysLoad: true } },
       });
     }
-    if (deps.coderPrompt) vars.coder_prompt = deps.coderPrompt.replaceAll('{coder_id}', coder.id);
+    // Only the endpoint tools the coder's role may call are named (core/roles.ts).
+    const prompt = deps.coderPrompt ? roleCoderPrompt(deps.coderPrompt, coder.role ?? null) : null;
+    if (prompt) vars.coder_prompt = prompt.replaceAll('{coder_id}', coder.id);
   }
   return vars;
 }

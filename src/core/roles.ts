@@ -146,6 +146,36 @@ export function roleArgvVars(
   };
 }
 
+/** The coder-endpoint tool of each report kind (src/mcp/coder-endpoint.ts registers them). */
+export const REPORT_TOOLS: Readonly<Record<RoleReport, string>> = {
+  progress: 'aicoder_report_progress',
+  ask_user: 'aicoder_ask_user',
+  heartbeat: 'aicoder_heartbeat',
+};
+
+/** What a coder may report on its endpoint: its role's list, or all three without a role. */
+export function allowedReports(role: CoderRole | null): RoleReport[] {
+  return role === null ? [...ROLE_REPORTS] : [...role.report];
+}
+
+/**
+ * The coder prompt (templates/prompts/coder.md) for a coder of this role: a line that starts with
+ * "- " and an endpoint tool's name stays only when the role may call that tool, so the agent is told
+ * of no tool it would be refused. Null when the role may call none of them (the agent is told
+ * nothing of the endpoint). Without a role the template is unchanged.
+ */
+export function roleCoderPrompt(template: string, role: CoderRole | null): string | null {
+  if (role === null) return template;
+  const allowed = new Set(role.report);
+  if (allowed.size === 0) return null;
+  const kinds = Object.entries(REPORT_TOOLS) as [RoleReport, string][];
+  const lines = template.split('\n').filter((line) => {
+    const kind = kinds.find(([, tool]) => line.startsWith(`- ${tool} `) || line.startsWith(`- ${tool}:`));
+    return kind === undefined || allowed.has(kind[0]);
+  });
+  return lines.join('\n');
+}
+
 /** Refuses (forbidden) an endpoint call the coder's role does not allow. */
 export function requireReport(coder: { id: string; role: CoderRole | null }, kind: RoleReport): void {
   if (coder.role === null || coder.role.report.includes(kind)) return;

@@ -11,13 +11,15 @@ import type { NewLogEntry, TimerHandle } from './ports.js';
 import { Questions, type AskOutcome } from './questions.js';
 import type { Records } from './records.js';
 import { StallWatch } from './stall.js';
-import { requireReport } from './roles.js';
+import { allowedReports, requireReport, type RoleReport } from './roles.js';
 
 /** What a coder's own endpoint may do (src/mcp/coder-endpoint.ts); ids are exact, already verified. */
 export interface CoderSideApi {
   reportProgress(id: string, message: string, percent?: number): Coder;
   heartbeat(id: string): Coder;
   askUser(id: string, question: string, context?: string, signal?: AbortSignal): Promise<AskOutcome>;
+  /** What the coder's role lets it call (all three without a role); the endpoint offers only these. */
+  reports?(id: string): RoleReport[];
 }
 
 /** The supervisor's calls into talk-back. */
@@ -102,6 +104,10 @@ export class Talkback implements CoderSideApi, RunHooks {
     requireReport(this.live(id), 'ask_user');
     this.activity(id);
     return this.questions.ask(id, question, context, signal);
+  }
+
+  reports(id: string): RoleReport[] {
+    return allowedReports(this.live(id).role);
   }
 
   // ------------------------------------------------------------ run hooks

@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AicoderError } from '../../src/core/errors.js';
 import { builtinRolesDir, loadRoleCatalog } from '../../src/core/roles-catalog.js';
 import { readVerdict } from '../../src/core/review.js';
+import { roleCoderPrompt } from '../../src/core/roles.js';
+import { coderPromptPath } from '../../src/daemon/prompts.js';
 import { cleanupTemp, git, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 
@@ -206,6 +208,24 @@ describe('roles', () => {
     expect(badType.field).toBe('agents[0].role');
     expect(git(repo, 'branch', '--list')).toBe(branches);
     expect(tm.manager.listGroups().length).toBe(1);
+  });
+
+  it('names in the coder prompt only the endpoint tools the role may call', () => {
+    const template = readFileSync(coderPromptPath(), 'utf8');
+    const role = (report: ('progress' | 'ask_user' | 'heartbeat')[]) => ({
+      name: 'r',
+      system_prompt: '',
+      tools: 'all' as const,
+      report,
+    });
+    expect(roleCoderPrompt(template, null)).toBe(template);
+    expect(roleCoderPrompt(template, role(['progress', 'ask_user', 'heartbeat']))).toBe(template);
+    const reviewer = roleCoderPrompt(template, role(['progress', 'heartbeat']))!;
+    expect(reviewer).toContain('- aicoder_report_progress');
+    expect(reviewer).toContain('- aicoder_heartbeat');
+    expect(reviewer).not.toContain('aicoder_ask_user');
+    expect(reviewer).toContain('{coder_id}');
+    expect(roleCoderPrompt(template, role([]))).toBeNull();
   });
 
   it("keeps a role's endpoint to what it may report", async () => {
