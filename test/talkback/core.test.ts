@@ -1,27 +1,23 @@
 /**
  * Talk-back in the core on a fake clock (no sleeps): stall flag set and cleared, timeout_s, budget_usd
  * and max_turns stop the coder with the reason, questions put it in needs_input until answered.
- * Real git, SQLite and processes; only time is driven by hand.
+ * On the fakes (test/fakes): scripted agent output, in-memory git, time driven by hand.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
+import { cleanupTemp, waitFor } from '../helpers/env.js';
 import { FakeClock } from '../fakes/clock.js';
-import { startTestManager, type TestManager } from '../helpers/manager.js';
+import { startFakeManager, type FakeManager } from '../fakes/manager.js';
+import type { FakeProgram } from '../fakes/runner.js';
 
-let tm: TestManager | undefined;
+let tm: FakeManager | undefined;
 // A manager a test starts is closed when the test finishes (test/helpers/manager.ts).
 afterAll(cleanupTemp);
 
-/** Prints its task's lines (one argv element each), then waits until stopped. */
-const sleeper = {
-  name: 'sleeper',
-  description: 'prints the task, then sleeps',
-  command: ['bash', '-c', 'printf "%s\\n" "$1"; exec sleep 60', '_', '{task}'],
-  env: {},
-  parser: 'text',
-};
-/** The same, parsed as Claude Code stream-json (so usage lines count turns and cost). */
-const claudeLike = { ...sleeper, name: 'claude-like', parser: 'claude' };
+/** Prints its task's lines, then waits until stopped. */
+const printTask: FakeProgram = (p) => void p.out(...(p.argv[1] ?? '').split('\n'));
+/** `sleeper` prints as text; `claude-like` is parsed as Claude Code stream-json (usage lines count turns and cost). */
+const programs = { sleeper: printTask, 'claude-like': printTask };
+const parsers = { 'claude-like': 'claude' };
 
 function lines(...objs: unknown[]): string {
   return objs.map((o) => JSON.stringify(o)).join('\n');
@@ -47,8 +43,8 @@ async function running(id: string, firstText: string): Promise<void> {
 describe('talk-back on the injected clock', () => {
   it('flags a quiet running coder stalled after stall_after_s and clears the flag on activity', async () => {
     const clock = new FakeClock();
-    tm = await startTestManager({ clock, providers: [sleeper], config: { stall_after_s: 300 } });
-    const c = await tm.manager.create({ task: 'hello', repo: makeRepo(), provider: 'sleeper' });
+    tm = await startFakeManager({ clock, programs, parsers, config: { stall_after_s: 300 } });
+    const c = await tm.manager.create({ task: 'hello', repo: tm.repo(), provider: 'sleeper' });
     await running(c.id, 'hello');
     clock.advance(299_000);
     expect(tm.manager.get(c.id).stalled).toBe(false);
@@ -72,8 +68,8 @@ describe('talk-back on the injected clock', () => {
 
   it('stops a coder when timeout_s passes, with the reason', async () => {
     const clock = new FakeClock();
-    tm = await startTestManager({ clock, providers: [sleeper], config: { stop_grace_ms: 2000 } });
-    const c = await tm.manager.create({ task: 'go', repo: makeRepo(), provider: 'sleeper', timeout_s: 5 });
+    tm = await startFakeManager({ clock, programs, parsers, config: { stop_grace_ms: 2000 } });
+    const c = await tm.manager.create({ task: 'go', repo: tm.repo(), provider: 'sleeper', timeout_s: 5 });
     expect(c.limits).toEqual({ max_turns: null, timeout_s: 5, budget_usd: null });
     await running(c.id, 'go');
     clock.advance(4_999);
@@ -88,7 +84,7 @@ describe('talk-back on the injected clock', () => {
   });
 
   it('stops a coder whose reported cost reaches budget_usd, with the reason', async () => {
-    tm = await startTestManager({ providers: [claudeLike], config: { budget_usd: 0.5 } });
+    tm = await startFakeManager({ programs, parsers, config: { budget_usd: 0.5 } });
     const task = lines(
       { type: 'system', subtype: 'init', session_id: 's1', model: 'm', cwd: '/', tools: [] },
       assistant('m1'),
@@ -102,7 +98,7 @@ describe('talk-back on the injected clock', () => {
         session_id: 's1',
       },
     );
-    const c = await tm.manager.create({ task, repo: makeRepo(), provider: 'claude-like' });
+    const c = await tm.manager.create({ task, repo: tm.repo(), provider: 'claude-like' });
     expect(c.limits.budget_usd).toBe(0.5);
     const end = await tm.manager.wait(c.id, { for: 'terminal', timeout_ms: 15_000 });
     expect(end.coder.state).toBe('stopped');
@@ -111,17 +107,17 @@ describe('talk-back on the injected clock', () => {
   });
 
   it('stops a coder that starts a turn beyond max_turns', async () => {
-    tm = await startTestManager({ providers: [claudeLike] });
+    tm = await startFakeManager({ programs, parsers });
     const task = lines(assistant('m1'), assistant('m2'), assistant('m3'));
-    const c = await tm.manager.create({ task, repo: makeRepo(), provider: 'claude-like', max_turns: 2 });
+    const c = await tm.manager.create({ task, repo: tm.repo(), provider: 'claude-like', max_turns: 2 });
     const end = await tm.manager.wait(c.id, { for: 'terminal', timeout_ms: 15_000 });
     expect(end.coder.state).toBe('stopped');
     expect(end.coder.error).toBe('stopped: max_turns 2 reached');
   });
 
   it('rejects bad limits naming the field', async () => {
-    tm = await startTestManager({ providers: [sleeper] });
-    const repo = makeRepo();
+    tm = await startFakeManager({ programs, parsers });
+    const repo = tm.repo();
     await expect(tm.manager.create({ task: 'x', repo, max_turns: 0 })).rejects.toThrow(/max_turns must be/);
     await expect(tm.manager.create({ task: 'x', repo, budget_usd: -1 })).rejects.toThrow(
       /budget_usd must be/,
@@ -131,8 +127,8 @@ describe('talk-back on the injected clock', () => {
 
   it('a question puts the coder in needs_input until answered; the answer is the tool result', async () => {
     const clock = new FakeClock();
-    tm = await startTestManager({ clock, providers: [sleeper], config: { ask_timeout_s: 600 } });
-    const c = await tm.manager.create({ task: 'q', repo: makeRepo(), provider: 'sleeper' });
+    tm = await startFakeManager({ clock, programs, parsers, config: { ask_timeout_s: 600 } });
+    const c = await tm.manager.create({ task: 'q', repo: tm.repo(), provider: 'sleeper' });
     await running(c.id, 'q');
     await expect(tm.manager.control(c.id, { action: 'answer', message: 'x' })).rejects.toThrow(
       /has asked nothing/,
