@@ -5,7 +5,7 @@ import { Pager } from '../git/paging.js';
 import { gitStreamer } from '../git/stream.js';
 import { listFiles, type ListedPath } from './list.js';
 import { readFile } from './read.js';
-import { watchWorkspace, type WorkspaceWatch } from './watch.js';
+import { watchWorktree, type WorktreeWatch } from './watch.js';
 
 export interface WorkspaceOptions {
   /** Quiet period before a watcher's onChange (default 300 ms). */
@@ -17,7 +17,7 @@ export interface WorkspaceOptions {
 
 export interface Workspace extends WorkspacePort {
   /** The handle also carries `ready` (the watcher sees changes from then on). */
-  watch(workspace: string, onChange: () => unknown): WorkspaceWatch;
+  watch(workspace: string, onChange: () => unknown): WorktreeWatch;
 }
 
 export function createWorkspace(opts: WorkspaceOptions = {}): Workspace {
@@ -32,12 +32,12 @@ export function createWorkspace(opts: WorkspaceOptions = {}): Workspace {
         return r.exitCode === 0 && r.stdout === `${rel}\0`;
       }),
     watch: (workspace, onChange) =>
-      watchWorkspace(workspace, onChange, {
+      watchWorktree(workspace, onChange, {
         git,
         ...(opts.debounceMs === undefined ? {} : { debounceMs: opts.debounceMs }),
       }),
   };
 }
 
-export type { WorkspaceWatch } from './watch.js';
-export { watchWorkspace } from './watch.js';
+export type { WorktreeWatch } from './watch.js';
+export { watchWorktree } from './watch.js';

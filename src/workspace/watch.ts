@@ -9,11 +9,12 @@
  * the watcher stops adding watches and calls onChange on a slow timer instead (a poll whose period
  * also scales with its cost). Event names follow chokidar's (add, addDir, change, unlink, unlinkDir).
  */
-import { watch as fsWatch, type FSWatcher } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { WatchHandle } from '../core/ports.js';
 import { splitZ, type GitRunner } from '../git/exec.js';
+import { dirWatches, type RawEvent } from './watch-dirs.js';
+import { changeScheduler } from './watch-schedule.js';
 
 export interface WatchOptions {
   git: GitRunner;
@@ -29,175 +30,35 @@ export interface WatchOptions {
   onEvent?: (event: string, relPath: string) => void;
 }
 
-export interface WorkspaceWatch extends WatchHandle {
+export interface WorktreeWatch extends WatchHandle {
   /** Resolves once the watcher is set up and sees changes (never rejects). */
   ready: Promise<void>;
   /** Directories watched now, and whether it fell back to polling. */
   stats(): { dirs: number; polling: boolean };
 }
 
-const ALWAYS_IGNORED = new Set(['.git', 'node_modules']);
-/** Paths per `git check-ignore` call, and directories walked between two yields to the event loop. */
+/** Paths per `git check-ignore` call. */
 const BATCH = 1000;
-const WALK_SLICE = 64;
 
-interface RawEvent {
-  rel: string;
-  type: 'rename' | 'change';
-}
-
-const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
-
-export function watchWorkspace(
-  workspace: string,
-  onChange: () => unknown,
-  opts: WatchOptions,
-): WorkspaceWatch {
-  const root = resolve(workspace);
+export function watchWorktree(worktree: string, onChange: () => unknown, opts: WatchOptions): WorktreeWatch {
+  const root = resolve(worktree);
   const debounceMs = Math.max(0, opts.debounceMs ?? 300);
   const maxWaitMs = opts.maxWaitMs ?? Math.max(debounceMs * 10, 1000);
   const maxDirs = opts.maxDirs ?? 20_000;
   const pollMs = opts.pollMs ?? 10_000;
-  const watchers = new Map<string, FSWatcher>();
-  const ignoredDirs = new Set<string>();
-  let polling = false;
-  let pollTimer: NodeJS.Timeout | undefined;
   let closed = false;
+  const changes = changeScheduler(onChange, { debounceMs, maxWaitMs, pollMs });
+  const { schedule, startPolling } = changes;
 
-  // ---------------------------------------------------------------- onChange: debounce + throttle
-  let timer: NodeJS.Timeout | undefined;
-  let firstPendingAt: number | undefined;
-  let running = false;
-  let again = false;
-  let lastCost = 0;
-  let lastEnd = 0;
-
-  const fire = async (): Promise<void> => {
-    timer = undefined;
-    firstPendingAt = undefined;
-    if (closed) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    const t0 = performance.now();
-    try {
-      await onChange();
-    } catch {
-      /* the listener's problem; the watcher keeps going */
-    } finally {
-      lastCost = performance.now() - t0;
-      lastEnd = performance.now();
-      running = false;
-    }
-    if (again && !closed) {
-      again = false;
-      schedule();
-    }
-  };
-
-  const schedule = (): void => {
-    if (closed) return;
-    const now = performance.now();
-    firstPendingAt ??= now;
-    if (timer !== undefined) clearTimeout(timer);
-    const debounced = Math.min(debounceMs, firstPendingAt + maxWaitMs - now);
-    const throttled = lastEnd + 4 * lastCost - now;
-    timer = setTimeout(() => void fire(), Math.max(0, debounced, throttled));
-  };
-
-  const startPolling = (): void => {
-    if (polling || closed) return;
-    polling = true;
-    const next = (): void => {
-      if (closed) return;
-      pollTimer = setTimeout(
-        () => {
-          schedule();
-          next();
-        },
-        Math.max(pollMs, 10 * lastCost),
-      );
-      pollTimer.unref();
-    };
-    next();
-  };
-
-  // ---------------------------------------------------------------- watches
-  const isSkipped = (rel: string): boolean => {
-    let prefix = '';
-    for (const seg of rel.split('/')) {
-      if (ALWAYS_IGNORED.has(seg)) return true;
-      prefix = prefix === '' ? seg : `${prefix}/${seg}`;
-      if (ignoredDirs.has(prefix)) return true;
-    }
-    return false;
-  };
-
-  /** Watches `rel` (a directory); false when it cannot (limit reached, gone). */
-  const watchDir = (rel: string): boolean => {
-    if (watchers.has(rel)) return true;
-    if (watchers.size >= maxDirs) {
-      startPolling();
-      return false;
-    }
-    try {
-      const w = fsWatch(join(root, rel), { persistent: true }, (type, name) => {
-        if (typeof name === 'string' && name !== '')
-          onRaw({ rel: rel === '' ? name : `${rel}/${name}`, type });
-        else schedule();
-      });
-      w.on('error', () => {
-        w.close();
-        if (watchers.get(rel) === w) watchers.delete(rel);
-      });
-      watchers.set(rel, w);
-      return true;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC' || code === 'EMFILE') startPolling(); // inotify watch or fd limit
-      return false;
-    }
-  };
-
-  const unwatchTree = (rel: string): void => {
-    for (const [dir, w] of watchers) {
-      if (dir === rel || dir.startsWith(`${rel}/`)) {
-        w.close();
-        watchers.delete(dir);
-      }
-    }
-  };
-
-  /** Watches `top` and every directory below it (breadth first, yielding); reports files if asked. */
-  const walk = async (top: string, report: boolean): Promise<void> => {
-    const queue = [top];
-    let n = 0;
-    while (queue.length > 0 && !closed) {
-      const rel = queue.shift()!;
-      if (!watchDir(rel)) continue;
-      let entries;
-      try {
-        entries = await readdir(join(root, rel), { withFileTypes: true });
-      } catch {
-        unwatchTree(rel);
-        continue;
-      }
-      for (const e of entries) {
-        const child = rel === '' ? e.name : `${rel}/${e.name}`;
-        if (e.isDirectory()) {
-          if (!isSkipped(child)) {
-            queue.push(child);
-            if (report) opts.onEvent?.('addDir', child);
-          }
-        } else if (report && !isSkipped(child)) {
-          opts.onEvent?.('add', child);
-        }
-      }
-      if (++n % WALK_SLICE === 0) await tick();
-    }
-  };
+  const { ignoredDirs, watchers, isSkipped, unwatchTree, walk } = dirWatches({
+    root,
+    maxDirs,
+    onRaw: (ev) => onRaw(ev),
+    onUnnamed: schedule,
+    onLimit: startPolling,
+    onEvent: opts.onEvent,
+    isClosed: () => closed,
+  });
 
   // ---------------------------------------------------------------- events
   let queue: RawEvent[] = [];
@@ -299,12 +160,10 @@ export function watchWorkspace(
 
   return {
     ready,
-    stats: () => ({ dirs: watchers.size, polling }),
+    stats: () => ({ dirs: watchers.size, polling: changes.polling }),
     async close() {
       closed = true;
-      if (timer !== undefined) clearTimeout(timer);
-      if (pollTimer !== undefined) clearTimeout(pollTimer);
-      timer = undefined;
+      changes.close();
       await ready;
       for (const w of watchers.values()) w.close();
       watchers.clear();

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { gitRunner } from '../../src/git/exec.js';
 import { createGit } from '../../src/git/index.js';
-import { createWorkspace, watchWorkspace, type WorkspaceWatch } from '../../src/workspace/index.js';
+import { createWorkspace, watchWorktree, type WorktreeWatch } from '../../src/workspace/index.js';
 import { cleanupTemp, git, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 
-const handles: WorkspaceWatch[] = [];
+const handles: WorktreeWatch[] = [];
 afterEach(async () => {
   await Promise.all(handles.splice(0).map((h) => h.close()));
 });
@@ -39,7 +39,7 @@ it('ignores .git, node_modules and git-ignored paths (also ignored dirs made aft
 
   let batches = 0;
   const events: string[] = [];
-  const h = watchWorkspace(repo, () => batches++, {
+  const h = watchWorktree(repo, () => batches++, {
     git: gitRunner(),
     debounceMs: 100,
     onEvent: (event, rel) => events.push(`${event} ${rel}`),
@@ -71,7 +71,7 @@ it('ignores .git, node_modules and git-ignored paths (also ignored dirs made aft
 it('a new directory that is not ignored is reported with what was written into it', async () => {
   const repo = makeRepo({ 'README.md': '# r\n', '.gitignore': 'build/\n' });
   const events: string[] = [];
-  const h = watchWorkspace(repo, () => undefined, {
+  const h = watchWorktree(repo, () => undefined, {
     git: gitRunner(),
     debounceMs: 50,
     onEvent: (event, rel) => events.push(`${event} ${rel}`),
@@ -88,7 +88,7 @@ it('a new directory that is not ignored is reported with what was written into i
 it('watches one inotify watch per directory (not per file), drops the watches of a deleted directory', async () => {
   const repo = makeRepo({ 'README.md': '# r\n', 'a/1.txt': '1', 'a/2.txt': '2', 'a/b/3.txt': '3' });
   const events: string[] = [];
-  const h = watchWorkspace(repo, () => undefined, {
+  const h = watchWorktree(repo, () => undefined, {
     git: gitRunner(),
     debounceMs: 50,
     onEvent: (event, rel) => events.push(`${event} ${rel}`),
@@ -103,7 +103,7 @@ it('watches one inotify watch per directory (not per file), drops the watches of
 it('more directories than maxDirs: it stops adding watches and polls onChange instead', async () => {
   const repo = makeRepo({ 'README.md': '# r\n', 'a/1.txt': '1', 'b/2.txt': '2', 'c/3.txt': '3' });
   let calls = 0;
-  const h = watchWorkspace(repo, () => calls++, {
+  const h = watchWorktree(repo, () => calls++, {
     git: gitRunner(),
     debounceMs: 10,
     maxDirs: 2,
