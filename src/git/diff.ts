@@ -42,8 +42,8 @@ interface DiffUnit {
   exclude: string[];
 }
 
-async function diffUnits(git: GitRunner, workspace: string, baseCommit: string): Promise<DiffUnit[]> {
-  const subs = (await checkedOutSubmodules(git, workspace, baseCommit)).filter((s) => s.base !== null);
+async function diffUnits(git: GitRunner, worktree: string, baseCommit: string): Promise<DiffUnit[]> {
+  const subs = (await checkedOutSubmodules(git, worktree, baseCommit)).filter((s) => s.base !== null);
   const childrenOf = (prefix: string, depth: number) =>
     excludeSubmodules(
       subs
@@ -51,7 +51,7 @@ async function diffUnits(git: GitRunner, workspace: string, baseCommit: string):
         .map((s) => s.path.slice(prefix.length)),
     );
   return [
-    { dir: workspace, base: baseCommit, prefix: '', exclude: childrenOf('', 0) },
+    { dir: worktree, base: baseCommit, prefix: '', exclude: childrenOf('', 0) },
     ...subs.map((s) => ({
       dir: s.dir,
       base: s.base!,
@@ -64,12 +64,12 @@ async function diffUnits(git: GitRunner, workspace: string, baseCommit: string):
 /** Runs `fn` with GIT_INDEX_FILE pointing at a temp index that mirrors the whole work tree. */
 export async function withWorktreeIndex<T>(
   git: GitRunner,
-  workspace: string,
+  worktree: string,
   fn: (env: Record<string, string>) => Promise<T>,
 ): Promise<T> {
-  await ensureWorktreeDir(workspace);
-  const where = await git(['rev-parse', '--git-path', 'index'], { cwd: workspace });
-  if (isNotARepo(where)) throw (await explainNotARepo(workspace)) ?? notARepo(workspace);
+  await ensureWorktreeDir(worktree);
+  const where = await git(['rev-parse', '--git-path', 'index'], { cwd: worktree });
+  if (isNotARepo(where)) throw (await explainNotARepo(worktree)) ?? notARepo(worktree);
   if (where.exitCode !== 0) throw new AicoderError('internal', `git rev-parse failed: ${gitMessage(where)}`);
   const dir = await mkdtemp(join(tmpdir(), 'aicoder-index-'));
   try {
@@ -78,22 +78,22 @@ export async function withWorktreeIndex<T>(
       // Starting from a copy keeps git's stat cache, so unchanged files are not re-hashed. The copy
       // keeps the original's mtime: git compares it with file mtimes to spot "racily clean" entries
       // (a file changed in the same second it was indexed), and a fresh mtime would hide them.
-      const source = resolve(workspace, where.stdout.trim());
+      const source = resolve(worktree, where.stdout.trim());
       await copyFile(source, env.GIT_INDEX_FILE);
       const st = await stat(source);
       await utimes(env.GIT_INDEX_FILE, st.atime, st.mtime);
     } catch {
-      const rt = await git(['read-tree', 'HEAD'], { cwd: workspace, env });
+      const rt = await git(['read-tree', 'HEAD'], { cwd: worktree, env });
       if (rt.exitCode !== 0) await rm(env.GIT_INDEX_FILE, { force: true });
     }
     // Without git-lfs, a worktree of an LFS repository holds pointer files and the required filter
     // cannot run: the temporary index takes the files as they are.
-    const lfs = await lfsCheckout(git, workspace);
-    const add = await git([...lfs.args, 'add', '-A', '--ignore-errors'], { cwd: workspace, env });
+    const lfs = await lfsCheckout(git, worktree);
+    const add = await git([...lfs.args, 'add', '-A', '--ignore-errors'], { cwd: worktree, env });
     if (add.exitCode !== 0 && !/unable to (index|stat)|failed to insert/i.test(add.stderr)) {
       throw new AicoderError(
         'internal',
-        `git add (temporary index) failed in ${workspace}: ${gitMessage(add)}`,
+        `git add (temporary index) failed in ${worktree}: ${gitMessage(add)}`,
       );
     }
     return await fn(env);
@@ -102,11 +102,11 @@ export async function withWorktreeIndex<T>(
   }
 }
 
-function baseError(workspace: string, base: string, stderr: string): AicoderError {
+function baseError(worktree: string, base: string, stderr: string): AicoderError {
   if (/bad revision|unknown revision|bad object|ambiguous argument|not a tree/i.test(stderr)) {
-    return new AicoderError('unknown_ref', `unknown ref '${base}' in ${workspace}`, { field: 'base_commit' });
+    return new AicoderError('unknown_ref', `unknown ref '${base}' in ${worktree}`, { field: 'base_commit' });
   }
-  return new AicoderError('internal', `git diff against ${base} failed in ${workspace}: ${stderr.trim()}`);
+  return new AicoderError('internal', `git diff against ${base} failed in ${worktree}: ${stderr.trim()}`);
 }
 
 /**
@@ -114,11 +114,11 @@ function baseError(workspace: string, base: string, stderr: string): AicoderErro
  * checked-out submodule against the commit the base recorded for it, its paths prefixed with the
  * submodule's path (`a/vendor/lib/x.c`), uncommitted and untracked files included.
  */
-export async function diff(git: GitRunner, workspace: string, baseCommit: string): Promise<string> {
+export async function diff(git: GitRunner, worktree: string, baseCommit: string): Promise<string> {
   validateRefArg(baseCommit, 'base_commit');
-  await ensureWorktreeDir(workspace);
+  await ensureWorktreeDir(worktree);
   const parts: string[] = [];
-  for (const u of await diffUnits(git, workspace, baseCommit)) {
+  for (const u of await diffUnits(git, worktree, baseCommit)) {
     parts.push(
       await withWorktreeIndex(git, u.dir, async (env) => {
         // Argv git, not simple-git: the unified diff is returned as git wrote it; there is nothing to parse.
@@ -224,13 +224,13 @@ async function inSlices(n: number, fn: (from: number, to: number) => void, slice
 export async function allChanges(
   git: GitRunner,
   stream: GitStreamer,
-  workspace: string,
+  worktree: string,
   baseCommit: string,
 ): Promise<FileChange[]> {
   validateRefArg(baseCommit, 'base_commit');
-  await ensureWorktreeDir(workspace);
-  const units = await diffUnits(git, workspace, baseCommit);
-  if (units.length === 1) return sortByPath(await unitChanges(git, stream, workspace, baseCommit, []));
+  await ensureWorktreeDir(worktree);
+  const units = await diffUnits(git, worktree, baseCommit);
+  if (units.length === 1) return sortByPath(await unitChanges(git, stream, worktree, baseCommit, []));
   const all: FileChange[] = [];
   for (const u of units) {
     for (const c of await unitChanges(git, stream, u.dir, u.base, u.exclude)) {
@@ -248,11 +248,11 @@ export async function allChanges(
 async function unitChanges(
   git: GitRunner,
   stream: GitStreamer,
-  workspace: string,
+  worktree: string,
   baseCommit: string,
   exclude: readonly string[],
 ): Promise<FileChange[]> {
-  return withWorktreeIndex(git, workspace, async (env) => {
+  return withWorktreeIndex(git, worktree, async (env) => {
     const parser = new RawNumstatParser();
     const untracked = new Set<string>();
     // Argv git, not simple-git: diffSummary buffers the whole output and parses it in one go; on a 200,000-file tree
@@ -260,15 +260,15 @@ async function unitChanges(
     const [diffRun, untrackedRun] = await Promise.all([
       stream(
         ['diff', '--cached', ...DIFF_FLAGS, '--raw', '--numstat', '-z', baseCommit, '--', ...exclude],
-        { cwd: workspace, env },
+        { cwd: worktree, env },
         (recs) => parser.feed(recs),
       ),
       // The real index: which of the added files git does not track yet.
-      stream(['ls-files', '-o', '--exclude-standard', '-z'], { cwd: workspace }, (recs) => {
+      stream(['ls-files', '-o', '--exclude-standard', '-z'], { cwd: worktree }, (recs) => {
         for (const p of recs) untracked.add(p);
       }),
     ]);
-    if (diffRun.exitCode !== 0) throw baseError(workspace, baseCommit, diffRun.stderr);
+    if (diffRun.exitCode !== 0) throw baseError(worktree, baseCommit, diffRun.stderr);
     const list = parser.list;
     if (untrackedRun.exitCode === 0) {
       await inSlices(list.length, (from, to) => {
@@ -289,13 +289,13 @@ async function unitChanges(
 export async function countChanges(
   git: GitRunner,
   stream: GitStreamer,
-  workspace: string,
+  worktree: string,
   baseCommit: string,
 ): Promise<number> {
   validateRefArg(baseCommit, 'base_commit');
-  await ensureWorktreeDir(workspace);
+  await ensureWorktreeDir(worktree);
   let total = 0;
-  for (const u of await diffUnits(git, workspace, baseCommit)) {
+  for (const u of await diffUnits(git, worktree, baseCommit)) {
     total += await withWorktreeIndex(git, u.dir, async (env) => {
       let n = 0;
       // Argv git, not simple-git: a streamed count of -z records; nothing is kept, so nothing to parse.
@@ -313,13 +313,13 @@ export async function changes(
   git: GitRunner,
   stream: GitStreamer,
   pager: Pager<FileChange>,
-  workspace: string,
+  worktree: string,
   baseCommit: string,
   q: PageQuery = {},
 ): Promise<ChangesPage> {
   validateRefArg(baseCommit, 'base_commit');
-  const page = await pager.page(`changes\0${workspace}\0${baseCommit}`, q, () =>
-    allChanges(git, stream, workspace, baseCommit),
+  const page = await pager.page(`changes\0${worktree}\0${baseCommit}`, q, () =>
+    allChanges(git, stream, worktree, baseCommit),
   );
   return { changes: page.entries, total: page.total, next_cursor: page.next_cursor };
 }

@@ -21,8 +21,8 @@ export function createGit(opts: { gitBinary?: string; worktreeRoot?: string } = 
     locate: (path, baseRef) => locate(git, path, baseRef),
     createWorktree: (spec) => createWorktree(git, lock, spec),
     removeWorktree: (spec) => removeWorktree(git, lock, spec),
-    diff: (workspace, baseCommit) => diff(git, workspace, baseCommit),
-    changes: (workspace, baseCommit, page) => changes(git, stream, pager, workspace, baseCommit, page),
-    countChanges: (workspace, baseCommit) => countChanges(git, stream, workspace, baseCommit),
+    diff: (worktree, baseCommit) => diff(git, worktree, baseCommit),
+    changes: (worktree, baseCommit, page) => changes(git, stream, pager, worktree, baseCommit, page),
+    countChanges: (worktree, baseCommit) => countChanges(git, stream, worktree, baseCommit),
   };
 }

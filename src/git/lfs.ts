@@ -63,9 +63,9 @@ export function lfsInstalled(git: GitRunner, cwd: string): Promise<boolean> {
  * The warning for a worktree checked out without git-lfs: null when no tracked file has the `lfs`
  * filter attribute (`git ls-files ':(attr:filter=lfs)'`).
  */
-export async function lfsWarning(git: GitRunner, workspace: string): Promise<string | null> {
+export async function lfsWarning(git: GitRunner, worktree: string): Promise<string | null> {
   // Argv git, not simple-git: a -z name list with an attribute pathspec needs no parser.
-  const r = await git(['ls-files', '-z', '--', ':(attr:filter=lfs)'], { cwd: workspace });
+  const r = await git(['ls-files', '-z', '--', ':(attr:filter=lfs)'], { cwd: worktree });
   if (r.exitCode !== 0) return null;
   const files = splitZ(r.stdout);
   if (files.length === 0) return null;

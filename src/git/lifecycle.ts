@@ -28,9 +28,9 @@ export const SNAPSHOT_IDENTITY: Record<string, string> = {
  * included and gitlinks not. Pushing a submodule's new commits to its remote is the user's step
  * (merge and rm refuse while they exist nowhere else, see submodules.ts).
  */
-export async function commitAll(git: GitRunner, workspace: string, message: string): Promise<CommitResult> {
-  await ensureWorktreeDir(workspace);
-  const subs = await checkedOutSubmodules(git, workspace, null);
+export async function commitAll(git: GitRunner, worktree: string, message: string): Promise<CommitResult> {
+  await ensureWorktreeDir(worktree);
+  const subs = await checkedOutSubmodules(git, worktree, null);
   const childLinks = (prefix: string, depth: number) =>
     new Set(
       subs
@@ -48,7 +48,7 @@ export async function commitAll(git: GitRunner, workspace: string, message: stri
     );
     files += r.files;
   }
-  const top = await commitIn(git, workspace, message, childLinks('', 0), workspace);
+  const top = await commitIn(git, worktree, message, childLinks('', 0), worktree);
   return { commit: top.commit, files: files + top.files, message };
 }
 
@@ -99,25 +99,25 @@ async function tip(git: GitRunner, repo: string, ref: string, field: string): Pr
 export async function snapshot(
   git: GitRunner,
   repo: string,
-  workspace: string,
+  worktree: string,
   branch: string,
 ): Promise<string> {
   const branchTip = await tip(git, repo, `refs/heads/${branch}`, 'branch');
-  if (!(await isDirectory(workspace))) return branchTip;
-  return withWorktreeIndex(git, workspace, async (env) => {
-    const tree = await git(['write-tree'], { cwd: workspace, env });
+  if (!(await isDirectory(worktree))) return branchTip;
+  return withWorktreeIndex(git, worktree, async (env) => {
+    const tree = await git(['write-tree'], { cwd: worktree, env });
     if (tree.exitCode !== 0) {
-      throw new AicoderError('internal', `git write-tree in ${workspace} failed: ${gitMessage(tree)}`);
+      throw new AicoderError('internal', `git write-tree in ${worktree} failed: ${gitMessage(tree)}`);
     }
-    const head = await tip(git, workspace, 'HEAD', 'workspace');
-    const headTree = await git(['rev-parse', `${head}^{tree}`], { cwd: workspace });
+    const head = await tip(git, worktree, 'HEAD', 'workspace');
+    const headTree = await git(['rev-parse', `${head}^{tree}`], { cwd: worktree });
     if (headTree.stdout.trim() === tree.stdout.trim()) return head;
     const c = await git(['commit-tree', tree.stdout.trim(), '-p', head, '-m', 'aicoder snapshot'], {
-      cwd: workspace,
+      cwd: worktree,
       env: SNAPSHOT_IDENTITY,
     });
     if (c.exitCode !== 0) {
-      throw new AicoderError('internal', `git commit-tree in ${workspace} failed: ${gitMessage(c)}`);
+      throw new AicoderError('internal', `git commit-tree in ${worktree} failed: ${gitMessage(c)}`);
     }
     return c.stdout.trim();
   });
@@ -153,14 +153,14 @@ export async function isMerged(
   git: GitRunner,
   spec: { repo: string; workspace: string; branch: string; base_ref: string; base_commit: string },
 ): Promise<boolean> {
-  const { repo, workspace, branch, base_ref, base_commit } = spec;
-  if (await isDirectory(workspace)) {
-    const clean = await checkoutStatus(git, workspace).then(
+  const { repo, workspace: worktree, branch, base_ref, base_commit } = spec;
+  if (await isDirectory(worktree)) {
+    const clean = await checkoutStatus(git, worktree).then(
       (st) => st.isClean(),
       () => false,
     );
     if (!clean) return false;
-    if ((await submoduleWork(git, workspace, base_commit)).length > 0) return false;
+    if ((await submoduleWork(git, worktree, base_commit)).length > 0) return false;
   }
   const br = await revParseCommit(git, repo, `refs/heads/${branch}`);
   if (br.exitCode !== 0) return true; // no branch: nothing to lose

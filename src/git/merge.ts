@@ -77,21 +77,21 @@ async function commitTree(
 }
 
 /** Rebases the coder's (clean, idle) worktree onto `onto`; on conflict aborts and reports the files. */
-async function rebaseWorktree(git: GitRunner, workspace: string, onto: string): Promise<string> {
+async function rebaseWorktree(git: GitRunner, worktree: string, onto: string): Promise<string> {
   const env = { GIT_EDITOR: 'true', GIT_SEQUENCE_EDITOR: 'true' };
-  const r = await git(['rebase', '--quiet', '--no-autosquash', onto], { cwd: workspace, env });
+  const r = await git(['rebase', '--quiet', '--no-autosquash', onto], { cwd: worktree, env });
   if (r.exitCode !== 0) {
     // Argv git, not simple-git: a -z name list needs no parser.
-    const u = await git(['diff', '--name-only', '--diff-filter=U', '-z'], { cwd: workspace });
+    const u = await git(['diff', '--name-only', '--diff-filter=U', '-z'], { cwd: worktree });
     const files = splitZ(u.stdout);
-    await git(['rebase', '--abort'], { cwd: workspace });
+    await git(['rebase', '--abort'], { cwd: worktree });
     throw new AicoderError(
       'conflict',
       `rebase onto the base failed${files.length ? ` with conflicts in ${files.join(', ')}` : `: ${gitMessage(r)}`}; nothing was changed`,
       { field: 'strategy', details: { files } },
     );
   }
-  return commitOf(git, workspace, 'HEAD', 'workspace');
+  return commitOf(git, worktree, 'HEAD', 'workspace');
 }
 
 /** Merges `spec.branch` into its base (module doc); `journal` records a checkout move in flight. */
@@ -100,7 +100,7 @@ export async function mergeBranch(
   spec: MergeSpec,
   journal?: MergeJournal,
 ): Promise<MergeResult> {
-  const { repo, workspace, branch, base_ref, strategy, message } = spec;
+  const { repo, workspace: worktree, branch, base_ref, strategy, message } = spec;
   validateRefArg(base_ref, 'base_ref');
   const full = await git(['rev-parse', '--symbolic-full-name', base_ref], { cwd: repo });
   const baseRef = full.stdout.trim();
@@ -112,16 +112,16 @@ export async function mergeBranch(
     );
   }
   const baseBranch = baseRef.slice('refs/heads/'.length);
-  const wsExists = await isDirectory(workspace);
+  const wsExists = await isDirectory(worktree);
   const before = await commitOf(git, repo, baseRef, 'base_ref');
   if (wsExists) {
-    const st = await checkoutStatus(git, workspace);
-    const work = await submoduleWork(git, workspace, before);
+    const st = await checkoutStatus(git, worktree);
+    const work = await submoduleWork(git, worktree, before);
     if (!st.isClean()) {
       const inner = work.filter((w) => w.uncommitted.length > 0);
       throw new AicoderError(
         'dirty_worktree',
-        `worktree ${workspace} has uncommitted changes${inner.length > 0 ? ` (${describeWork(inner)})` : ''}; ` +
+        `worktree ${worktree} has uncommitted changes${inner.length > 0 ? ` (${describeWork(inner)})` : ''}; ` +
           `commit them first (aicoder commit / operation "commit"), then merge`,
         { field: 'coder_id' },
       );
@@ -189,11 +189,11 @@ export async function mergeBranch(
           );
         }
         if (!wsExists) {
-          throw new AicoderError('not_found', `worktree ${workspace} is gone; rebase needs it`, {
+          throw new AicoderError('not_found', `worktree ${worktree} is gone; rebase needs it`, {
             field: 'strategy',
           });
         }
-        theirs = await rebaseWorktree(git, workspace, before);
+        theirs = await rebaseWorktree(git, worktree, before);
       }
       after = theirs;
       outcome = 'fast_forward';

@@ -15,7 +15,7 @@ export function createGitOps(
   const lock = createKeyedLock();
   const journal = opts.journalDir === undefined ? undefined : mergeJournal(opts.journalDir);
   return {
-    commitAll: (workspace, message) => commitAll(git, workspace, message),
+    commitAll: (worktree, message) => commitAll(git, worktree, message),
     merge: (spec) => lock.run(spec.repo, () => mergeBranch(git, spec, journal)),
     recoverMerges: async () => {
       const out: MergeRecovery[] = [];
@@ -28,7 +28,7 @@ export function createGitOps(
       }
       return out;
     },
-    snapshot: (repo, workspace, branch) => snapshot(git, repo, workspace, branch),
+    snapshot: (repo, worktree, branch) => snapshot(git, repo, worktree, branch),
     forecast: (repo, a, b) => forecast(git, repo, a, b),
     isMerged: (spec) => isMerged(git, spec),
     prune: (repo) => prune(git, repo),

@@ -1,5 +1,5 @@
 /**
- * Cursor paging of long, path-sorted lists (workspace changes and files) with a size budget per
+ * Cursor paging of long, path-sorted lists (worktree changes and files) with a size budget per
  * answer. The first page computes the whole list once and keeps it as a snapshot for a while
  * (SNAPSHOT_TTL_MS); following pages are cut from that snapshot, so paging through 200,000 entries
  * does not redo the work. A cursor whose snapshot expired still works: the list is computed again
@@ -90,7 +90,7 @@ function entrySize(e: { path: string; from?: string }): number {
   return 96 + Buffer.byteLength(e.path) + (e.from === undefined ? 0 : Buffer.byteLength(e.from));
 }
 
-/** Keeps recent whole lists by key (workspace + what was listed) and serves pages of them. */
+/** Keeps recent whole lists by key (worktree + what was listed) and serves pages of them. */
 export class Pager<T extends { path: string; from?: string }> {
   private readonly snaps = new Map<string, Snapshot<T>>();
 

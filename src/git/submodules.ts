@@ -130,14 +130,14 @@ export interface SubmoduleWork {
   unpushed: number;
 }
 
-/** The unsaved work in each checked-out submodule of `workspace` (only those that have some). */
+/** The unsaved work in each checked-out submodule of `worktree` (only those that have some). */
 export async function submoduleWork(
   git: GitRunner,
-  workspace: string,
+  worktree: string,
   base: string | null,
 ): Promise<SubmoduleWork[]> {
   const out: SubmoduleWork[] = [];
-  for (const s of await checkedOutSubmodules(git, workspace, base)) {
+  for (const s of await checkedOutSubmodules(git, worktree, base)) {
     const uncommitted = (await checkoutStatus(git, s.dir)).files.map(statusLine);
     const rl = await git(
       ['rev-list', '--count', 'HEAD', '--not', '--remotes', ...(s.base === null ? [] : [s.base]), '--'],
@@ -175,12 +175,12 @@ export function describeWork(work: readonly SubmoduleWork[]): string {
  */
 export async function initSubmodules(
   git: GitRunner,
-  workspace: string,
+  worktree: string,
   enabled: boolean | null | undefined,
   env?: Record<string, string>,
   preArgs: readonly string[] = [],
 ): Promise<string[]> {
-  const paths = await submodulePaths(git, workspace);
+  const paths = await submodulePaths(git, worktree);
   if (paths.length === 0) return [];
   if (enabled === false) {
     return [
@@ -188,12 +188,12 @@ export async function initSubmodules(
     ];
   }
   const r = await git([...preArgs, 'submodule', 'update', '--init', '--recursive'], {
-    cwd: workspace,
+    cwd: worktree,
     ...(env === undefined ? {} : { env }),
   });
   if (r.exitCode === 0) return [];
   const missing: string[] = [];
-  for (const p of paths) if (!(await exists(join(workspace, p, '.git')))) missing.push(p);
+  for (const p of paths) if (!(await exists(join(worktree, p, '.git')))) missing.push(p);
   const which = missing.length > 0 ? missing.join(', ') : paths.join(', ');
   if (/transport 'file' not allowed/i.test(r.stderr)) {
     return [
