@@ -4,6 +4,8 @@
  * CLI gets its own script for the same task.
  *   - a reviewer-role claude coder, told by the model to write a file, is refused by Claude Code's
  *     own tool list (the file does not exist) and its review text is recorded;
+ *   - a reviewer-role codex coder gets the reviewer prompt (developer_instructions) and Codex's own
+ *     read-only sandbox, which rejects the write the model asks for;
  *   - the acceptance flow through the real CLI: in one group claude writes a correct answer.txt and
  *     codex a wrong one; the repo's check (check.sh) runs; compare ranks claude first by the checks;
  *     a claude cross-review names claude's member; pick merges it into main; codex's worktree is gone;
@@ -36,6 +38,7 @@ import { ok } from '../mcp/connect.js';
 import { scaled } from '../helpers/load.js';
 
 const REVIEW_TAG = '[role-reviewer]';
+const CODEX_REVIEW_TAG = '[role-reviewer-codex]';
 const CLI_TAG = '[bon-cli]';
 const MCP_TAG = '[bon-mcp]';
 const TASK = 'Write answer.txt holding the answer to the question';
@@ -100,6 +103,13 @@ beforeAll(async () => {
   anthropic = await startModelServer({ script: claudeScript() });
   openai = await startModelServer({
     script: [
+      {
+        when: CODEX_REVIEW_TAG,
+        steps: [
+          { tool: 'write_file', path: 'review.txt', content: 'a reviewer must not write\n' },
+          { text: 'VERDICT: the change is sound\nReasons: it is small.' },
+        ],
+      },
       {
         steps: [{ tool: 'write_file', path: 'answer.txt', content: '41\n' }, { text: 'Wrote 41.' }],
       },
@@ -180,6 +190,36 @@ describe('roles on real claude', () => {
       expect(tools).not.toContain('Edit');
       expect(tools).not.toContain('Bash');
       expect(JSON.stringify(body.system)).toContain('You are a code reviewer');
+    },
+    scaled(120_000),
+  );
+
+  test(
+    "a reviewer-role codex coder gets the role's prompt and Codex's read-only sandbox; its write fails",
+    async () => {
+      const repo = makeRepo();
+      const c0 = await client.create({
+        task: `Review the repo ${CODEX_REVIEW_TAG}`,
+        repo,
+        provider: 'codex',
+        role: 'reviewer',
+      });
+      expect(c0.role).toMatchObject({ name: 'reviewer', tools: 'read_only' });
+      const r = await client.wait(c0.id, { for: 'terminal', timeout_ms: 90_000 });
+      const c = r.coder;
+      const logs = (await client.logs(c.id, {})).entries;
+      expect(c.state, describeCoder(c, logs)).toBe('completed');
+      // The model asked for the write; Codex's read-only sandbox refused it.
+      expect(logs.some((l) => /patch rejected: writing is blocked by read-only sandbox/.test(l.text))).toBe(
+        true,
+      );
+      expect(existsSync(join(c.workspace, 'review.txt'))).toBe(false);
+      expect(git(c.workspace, 'status', '--porcelain')).toBe('');
+      expect(c.stats.last_message).toContain('VERDICT: the change is sound');
+      // What Codex sent the model: the role's prompt among its instructions (developer_instructions).
+      const req = openai.mainRequests().find((q) => q.first_user_text.includes(CODEX_REVIEW_TAG))!;
+      expect(req, 'codex asked the model server').toBeDefined();
+      expect(JSON.stringify(req.body)).toContain('You are a code reviewer');
     },
     scaled(120_000),
   );
