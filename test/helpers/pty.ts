@@ -4,6 +4,7 @@
  * OSC, two-byte escapes) to strip from what they print.
  */
 import { createRequire } from 'node:module';
+import { onTestFinished } from 'vitest';
 
 /** The part of node-pty's IPty the tests use. */
 export interface Pty {
@@ -23,13 +24,27 @@ const nodePty = require('node-pty') as {
   ): Pty;
 };
 
-/** Starts `file args` in a new pseudo-terminal of `cols` × `rows` cells (argv, no shell). */
+/**
+ * Starts `file args` in a new pseudo-terminal of `cols` × `rows` cells (argv, no shell). Started
+ * inside a test, it is SIGKILLed when the test finishes (passed, failed or timed out) unless it has
+ * exited by then, so a file needs no afterEach for it.
+ */
 export function spawnPty(
   file: string,
   args: string[],
   opts: { name?: string; cols: number; rows: number; cwd: string; env: Record<string, string> },
 ): Pty {
-  return nodePty.spawn(file, args, opts);
+  const term = nodePty.spawn(file, args, opts);
+  let exited = false;
+  term.onExit(() => (exited = true));
+  try {
+    onTestFinished(() => {
+      if (!exited) term.kill('SIGKILL');
+    });
+  } catch {
+    /* not inside a test: the caller ends it */
+  }
+  return term;
 }
 
 /** CSI, OSC (BEL or ST ended) and two-byte escape sequences. */

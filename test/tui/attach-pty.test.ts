@@ -12,33 +12,16 @@ import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
-import {
-  BIN,
-  cleanupHome,
-  cliJson,
-  makeHome,
-  startDaemon,
-  type RunningDaemon,
-  type TestHome,
-} from '../helpers/daemon.js';
+import { BIN, cliJson, makeHome, startDaemon, type TestHome } from '../helpers/daemon.js';
 import { ATTACH_PROVIDER, NO_ATTACH_PROVIDER } from '../fixtures/agents/attach-providers.js';
 import { ANSI, spawnPty, type Pty } from '../helpers/pty.js';
 import { scaled } from '../helpers/load.js';
 
 let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
 let term: Pty | undefined;
-let termExited = false;
 
-afterEach(async () => {
-  if (term && !termExited) term.kill('SIGKILL');
-  term = undefined;
-  termExited = false;
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-  cleanupTemp();
-});
+// The pty, home and daemon a test starts end when it finishes (test/helpers/pty.ts, daemon.ts).
+afterEach(cleanupTemp);
 
 test(
   'A in the TUI: the agent UI gets the terminal, typing reaches it, quitting it brings the TUI back with the coder handed back',
@@ -47,7 +30,7 @@ test(
       providers: [ATTACH_PROVIDER, NO_ATTACH_PROVIDER],
       config: { default_provider: 'fakeclaude' },
     });
-    d = await startDaemon(h);
+    await startDaemon(h);
     const repo = makeRepo();
     const refused = await cliJson<Coder>(h, ['create', '--provider', 'noattach', 'say hi', '--wait'], {
       cwd: repo,
@@ -60,12 +43,7 @@ test(
     term = spawnPty(process.execPath, [BIN, 'tui'], { cols: 120, rows: 30, cwd: repo, env: h.env });
     let raw = '';
     term.onData((chunk) => (raw += chunk));
-    const exited = new Promise<number>((resolve) =>
-      term!.onExit((e) => {
-        termExited = true;
-        resolve(e.exitCode);
-      }),
-    );
+    const exited = new Promise<number>((resolve) => term!.onExit((e) => resolve(e.exitCode)));
     const screen = (from = 0): string => raw.slice(from).replace(ANSI, '');
     const shows = async (text: string | RegExp, from: number, what: string): Promise<void> => {
       try {

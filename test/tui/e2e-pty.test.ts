@@ -7,31 +7,14 @@ import { readFileSync } from 'node:fs';
 import { afterEach, expect, test } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
-import {
-  BIN,
-  cleanupHome,
-  cliJson,
-  makeHome,
-  pidAlive,
-  startDaemon,
-  type RunningDaemon,
-  type TestHome,
-} from '../helpers/daemon.js';
+import { BIN, cliJson, makeHome, pidAlive, startDaemon, type TestHome } from '../helpers/daemon.js';
 import { ANSI, spawnPty, type Pty } from '../helpers/pty.js';
 
 let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
 let term: Pty | undefined;
-let termExited = false;
 
-afterEach(async () => {
-  if (term && !termExited) term.kill('SIGKILL');
-  term = undefined;
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-  cleanupTemp();
-});
+// The pty, home and daemon a test starts end when it finishes (test/helpers/pty.ts, daemon.ts).
+afterEach(cleanupTemp);
 
 /** The process state letter from /proc (T = stopped). */
 function procState(pid: number): string {
@@ -41,18 +24,13 @@ function procState(pid: number): string {
 
 test('aicoder tui in a pty: a CLI-created coder appears, p pauses it (process stopped), q leaves it there', async () => {
   h = await makeHome();
-  d = await startDaemon(h);
+  await startDaemon(h);
   const repo = makeRepo();
 
   term = spawnPty(process.execPath, [BIN, 'tui'], { cols: 120, rows: 30, cwd: repo, env: h.env });
   let raw = '';
   term.onData((chunk) => (raw += chunk));
-  const exited = new Promise<number>((resolve) =>
-    term!.onExit((e) => {
-      termExited = true;
-      resolve(e.exitCode);
-    }),
-  );
+  const exited = new Promise<number>((resolve) => term!.onExit((e) => resolve(e.exitCode)));
   const screen = (from = 0): string => raw.slice(from).replace(ANSI, '');
   await waitFor(() => screen().includes('Coders 0'), { what: 'the TUI on screen', timeoutMs: 20_000 });
 
