@@ -46,14 +46,14 @@ export interface PrepPort {
   /** Repo settings (the repo's .aicoder.json over `defaults`); invalid files throw naming file and key. */
   loadSettings(repo: string, defaults: Partial<RepoSettings> | undefined): Promise<RepoSettings>;
   /** Copies untracked/ignored files matching `copy` and .worktreeinclude; returns the copied paths. */
-  copyIntoWorktree(repo: string, workspace: string, settings: RepoSettings): Promise<string[]>;
+  copyIntoWorktree(repo: string, worktree: string, settings: RepoSettings): Promise<string[]>;
   /**
    * Copies the named repo-relative regular files (create's `workspace_files`) from the checkout into
    * the worktree, skipping those already there. Never follows a symlink out of either: a name whose
    * realpath leaves the checkout, or whose destination folder leaves the worktree, throws
    * path_outside (field workspace_files); a missing file not_found; a non-file invalid_input.
    */
-  copyNamedFiles(repo: string, workspace: string, files: readonly string[]): Promise<void>;
+  copyNamedFiles(repo: string, worktree: string, files: readonly string[]): Promise<void>;
   /** A loopback port that is free now (verified by binding) and not in `taken`. */
   freePort(taken: ReadonlySet<number>): Promise<number>;
   /** Bytes used by a directory tree (files counted once, symlinks not followed); 0 when missing. */
@@ -120,14 +120,14 @@ export interface Forecast {
 
 export interface GitOpsPort {
   /** Stages everything (incl. untracked, not ignored) and commits; null commit when nothing changed. */
-  commitAll(workspace: string, message: string): Promise<CommitResult>;
+  commitAll(worktree: string, message: string): Promise<CommitResult>;
   /** Merges the branch into base_ref without ever leaving a checkout conflicted (see docs/worktrees.md). */
   merge(spec: MergeSpec): Promise<MergeResult>;
   /**
    * A commit holding the worktree's current content (committed and uncommitted, untracked included),
    * made without touching HEAD, index or refs. Falls back to the branch tip when the dir is gone.
    */
-  snapshot(repo: string, workspace: string, branch: string): Promise<string>;
+  snapshot(repo: string, worktree: string, branch: string): Promise<string>;
   /** `git merge-tree --write-tree` forecast of merging two commits (or refs). */
   forecast(repo: string, a: string, b: string): Promise<Forecast>;
   /** The branch has no commits outside base_ref's tip and base_commit, and the worktree is clean. */

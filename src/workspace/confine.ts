@@ -47,11 +47,11 @@ function inside(root: string, real: string): string | null {
   return rel;
 }
 
-async function workspaceRoot(workspace: string): Promise<string> {
+async function workspaceRoot(worktree: string): Promise<string> {
   try {
-    return await realpath(workspace);
+    return await realpath(worktree);
   } catch {
-    throw worktreeGone(workspace);
+    throw worktreeGone(worktree);
   }
 }
 
@@ -68,9 +68,9 @@ export interface ConfinedPath {
 }
 
 /** Resolves `relPath` inside `workspace` or throws path_outside / not_found / invalid_input. */
-export async function confine(workspace: string, relPath: string): Promise<ConfinedPath> {
+export async function confine(worktree: string, relPath: string): Promise<ConfinedPath> {
   const rel = normalizeRelPath(relPath);
-  const root = await workspaceRoot(workspace);
+  const root = await workspaceRoot(worktree);
   if (rel === '') {
     throw new AicoderError('invalid_input', `path '${relPath}' is a directory, not a file`, {
       field: 'path',

@@ -17,7 +17,7 @@ export interface WorkspaceOptions {
 
 export interface Workspace extends WorkspacePort {
   /** The handle also carries `ready` (the watcher sees changes from then on). */
-  watch(workspace: string, onChange: () => unknown): WorktreeWatch;
+  watch(worktree: string, onChange: () => unknown): WorktreeWatch;
 }
 
 export function createWorkspace(opts: WorkspaceOptions = {}): Workspace {
@@ -25,14 +25,14 @@ export function createWorkspace(opts: WorkspaceOptions = {}): Workspace {
   const stream = gitStreamer(opts.gitBinary, opts);
   const pager = new Pager<ListedPath>();
   return {
-    list: (workspace, page) => listFiles(stream, pager, workspace, page),
-    read: (workspace, relPath, readOpts) =>
-      readFile(workspace, relPath, readOpts, async (ws, rel) => {
+    list: (worktree, page) => listFiles(stream, pager, worktree, page),
+    read: (worktree, relPath, readOpts) =>
+      readFile(worktree, relPath, readOpts, async (ws, rel) => {
         const r = await git(['ls-files', '-z', '--', `:(literal)${rel}`], { cwd: ws });
         return r.exitCode === 0 && r.stdout === `${rel}\0`;
       }),
-    watch: (workspace, onChange) =>
-      watchWorktree(workspace, onChange, {
+    watch: (worktree, onChange) =>
+      watchWorktree(worktree, onChange, {
         git,
         ...(opts.debounceMs === undefined ? {} : { debounceMs: opts.debounceMs }),
       }),

@@ -20,33 +20,33 @@ export interface ListedPath {
 const NOT_A_REPO = /not a git repository|must be run in a work tree|dubious ownership/i;
 
 /** Every file of the worktree (tracked, minus deleted ones and submodules; untracked, not ignored). */
-export async function allPaths(stream: GitStreamer, workspace: string): Promise<ListedPath[]> {
-  await ensureWorktreeDir(workspace);
+export async function allPaths(stream: GitStreamer, worktree: string): Promise<ListedPath[]> {
+  await ensureWorktreeDir(worktree);
   const tracked: ListedPath[] = [];
   const deleted = new Set<string>();
   const untracked: ListedPath[] = [];
   // Argv git, not simple-git: ls-files -z streamed chunk by chunk for 200,000-file trees (simple-git buffers all).
   const runs = await Promise.all([
     // "mode sha stage\tpath": mode 160000 is a submodule (a directory, listed by nobody here).
-    stream(['ls-files', '-c', '-s', '-z'], { cwd: workspace }, (recs) => {
+    stream(['ls-files', '-c', '-s', '-z'], { cwd: worktree }, (recs) => {
       for (const r of recs) {
         const tab = r.indexOf('\t');
         if (tab < 0 || r.startsWith('160000 ')) continue;
         tracked.push({ path: r.slice(tab + 1), tracked: true });
       }
     }),
-    stream(['ls-files', '-d', '-z'], { cwd: workspace }, (recs) => {
+    stream(['ls-files', '-d', '-z'], { cwd: worktree }, (recs) => {
       for (const r of recs) deleted.add(r);
     }),
-    stream(['ls-files', '-o', '--exclude-standard', '-z'], { cwd: workspace }, (recs) => {
+    stream(['ls-files', '-o', '--exclude-standard', '-z'], { cwd: worktree }, (recs) => {
       for (const r of recs) if (!r.endsWith('/')) untracked.push({ path: r, tracked: false });
     }),
   ]);
   for (const r of runs) {
     if (r.exitCode !== 0 && NOT_A_REPO.test(r.stderr)) {
       throw (
-        (await explainNotARepo(workspace)) ??
-        new AicoderError('not_a_repo', `not a git repository: ${workspace}`, { field: 'workspace' })
+        (await explainNotARepo(worktree)) ??
+        new AicoderError('not_a_repo', `not a git repository: ${worktree}`, { field: 'workspace' })
       );
     }
     if (r.exitCode !== 0) {
@@ -65,11 +65,11 @@ export async function allPaths(stream: GitStreamer, workspace: string): Promise<
 export async function listFiles(
   stream: GitStreamer,
   pager: Pager<ListedPath>,
-  workspace: string,
+  worktree: string,
   q: PageQuery = {},
 ): Promise<FilesPage> {
-  const page = await pager.page(`files\0${workspace}`, q, () => allPaths(stream, workspace));
-  const stats = await Promise.all(page.entries.map((e) => lstat(join(workspace, e.path)).catch(() => null)));
+  const page = await pager.page(`files\0${worktree}`, q, () => allPaths(stream, worktree));
+  const stats = await Promise.all(page.entries.map((e) => lstat(join(worktree, e.path)).catch(() => null)));
   const files = [];
   for (const [i, e] of page.entries.entries()) {
     const st = stats[i];

@@ -47,18 +47,18 @@ export async function filesToCopy(git: GitRunner, repo: string, settings: RepoSe
   return [...out].sort();
 }
 
-async function copyInto(repo: string, workspace: string, files: readonly string[]): Promise<string[]> {
+async function copyInto(repo: string, worktree: string, files: readonly string[]): Promise<string[]> {
   const copied: string[] = [];
   for (const f of files) {
     const src = join(repo, f);
-    const dst = join(workspace, f);
+    const dst = join(worktree, f);
     if (await exists(dst)) continue;
     const s = await lstat(src).catch(() => null);
     if (!s || !(s.isFile() || s.isSymbolicLink())) continue;
     // Never through a symlinked folder: the source's folder stays in the checkout, the destination's
     // in the worktree (a symlink itself is copied as a symlink, never followed).
     await requireInside(repo, dirname(src), 'copy');
-    await requireInside(workspace, dirname(dst), 'copy');
+    await requireInside(worktree, dirname(dst), 'copy');
     await mkdir(dirname(dst), { recursive: true });
     if (s.isSymbolicLink()) await symlink(await readlink(src), dst);
     else await copyFile(src, dst, constants.COPYFILE_EXCL);
@@ -70,7 +70,7 @@ async function copyInto(repo: string, workspace: string, files: readonly string[
 /** PrepPort.copyNamedFiles: create's workspace_files, confined to the checkout and the worktree. */
 export async function copyNamedFiles(
   repo: string,
-  workspace: string,
+  worktree: string,
   files: readonly string[],
 ): Promise<void> {
   for (const f of files) {
@@ -79,7 +79,7 @@ export async function copyNamedFiles(
     if (rel === '')
       throw new AicoderError('invalid_input', `workspace_files: '${f}' is not a file`, { field });
     const src = join(repo, rel);
-    const dst = join(workspace, rel);
+    const dst = join(worktree, rel);
     await requireInside(repo, src, field);
     const s = await stat(src).catch(() => null);
     if (!s)
@@ -87,9 +87,9 @@ export async function copyNamedFiles(
     if (!s.isFile())
       throw new AicoderError('invalid_input', `workspace_files: '${f}' is not a file`, { field });
     if (await exists(dst)) continue;
-    await requireInside(workspace, dirname(dst), field);
+    await requireInside(worktree, dirname(dst), field);
     await mkdir(dirname(dst), { recursive: true });
-    await requireInside(workspace, dirname(dst), field);
+    await requireInside(worktree, dirname(dst), field);
     await copyFile(src, dst, constants.COPYFILE_EXCL);
   }
 }
@@ -146,8 +146,8 @@ export async function dirSize(root: string): Promise<number> {
 export function createPrep(git: GitRunner): PrepPort {
   return {
     loadSettings,
-    copyIntoWorktree: async (repo, workspace, settings) =>
-      copyInto(repo, workspace, await filesToCopy(git, repo, settings)),
+    copyIntoWorktree: async (repo, worktree, settings) =>
+      copyInto(repo, worktree, await filesToCopy(git, repo, settings)),
     copyNamedFiles,
     freePort,
     dirSize,

@@ -40,7 +40,7 @@ export function utf8Cut(buf: Buffer, max: number): number {
 }
 
 /** Whether git tracks `rel` in the worktree (its index). */
-export type TrackedCheck = (workspace: string, rel: string) => Promise<boolean>;
+export type TrackedCheck = (worktree: string, rel: string) => Promise<boolean>;
 
 /**
  * Reads a worktree file, confined (confine.ts). A file with more than one hard link may be another
@@ -48,17 +48,17 @@ export type TrackedCheck = (workspace: string, rel: string) => Promise<boolean>;
  * (`isTracked`; without one, every such file is refused).
  */
 export async function readFile(
-  workspace: string,
+  worktree: string,
   relPath: string,
   opts: { max_bytes: number; offset: number },
   isTracked?: TrackedCheck,
 ): Promise<ReadResult> {
   checkInt(opts.max_bytes, 'max_bytes', 1);
   checkInt(opts.offset, 'offset', 0);
-  const c = await confine(workspace, relPath);
+  const c = await confine(worktree, relPath);
   const { fh, size, nlink } = await openConfined(c);
   try {
-    if (nlink > 1 && !(await (isTracked?.(workspace, c.rel) ?? false))) {
+    if (nlink > 1 && !(await (isTracked?.(worktree, c.rel) ?? false))) {
       throw new AicoderError(
         'path_outside',
         `path '${c.rel}' is not allowed: it has ${nlink} hard links (it may be another name for a file outside the worktree) and git does not track it`,

@@ -67,6 +67,7 @@ describe('lazy command modules', () => {
       expect(loaded.some((l) => l.includes('/cli/fast-path.js'))).toBe(true);
       for (const heavy of [
         '/execa/',
+        '/simple-git/',
         '/zod/',
         '/better-sqlite3/',
         'undici',
@@ -134,6 +135,7 @@ describe('lazy command modules', () => {
         '/daemon/routes/index.js',
         '/store/',
         '/execa/',
+        '/simple-git/',
         '/@secretlint/',
       ]) {
         expect(

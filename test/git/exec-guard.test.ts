@@ -36,7 +36,7 @@ describe('git in an aicoder worktree', () => {
   });
 
   it('refuses a planted .git pointing at ./fake with core.fsmonitor, and runs nothing', async () => {
-    // The attack from issue 13 §3: a fake git dir whose config runs a command on `git status`/`add`.
+    // A fake git dir whose config runs a command on `git status`/`add`.
     const fake = join(ws, 'fake');
     git(ws, 'init', '-q', '--bare', fake);
     writeFileSync(join(fake, 'config'), `[core]\n\tfsmonitor = "touch ${marker}; echo"\n`);

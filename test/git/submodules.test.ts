@@ -1,5 +1,5 @@
 /**
- * Issue 12 §1, submodules, through the real daemon and CLI with the issue's text provider (the task is
+ * Submodules, through the real daemon and CLI with the issue's text provider (the task is
  * a shell script): worktrees get their submodules (nested ones too) from the user's own git settings;
  * a configuration that refuses local-path submodule URLs is obeyed and reported on the coder; diff,
  * changes, commit, merge and rm agree about changes inside a submodule; `.aicoder.json`

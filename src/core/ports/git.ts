@@ -104,9 +104,9 @@ export interface GitPort {
    */
   removeWorktree(spec: RemoveWorktreeSpec): Promise<RemovedWorktree>;
   /** Unified diff of the worktree (committed, staged, unstaged and untracked) against base_commit. */
-  diff(workspace: string, baseCommit: string): Promise<string>;
+  diff(worktree: string, baseCommit: string): Promise<string>;
   /** A page of the changed files against base_commit (see PageQuery); never blocks the event loop. */
-  changes(workspace: string, baseCommit: string, page?: PageQuery): Promise<ChangesPage>;
+  changes(worktree: string, baseCommit: string, page?: PageQuery): Promise<ChangesPage>;
   /** The `total` that changes() would answer, counted without listing (a running coder's files_changed). */
-  countChanges(workspace: string, baseCommit: string): Promise<number>;
+  countChanges(worktree: string, baseCommit: string): Promise<number>;
 }

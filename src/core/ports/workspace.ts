@@ -22,14 +22,14 @@ export interface ReadResult {
 
 export interface WorkspacePort {
   /** A page of the tracked and untracked (not ignored) files, with sizes (see PageQuery). */
-  list(workspace: string, page?: PageQuery): Promise<FilesPage>;
+  list(worktree: string, page?: PageQuery): Promise<FilesPage>;
   /** Reads a repo-relative file, confined to the worktree (path_outside otherwise). */
-  read(workspace: string, relPath: string, opts: { max_bytes: number; offset: number }): Promise<ReadResult>;
+  read(worktree: string, relPath: string, opts: { max_bytes: number; offset: number }): Promise<ReadResult>;
   /**
    * Watches the worktree (ignoring .git and ignored dirs); onChange is debounced by the implementation.
    * When onChange returns a promise, the next call waits for it and is spaced by its cost.
    */
-  watch(workspace: string, onChange: () => unknown): WatchHandle;
+  watch(worktree: string, onChange: () => unknown): WatchHandle;
 }
 
 export interface WatchHandle {
