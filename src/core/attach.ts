@@ -88,7 +88,7 @@ export class Attaches {
       throw new AicoderError('invalid_input', `pid ${holder.pid} is not a live process`, { field: 'pid' });
     }
     // Refused before anything is stopped when the coder's sandbox cannot be set up.
-    if (coder.sandbox.mode !== 'none') await requireSandbox(this.deps, coder.provider);
+    if (coder.sandbox.mode !== 'none') await requireSandbox(this.deps, coder.provider, coder.sandbox.network);
     let stopped = false;
     if (!isTerminal(coder.state)) {
       await this.stop(coder);

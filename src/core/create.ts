@@ -67,7 +67,7 @@ export async function createCoder(
   const settings = await deps.prep.loadSettings(repo, deps.config.worktree_defaults);
   const sandbox = resolveSandbox(input, settings);
   // A sandbox that cannot be set up is refused before anything is made (never a silent fallback).
-  if (sandbox.mode !== 'none') await requireSandbox(deps, providerName);
+  if (sandbox.mode !== 'none') await requireSandbox(deps, providerName, sandbox.network);
   const workspace = worktreePath(deps.home, repo, id);
   // Intent first: a crash between here and the record leaves a branch and a folder nobody lists;
   // the next start finds the intent and removes them (reconcileCreates).

@@ -67,12 +67,16 @@ function noSandbox(): AicoderError {
 }
 
 /** Refuses (sandbox_unavailable, naming the cause) when the provider's runs cannot be sandboxed. */
-export async function requireSandbox(deps: ManagerDeps, providerName: string): Promise<void> {
+export async function requireSandbox(
+  deps: ManagerDeps,
+  providerName: string,
+  network: 'on' | 'off' = 'on',
+): Promise<void> {
   if (!deps.sandbox) throw noSandbox();
   const def = deps.providers.get(providerName);
   const base = deps.baseEnv ?? process.env;
   const path = deps.config.provider_env?.[providerName]?.PATH ?? def?.env.PATH ?? base.PATH ?? '';
-  await deps.sandbox.check(path);
+  await deps.sandbox.check(path, network);
 }
 
 /**

@@ -42,8 +42,11 @@ export interface SandboxPort {
    * the cause (bwrap not on PATH, or bwrap refused to set up the namespaces) — never falls back.
    */
   wrap(req: SandboxRequest, argv: readonly string[]): Promise<SandboxedRun>;
-  /** Throws as `wrap` does when no sandbox can be set up with this PATH (a PATH value). */
-  check(path: string): Promise<void>;
+  /**
+   * Throws as `wrap` does when no sandbox can be set up with this PATH (a PATH value); with network
+   * "off", also when bwrap cannot make a network namespace.
+   */
+  check(path: string, network?: NetworkMode): Promise<void>;
 }
 
 /** Checks a sandbox value from a create, .aicoder.json or config.json; `field` names where. */
@@ -58,15 +61,22 @@ export function checkNetworkMode(v: unknown, field = 'network'): NetworkMode {
 }
 
 /**
- * The sandbox of a new coder: the create's value over the repo's .aicoder.json over config.json's
- * "worktree" defaults (already merged in `settings`). Network is always "on" for now: "off" needs a
- * relay to the host's loopback (the model server, the coder endpoint), which is not built yet.
+ * The sandbox of a new coder: the create's values over the repo's .aicoder.json over config.json's
+ * "worktree" defaults (already merged in `settings`). `network: "off"` needs `sandbox: "bwrap"`
+ * (invalid_input naming `network` otherwise): the network namespace is bwrap's.
  */
 export function resolveSandbox(
-  input: { sandbox?: SandboxMode },
-  settings: { sandbox?: SandboxMode },
+  input: { sandbox?: SandboxMode; network?: NetworkMode },
+  settings: { sandbox?: SandboxMode; network?: NetworkMode },
 ): CoderSandbox {
-  return { mode: input.sandbox ?? settings.sandbox ?? 'none', network: 'on' };
+  const mode = input.sandbox ?? settings.sandbox ?? 'none';
+  const network = input.network ?? settings.network ?? 'on';
+  if (network === 'off' && mode !== 'bwrap') {
+    throw new AicoderError('invalid_input', 'network "off" needs sandbox "bwrap" (docs/sandbox.md)', {
+      field: 'network',
+    });
+  }
+  return { mode, network };
 }
 
 /** Short text for status lines: "none", "bwrap", "bwrap, network off". */

@@ -5,7 +5,7 @@
  */
 
 /** Settings of .aicoder.json (repo root) merged over the user's defaults (config.json "worktree"). */
-import type { SandboxMode } from './sandbox.js';
+import type { NetworkMode, SandboxMode } from './sandbox.js';
 
 export interface RepoSettings {
   /** Globs (git pathspec glob syntax) of untracked or ignored files copied into each new worktree. */
@@ -23,6 +23,8 @@ export interface RepoSettings {
   submodules: boolean | null;
   /** The sandbox of new coders (docs/sandbox.md); unset: none. A create's own value wins. */
   sandbox?: SandboxMode;
+  /** The network of new sandboxed coders (docs/sandbox.md); unset: on. */
+  network?: NetworkMode;
   /** Commands (argv arrays) that check an agent's work in its worktree: tests, lint, build. */
   check: string[][];
   /** Each check command is ended after this many seconds (default 600). */

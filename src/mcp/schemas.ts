@@ -66,6 +66,7 @@ export const createInput = z
     autostart: c.autostart.default(true),
     keep_processes: c.keep_processes.optional(),
     sandbox: c.sandbox.optional(),
+    network: c.network.optional(),
     max_turns: c.max_turns.optional(),
     timeout_s: c.timeout_s.optional(),
     budget_usd: c.budget_usd.optional(),

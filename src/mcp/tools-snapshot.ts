@@ -78,6 +78,11 @@ export const TOOLS_SNAPSHOT: Tool[] = [
           type: 'string',
           enum: ['none', 'bwrap'],
         },
+        network: {
+          type: 'string',
+          enum: ['on', 'off'],
+          description: 'off: no network but relayed loopback ports (needs sandbox bwrap).',
+        },
         max_turns: {
           type: 'integer',
           minimum: 1,

@@ -15,8 +15,10 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { AicoderError } from '../core/errors.js';
 import type { SandboxedRun, SandboxPort, SandboxRequest } from '../core/sandbox.js';
+import { INSIDE_SOCKET_DIR, loopbackPorts, SOCKET_SUBDIR } from './net-relay.js';
 
 const run = promisify(execFile);
 
@@ -35,11 +37,11 @@ class BwrapSandbox implements SandboxPort {
 
   constructor(private readonly program: string) {}
 
-  async check(path: string): Promise<void> {
-    await this.bwrap(path);
+  async check(path: string, network: 'on' | 'off' = 'on'): Promise<void> {
+    await this.bwrap(path, network);
   }
 
-  private async bwrap(path: string): Promise<string> {
+  private async bwrap(path: string, network: 'on' | 'off' = 'on'): Promise<string> {
     const bwrap = findOnPath(this.program, path);
     if (bwrap === null) {
       throw new AicoderError(
@@ -48,15 +50,16 @@ class BwrapSandbox implements SandboxPort {
         { field: 'sandbox' },
       );
     }
-    if (!this.working.has(bwrap)) {
-      await checkBwrap(bwrap);
-      this.working.add(bwrap);
+    const key = `${network} ${bwrap}`;
+    if (!this.working.has(key)) {
+      await checkBwrap(bwrap, network);
+      this.working.add(key);
     }
     return bwrap;
   }
 
   async wrap(req: SandboxRequest, argv: readonly string[]): Promise<SandboxedRun> {
-    const bwrap = await this.bwrap(req.env.PATH ?? '');
+    const bwrap = await this.bwrap(req.env.PATH ?? '', req.sandbox.network);
     mkdirSync(req.tmp_dir, { recursive: true, mode: 0o700 });
     const git = await gitPaths(req.workspace, req.branch);
     const writable = [req.workspace, ...git.writable, ...expandStatePaths(req.state_paths, req.env)];
@@ -70,11 +73,27 @@ class BwrapSandbox implements SandboxPort {
     const readonly = [git.common, req.env.HOME ?? '', ...tmpTops(runPaths)].filter(
       (p) => isAbsolute(p) && existsSync(p),
     );
+    const env = { ...req.env, TMPDIR: '/tmp' };
+    if (req.sandbox.network === 'off') {
+      // The relay (process/net-relay.ts) keeps the loopback ports the run's env names reachable.
+      const node = process.execPath;
+      const relay = fileURLToPath(new URL('./net-relay.js', import.meta.url));
+      readonly.push(...tmpTops([node, relay]).filter((p) => existsSync(p)));
+      const args = bwrapArgs({ readonly, writable, tmp: req.tmp_dir, network: 'off' });
+      const ports = loopbackPorts(env).map(String);
+      const outsideDir = join(req.tmp_dir, SOCKET_SUBDIR);
+      return {
+        argv: [
+          ...[node, relay, 'outside', outsideDir, ...ports, '--'],
+          ...[bwrap, ...args, '--'],
+          ...[node, relay, 'inside', INSIDE_SOCKET_DIR, ...ports, '--'],
+          ...argv,
+        ],
+        env,
+      };
+    }
     const args = bwrapArgs({ readonly, writable, tmp: req.tmp_dir, network: req.sandbox.network });
-    return {
-      argv: [bwrap, ...args, '--', ...argv],
-      env: { ...req.env, TMPDIR: '/tmp' },
-    };
+    return { argv: [bwrap, ...args, '--', ...argv], env };
   }
 }
 
@@ -151,9 +170,11 @@ function isExecutable(p: string): boolean {
 }
 
 /** Runs `true` in a minimal sandbox: bwrap that cannot make namespaces fails here, with its reason. */
-async function checkBwrap(bwrap: string): Promise<void> {
+async function checkBwrap(bwrap: string, network: 'on' | 'off'): Promise<void> {
   try {
     const args = ['--cap-drop', 'ALL', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+    // network off: the network namespace too (refused where unprivileged user namespaces lack it).
+    if (network === 'off') args.push('--unshare-net');
     await run(bwrap, [...args, '--', 'true'], {
       timeout: 15_000,
     });
@@ -162,7 +183,7 @@ async function checkBwrap(bwrap: string): Promise<void> {
     const why = (err.stderr ?? '').trim() || err.message || String(e);
     throw new AicoderError(
       'sandbox_unavailable',
-      `sandbox "bwrap": ${bwrap} refused to set up a sandbox: ${why.split('\n')[0]}`,
+      `sandbox "bwrap"${network === 'off' ? ' with network off' : ''}: ${bwrap} refused to set up a sandbox: ${why.split('\n')[0]}`,
       { field: 'sandbox', cause: e },
     );
   }

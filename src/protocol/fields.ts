@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import * as L from './limits.js';
-import { SANDBOX_MODES } from './states.js';
+import { NETWORK_MODES, SANDBOX_MODES } from './states.js';
 import { intRule, positiveRule, textRule } from './rules.js';
 
 /** "must be 1–N characters", no NUL characters (the OS and git refuse them). */
@@ -92,6 +92,10 @@ export const createFields = {
   keep_processes: z.boolean().describe('true: processes left running outlive the run (see `processes`).'),
   /** Default: the repo's .aicoder.json, else config.json "worktree", else none (docs/sandbox.md). */
   sandbox: z.enum(SANDBOX_MODES),
+  /** Default: .aicoder.json, else config.json "worktree", else on. */
+  network: z
+    .enum(NETWORK_MODES)
+    .describe('off: no network but relayed loopback ports (needs sandbox bwrap).'),
   max_turns: int(1).describe('Stop after this many agent turns.'),
   timeout_s: positive('seconds', L.MAX_TIMEOUT_S, ' (7 days)').describe(
     'Stop after this many seconds of running.',

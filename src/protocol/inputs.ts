@@ -22,6 +22,7 @@ export const createInput = z
     autostart: createFields.autostart.optional(),
     keep_processes: createFields.keep_processes.optional(),
     sandbox: createFields.sandbox.optional(),
+    network: createFields.network.optional(),
     workspace_files: createFields.workspace_files.optional(),
     max_turns: createFields.max_turns.optional(),
     timeout_s: createFields.timeout_s.optional(),

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AicoderError } from '../core/errors.js';
-import { SANDBOX_MODES } from '../core/sandbox.js';
+import { NETWORK_MODES, SANDBOX_MODES } from '../core/sandbox.js';
 import { EMPTY_SETTINGS, type RepoSettings } from '../core/worktree-types.js';
 
 export const SETTINGS_FILE = '.aicoder.json';
@@ -36,6 +36,7 @@ export const settingsSchema = z
     ports: z.number().int().min(0).max(MAX_PORTS).optional(),
     submodules: z.boolean().optional(),
     sandbox: z.enum(SANDBOX_MODES).optional(),
+    network: z.enum(NETWORK_MODES).optional(),
     check: z.array(argv).max(50).optional(),
     check_timeout_s: z.number().gt(0).max(MAX_CHECK_TIMEOUT_S).optional(),
   })
@@ -50,6 +51,7 @@ export const SETTINGS_RULES: Record<keyof SettingsFile, string> = {
   ports: `an integer from 0 to ${MAX_PORTS}`,
   submodules: 'true or false (default: true when the repository has a .gitmodules file)',
   sandbox: `one of ${SANDBOX_MODES.join(', ')}`,
+  network: `one of ${NETWORK_MODES.join(', ')} (off needs sandbox bwrap)`,
   check: 'an array of commands, each a non-empty array of strings (argv, no shell), at most 50',
   check_timeout_s: `a number of seconds above 0 and at most ${MAX_CHECK_TIMEOUT_S}`,
 };
@@ -115,6 +117,7 @@ export async function loadSettings(
     ports: own.ports ?? defaults?.ports ?? EMPTY_SETTINGS.ports,
     submodules: own.submodules ?? defaults?.submodules ?? EMPTY_SETTINGS.submodules,
     ...pick('sandbox', own.sandbox ?? defaults?.sandbox),
+    ...pick('network', own.network ?? defaults?.network),
     check: own.check ?? defaults?.check ?? EMPTY_SETTINGS.check,
     check_timeout_s: own.check_timeout_s ?? defaults?.check_timeout_s ?? EMPTY_SETTINGS.check_timeout_s,
   };

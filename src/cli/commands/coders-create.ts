@@ -34,6 +34,10 @@ export function registerCreateCommand(program: Command, ctx: CliContext): void {
       'let processes the agent leaves running (a dev server) outlive its run; stop and rm end them',
     )
     .option('--sandbox <mode>', 'none, or bwrap: the agent writes only its worktree (docs/sandbox.md)')
+    .option(
+      '--network <mode>',
+      'on, or off (with --sandbox bwrap): no network but aicoder and loopback model URLs',
+    )
     .option('--role <name>', 'a role preset: developer, reviewer, tester, architect, … (docs/roles.md)')
     .option(
       '--review-by <provider>',
@@ -56,6 +60,7 @@ export function registerCreateCommand(program: Command, ctx: CliContext): void {
           budgetUsd?: string;
           keepProcesses?: boolean;
           sandbox?: string;
+          network?: string;
           agents?: string;
           role?: string;
           reviewBy?: string;
