@@ -15,22 +15,22 @@ export interface StallDeps {
 
 export class StallWatch {
   private readonly timers = new Map<string, TimerHandle>();
+  /**
+   * Coders whose flag is known to be clear since their last activity: their next activity reads no
+   * record (output arrives every 20 ms; this watch is the only one that sets the flag, in fire()).
+   */
+  private readonly clear = new Set<string>();
 
   constructor(private readonly deps: StallDeps) {}
 
   /** Something happened for this coder: clear the flag and start the quiet period again. */
   activity(id: string): void {
     this.timers.get(id)?.clear();
-    const cur = this.deps.records.get(id);
-    if (!cur) return;
-    if (cur.stalled) {
-      this.deps.records.patch(id, { stalled: false });
-      this.deps.appendLog(id, {
-        ts: this.deps.records.now(),
-        stream: 'system',
-        kind: 'stall_cleared',
-        text: 'activity again: no longer stalled',
-      });
+    if (!this.clear.has(id)) {
+      const cur = this.deps.records.get(id);
+      if (!cur) return;
+      if (cur.stalled) this.unflag(id);
+      this.clear.add(id);
     }
     if (this.deps.stallAfterMs <= 0) return;
     this.timers.set(
@@ -39,10 +39,21 @@ export class StallWatch {
     );
   }
 
+  private unflag(id: string): void {
+    this.deps.records.patch(id, { stalled: false });
+    this.deps.appendLog(id, {
+      ts: this.deps.records.now(),
+      stream: 'system',
+      kind: 'stall_cleared',
+      text: 'activity again: no longer stalled',
+    });
+  }
+
   /** The run ended: no more timer; the flag goes (an ended coder is not stalled). */
   stop(id: string): void {
     this.timers.get(id)?.clear();
     this.timers.delete(id);
+    this.clear.delete(id);
     const cur = this.deps.records.get(id);
     if (cur?.stalled) this.deps.records.patch(id, { stalled: false });
   }
@@ -50,10 +61,12 @@ export class StallWatch {
   stopAll(): void {
     for (const t of this.timers.values()) t.clear();
     this.timers.clear();
+    this.clear.clear();
   }
 
   private fire(id: string): void {
     this.timers.delete(id);
+    this.clear.delete(id);
     const cur = this.deps.records.get(id);
     // Only a running coder stalls: paused and needs_input wait for a person, not for the agent.
     if (!cur || cur.state !== 'running' || cur.stalled) return;
