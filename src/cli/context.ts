@@ -1,5 +1,5 @@
 /** What every command gets: the environment, the output, and a lazily connected daemon client. */
-import type { AicoderClient } from '../client/types.js';
+import type { DaemonClient } from '../client/types.js';
 import type { Output } from './output.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -9,7 +9,7 @@ export interface CliContext {
   cwd: string;
   out: Output;
   /** The daemon client; starts the daemon unless AICODER_NO_AUTOSTART=1. */
-  client(): Promise<AicoderClient>;
+  client(): Promise<DaemonClient>;
   /** Forgets the client, so the next client() finds (or starts) the daemon again. */
   resetClient(): void;
   /** Exit code for a command that ends without an error but must not report success (wait). */
@@ -17,7 +17,7 @@ export interface CliContext {
 }
 
 export function createContext(env: Env, out: Output, cwd: string): CliContext {
-  let client: Promise<AicoderClient> | null = null;
+  let client: Promise<DaemonClient> | null = null;
   return {
     env,
     cwd,

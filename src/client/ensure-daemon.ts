@@ -16,7 +16,7 @@ import {
 } from '../daemon/control.js';
 import { readOwnerToken } from '../local/owner-token.js';
 import { createHttpClient } from './http-client.js';
-import type { AicoderClient } from './types.js';
+import type { DaemonClient } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -28,7 +28,7 @@ export interface EnsureDaemonOptions {
   onWaiting?(note: string): void;
 }
 
-export async function ensureDaemon(opts: EnsureDaemonOptions = {}): Promise<AicoderClient> {
+export async function ensureDaemon(opts: EnsureDaemonOptions = {}): Promise<DaemonClient> {
   const env = opts.env ?? process.env;
   const { home, port } = loadEnvSettings(env);
   const probe = await probeDaemon(home);

@@ -1,6 +1,6 @@
 /**
- * The one JSON request of every typed client of the daemon's REST routes (coders: http-client.ts,
- * groups: group-client.ts, worktrees: worktree-client.ts), over node:http (local/http-request.ts).
+ * The one JSON request of the typed client of the daemon's REST routes (http-client.ts: coders,
+ * groups, worktrees), over node:http (local/http-request.ts).
  * Errors are always AicoderError: `daemon_unreachable` (naming the socket's code) when nothing
  * answers, the daemon's own `{error: ErrorBody}` when it refuses, `internal` for any other answer
  * (not JSON, or an error without a body).

@@ -30,6 +30,18 @@ import type {
   ReadResult,
 } from '../core/ports.js';
 import type { AicoderEvent } from '../core/events.js';
+import type { CompareResult } from '../core/compare.js';
+import type { CreateGroupInput, GroupControlResult } from '../core/group-ops.js';
+import type { GroupView } from '../core/group.js';
+import type { FleetStats } from '../core/stats.js';
+import type {
+  CommitResult,
+  ConflictReport,
+  DiskUsage,
+  GcResult,
+  MergeResult,
+} from '../core/worktree-types.js';
+import type { RouteBody, RouteQuery } from '../protocol/routes.js';
 
 /** `GET /health` (the contract's shape, src/protocol/health.ts). */
 export type { Health };
@@ -78,4 +90,31 @@ export interface AicoderClient {
   /** Live events with automatic reconnection and resumption by last event id. */
   subscribe(opts: SubscribeOptions): EventSubscription;
   shutdown(): Promise<void>;
+}
+
+/**
+ * The one client of every REST route (client/http-client.ts): the coder routes of AicoderClient, the
+ * fleet's stats, the worktree lifecycle and the groups. Each method is named after its route in the
+ * route table (protocol/route-paths.ts) and takes that route's query or body as the table types it
+ * (protocol/routes.ts); `providers`, `subscribe` and the whole-`diff` method are the exceptions named
+ * in http-client.ts's CLIENT_ROUTES.
+ */
+export interface DaemonClient extends AicoderClient {
+  /** `GET /api/stats`. */
+  stats(): Promise<FleetStats>;
+  /** Commits all of a coder's changes on its branch. */
+  commit(id: string, input: RouteBody<'commit'>): Promise<CommitResult & { coder_id: string }>;
+  /** Merges a coder's branch into its base (docs/worktrees.md). */
+  merge(id: string, input: RouteBody<'merge'>): Promise<MergeResult & { coder_id: string }>;
+  conflicts(input: RouteQuery<'conflicts'>): Promise<ConflictReport[]>;
+  gc(input: RouteBody<'gc'>): Promise<GcResult>;
+  /** Disk use of the coders' worktrees (none asked: none answered, no request). */
+  disk(ids: readonly string[]): Promise<DiskUsage[]>;
+  createGroup(input: CreateGroupInput): Promise<GroupView>;
+  listGroups(input?: RouteQuery<'listGroups'>): Promise<GroupView[]>;
+  getGroup(id: string): Promise<GroupView>;
+  controlGroup(id: string, input: RouteBody<'controlGroup'>): Promise<GroupControlResult>;
+  /** One long poll (≤ 50 s): every member ended, or timed_out. */
+  waitGroup(id: string, input: RouteQuery<'waitGroup'>): Promise<{ group: GroupView; timed_out: boolean }>;
+  compareGroup(id: string): Promise<CompareResult>;
 }

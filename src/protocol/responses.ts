@@ -6,7 +6,7 @@
  * to compile, and test/protocol/routes.test.ts parses a real daemon's answers with them.
  */
 import { z } from 'zod';
-import { CODER_STATES, MERGE_STRATEGIES } from './states.js';
+import { CODER_STATES, MERGE_STRATEGIES, type CoderState } from './states.js';
 import { CHECK_VERDICTS, coderRecord, groupViewRecord, logEntry } from './records.js';
 
 const nullableInt = z.number().int().nullable();
@@ -199,6 +199,8 @@ export const compareResult = z.object({
       turns: z.number().int(),
       tokens: z.number().int(),
       cost_usd: z.number(),
+      /** cost_usd is estimated from tokens (the agent reported no cost). */
+      cost_estimated: z.boolean(),
       duration_s: z.number().nullable(),
       overlap: z.array(
         z.object({ coder_id: z.string(), files: z.array(z.string()), conflicts: z.array(z.string()) }),
@@ -245,7 +247,10 @@ const providerTotals = z.object({
 /** `GET /api/stats` (core/stats.ts). */
 export const fleetStats = z.object({
   total: z.number().int(),
-  by_state: z.record(z.enum(CODER_STATES), z.number().int()),
+  /** Every state, 0 included. */
+  by_state: z.object(
+    Object.fromEntries(CODER_STATES.map((s) => [s, z.number().int()])) as Record<CoderState, z.ZodNumber>,
+  ),
   running: z.number().int(),
   queued: z.number().int(),
   by_provider: z.record(providerTotals),

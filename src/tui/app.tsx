@@ -166,7 +166,7 @@ export function App({
       const gid = c.group_id;
       if (gid === null || askedGroups.current.has(gid)) continue;
       askedGroups.current.add(gid);
-      groups.get(gid).then(
+      groups.getGroup(gid).then(
         (g) => {
           const info: GroupInfo = {
             id: g.id,

@@ -1,12 +1,12 @@
 /** The TUI's group actions: checks, stop and restart of a whole group, the compare view, pick. */
 import type { Coder } from '../core/coder.js';
-import type { GroupClient } from '../client/group-client.js';
+import type { DaemonClient } from '../client/types.js';
 import type { CommandContext } from './commands.js';
 import { errorMessage } from './errors.js';
 import { isGroupRow, membersByGroup } from './groups.js';
 
-/** What the TUI uses of the group routes (client/group-client.ts; tests give an in-memory one). */
-export type TuiGroups = Pick<GroupClient, 'get' | 'compare' | 'control'>;
+/** What the TUI uses of the group routes (the client's group methods, client/http-client.ts; tests give an in-memory one). */
+export type TuiGroups = Pick<DaemonClient, 'getGroup' | 'compareGroup' | 'controlGroup'>;
 
 /** The group of the selected row: the group row itself or the group of the selected member. */
 export function selectedGroup(ctx: CommandContext): string | null {
@@ -32,7 +32,7 @@ export async function controlGroup(
   const groups = groupsOf(ctx, `${action} ${gid}`);
   if (!groups) return;
   try {
-    const r = await groups.control(gid, { action });
+    const r = await groups.controlGroup(gid, { action });
     for (const m of r.group?.members ?? []) ctx.dispatch({ type: 'upsert', coder: m });
     const ok = r.members.filter((m) => m.ok).length;
     const failed = r.members.filter((m) => !m.ok);
@@ -51,7 +51,7 @@ export function openCompare(ctx: CommandContext, gid: string): void {
   if (!groups) return;
   const cursor = ctx.state.mode.kind === 'compare' ? ctx.state.mode.cursor : 0;
   dispatch({ type: 'mode', mode: { kind: 'compare', groupId: gid, result: null, cursor } });
-  groups.compare(gid).then(
+  groups.compareGroup(gid).then(
     (result) => dispatch({ type: 'compare-loaded', groupId: gid, result }),
     (e: unknown) => {
       dispatch({ type: 'mode', mode: { kind: 'normal' } });

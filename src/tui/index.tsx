@@ -3,18 +3,17 @@
  * nothing (coders keep running in the daemon).
  */
 import { render, type Instance } from 'ink';
-import type { AicoderClient } from '../client/types.js';
+import type { DaemonClient } from '../client/types.js';
 import { AicoderError } from '../core/errors.js';
 import { App } from './app.js';
 import { colorEnabled } from './theme.js';
-import { createGroupClient } from '../client/group-client.js';
 import { attachedNote, attachHolder, handedBackNote, runInTerminal } from '../term/attach-run.js';
 
 export { App } from './app.js';
 export type { AppProps } from './app.js';
 
 export interface RunTuiOptions {
-  client: AicoderClient;
+  client: DaemonClient;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
   /** The repository of the current directory (the new-coder form's default), if any. */
@@ -70,7 +69,7 @@ export async function runTui(opts: RunTuiOptions): Promise<void> {
     screenOn = false;
   };
 
-  const groups = createGroupClient(client.baseUrl, client.authHeaders);
+  const groups = client;
   let instance: Instance | null = null;
   // Set by the attach key once the daemon has accepted the attach: resolves when the coder is back.
   let handover: Promise<Restore> | null = null;

@@ -1,14 +1,12 @@
 /**
- * The typed clients (coders, groups, worktrees) share one JSON request (src/client/json-request.ts):
+ * The typed client's methods (coders, groups, worktrees) share one JSON request (src/client/json-request.ts):
  * whatever answers, a caller only ever sees an AicoderError with a code (never a raw SyntaxError from
  * a body that is not JSON, as the worktree client threw before).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGroupClient } from '../../src/client/group-client.js';
 import { createHttpClient } from '../../src/client/http-client.js';
-import { createWorktreeClient } from '../../src/client/worktree-client.js';
 import { AicoderError } from '../../src/core/errors.js';
 import { freePort } from '../helpers/env.js';
 
@@ -39,9 +37,9 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 
 function calls(base: string): Promise<unknown>[] {
   return [
-    createWorktreeClient(base).gc({}),
-    createWorktreeClient(base).conflicts({ repo: '/r' }),
-    createGroupClient(base).list(),
+    createHttpClient({ baseUrl: base }).gc({}),
+    createHttpClient({ baseUrl: base }).conflicts({ repo: '/r' }),
+    createHttpClient({ baseUrl: base }).listGroups(),
     createHttpClient({ baseUrl: base }).get('abc'),
   ];
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CommanderError } from 'commander';
 import { z, type ZodTypeAny } from 'zod';
-import type { AicoderClient } from '../../src/client/types.js';
+import type { DaemonClient } from '../../src/client/types.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { optionOf } from '../../src/cli/create-input.js';
 import type { CliContext } from '../../src/cli/context.js';
@@ -140,7 +140,7 @@ async function cli(field: string, value: unknown): Promise<Outcome | null> {
       sent.push(input);
       return Promise.reject(new Error('recorded'));
     },
-  } as unknown as AicoderClient;
+  } as unknown as DaemonClient;
   const out = new Proxy(
     {},
     { get: (_t, k) => (k === 'paint' ? (_s: unknown, t: string) => t : () => undefined) },

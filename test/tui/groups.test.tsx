@@ -156,15 +156,15 @@ function fakeGroups(client: MemoryClient): TuiGroups & { calls: string[] } {
   });
   return {
     calls,
-    get: (id) => {
+    getGroup: (id) => {
       calls.push(`get ${id}`);
       return Promise.resolve(view());
     },
-    compare: (id) => {
+    compareGroup: (id) => {
       calls.push(`compare ${id}`);
       return Promise.resolve(COMPARE);
     },
-    control: (id, input) => {
+    controlGroup: (id, input) => {
       calls.push(`${input.action} ${id}`);
       const members = view().members.map((m) => ({
         id: m.id,

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import type { StateFilter } from '../../core/api.js';
 import type { CliContext } from '../context.js';
-import { createWorktreeClient } from '../../client/worktree-client.js';
 import { formatBytes } from '../format-bytes.js';
 import { repoArg } from './worktree.js';
 import { CODER_TABLE_HEADER, coderRow, statusFields } from '../format.js';
@@ -34,12 +33,10 @@ export function registerListStatus(program: Command, ctx: CliContext): void {
         ...(o.repo !== undefined ? { repo: repoArg(ctx.cwd, o.repo) } : {}),
         limit: o.limit,
       });
-      const disk = o.disk
-        ? await createWorktreeClient(client.baseUrl, client.authHeaders).disk(page.coders.map((c) => c.id))
-        : undefined;
+      const disk = o.disk ? await client.disk(page.coders.map((c) => c.id)) : undefined;
       const groupIds = [...new Set(page.coders.flatMap((c) => (c.group_id ? [c.group_id] : [])))];
       const gc = groupIds.length > 0 ? await groupClient(ctx) : null;
-      const groups = gc ? await Promise.all(groupIds.map((g) => gc.get(g))) : [];
+      const groups = gc ? await Promise.all(groupIds.map((g) => gc.getGroup(g))) : [];
       const extra = { ...(disk ? { disk } : {}), ...(groups.length > 0 ? { groups } : {}) };
       if (o.json) return out.json({ ...page, ...extra });
       if (page.coders.length === 0) return out.line('no coders');

@@ -3,7 +3,7 @@
  * `check` (a coder's or every member's checks).
  */
 import type { Command } from 'commander';
-import { createGroupClient, type GroupClient } from '../../client/group-client.js';
+import type { DaemonClient } from '../../client/types.js';
 import { checkSummary } from '../../core/check-types.js';
 import { isTerminal, type Coder } from '../../core/coder.js';
 import { AicoderError } from '../../core/errors.js';
@@ -22,9 +22,9 @@ const SLICE_MS = 45_000;
 
 export { isGroupRef };
 
-export async function groupClient(ctx: CliContext): Promise<GroupClient> {
-  const client = await ctx.client();
-  return createGroupClient(client.baseUrl, client.authHeaders);
+/** The daemon's client (its group methods: createGroup, getGroup, controlGroup, …). */
+export function groupClient(ctx: CliContext): Promise<DaemonClient> {
+  return ctx.client();
 }
 
 /** `create --agents SPEC`: makes the group; with --wait, waits until every member has ended. */
@@ -35,7 +35,7 @@ export async function createGroupCli(
   o: { json?: boolean; wait?: boolean },
 ): Promise<void> {
   const { out } = ctx;
-  const g = await (await groupClient(ctx)).create({ ...input, agents: parseAgentsSpec(spec) });
+  const g = await (await groupClient(ctx)).createGroup({ ...input, agents: parseAgentsSpec(spec) });
   if (!o.wait) {
     if (o.json) return out.json(g);
     printGroup(out, g, `created group ${out.paint('bold', g.id)} (${shown(g.name)})`);
@@ -62,7 +62,7 @@ export async function waitGroup(
       const left = deadline - Date.now();
       const slice = Math.max(0, Math.min(opts.progress ? 2_000 : SLICE_MS, left));
       const r = await withReconnect(ctx, async (c) =>
-        createGroupClient(c.baseUrl, c.authHeaders).wait(id, slice),
+        c.waitGroup(id, { timeout_ms: Math.max(0, Math.round(slice)) }),
       );
       const counts = Object.entries(r.group.counts)
         .map(([s, n]) => `${n} ${s}`)
@@ -136,7 +136,7 @@ export async function controlGroupCli(
   json: boolean | undefined,
 ): Promise<void> {
   const { out } = ctx;
-  const r: GroupControlResult = await (await groupClient(ctx)).control(id, input);
+  const r: GroupControlResult = await (await groupClient(ctx)).controlGroup(id, input);
   if (json) return out.json(r);
   for (const m of r.members) {
     // The daemon names the API's fields; on the command line they are options.
@@ -149,7 +149,7 @@ export async function controlGroupCli(
 }
 
 export async function statusGroupCli(ctx: CliContext, id: string, json: boolean | undefined): Promise<void> {
-  const g = await (await groupClient(ctx)).get(id);
+  const g = await (await groupClient(ctx)).getGroup(id);
   if (json) return ctx.out.json(g);
   printGroup(ctx.out, g);
 }
@@ -249,7 +249,7 @@ export function registerGroupCommands(program: Command, ctx: CliContext): void {
     .argument('<group>', 'group id or unique prefix')
     .option('--json', 'print the comparison as JSON (CompareResult)')
     .action(async (id: string, o: { json?: boolean }) => {
-      const r = await (await groupClient(ctx)).compare(id);
+      const r = await (await groupClient(ctx)).compareGroup(id);
       if (o.json) return out.json(r);
       printCompare(out, r);
     });
@@ -266,7 +266,7 @@ export function registerGroupCommands(program: Command, ctx: CliContext): void {
     .action(async (id: string, o: { json?: boolean; wait?: boolean; timeout?: number }) => {
       const timeoutMs = o.timeout === undefined ? null : o.timeout * 1000;
       if (isGroupRef(id)) {
-        const r = await (await groupClient(ctx)).control(id, { action: 'check' });
+        const r = await (await groupClient(ctx)).controlGroup(id, { action: 'check' });
         if (!o.wait) return controlResultOut(ctx, r, o.json);
         const end = await waitGroup(ctx, id, { timeoutMs, progress: !o.json });
         if (o.json) out.json(end.group);

@@ -1,7 +1,7 @@
 /** Waiting for a coder to end through repeated long polls (each ≤ 45 s), with a progress line. */
 import { CODER_STATES, isTerminal, type Coder } from '../../core/coder.js';
 import { AicoderError, isAicoderError } from '../../core/errors.js';
-import type { AicoderClient } from '../../client/types.js';
+import type { DaemonClient } from '../../client/types.js';
 import type { CliContext } from '../context.js';
 import { duration } from '../format.js';
 
@@ -18,7 +18,7 @@ export interface WaitOutcome {
 /** Runs `fn`, reconnecting (and restarting the daemon when allowed) when the daemon goes away. */
 export async function withReconnect<T>(
   ctx: CliContext,
-  fn: (client: AicoderClient) => Promise<T>,
+  fn: (client: DaemonClient) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const client = await ctx.client();

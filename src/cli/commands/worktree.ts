@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { createWorktreeClient, type WorktreeClient } from '../../client/worktree-client.js';
+import type { DaemonClient } from '../../client/types.js';
 import type { ConflictReport, GcResult } from '../../core/worktree-types.js';
 import type { CliContext } from '../context.js';
 import { gitToplevel } from '../git-toplevel.js';
@@ -32,9 +32,8 @@ export function repoArg(cwd: string, p: string): string {
   }
 }
 
-async function worktreeClient(ctx: CliContext): Promise<WorktreeClient> {
-  const client = await ctx.client();
-  return createWorktreeClient(client.baseUrl, client.authHeaders);
+function worktreeClient(ctx: CliContext): Promise<DaemonClient> {
+  return ctx.client();
 }
 
 export function registerWorktreeCommands(program: Command, ctx: CliContext): void {
