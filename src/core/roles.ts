@@ -15,7 +15,7 @@ import { AicoderError } from './errors.js';
 import type { ProviderDef } from './ports.js';
 
 import type { CoderRoleRecord } from '../protocol/records.js';
-import { ROLE_REPORTS, ROLE_TOOLS } from '../protocol/records.js';
+import { ROLE_REPORTS, ROLE_TOOLS } from '../protocol/role-names.js';
 
 /** What a role may report on its coder endpoint, by tool: progress, ask_user, heartbeat. */
 export { ROLE_REPORTS, ROLE_TOOLS };

@@ -7,6 +7,7 @@
  * mcp/output-schemas.ts derives the tools' result schemas from them (open.ts).
  */
 import { z } from 'zod';
+import { ROLE_REPORTS, ROLE_TOOLS } from './role-names.js';
 import { CODER_STATES, NETWORK_MODES, SANDBOX_MODES } from './states.js';
 
 const coderState = z.enum(CODER_STATES);
@@ -127,9 +128,7 @@ export const checkReport = z.object({
 });
 export type CheckReport = z.infer<typeof checkReport>;
 
-/** What a role may report on its coder endpoint, and the tools it may use (core/roles.ts). */
-export const ROLE_REPORTS = ['progress', 'ask_user', 'heartbeat'] as const;
-export const ROLE_TOOLS = ['all', 'read_only'] as const;
+export { ROLE_REPORTS, ROLE_TOOLS };
 
 /** The role a coder was made with, as it was then (docs/roles.md). */
 export const coderRole = z.object({
