@@ -85,7 +85,7 @@ describe('coders through the CLI', () => {
     const failedOnly = await cliJson<ListCodersPage>(h, ['list', '--state', 'failed']);
     expect(failedOnly.coders.map((c) => c.state)).toEqual(['failed', 'failed']);
     const table = (await cli(h, ['list'])).split('\n');
-    expect(table[0]).toMatch(/^ID\s+NAME\s+PROVIDER\s+STATE\s+EXIT\s+AGE\s+BRANCH$/);
+    expect(table[0]).toMatch(/^ID\s+NAME\s+PROVIDER\s+STATE\s+EXIT\s+AGE\s+COST\s+BRANCH$/);
     const stateCol = table[0]!.indexOf('STATE');
     for (const row of table.slice(1, 5)) expect(row.slice(stateCol)).toMatch(/^(completed|failed)\s/);
 

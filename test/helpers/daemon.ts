@@ -264,6 +264,26 @@ function daemonPid(h: TestHome): number | null {
   }
 }
 
+/**
+ * Every `aicoder daemon run` process running with AICODER_HOME=home, found in /proc: the daemons a CLI
+ * call autostarted included, even when daemon.json is gone (a file's afterEach(cleanupTemp) runs
+ * before the onTestFinished cleanup and removes the home with it).
+ */
+function daemonsByEnv(home: string): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('daemon\0run')) continue;
+      if (isDaemonOf(pid, home)) out.push(pid);
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+  return out;
+}
+
 /** True when process `pid` runs with AICODER_HOME=home (a daemon of this home, not a reused pid). */
 function isDaemonOf(pid: number, home: string): boolean {
   try {
@@ -288,6 +308,7 @@ export async function cleanupHome(h: TestHome, d?: RunningDaemon): Promise<void>
   const pids = new Set<number>();
   const fromFile = daemonPid(h);
   if (fromFile !== null && isDaemonOf(fromFile, h.home)) pids.add(fromFile);
+  for (const pid of daemonsByEnv(h.home)) pids.add(pid);
   for (const x of [...(daemonsOf.get(h.home) ?? []), ...(d ? [d] : [])]) {
     if (x.proc.exitCode === null && x.proc.signalCode === null) pids.add(x.pid);
   }
