@@ -8,22 +8,12 @@
  * (commander's help, `diff`, `logs --raw`) writes bytes as they are. Table columns are measured in
  * terminal cells (term/width.ts), so CJK and emoji names keep them aligned.
  */
+import { styleText } from 'node:util';
 import { safeText } from '../term/safe-text.js';
 import { padEnd, textWidth } from '../term/width.js';
 
+/** The styles the CLI uses: names of `node:util` styleText formats (Node's util.inspect.colors). */
 export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'gray';
-
-const CODES: Record<Style, [number, number]> = {
-  bold: [1, 22],
-  dim: [2, 22],
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  blue: [34, 39],
-  magenta: [35, 39],
-  cyan: [36, 39],
-  gray: [90, 39],
-};
 
 export type Cell = string | { text: string; style?: Style | undefined };
 
@@ -67,8 +57,9 @@ export function createOutput(env: Env = process.env): Output {
   const interactive = stdoutTty && process.stderr.isTTY === true;
   const paint = (style: Style | undefined, text: string): string => {
     if (!color || style === undefined || text === '') return text;
-    const [on, off] = CODES[style];
-    return `\x1b[${on}m${text}\x1b[${off}m`;
+    // Whether to colour is decided above (stdout a TTY, NO_COLOR): styleText must not decide again
+    // from its own stream (on Node 20 it checks process.stdout; our spinner writes to stderr).
+    return styleText(style, text, { validateStream: false });
   };
   // Table cells are one display line each: sanitised before they are measured.
   const cellText = (c: Cell) => safeText(typeof c === 'string' ? c : c.text);

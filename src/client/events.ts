@@ -5,7 +5,7 @@
  */
 import type { AicoderEvent } from '../core/events.js';
 import { ROUTES } from '../protocol/route-paths.js';
-import { createSseParser, type SseMessage } from './sse-parser.js';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { EventSubscription, SubscribeOptions } from './types.js';
 
 const BACKOFF_MIN_MS = 250;
@@ -23,9 +23,11 @@ export function subscribeEvents(
   let ac: AbortController | null = null;
   let timer: NodeJS.Timeout | null = null;
 
-  const handle = (m: SseMessage) => {
+  // eventsource-parser leaves `event` undefined when the stream names none (the WHATWG default is
+  // "message").
+  const handle = (m: EventSourceMessage) => {
     if (m.id !== undefined) lastId = m.id;
-    switch (m.event) {
+    switch (m.event ?? 'message') {
       case 'reset':
         opts.onReset?.();
         return;
@@ -66,11 +68,11 @@ export function subscribeEvents(
       }
       failures = 0;
       opts.onStatus?.('connected');
-      const parser = createSseParser(handle);
+      const parser = createParser({ onEvent: handle });
       const decoder = new TextDecoder();
       for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
         if (closed) break;
-        parser.push(decoder.decode(chunk, { stream: true }));
+        parser.feed(decoder.decode(chunk, { stream: true }));
       }
     } catch {
       /* reconnect below */

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/client/http-client.js';
-import { createSseParser, type SseMessage } from '../../src/client/sse-parser.js';
+import { createParser } from 'eventsource-parser';
 import type { AicoderEvent } from '../../src/core/events.js';
 import { createDaemonServer, type DaemonServer } from '../../src/daemon/server.js';
 import type { SseOptions } from '../../src/daemon/sse.js';
@@ -41,21 +41,32 @@ async function boot(sse: SseOptions): Promise<string> {
 }
 
 /** Reads SSE messages and comment lines from a raw stream until `until` holds. */
+/** One Server-Sent Event as the daemon sends it (`event` is "message" when the stream names none). */
+interface SseMessage {
+  event: string;
+  data: string;
+  id: string | undefined;
+}
+
 async function readStream(
   res: Response,
   until: (msgs: SseMessage[], comments: number) => boolean,
 ): Promise<{ msgs: SseMessage[]; comments: number }> {
   const msgs: SseMessage[] = [];
   let comments = 0;
-  const parser = createSseParser((m) => msgs.push(m));
+  const parser = createParser({
+    onEvent: (m) => msgs.push({ event: m.event ?? 'message', data: m.data, id: m.id }),
+    onComment: (c) => {
+      if (c.startsWith('ping')) comments++;
+    },
+  });
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   while (!until(msgs, comments)) {
     const { value, done } = await reader.read();
     if (done) break;
     const text = decoder.decode(value, { stream: true });
-    comments += (text.match(/^: ping/gm) ?? []).length;
-    parser.push(text);
+    parser.feed(text);
   }
   await reader.cancel();
   return { msgs, comments };
