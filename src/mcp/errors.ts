@@ -71,7 +71,11 @@ export function nextStep(body: ErrorBody, ctx: HintContext): string {
     case 'path_outside':
       return 'pass a path relative to the worktree root that stays inside it; ai_coder_workspace "list" shows the files';
     case 'not_supported':
-      return 'this provider cannot do that; start a new coder with ai_coder_create instead';
+      // With a field, the create input asked for something that provider cannot do (a role, a
+      // sandbox); without one, an action on an existing coder did.
+      return body.field !== undefined
+        ? `choose another ${body.field} or leave out what it cannot do, and call again`
+        : 'this provider cannot do that; start a new coder with ai_coder_create instead';
     case 'conflict':
       return 'the coder changed meanwhile; check ai_coder_status and try again';
     case 'worktree_gone':
