@@ -62,12 +62,15 @@ export function reapRunGroup(
 ): CoderProcess[] {
   const id = o.coder.id;
   const listed = new Map<number, ProcessInfo>();
+  // The processes not listed before (a group member is usually marked too: listed once).
   const list = (): ProcessInfo[] => {
-    const found = [...deps.runner.groupMembers(o.run), ...deps.runner.processesMarked(id)].filter(
-      (p) => !listed.has(p.pid),
-    );
-    for (const p of found) listed.set(p.pid, p);
-    return [...new Map(found.map((p) => [p.pid, p])).values()];
+    const found: ProcessInfo[] = [];
+    for (const p of [...deps.runner.groupMembers(o.run), ...deps.runner.processesMarked(id)]) {
+      if (listed.has(p.pid)) continue;
+      listed.set(p.pid, p);
+      found.push(p);
+    }
+    return found;
   };
   const left = list();
   if (left.length === 0) return [];
