@@ -57,8 +57,12 @@ export interface GroupPick {
 export interface PickContext {
   deps: ManagerDeps;
   get(id: string): Coder;
-  commit(id: string, message?: string): Promise<CommitResult>;
-  merge(id: string, input: { strategy?: MergeStrategy; message?: string }): Promise<MergeResult>;
+  /** The answers may name the member (`coder_id`, as ManagerApi's do); pick's answer names it once. */
+  commit(id: string, message?: string): Promise<CommitResult & { coder_id?: string }>;
+  merge(
+    id: string,
+    input: { strategy?: MergeStrategy; message?: string },
+  ): Promise<MergeResult & { coder_id?: string }>;
   remove(c: Coder, force: boolean, keepBranch: boolean): Promise<unknown>;
   now(): string;
 }
@@ -82,8 +86,8 @@ export async function pick(ctx: PickContext, idOrPrefix: string, input: PickInpu
       { field: 'action' },
     );
   }
-  const commit = await ctx.commit(chosen.id);
-  const merge = await ctx.merge(chosen.id, {
+  const { coder_id: _c, ...commit } = await ctx.commit(chosen.id);
+  const { coder_id: _m, ...merge } = await ctx.merge(chosen.id, {
     ...(input.strategy !== undefined ? { strategy: input.strategy } : {}),
     ...(input.message !== undefined ? { message: input.message } : {}),
   });

@@ -3,7 +3,7 @@
  * results of actions, reports. Each is the shape core returns (core/api.ts, core/ports/*.ts,
  * core/worktree-types.ts, core/group-ops.ts, core/compare.ts, core/stats.ts); the daemon's handlers
  * are typed to return these schemas' types, so a core change that the contract does not follow fails
- * to compile, and test/protocol/routes.test.ts parses a real daemon's answers with them.
+ * to compile, and test/protocol/route-answers.test.ts parses a real daemon's answers with them.
  */
 import { z } from 'zod';
 import { CODER_STATES, MERGE_STRATEGIES, type CoderState } from './states.js';
@@ -262,3 +262,24 @@ export const fleetStats = z.object({
 
 /** `POST /api/shutdown`: sent before the daemon exits gracefully. */
 export const okAnswer = z.object({ ok: z.literal(true) });
+
+const eventId = z.number().int();
+
+/**
+ * One `data:` line of `GET /api/events` (daemon/sse.ts): a bus event (core/events.ts; `event_id`
+ * counts coder events, `log_id` log entries), or, on the stream's own `event: ready` and
+ * `event: reset`, the resumption cursor `E:L` (the same text as the SSE `id:`).
+ */
+export const eventStreamData = z.union([
+  z.object({ type: z.literal('coder.created'), event_id: eventId, coder: coderRecord }),
+  z.object({
+    type: z.literal('coder.state'),
+    event_id: eventId,
+    coder: coderRecord,
+    from: z.enum(CODER_STATES),
+  }),
+  z.object({ type: z.literal('coder.updated'), event_id: eventId, coder: coderRecord }),
+  z.object({ type: z.literal('coder.removed'), event_id: eventId, id: z.string() }),
+  z.object({ type: z.literal('coder.log'), log_id: eventId, entry: logEntry }),
+  z.object({ cursor: z.string().regex(/^\d+:\d+$/) }),
+]);

@@ -47,7 +47,7 @@ export interface RouteSchemas {
   readonly query?: ZodType<unknown, ZodTypeDef, unknown>;
   /** The JSON body of a POST. */
   readonly body?: ZodType<unknown, ZodTypeDef, unknown>;
-  /** The answer's JSON (for `/api/events`: one event of the stream's `data:` lines is not modelled). */
+  /** The answer's JSON (for `/api/events`: the JSON of each of the stream's `data:` lines). */
   readonly response: ZodTypeAny;
   /** The success status (200 unless the route creates something). */
   readonly status: 200 | 201;
@@ -142,7 +142,7 @@ export const ROUTE_SCHEMAS = {
   compareGroup: { response: R.compareResult, status: 200, errors: [...ID, 'not_supported'] },
   providerReport: { response: R.providerReport, status: 200, errors: [] },
   stats: { response: R.fleetStats, status: 200, errors: [] },
-  events: { query: eventsQuery, response: z.never(), status: 200, errors: [], stream: true },
+  events: { query: eventsQuery, response: R.eventStreamData, status: 200, errors: [], stream: true },
   shutdown: { response: R.okAnswer, status: 200, errors: [] },
 } as const satisfies { readonly [K in RouteName]: RouteSchemas };
 
