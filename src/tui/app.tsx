@@ -12,7 +12,8 @@ import { handleKey } from './view-keys.js';
 import { type TuiGroups } from './group-commands.js';
 import { CompareView } from './components/compare-view.js';
 import { GroupDetail } from './components/group-detail.js';
-import { isGroupRow, type GroupInfo } from './groups.js';
+import { isGroupRow } from './groups.js';
+import { useGroupFeed } from './use-group-feed.js';
 import { AskDialog } from './components/ask-dialog.js';
 import { CoderList } from './components/coder-list.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
@@ -157,33 +158,8 @@ export function App({
     if (logs.hasOlder && logs.entries.length - logs.scroll < layout.logRows * 2) fetchOlder();
   }, [logs, layout.logRows, fetchOlder]);
 
-  // Group records (name, task, base) for the group rows: fetched once per group seen in a member.
-  const askedGroups = useRef(new Set<string>());
-  const { coders } = state;
-  useEffect(() => {
-    if (!groups) return;
-    for (const c of coders.values()) {
-      const gid = c.group_id;
-      if (gid === null || askedGroups.current.has(gid)) continue;
-      askedGroups.current.add(gid);
-      groups.getGroup(gid).then(
-        (g) => {
-          const info: GroupInfo = {
-            id: g.id,
-            name: g.name,
-            task: g.task,
-            base_ref: g.base_ref,
-            base_commit: g.base_commit,
-            created_at: g.created_at,
-            picked: g.picked ?? null,
-          };
-          dispatch({ type: 'groups-loaded', groups: [info] });
-        },
-        // The row still shows from its members; a later sighting asks again.
-        () => askedGroups.current.delete(gid),
-      );
-    }
-  }, [coders, groups, dispatch]);
+  // Group records for the group rows, and the open compare table, kept current.
+  useGroupFeed(groups, state.coders, state.mode, dispatch);
 
   const toNormal = useCallback(() => dispatch({ type: 'mode', mode: { kind: 'normal' } }), []);
   const onError = useCallback((message: string) => dispatch({ type: 'error', message }), []);

@@ -4,6 +4,7 @@ import type { DaemonClient } from '../client/types.js';
 import type { CommandContext } from './commands.js';
 import { errorMessage } from './errors.js';
 import { isGroupRow, membersByGroup } from './groups.js';
+import { groupInfo } from './use-group-feed.js';
 
 /** What the TUI uses of the group routes (the client's group methods, client/http-client.ts; tests give an in-memory one). */
 export type TuiGroups = Pick<DaemonClient, 'getGroup' | 'compareGroup' | 'controlGroup'>;
@@ -83,6 +84,8 @@ export function askPick(ctx: CommandContext, c: Coder): void {
         ],
         yes: 'y pick and merge',
       },
+      // Asked from the compare view: n/Esc goes back to it.
+      ...(ctx.state.mode.kind === 'compare' ? { back: ctx.state.mode } : {}),
     },
   });
 }
@@ -94,6 +97,8 @@ export async function pickMember(ctx: CommandContext, id: string): Promise<void>
     const r = await ctx.client.control(id, { action: 'pick' });
     dispatch({ type: 'upsert', coder: r.coder, select: true });
     const p = r.removed ? undefined : r.pick;
+    // The group now records its pick (the event stream carries coder records only).
+    if (p?.group?.id) dispatch({ type: 'groups-loaded', groups: [groupInfo(p.group)] });
     if (!p) {
       dispatch({ type: 'notice', message: `picked ${id}` });
       return;

@@ -39,14 +39,22 @@ export interface Ask {
   yes: string;
 }
 
+/** A group's compare table (null while it loads); `cursor` is the member row P would pick. */
+export interface CompareMode {
+  kind: 'compare';
+  groupId: string;
+  result: CompareResult | null;
+  cursor: number;
+}
+
 export type Mode =
   | { kind: 'normal' }
   | { kind: 'help'; scroll: number }
   | { kind: 'diff'; coderId: string; text: string | null; scroll: number }
   | { kind: 'remove'; coderId: string; step: RemoveStep }
-  | { kind: 'ask'; ask: Ask }
-  /** A group's compare table (null while it loads); `cursor` is the member row P would pick. */
-  | { kind: 'compare'; groupId: string; result: CompareResult | null; cursor: number }
+  /** A question; `back` is the view it was asked from (n/Esc returns there; default the list). */
+  | { kind: 'ask'; ask: Ask; back?: CompareMode }
+  | CompareMode
   | { kind: 'new' }
   /** A prompt for a follow-up message, or (with `question`) for the answer to the coder's question. */
   | { kind: 'message'; coderId: string; question?: string }
@@ -111,6 +119,16 @@ export type Action =
   /** A user action succeeded without a message of its own: an action's error is now stale. */
   | { type: 'action-ok' }
   | { type: 'notice'; message: string };
+
+/**
+ * The cursor on a new compare table: on the member it was on (the ranking may have changed, and P
+ * picks the member under the cursor), else at the same row, within the table.
+ */
+function compareCursor(view: CompareMode, result: CompareResult): number {
+  const was = view.result?.rows[view.cursor]?.coder_id;
+  const at = was === undefined ? -1 : result.rows.findIndex((r) => r.coder_id === was);
+  return at !== -1 ? at : Math.min(view.cursor, Math.max(0, result.rows.length - 1));
+}
 
 /** A fresh (to be fetched) log window for `coderId`, replacing `prev`. */
 export function emptyLogs(coderId: string | null, prev?: LogView): LogView {
@@ -360,16 +378,13 @@ export function reducer(s: TuiState, a: Action): TuiState {
       // Folding from a member selects its group's row (the member's row goes away).
       return withVisible({ ...s, folded, selectedId: fold ? gid : s.selectedId });
     }
-    case 'compare-loaded':
-      if (s.mode.kind !== 'compare' || s.mode.groupId !== a.groupId) return s;
-      return {
-        ...s,
-        mode: {
-          ...s.mode,
-          result: a.result,
-          cursor: Math.min(s.mode.cursor, Math.max(0, a.result.rows.length - 1)),
-        },
-      };
+    case 'compare-loaded': {
+      // Also the table behind an open question about it (the view comes back on n/Esc).
+      const view = s.mode.kind === 'ask' ? s.mode.back : s.mode;
+      if (view?.kind !== 'compare' || view.groupId !== a.groupId) return s;
+      const next = { ...view, result: a.result, cursor: compareCursor(view, a.result) };
+      return { ...s, mode: s.mode.kind === 'ask' ? { ...s.mode, back: next } : next };
+    }
     case 'compare-cursor': {
       if (s.mode.kind !== 'compare' || s.mode.result === null) return s;
       const last = Math.max(0, s.mode.result.rows.length - 1);

@@ -121,7 +121,7 @@ function handleViewKey(input: string, key: Key, ctx: CommandContext): void {
     case 'ask': {
       const b = matchBinding('confirm', input, key);
       if (b?.action === 'confirm-yes') confirmAsk(ctx, mode.ask);
-      else if (b?.action === 'confirm-no') dispatch({ type: 'mode', mode: { kind: 'normal' } });
+      else if (b?.action === 'confirm-no') dispatch({ type: 'mode', mode: mode.back ?? { kind: 'normal' } });
       return;
     }
     case 'new':

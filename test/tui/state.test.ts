@@ -8,8 +8,11 @@ import {
   initialState,
   reducer,
   type Action,
+  type Ask,
+  type CompareMode,
   type TuiState,
 } from '../../src/tui/state.js';
+import type { CompareResult } from '../../src/core/compare.js';
 import { makeCoder } from '../helpers/memory-client.js';
 
 const T = Date.parse('2026-01-01T00:00:00Z');
@@ -213,5 +216,33 @@ describe('reducer', () => {
       { state: 'paused', n: 1 },
       { state: 'failed', n: 1 },
     ]);
+  });
+
+  test('a reloaded compare table keeps the cursor on its member, also behind the pick question', () => {
+    const table = (...ids: string[]): CompareResult =>
+      ({
+        group_id: 'g1234567',
+        rows: ids.map((coder_id, i) => ({ rank: i + 1, coder_id })),
+      }) as CompareResult;
+    let s = run(
+      loaded(coder('a', 1), coder('b', 2)),
+      { type: 'mode', mode: { kind: 'compare', groupId: 'g1234567', result: null, cursor: 0 } },
+      { type: 'compare-loaded', groupId: 'g1234567', result: table('b', 'a') },
+      { type: 'compare-cursor', delta: 1 },
+    );
+    expect(s.mode).toMatchObject({ kind: 'compare', cursor: 1 });
+    // The checks reorder the members: the cursor follows 'a' to the first row.
+    s = run(s, { type: 'compare-loaded', groupId: 'g1234567', result: table('a', 'b') });
+    expect(s.mode).toMatchObject({ kind: 'compare', cursor: 0 });
+    // A table for another group is dropped; one for a member that left keeps the row, within bounds.
+    expect(run(s, { type: 'compare-loaded', groupId: 'g7654321', result: table('b') })).toBe(s);
+    s = run(s, { type: 'compare-loaded', groupId: 'g1234567', result: table('b') });
+    expect(s.mode).toMatchObject({ kind: 'compare', cursor: 0 });
+    // Behind an open question, the table it goes back to is the one updated.
+    const back = s.mode as CompareMode;
+    s = run(s, { type: 'mode', mode: { kind: 'ask', ask: {} as Ask, back } });
+    s = run(s, { type: 'compare-loaded', groupId: 'g1234567', result: table('c', 'b') });
+    expect(s.mode).toMatchObject({ kind: 'ask', back: { kind: 'compare', cursor: 1 } });
+    expect((s.mode as { back: CompareMode }).back.result?.rows.map((r) => r.coder_id)).toEqual(['c', 'b']);
   });
 });

@@ -106,7 +106,8 @@ const Row = memo(function Row({
 
 /**
  * A group's row: fold mark, id, name, then the summary a folded group needs: members per state and
- * the checks' verdicts ("▾ g1a2b3c4 fix login · 3 members ● 1 running ✓ 2 completed · checks ✓ 2 passed").
+ * the checks' verdicts ("▾ g1a2b3c4 fix login · 3 members ● 1 running ✓ 2 completed · checks ✓ 2 passed"),
+ * and the member picked, once one is (" · picked ab12cd34").
  */
 export function groupRowText(
   gid: string,
@@ -118,7 +119,9 @@ export function groupRowText(
     .map((x) => `${STATE_SYMBOLS[x.state]} ${x.n} ${x.state}`)
     .join(' ');
   const name = group ? ` ${oneLine(group.name, 200)}` : '';
-  return `${folded ? '▸' : '▾'} ${gid}${name} · ${members.length} members ${states} · ${checksLine(members)}`;
+  const count = `${members.length} member${members.length === 1 ? '' : 's'}`;
+  const picked = group?.picked ? ` · picked ${group.picked.coder_id}` : '';
+  return `${folded ? '▸' : '▾'} ${gid}${name} · ${count} ${states} · ${checksLine(members)}${picked}`;
 }
 
 const GroupRow = memo(function GroupRow({
