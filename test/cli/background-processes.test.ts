@@ -4,7 +4,6 @@
  * does not survive `stop` or `rm --force` with stop_grace_s 3, `--keep-processes` is the opt-in that
  * `status` shows. Plus §7's unknown log kind over REST, CLI and MCP (one daemon for all).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -22,6 +21,7 @@ import {
 } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
 import { scaled } from '../helpers/load.js';
+import { pidsOf } from '../helpers/procs.js';
 
 const SHELL = {
   name: 'sh',
@@ -34,23 +34,11 @@ let h: TestHome | undefined;
 // The home and daemon a test makes are ended when it finishes (test/helpers/daemon.ts).
 afterAll(() => cleanupTemp());
 
-/** Live processes whose command line contains `marker`. */
-function running(marker: string): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') continue;
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker)) {
-        out.push(Number(name));
-      }
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}
+/**
+ * Live processes of this vitest run whose command line contains `marker`: a second `npm test` side
+ * by side runs the same markers, and its processes are not ours to count.
+ */
+const running = pidsOf;
 
 describe('background processes through the daemon and CLI (stop_grace_s 3, as in the issue)', () => {
   it(
