@@ -8,18 +8,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, test } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
-import { BIN_DIR, FAKE_KEYS, claudeEnv } from '../fixtures/agent-env.js';
+import { FAKE_KEYS } from '../fixtures/agent-env.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server/index.js';
-import {
-  BIN,
-  cleanupHome,
-  cli,
-  cliJson,
-  makeHome,
-  startDaemon,
-  type RunningDaemon,
-  type TestHome,
-} from '../helpers/daemon.js';
+import { startAgentDaemon } from '../helpers/agent-daemon.js';
+import { BIN, cleanupHome, cli, cliJson, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
 import { ANSI, spawnPty, type Pty } from '../helpers/pty.js';
 import { cleanupTemp, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 import { scaled } from '../helpers/load.js';
@@ -109,18 +101,17 @@ test(
         },
       ],
     });
-    const env = claudeEnv({ serverUrl: server.url, dir: tempDir('aicoder-attach-claude-') });
-    h = await makeHome({ config: { default_provider: 'claude' } });
-    const { HOME: _home, ...rest } = env.env;
-    Object.assign(h.env, rest);
-    h.env.PATH = `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}`;
-    d = await startDaemon(h);
+    ({ h, d } = await startAgentDaemon(
+      { claude: server.url },
+      { config: { default_provider: 'claude' } },
+      tempDir('aicoder-attach-claude-'),
+    ));
     const repo = makeRepo();
 
     const c = await cliJson<Coder>(h, ['create', `say hello ${TAG}`, '--wait'], { cwd: repo });
     expect(c.state).toBe('completed');
     expect(c.stats.last_message).toBe('First turn done.');
-    for (const f of [join(rest.CLAUDE_CONFIG_DIR!, '.claude.json'), join(h.userHome, '.claude.json')]) {
+    for (const f of [join(h.env.CLAUDE_CONFIG_DIR!, '.claude.json'), join(h.userHome, '.claude.json')]) {
       skipDialogs(f, c.workspace);
     }
 

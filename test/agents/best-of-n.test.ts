@@ -17,22 +17,14 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createHttpClient } from '../../src/client/http-client.js';
 import type { AicoderClient } from '../../src/client/types.js';
 import type { Coder, LogEntry } from '../../src/core/coder.js';
 import type { CompareResult } from '../../src/core/compare.js';
 import type { GroupView } from '../../src/core/group.js';
-import { BIN_DIR, claudeEnv, codexEnv } from '../fixtures/agent-env.js';
 import { startModelServer, type ModelServer, type ScriptEntry } from '../fixtures/model-server/index.js';
-import {
-  cleanupHome,
-  cli,
-  cliJson,
-  makeHome,
-  startDaemon,
-  type RunningDaemon,
-  type TestHome,
-} from '../helpers/daemon.js';
+import { startAgentDaemon } from '../helpers/agent-daemon.js';
+import { describeCoder, reached } from '../helpers/coders.js';
+import { cleanupHome, cli, cliJson, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
 import { cleanupTemp, git, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 import { ok } from '../mcp/connect.js';
 import { scaled } from '../helpers/load.js';
@@ -115,18 +107,11 @@ beforeAll(async () => {
       },
     ],
   });
-  const dir = tempDir('aicoder-bon-agents-');
-  h = await makeHome({ config: { default_provider: 'claude', max_concurrent: 4 } });
-  for (const env of [
-    claudeEnv({ serverUrl: anthropic.url, dir }),
-    codexEnv({ serverUrl: openai.url, dir }),
-  ]) {
-    const { HOME: _home, ...rest } = env.env;
-    Object.assign(h.env, rest);
-  }
-  h.env.PATH = `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}`;
-  d = await startDaemon(h);
-  client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
+  ({ h, d, client } = await startAgentDaemon(
+    { claude: anthropic.url, codex: openai.url },
+    { config: { default_provider: 'claude', max_concurrent: 4 } },
+    tempDir('aicoder-bon-agents-'),
+  ));
 }, scaled(30_000));
 
 afterAll(async () => {
@@ -145,8 +130,25 @@ function checkedRepo(): string {
   });
 }
 
-function describeCoder(c: Coder, logs: LogEntry[]): string {
-  return `${JSON.stringify(c, null, 2)}\n${logs.map((l) => `${l.kind}: ${l.text}`).join('\n')}`;
+/**
+ * A reviewer-role coder of `provider` on a fresh repo, its task tagged `tag`: checks the role on the
+ * record, waits for its run to end, and returns it completed with its log.
+ */
+async function reviewerRun(
+  provider: 'claude' | 'codex',
+  tag: string,
+): Promise<{ c: Coder; logs: LogEntry[] }> {
+  const created = await client.create({
+    task: `Review the repo ${tag}`,
+    repo: makeRepo(),
+    provider,
+    role: 'reviewer',
+  });
+  expect(created.role).toMatchObject({ name: 'reviewer', tools: 'read_only' });
+  const c = await reached(client, created.id);
+  const logs = (await client.logs(c.id, {})).entries;
+  expect(c.state, describeCoder(c, logs)).toBe('completed');
+  return { c, logs };
 }
 
 /** Once the members are known: claude's cross-review names claude's member. */
@@ -161,18 +163,7 @@ describe('roles on real claude', () => {
   test(
     'a reviewer-role claude coder is refused writing by its own tool list; its review is recorded',
     async () => {
-      const repo = makeRepo();
-      const c0 = await client.create({
-        task: `Review the repo ${REVIEW_TAG}`,
-        repo,
-        provider: 'claude',
-        role: 'reviewer',
-      });
-      expect(c0.role).toMatchObject({ name: 'reviewer', tools: 'read_only' });
-      const r = await client.wait(c0.id, { for: 'terminal', timeout_ms: 90_000 });
-      const c = r.coder;
-      const logs = (await client.logs(c.id, {})).entries;
-      expect(c.state, describeCoder(c, logs)).toBe('completed');
+      const { c, logs } = await reviewerRun('claude', REVIEW_TAG);
       expect(existsSync(join(c.workspace, 'review.txt'))).toBe(false);
       // The model asked for Write; Claude Code answered with an error result: the tool is not there.
       expect(logs.some((l) => l.kind === 'tool_call' && /review\.txt/.test(l.text))).toBe(true);
@@ -197,18 +188,7 @@ describe('roles on real claude', () => {
   test(
     "a reviewer-role codex coder gets the role's prompt and Codex's read-only sandbox; its write fails",
     async () => {
-      const repo = makeRepo();
-      const c0 = await client.create({
-        task: `Review the repo ${CODEX_REVIEW_TAG}`,
-        repo,
-        provider: 'codex',
-        role: 'reviewer',
-      });
-      expect(c0.role).toMatchObject({ name: 'reviewer', tools: 'read_only' });
-      const r = await client.wait(c0.id, { for: 'terminal', timeout_ms: 90_000 });
-      const c = r.coder;
-      const logs = (await client.logs(c.id, {})).entries;
-      expect(c.state, describeCoder(c, logs)).toBe('completed');
+      const { c, logs } = await reviewerRun('codex', CODEX_REVIEW_TAG);
       // The model asked for the write; Codex's read-only sandbox refused it.
       expect(logs.some((l) => /patch rejected: writing is blocked by read-only sandbox/.test(l.text))).toBe(
         true,

@@ -7,12 +7,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createHttpClient } from '../../src/client/http-client.js';
 import type { AicoderClient } from '../../src/client/types.js';
-import type { Coder, LogEntry } from '../../src/core/coder.js';
-import { BIN_DIR, FAKE_KEYS, claudeEnv, codexEnv, geminiEnv } from '../fixtures/agent-env.js';
+import type { LogEntry } from '../../src/core/coder.js';
+import { FAKE_KEYS } from '../fixtures/agent-env.js';
 import { startModelServer, type ModelServer, type RecordedRequest } from '../fixtures/model-server/index.js';
-import { cleanupHome, makeHome, startDaemon, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
+import { startAgentDaemon } from '../helpers/agent-daemon.js';
+import { describeCoder, reached } from '../helpers/coders.js';
+import { cleanupHome, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo, tempDir } from '../helpers/env.js';
 import { SCENARIO_USAGE, TASK } from './scenario.js';
 import { scaled } from '../helpers/load.js';
@@ -52,17 +53,12 @@ beforeAll(async () => {
       },
     ]),
   });
-  const dir = tempDir('aicoder-e2e-agents-');
-  const opts = { serverUrl: server.url, dir };
-  h = await makeHome({ config: { default_provider: 'claude', max_concurrent: 8 } });
   // One environment for every CLI (each keeps its state in its own dir); HOME stays the test's.
-  for (const env of [claudeEnv(opts), codexEnv(opts), geminiEnv(opts)]) {
-    const { HOME: _home, ...rest } = env.env;
-    Object.assign(h.env, rest);
-  }
-  h.env.PATH = `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}`;
-  d = await startDaemon(h);
-  client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
+  ({ h, d, client } = await startAgentDaemon(
+    { claude: server.url, codex: server.url, gemini: server.url },
+    { config: { default_provider: 'claude', max_concurrent: 8 } },
+    tempDir('aicoder-e2e-agents-'),
+  ));
   repo = makeRepo();
 }, scaled(30_000));
 
@@ -72,11 +68,7 @@ afterAll(async () => {
   cleanupTemp();
 });
 
-async function waitEnded(id: string): Promise<Coder> {
-  const r = await client.wait(id, { for: 'terminal', timeout_ms: 60_000 });
-  expect(r.timed_out, `coder ${id} did not end: ${JSON.stringify(r.coder)}`).toBe(false);
-  return r.coder;
-}
+const waitEnded = (id: string) => reached(client, id, 'terminal', 60_000);
 
 async function allLogs(id: string): Promise<LogEntry[]> {
   return (await client.logs(id, {})).entries;
@@ -84,10 +76,6 @@ async function allLogs(id: string): Promise<LogEntry[]> {
 
 function conversation(cli: Cli, t: string): RecordedRequest[] {
   return server.mainRequests(DIALECT[cli]).filter((r) => r.first_user_text.includes(t));
-}
-
-function describeCoder(c: Coder, logs: LogEntry[]): string {
-  return `${JSON.stringify(c, null, 2)}\n${logs.map((l) => `${l.kind}: ${l.text}`).join('\n')}`;
 }
 
 describe.concurrent('agents through the daemon', () => {

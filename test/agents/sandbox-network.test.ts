@@ -9,20 +9,13 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createHttpClient } from '../../src/client/http-client.js';
 import type { AicoderClient } from '../../src/client/types.js';
-import type { Coder } from '../../src/core/coder.js';
-import { BIN_DIR, CODEX_HOMES_DIR, claudeEnv } from '../fixtures/agent-env.js';
+import { CODEX_HOMES_DIR } from '../fixtures/agent-env.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server/index.js';
-import {
-  cleanupHome,
-  cli,
-  makeHome,
-  startDaemon,
-  type RunningDaemon,
-  type TestHome,
-} from '../helpers/daemon.js';
-import { cleanupTemp, makeRepo, tempDir } from '../helpers/env.js';
+import { startAgentDaemon } from '../helpers/agent-daemon.js';
+import { reached, toolOutput } from '../helpers/coders.js';
+import { cleanupHome, cli, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
+import { cleanupTemp, makeRepo } from '../helpers/env.js';
 import { scaled } from '../helpers/load.js';
 
 const BASE = join(CODEX_HOMES_DIR, 'sandbox-net');
@@ -59,18 +52,17 @@ beforeAll(async () => {
     ],
   });
   mkdirSync(BASE, { recursive: true });
-  h = await makeHome({
-    base: BASE,
-    config: {
-      default_provider: 'claude',
-      claude_permission_mode: 'bypassPermissions',
-      provider_env: { claude: { IS_SANDBOX: '1' } },
+  ({ h, d, client } = await startAgentDaemon(
+    { claude: server.url },
+    {
+      base: BASE,
+      config: {
+        default_provider: 'claude',
+        claude_permission_mode: 'bypassPermissions',
+        provider_env: { claude: { IS_SANDBOX: '1' } },
+      },
     },
-  });
-  const { HOME: _home, ...claude } = claudeEnv({ serverUrl: server.url, dir: tempDir('claude-', BASE) }).env;
-  Object.assign(h.env, claude, { PATH: `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}` });
-  d = await startDaemon(h);
-  client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
+  ));
   repo = makeRepo();
 }, scaled(60_000));
 
@@ -81,19 +73,7 @@ afterAll(async () => {
   cleanupTemp();
 });
 
-async function ended(id: string): Promise<Coder> {
-  const r = await client.wait(id, { for: 'terminal', timeout_ms: 120_000 });
-  expect(r.timed_out, JSON.stringify(r.coder)).toBe(false);
-  return r.coder;
-}
-
-async function toolOutput(id: string): Promise<string> {
-  const { entries } = await client.logs(id, {});
-  return entries
-    .filter((e) => e.kind === 'tool_result')
-    .map((e) => e.text)
-    .join('\n');
-}
+const ended = (id: string) => reached(client, id, 'terminal', 120_000);
 
 describe('sandbox bwrap, network off (real claude)', () => {
   test(
@@ -102,7 +82,7 @@ describe('sandbox bwrap, network off (real claude)', () => {
       const c = await client.create({ task: 'Probe [net]', repo, sandbox: 'bwrap', network: 'off' });
       expect(c.sandbox).toEqual({ mode: 'bwrap', network: 'off' });
       const done = await ended(c.id);
-      const out = await toolOutput(c.id);
+      const out = await toolOutput(client, c.id);
       expect(done.state, `${JSON.stringify(done)}\n${out}`).toBe('completed');
       expect(done.stats.last_message).toBe('Probed.');
       expect(out).toMatch(/loop=ECONNREFUSED/);
@@ -118,7 +98,7 @@ describe('sandbox bwrap, network off (real claude)', () => {
     async () => {
       const c = await client.create({ task: 'Probe [net]', repo, sandbox: 'bwrap' });
       const done = await ended(c.id);
-      const out = await toolOutput(c.id);
+      const out = await toolOutput(client, c.id);
       expect(done.state, out).toBe('completed');
       expect(out).toMatch(/loop=connected/);
     },

@@ -10,19 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createHttpClient } from '../../src/client/http-client.js';
 import type { AicoderClient } from '../../src/client/types.js';
-import type { Coder } from '../../src/core/coder.js';
-import { BIN_DIR, CODEX_HOMES_DIR, claudeEnv, codexEnv } from '../fixtures/agent-env.js';
+import { CODEX_HOMES_DIR } from '../fixtures/agent-env.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server/index.js';
-import {
-  cleanupHome,
-  cli,
-  makeHome,
-  startDaemon,
-  type RunningDaemon,
-  type TestHome,
-} from '../helpers/daemon.js';
+import { startAgentDaemon } from '../helpers/agent-daemon.js';
+import { reached, toolOutput } from '../helpers/coders.js';
+import { cleanupHome, cli, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
 import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
 import { pathWithout } from '../helpers/path-without.js';
 import { scaled } from '../helpers/load.js';
@@ -81,25 +74,23 @@ beforeAll(async () => {
   chmodSync(join(fakeBwrap, 'bwrap'), 0o755);
   const noBwrap = pathWithout('bwrap');
   const lines = { name: 'lines', command: ['node', '-e', 'console.log(1)'], parser: 'text' };
-  h = await makeHome({
-    base: BASE,
-    providers: [lines, { ...lines, name: 'refused' }],
-    config: {
-      default_provider: 'claude',
-      // Bash needs more than acceptEdits; as root Claude allows that only with IS_SANDBOX=1.
-      claude_permission_mode: 'bypassPermissions',
-      provider_env: {
-        claude: { IS_SANDBOX: '1' },
-        lines: { PATH: noBwrap },
-        refused: { PATH: `${fakeBwrap}:${noBwrap}` },
+  ({ h, d, client } = await startAgentDaemon(
+    { claude: server.url, codex: server.url },
+    {
+      base: BASE,
+      providers: [lines, { ...lines, name: 'refused' }],
+      config: {
+        default_provider: 'claude',
+        // Bash needs more than acceptEdits; as root Claude allows that only with IS_SANDBOX=1.
+        claude_permission_mode: 'bypassPermissions',
+        provider_env: {
+          claude: { IS_SANDBOX: '1' },
+          lines: { PATH: noBwrap },
+          refused: { PATH: `${fakeBwrap}:${noBwrap}` },
+        },
       },
     },
-  });
-  const { HOME: _home, ...claude } = claudeEnv({ serverUrl: server.url, dir: tempDir('claude-', BASE) }).env;
-  const { HOME: _h2, ...codex } = codexEnv({ serverUrl: server.url, dir: BASE }).env;
-  Object.assign(h.env, claude, codex, { PATH: `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}` });
-  d = await startDaemon(h);
-  client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
+  ));
   repo = makeRepo();
 }, scaled(60_000));
 
@@ -109,19 +100,7 @@ afterAll(async () => {
   cleanupTemp();
 });
 
-async function ended(id: string): Promise<Coder> {
-  const r = await client.wait(id, { for: 'terminal', timeout_ms: 90_000 });
-  expect(r.timed_out, JSON.stringify(r.coder)).toBe(false);
-  return r.coder;
-}
-
-async function toolOutput(id: string): Promise<string> {
-  const { entries } = await client.logs(id, {});
-  return entries
-    .filter((e) => e.kind === 'tool_result')
-    .map((e) => e.text)
-    .join('\n');
-}
+const ended = (id: string) => reached(client, id);
 
 describe.skipIf(!canRun)('sandbox bwrap (real claude)', () => {
   test(
@@ -130,7 +109,7 @@ describe.skipIf(!canRun)('sandbox bwrap (real claude)', () => {
       const c = await client.create({ task: 'Write files [escape]', repo, sandbox: 'bwrap' });
       expect(c.sandbox).toEqual({ mode: 'bwrap', network: 'on' });
       const done = await ended(c.id);
-      const out = await toolOutput(c.id);
+      const out = await toolOutput(client, c.id);
       expect(done.state, `${JSON.stringify(done)}\n${out}`).toBe('completed');
       expect(out).toMatch(/Read-only file system/);
       expect(out).toMatch(/remount=[1-9]/);
@@ -164,7 +143,7 @@ describe.skipIf(!canRun)('sandbox bwrap (real claude)', () => {
         sandbox: 'bwrap',
       });
       const done = await ended(c.id);
-      const out = await toolOutput(c.id);
+      const out = await toolOutput(client, c.id);
       expect(done.state, `${JSON.stringify(done)}\n${out}`).toBe('completed');
       expect(readFileSync(join(c.workspace, 'shell.txt'), 'utf8')).toBe('hi\n');
       expect(readFileSync(join(c.workspace, 'patched.txt'), 'utf8')).toBe('patched\n');
@@ -177,7 +156,7 @@ describe.skipIf(!canRun)('sandbox bwrap (real claude)', () => {
     async () => {
       const c = await client.create({ task: 'Write files [escape]', repo, sandbox: 'none' });
       const done = await ended(c.id);
-      const out = await toolOutput(c.id);
+      const out = await toolOutput(client, c.id);
       expect(done.state, out).toBe('completed');
       expect(out).toMatch(/up=0/);
       expect(out).toMatch(/home=0/);

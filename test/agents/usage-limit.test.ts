@@ -5,21 +5,14 @@
  * user can resume a waiting coder early, or stop it.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createHttpClient } from '../../src/client/http-client.js';
 import type { AicoderClient } from '../../src/client/types.js';
-import type { Coder, LogEntry } from '../../src/core/coder.js';
+import type { LogEntry } from '../../src/core/coder.js';
 import { CONTINUE_MESSAGE } from '../../src/core/usage-waits.js';
-import { BIN_DIR, claudeEnv, codexEnv, geminiEnv } from '../fixtures/agent-env.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server/index.js';
-import {
-  cleanupHome,
-  cli,
-  makeHome,
-  startDaemon,
-  type RunningDaemon,
-  type TestHome,
-} from '../helpers/daemon.js';
-import { cleanupTemp, makeRepo, tempDir, waitFor } from '../helpers/env.js';
+import { startAgentDaemon } from '../helpers/agent-daemon.js';
+import { reached } from '../helpers/coders.js';
+import { cleanupHome, cli, startDaemon, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
+import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
 import { scaled } from '../helpers/load.js';
 
 const WAIT_S = 15;
@@ -40,15 +33,10 @@ beforeAll(async () => {
       { when: '[limit-b]', steps: [LIMITED('2 hours')] },
     ],
   });
-  h = await makeHome({ config: { default_provider: 'claude' } });
-  const opts = { serverUrl: server.url, dir: tempDir() };
-  for (const env of [claudeEnv(opts), codexEnv(opts), geminiEnv(opts)]) {
-    const { HOME: _home, ...rest } = env.env;
-    Object.assign(h.env, rest);
-  }
-  Object.assign(h.env, { PATH: `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}` });
-  d = await startDaemon(h);
-  client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
+  ({ h, d, client } = await startAgentDaemon(
+    { claude: server.url, codex: server.url, gemini: server.url },
+    { config: { default_provider: 'claude' } },
+  ));
   repo = makeRepo();
 }, scaled(60_000));
 
@@ -57,12 +45,6 @@ afterAll(async () => {
   await server?.close();
   cleanupTemp();
 });
-
-async function reach(id: string, states: Coder['state'][] | 'terminal', ms = 90_000): Promise<Coder> {
-  const r = await client.wait(id, { for: states, timeout_ms: ms });
-  expect(r.timed_out, JSON.stringify(r.coder)).toBe(false);
-  return r.coder;
-}
 
 async function logs(id: string): Promise<LogEntry[]> {
   return (await client.logs(id, {})).entries;
@@ -76,7 +58,7 @@ describe('usage limits (real claude)', () => {
     async () => {
       const created = await client.create({ task: 'Do it [limit-a]', repo });
       const t0 = Date.now();
-      const w = await reach(created.id, ['waiting']);
+      const w = await reached(client, created.id, ['waiting']);
       expect(w.usage_limit).toMatchObject({ tries: 1, from_provider: true });
       expect(w.error).toMatch(/429/);
       const retryAt = Date.parse(w.usage_limit!.retry_at);
@@ -95,7 +77,7 @@ describe('usage limits (real claude)', () => {
       const back = await client.get(w.id);
       if (Date.now() < retryAt - 1000) expect(back.state).toBe('waiting');
 
-      const done = await reach(w.id, 'terminal');
+      const done = await reached(client, w.id, 'terminal');
       const entries = await logs(w.id);
       expect(done.state, entries.map((e) => `${e.kind}: ${e.text}`).join('\n')).toBe('completed');
       expect(done.session_id).toBe(w.session_id);
@@ -123,8 +105,8 @@ describe('usage limits (real claude)', () => {
       server.setScript([{ when: '[limit-b]', steps: [LIMITED('2 hours')] }]);
       const b = await client.create({ task: 'Do it [limit-b] one', repo });
       const c = await client.create({ task: 'Do it [limit-b] two', repo });
-      const wb = await reach(b.id, ['waiting']);
-      await reach(c.id, ['waiting']);
+      const wb = await reached(client, b.id, ['waiting']);
+      await reached(client, c.id, ['waiting']);
       expect(Date.parse(wb.usage_limit!.retry_at)).toBeGreaterThan(Date.now() + 3600_000);
 
       const stopped = await client.control(c.id, { action: 'stop' });
@@ -132,7 +114,7 @@ describe('usage limits (real claude)', () => {
 
       server.setScript([{ when: '[limit-b]', steps: recovered('Recovered B.') }]);
       await client.control(b.id, { action: 'resume' });
-      const done = await reach(b.id, 'terminal');
+      const done = await reached(client, b.id, 'terminal');
       expect(done.state).toBe('completed');
       expect(done.stats.last_message).toBe('Recovered B.');
       expect((await logs(b.id)).some((e) => /resumed by the user/.test(e.text))).toBe(true);
@@ -150,7 +132,7 @@ describe('usage limits (real claude)', () => {
     async (provider, fromProvider) => {
       server.setScript([{ when: `[limit-${provider}]`, steps: [LIMITED('2 hours')] }]);
       const created = await client.create({ task: `Do it [limit-${provider}]`, repo, provider });
-      const w = await reach(created.id, ['waiting']);
+      const w = await reached(client, created.id, ['waiting']);
       expect(w.usage_limit, w.error ?? '').toMatchObject({ tries: 1, from_provider: fromProvider });
       expect(Date.parse(w.usage_limit!.retry_at)).toBeGreaterThan(Date.now() + 60_000);
       expect((await client.control(w.id, { action: 'stop' })).coder.state).toBe('stopped');

@@ -1,5 +1,11 @@
-/** Coders for tests: the issue's shell provider, the file writer, and waiting for a coder's run to end. */
-import type { Coder } from '../../src/core/coder.js';
+/**
+ * Coders for tests: the issue's shell provider, the file writer, waiting for a coder's run to end
+ * (on a manager, or through a daemon's client) and reading what it did.
+ */
+import { expect } from 'vitest';
+import type { AicoderClient } from '../../src/client/types.js';
+import type { WaitTarget } from '../../src/core/api.js';
+import type { Coder, LogEntry } from '../../src/core/coder.js';
 import { waitFor } from './env.js';
 
 /** The issues' text provider: the task is a bash script (`bash -c 'eval "$1"' _ {task}`). */
@@ -31,4 +37,36 @@ export async function coderEnded(read: () => Coder | Promise<Coder>, timeoutMs =
     },
     { what: 'the coder to end', timeoutMs },
   );
+}
+
+/**
+ * Waits through the daemon's wait route (`GET /api/coders/:id/wait`) until coder `id` reaches
+ * `target` (default `terminal`: its run is over) and returns the record; fails the test, naming the
+ * coder as it stood, when `timeoutMs` (default 90 s, the route's own deadline) passes first.
+ */
+export async function reached(
+  client: AicoderClient,
+  id: string,
+  target: WaitTarget = 'terminal',
+  timeoutMs = 90_000,
+): Promise<Coder> {
+  const r = await client.wait(id, { for: target, timeout_ms: timeoutMs });
+  expect(r.timed_out, `coder ${id} did not reach ${JSON.stringify(target)}: ${JSON.stringify(r.coder)}`).toBe(
+    false,
+  );
+  return r.coder;
+}
+
+/** The text of coder `id`'s `tool_result` log entries (what its tools answered), one per line. */
+export async function toolOutput(client: AicoderClient, id: string): Promise<string> {
+  const { entries } = await client.logs(id, {});
+  return entries
+    .filter((e) => e.kind === 'tool_result')
+    .map((e) => e.text)
+    .join('\n');
+}
+
+/** A coder's record and its log (`kind: text` a line), for an assertion's message. */
+export function describeCoder(c: Coder, logs: LogEntry[]): string {
+  return `${JSON.stringify(c, null, 2)}\n${logs.map((l) => `${l.kind}: ${l.text}`).join('\n')}`;
 }

@@ -12,8 +12,9 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
-import { BIN_DIR, codexEnv, geminiEnv, type AgentCli } from '../fixtures/agent-env.js';
+import type { AgentCli } from '../fixtures/agent-env.js';
 import { startModelServer, type ModelServer, type Step } from '../fixtures/model-server/index.js';
+import { useAgentClis } from '../helpers/agent-daemon.js';
 import { cleanupTemp, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 import {
   cleanupHome,
@@ -51,12 +52,10 @@ const CASES: Record<Exclude<AgentCli, 'claude'>, { call: Step; dialect: 'gemini'
   },
 };
 
+/** A home (not started) whose agents are the real `cli` pointed at `s` (test/helpers/agent-daemon.ts). */
 async function agentDaemon(cli: AgentCli, s: ModelServer): Promise<TestHome> {
   const home = await makeHome({ providers: [], config: { default_provider: cli } });
-  const dir = tempDir(`aicoder-${cli}-`);
-  const { env } =
-    cli === 'gemini' ? geminiEnv({ serverUrl: s.url, dir }) : codexEnv({ serverUrl: s.url, dir });
-  Object.assign(home.env, env, { PATH: `${BIN_DIR}:${process.env.PATH ?? ''}`, AICODER_HOME: home.home });
+  useAgentClis(home, { [cli]: s.url }, tempDir(`aicoder-${cli}-`));
   return home;
 }
 

@@ -8,18 +8,10 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import { loadPrices } from '../../src/providers/prices.js';
-import { BIN_DIR, codexEnv, geminiEnv } from '../fixtures/agent-env.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server/index.js';
+import { startAgentDaemon } from '../helpers/agent-daemon.js';
 import { cleanupTemp, makeRepo, tempDir } from '../helpers/env.js';
-import {
-  cleanupHome,
-  cliJson,
-  makeHome,
-  runCli,
-  startDaemon,
-  type RunningDaemon,
-  type TestHome,
-} from '../helpers/daemon.js';
+import { cleanupHome, cliJson, runCli, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
 import { scaled } from '../helpers/load.js';
 
 let h: TestHome | undefined;
@@ -34,15 +26,13 @@ afterAll(cleanupTemp);
 
 const USAGE = { input_tokens: 200_000, output_tokens: 10_000 };
 
-async function daemonFor(s: ModelServer): Promise<TestHome> {
-  const home = await makeHome({ providers: [], config: {} });
-  const opts = { serverUrl: s.url, dir: tempDir('aicoder-budget-') };
-  for (const env of [geminiEnv(opts), codexEnv(opts)]) {
-    const { HOME: _home, ...rest } = env.env;
-    Object.assign(home.env, rest);
-  }
-  Object.assign(home.env, { PATH: `${BIN_DIR}:${process.env.PATH ?? ''}`, AICODER_HOME: home.home });
-  return home;
+/** A started daemon whose agents are real Gemini CLI and Codex pointed at `s` (test/helpers/agent-daemon.ts). */
+function daemonFor(s: ModelServer) {
+  return startAgentDaemon(
+    { gemini: s.url, codex: s.url },
+    { providers: [], config: {} },
+    tempDir('aicoder-budget-'),
+  );
 }
 
 async function waitEnd(id: string): Promise<Coder> {
@@ -58,8 +48,7 @@ describe('budgets from estimated cost (real CLIs, scripted model)', () => {
         script: [{ tool: 'write_file', path: 'a.txt', content: 'a\n' }, { text: 'Done' }],
         usage: USAGE,
       });
-      h = await daemonFor(server);
-      d = await startDaemon(h);
+      ({ h, d } = await daemonFor(server));
       const model = 'gemini-2.5-flash';
       const c = await cliJson<Coder>(
         h,
@@ -93,8 +82,7 @@ describe('budgets from estimated cost (real CLIs, scripted model)', () => {
     'codex without --model (aicoder cannot see the CLI default): no estimate, not stopped',
     async () => {
       server = await startModelServer({ script: [{ text: 'Done' }], usage: USAGE });
-      h = await daemonFor(server);
-      d = await startDaemon(h);
+      ({ h, d } = await daemonFor(server));
       const c = await cliJson<Coder>(
         h,
         ['create', '--provider', 'codex', '--budget-usd', '0.01', 'Say done'],

@@ -6,18 +6,10 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
-import { BIN_DIR, claudeEnv } from '../fixtures/agent-env.js';
 import { startModelServer, type ModelServer } from '../fixtures/model-server/index.js';
-import { cleanupTemp, makeRepo, tempDir, waitFor } from '../helpers/env.js';
-import {
-  cleanupHome,
-  cli,
-  cliJson,
-  makeHome,
-  startDaemon,
-  type RunningDaemon,
-  type TestHome,
-} from '../helpers/daemon.js';
+import { startAgentDaemon } from '../helpers/agent-daemon.js';
+import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
+import { cleanupHome, cli, cliJson, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
 
 let h: TestHome | undefined;
 let d: RunningDaemon | undefined;
@@ -29,16 +21,12 @@ afterEach(async () => {
 });
 afterAll(cleanupTemp);
 
-async function claudeDaemon(s: ModelServer, config: Record<string, unknown> = {}): Promise<TestHome> {
-  const home = await makeHome({ providers: [], config: { default_provider: 'claude', ...config } });
-  const { env } = claudeEnv({ serverUrl: s.url, dir: tempDir('aicoder-claude-') });
-  // The daemon passes its env to agents: the model server, an isolated claude home, the CLI on PATH.
-  Object.assign(home.env, env, {
-    PATH: `${BIN_DIR}:${process.env.PATH ?? ''}`,
-    HOME: home.userHome,
-    AICODER_HOME: home.home,
-  });
-  return home;
+/** A started daemon whose agents are real Claude Code pointed at `s` (test/helpers/agent-daemon.ts). */
+function claudeDaemon(s: ModelServer, config: Record<string, unknown> = {}) {
+  return startAgentDaemon(
+    { claude: s.url },
+    { providers: [], config: { default_provider: 'claude', ...config } },
+  );
 }
 
 describe('claude talks back (real CLI, scripted model)', () => {
@@ -53,8 +41,7 @@ describe('claude talks back (real CLI, scripted model)', () => {
         { text: 'Done: used the answer' },
       ],
     });
-    h = await claudeDaemon(server);
-    d = await startDaemon(h);
+    ({ h, d } = await claudeDaemon(server));
     const repo = makeRepo();
     const c = await cliJson<Coder>(h, ['create', 'Write a greeting; ask me about its tone first'], {
       cwd: repo,
@@ -94,8 +81,7 @@ describe('claude talks back (real CLI, scripted model)', () => {
       // Enough tokens that the first response alone costs well over a cent.
       usage: { input_tokens: 200_000, output_tokens: 10_000 },
     });
-    h = await claudeDaemon(server);
-    d = await startDaemon(h);
+    ({ h, d } = await claudeDaemon(server));
     const c = await cliJson<Coder>(h, ['create', '--budget-usd', '0.01', 'Write a.txt and b.txt'], {
       cwd: makeRepo(),
     });
