@@ -6,7 +6,6 @@
  * create, naming the cause. Homes live outside the OS temp dir (the sandbox puts a private /tmp
  * over it, which would hide where an escape lands).
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -17,7 +16,7 @@ import { startAgentDaemon } from '../helpers/agent-daemon.js';
 import { reached, toolOutput } from '../helpers/coders.js';
 import { cleanupHome, cli, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
 import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
-import { pathWithout } from '../helpers/path-without.js';
+import { onPath, pathWithout } from '../helpers/path-without.js';
 import { scaled } from '../helpers/load.js';
 
 const BASE = join(CODEX_HOMES_DIR, 'sandbox');
@@ -26,16 +25,8 @@ const ESCAPE =
   'mount -o remount,rw / 2>/dev/null; echo "remount=$?"; echo in > inside.txt; echo up > ../escape.txt; echo "up=$?"; echo home > "$HOME/escape.txt"; echo "home=$?"; ' +
   'git add inside.txt && git commit -qm "sandboxed commit" && echo "commit=$?"';
 
-function bwrapPath(): string | null {
-  try {
-    return execFileSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' }).trim() || null;
-  } catch {
-    return null;
-  }
-}
-
 // CI installs bubblewrap (.ci/run); elsewhere the suite needs it on PATH.
-const canRun = bwrapPath() !== null || process.env.CI !== undefined;
+const canRun = onPath('bwrap') !== null || process.env.CI !== undefined;
 
 let server: ModelServer;
 let h: TestHome;

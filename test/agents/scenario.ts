@@ -5,8 +5,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect, onTestFinished } from 'vitest';
 import { agentEnv, opencodeEnv, type AgentCli } from '../fixtures/agent-env.js';
-import { startModelServer, type ModelServer, type Step, type Usage } from '../fixtures/model-server/index.js';
+import {
+  startModelServer,
+  type Dialect,
+  type ModelServer,
+  type Step,
+  type Usage,
+} from '../fixtures/model-server/index.js';
 import { makeRepo, tempDir } from '../helpers/env.js';
 import { maybeRecord, runCli, templateArgv, type CliRun } from './run-cli.js';
 
@@ -14,7 +21,10 @@ import { maybeRecord, runCli, templateArgv, type CliRun } from './run-cli.js';
 export const SCENARIO_USAGE: Usage = { input_tokens: 1200, output_tokens: 34 };
 
 export const TASK = 'Create hello.txt with a greeting';
+/** The follow-up message that resumes a writeScript session. */
+export const FOLLOW_UP = 'What is in hello.txt?';
 
+/** The model's answers: write hello.txt, say so, then answer the follow-up. */
 export function writeScript(cli: string): Step[] {
   return [
     { tool: 'write_file', path: 'hello.txt', content: `hi from ${cli}\n` },
@@ -40,12 +50,17 @@ export function opencodeBin(): string | null {
   return candidates.find((c): c is string => c !== undefined && c !== '' && existsSync(c)) ?? null;
 }
 
+/**
+ * A scenario of `cli` answering with `script`. Call it inside a test: its model server closes when
+ * the test finishes, passed or failed.
+ */
 export async function scenario(
   cli: AgentCli | 'opencode',
   script: Step[],
   usage = SCENARIO_USAGE,
 ): Promise<Scenario> {
   const server = await startModelServer({ script, usage });
+  onTestFinished(() => server.close());
   const repo = makeRepo();
   const opts = { serverUrl: server.url, dir: tempDir('aicoder-agent-') };
   const { env } = cli === 'opencode' ? opencodeEnv(opts) : agentEnv(cli, opts);
@@ -79,4 +94,23 @@ export async function scenario(
 /** For assertion messages: what the CLI printed. */
 export function describeRun(r: CliRun): string {
   return `exit ${r.code} after ${r.ms} ms\nargv: ${JSON.stringify(r.argv)}\nstdout:\n${r.stdout.join('\n')}\nstderr:\n${r.stderr.slice(-2000)}`;
+}
+
+/**
+ * After a writeScript run and a FOLLOW_UP resume of `cli`: exactly one conversation request went to
+ * the model since `before` (the count of `dialect` requests before the resume), and it carries the
+ * session's earlier turns (the task, the written content, the first answer) and the follow-up.
+ */
+export function expectFollowUpCarriesHistory(
+  s: Scenario,
+  cli: string,
+  dialect: Dialect,
+  before: number,
+): void {
+  const followUp = s.server.mainRequests(dialect).slice(before);
+  expect(followUp).toHaveLength(1);
+  const body = JSON.stringify(followUp[0]!.body);
+  for (const earlier of [TASK, `hi from ${cli}`, 'Done: wrote hello.txt', FOLLOW_UP]) {
+    expect(body).toContain(earlier);
+  }
 }

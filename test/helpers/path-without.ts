@@ -1,8 +1,9 @@
 /**
  * A PATH on which some programs are missing, to test what happens when a tool (git-lfs, …) is not
  * installed, without uninstalling it: a temp dir of symlinks to every program on the current PATH
- * except the named ones.
+ * except the named ones. And where a program is on the current PATH, for tests that need it.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, symlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { tempDir } from './env.js';
@@ -34,5 +35,14 @@ export async function withPath<T>(path: string, fn: () => Promise<T>): Promise<T
     return await fn();
   } finally {
     process.env.PATH = old;
+  }
+}
+
+/** The absolute path of `program` on the current PATH (`command -v`), or null when it is not there. */
+export function onPath(program: string): string | null {
+  try {
+    return execFileSync('sh', ['-c', 'command -v "$1"', '_', program], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
   }
 }
