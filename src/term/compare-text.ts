@@ -5,6 +5,26 @@
  */
 import type { CompareResult, CompareRow } from '../core/compare.js';
 
+/**
+ * The compare table's column headers, in order, as both surfaces print them: rank, member id,
+ * provider[/model], state, check verdict, files changed, +insertions -deletions, turns, tokens, cost
+ * (USD), duration, overlap summary. Each surface fills its own cells in this order.
+ */
+export const COMPARE_HEADERS = [
+  'RANK',
+  'ID',
+  'PROVIDER',
+  'STATE',
+  'CHECKS',
+  'FILES',
+  '+/-',
+  'TURNS',
+  'TOKENS',
+  'COST',
+  'TIME',
+  'OVERLAP',
+] as const;
+
 /** "-" when no other member changes the same files, else "3 shared" or "3 shared, 1 conflict". */
 export function overlapSummary(row: CompareRow): string {
   const common = new Set(row.overlap.flatMap((o) => o.files)).size;

@@ -128,7 +128,9 @@ test(
       term.write('C');
       s = await shows(has(`best: ${bad.id}`), 'the compare table');
       expect(s).toContain(`Compare ${g.id} · 2 member(s) · base main`);
-      expect(s).toMatch(/# +ID +PROVIDER +STATE +CHECKS +FILES +\+\/- +TURNS +TOKENS +COST +TIME +OVERLAP/);
+      expect(s).toMatch(
+        /RANK +ID +PROVIDER +STATE +CHECKS +FILES +\+\/- +TURNS +TOKENS +COST +TIME +OVERLAP/,
+      );
       expect(s).toMatch(new RegExp(`> +1 ${bad.id} bad +✓ completed +- none +1 \\+1 -0 `));
       expect(s).toMatch(new RegExp(`  +2 ${good.id} good +✓ completed +- none +2 \\+4 -0 `));
       expect(s).toContain(`(decided by diff:`);

@@ -239,7 +239,7 @@ test('C opens the compare table: rank, state, checks, files, +/-, turns, tokens,
   press(r, 'C');
   const f = await frame(r, has('best: a0000001'), 'the compare table');
   expect(f).toContain(`Compare ${GID} · 3 member(s) · base main`);
-  expect(f).toMatch(/# +ID +PROVIDER +STATE +CHECKS +FILES +\+\/- +TURNS +TOKENS +COST +TIME +OVERLAP/);
+  expect(f).toMatch(/RANK +ID +PROVIDER +STATE +CHECKS +FILES +\+\/- +TURNS +TOKENS +COST +TIME +OVERLAP/);
   expect(f).toMatch(
     /> +1 a0000001 claude +✓ completed +✓ passed +2 \+30 -4 +6 +12k +\$0\.42 +1m 35s +1 shared, 1 conflict/,
   );

@@ -12,7 +12,7 @@ import { isGroupRef, parseAgentsSpec, type GroupView } from '../../core/group.js
 import type { CliContext } from '../context.js';
 import type { CompareResult } from '../../core/compare.js';
 import { usdText } from '../../core/cost-estimate.js';
-import { overlapLines, overlapSummary } from '../../term/compare-text.js';
+import { COMPARE_HEADERS, overlapLines, overlapSummary } from '../../term/compare-text.js';
 import type { Output } from '../output.js';
 import { checkFields, clip, duration, shown, stateStyle } from '../format.js';
 import { secondsOption } from '../options.js';
@@ -158,20 +158,7 @@ export async function statusGroupCli(ctx: CliContext, id: string, json: boolean 
 export function printCompare(out: Output, r: CompareResult): void {
   const money = (n: number, estimated: boolean) => usdText(n, estimated);
   out.table(
-    [
-      'RANK',
-      'ID',
-      'PROVIDER',
-      'STATE',
-      'CHECKS',
-      'FILES',
-      '+/-',
-      'TURNS',
-      'TOKENS',
-      'COST',
-      'TIME',
-      'OVERLAP',
-    ],
+    [...COMPARE_HEADERS],
     r.rows.map((row) => [
       String(row.rank),
       { text: row.coder_id, style: 'bold' as const },

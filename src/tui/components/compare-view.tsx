@@ -7,7 +7,7 @@
 import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { CompareResult } from '../../core/compare.js';
-import { overlapLines, overlapSummary } from '../../term/compare-text.js';
+import { COMPARE_HEADERS, overlapLines, overlapSummary } from '../../term/compare-text.js';
 import { fitWidth, textWidth } from '../../term/width.js';
 import { formatCost, formatCount, oneLine } from '../format.js';
 import { CHECK_SYMBOLS } from '../groups.js';
@@ -23,20 +23,7 @@ export function formatDuration(s: number | null): string {
   return `${Math.floor(t / 3600)}h ${Math.floor((t % 3600) / 60)}m`;
 }
 
-const HEAD = [
-  '#',
-  'ID',
-  'PROVIDER',
-  'STATE',
-  'CHECKS',
-  'FILES',
-  '+/-',
-  'TURNS',
-  'TOKENS',
-  'COST',
-  'TIME',
-  'OVERLAP',
-];
+const HEAD = [...COMPARE_HEADERS];
 const RIGHT = new Set([0, 5, 7, 8, 9, 10]);
 
 /** The table's cells, one array per member (text only: agent-given names are made safe). */
