@@ -95,11 +95,16 @@ export function memberChecks(members: readonly Coder[]): { verdict: CheckVerdict
   return order.filter((v) => counts.has(v)).map((v) => ({ verdict: v, n: counts.get(v)! }));
 }
 
-/** "checks ✓ 2 passed ✗ 1 failed", or "no checks yet" when none ran on any member. */
-export function checksLine(members: readonly Coder[]): string {
+/**
+ * "checks ✓ 2 passed ✗ 1 failed" ("checks ✓ 2 ✗ 1" when `compact`), or "no checks yet" when none
+ * ran on any member.
+ */
+export function checksLine(members: readonly Coder[], compact = false): string {
   const parts = memberChecks(members).filter((p) => p.verdict !== 'none');
   if (parts.length === 0) return 'no checks yet';
-  return 'checks ' + parts.map((p) => `${CHECK_SYMBOLS[p.verdict]} ${p.n} ${p.verdict}`).join(' ');
+  const part = (p: { verdict: CheckVerdict | 'none'; n: number }): string =>
+    `${CHECK_SYMBOLS[p.verdict]} ${p.n}${compact ? '' : ` ${p.verdict}`}`;
+  return 'checks ' + parts.map(part).join(' ');
 }
 
 export const CHECK_SYMBOLS: Record<CheckVerdict | 'none', string> = {

@@ -9,6 +9,7 @@ import { useEffect, useMemo, useRef, type Dispatch } from 'react';
 import type { Coder } from '../core/coder.js';
 import type { CompareResult } from '../core/compare.js';
 import type { GroupView } from '../core/group.js';
+import { errorMessage } from './errors.js';
 import type { TuiGroups } from './group-commands.js';
 import { membersByGroup, type GroupInfo } from './groups.js';
 import type { Action, Mode } from './state.js';
@@ -65,6 +66,29 @@ function signature(members: readonly Coder[] | undefined): string {
   return (members ?? []).map((m) => `${m.id}@${m.updated_at}:${m.state}`).join(',');
 }
 
+/**
+ * What a compare table is made of that the member records show: state, the checks' verdict and
+ * run, files, turns, tokens, cost and end (not every record update: a running agent's progress
+ * notes would fetch the table, and run git merge-tree, for nothing).
+ */
+function compareSignature(members: readonly Coder[] | undefined): string {
+  return (members ?? [])
+    .map((m) =>
+      [
+        m.id,
+        m.state,
+        m.checks?.verdict ?? '-',
+        m.checks?.started_at ?? '-',
+        m.stats.files_changed,
+        m.stats.turns,
+        m.stats.tokens_in + m.stats.tokens_out,
+        m.stats.cost_usd,
+        m.ended_at ?? '-',
+      ].join(':'),
+    )
+    .join(',');
+}
+
 export function useGroupFeed(
   groups: TuiGroups | undefined,
   coders: ReadonlyMap<string, Coder>,
@@ -87,8 +111,13 @@ export function useGroupFeed(
       }
     });
     compares.current = new Refresher(async (gid) => {
-      const result = await groups.compareGroup(gid);
-      dispatch({ type: 'compare-loaded', groupId: gid, result });
+      try {
+        const result = await groups.compareGroup(gid);
+        dispatch({ type: 'compare-loaded', groupId: gid, result });
+      } catch (e) {
+        // The table on screen stays (it says what it was); the status line says it is not current.
+        dispatch({ type: 'error', message: `compare ${gid}: ${errorMessage(e)}` });
+      }
     });
     return () => {
       records.current?.close();
@@ -114,7 +143,7 @@ export function useGroupFeed(
   const shown = mode.kind === 'compare' ? mode : mode.kind === 'ask' ? mode.back : undefined;
   useEffect(() => {
     if (shown?.kind !== 'compare' || shown.result === null) return;
-    const sig = signature(byGroup.get(shown.groupId));
+    const sig = compareSignature(byGroup.get(shown.groupId));
     const from = madeFrom.current.get(shown.result);
     if (from === undefined) madeFrom.current.set(shown.result, sig);
     else if (from !== sig) compares.current?.want(shown.groupId, sig);

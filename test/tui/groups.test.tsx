@@ -14,6 +14,7 @@ import type { GroupView } from '../../src/core/group.js';
 import type { ControlInput, ControlResult } from '../../src/core/api.js';
 import type { TuiGroups } from '../../src/tui/group-commands.js';
 import { textWidth } from '../../src/term/width.js';
+import { groupRowText } from '../../src/tui/components/coder-list.js';
 import { MemoryClient } from '../helpers/memory-client.js';
 import { NOW, frame, has, press, rowOf } from './render.js';
 
@@ -336,4 +337,29 @@ test('P asks before picking; y picks the member (merged, the others removed), n 
   await frame(r, (x) => rowOf(x, 'c0000001')?.startsWith('>') === true, 'last row');
   press(r, 'P');
   await frame(r, has('pick c0000001: it is not a member of a group'), 'refused');
+});
+
+test('a narrow terminal keeps the group row’s verdicts: state and verdict names go first, then the name', async () => {
+  const client = seeded();
+  const r = renderWith(client, fakeGroups(client), 80, 24);
+  const f = await frame(r, (x) => groupLine(x)?.includes('修正 login 🚀') === true, 'the group row at 80');
+  expect(groupLine(f)).toBe(`> ▾ ${GID} 修正 login 🚀 · 3 members ● 1 ✓ 2 · checks ✓ 1 ✗ 1`);
+  const members = [...client.coders.values()].filter((m) => m.group_id === GID);
+  const info = {
+    id: GID,
+    name: '修正 login 🚀 '.repeat(4),
+    task: '',
+    base_ref: 'main',
+    base_commit: '',
+    created_at: '',
+    picked: null,
+  };
+  // Wide enough for all but the name: the name is cut, in cells.
+  const cut = groupRowText(GID, info, members, false, 100);
+  expect(textWidth(cut)).toBeLessThanOrEqual(100);
+  expect(cut).toMatch(
+    /^▾ g1a2b3c4 修正 login 🚀 修正.*… · 3 members ● 1 running ✓ 2 completed · checks ✓ 1 passed ✗ 1 failed$/,
+  );
+  // Narrower: no name at all rather than a stub of it.
+  expect(groupRowText(GID, info, members, true, 50)).toBe(`▸ ${GID} · 3 members ● 1 ✓ 2 · checks ✓ 1 ✗ 1`);
 });

@@ -6,7 +6,7 @@ import { formatAge, formatCost, formatCount, oneLine } from '../format.js';
 import { MARKER, listColumns, type Column } from '../layout.js';
 import { STATE_SYMBOLS, useTheme, type Style } from '../theme.js';
 import { PaneTitle } from './pane-title.js';
-import { fitWidth, truncateEnd } from '../../term/width.js';
+import { fitWidth, textWidth, truncateEnd } from '../../term/width.js';
 import { checksLine, isGroupRow, memberStates, membersByGroup, type GroupInfo } from '../groups.js';
 import { stateSymbol } from '../attention.js';
 
@@ -107,21 +107,34 @@ const Row = memo(function Row({
 /**
  * A group's row: fold mark, id, name, then the summary a folded group needs: members per state and
  * the checks' verdicts ("▾ g1a2b3c4 fix login · 3 members ● 1 running ✓ 2 completed · checks ✓ 2 passed"),
- * and the member picked, once one is (" · picked ab12cd34").
+ * and the member picked, once one is (" · picked ab12cd34"). Within `width` cells the summary loses
+ * the states' and verdicts' names ("● 1 ✓ 2 · checks ✓ 2") and the name is cut (down to nothing;
+ * the detail pane has it), so a narrow terminal still shows the verdicts.
  */
 export function groupRowText(
   gid: string,
   group: GroupInfo | undefined,
   members: readonly Coder[],
   folded: boolean,
+  width = Infinity,
 ): string {
-  const states = memberStates(members)
-    .map((x) => `${STATE_SYMBOLS[x.state]} ${x.n} ${x.state}`)
-    .join(' ');
-  const name = group ? ` ${oneLine(group.name, 200)}` : '';
   const count = `${members.length} member${members.length === 1 ? '' : 's'}`;
   const picked = group?.picked ? ` · picked ${group.picked.coder_id}` : '';
-  return `${folded ? '▸' : '▾'} ${gid}${name} · ${count} ${states} · ${checksLine(members)}${picked}`;
+  const head = `${folded ? '▸' : '▾'} ${gid}`;
+  const summary = (compact: boolean): string => {
+    const states = memberStates(members)
+      .map((x) => `${STATE_SYMBOLS[x.state]} ${x.n}${compact ? '' : ` ${x.state}`}`)
+      .join(' ');
+    return ` · ${count} ${states} · ${checksLine(members, compact)}${picked}`;
+  };
+  // Too narrow for the states' and verdicts' names: their symbols and counts only.
+  let tail = summary(false);
+  if (textWidth(head + tail) > width) tail = summary(true);
+  const name = group ? oneLine(group.name, 200) : '';
+  const room = width - textWidth(head + tail) - 1;
+  // A name cut below a few cells says nothing: leave it out.
+  const shown = textWidth(name) <= room ? name : room >= 6 ? truncateEnd(name, room) : '';
+  return `${head}${shown === '' ? '' : ` ${shown}`}${tail}`;
 }
 
 const GroupRow = memo(function GroupRow({
@@ -172,7 +185,8 @@ export const CoderList = memo(function CoderList(p: CoderListProps) {
         ids.map((id, i) => {
           if (isGroupRow(id)) {
             const members = byGroup.get(id) ?? [];
-            const text = groupRowText(id, p.groups?.get(id), members, p.folded?.has(id) === true);
+            const folded = p.folded?.has(id) === true;
+            const text = groupRowText(id, p.groups?.get(id), members, folded, p.width - MARKER);
             return <GroupRow key={id} text={text} selected={id === p.selectedId} width={p.width} />;
           }
           const coder = p.coders.get(id)!;
