@@ -3,13 +3,13 @@
  * MCP token economy on the real daemon, counted with js-tiktoken (o200k_base): tools/list tokens,
  * tokens per coder in ai_coder_list (compact and detail "full"), tokens per log line in
  * ai_coder_logs (tail 100) against the log text alone, and initialize latency p50 over HTTP and over
- * stdio (`aicoder mcp` spawned per sample, against spawning `node -e 0`). The figures before issue 15
- * (same tokenizer) are printed beside them.
+ * stdio (`aicoder mcp` spawned per sample, against spawning `node -e 0`). Earlier figures (same
+ * tokenizer) are printed beside them.
  *
  * What the model reads differs per client: Codex and Gemini CLI give it the text content; Claude Code
  * gives it the structuredContent as JSON (test/mcp/client-matrix.test.ts sees both). Both are counted.
  *
- * Each figure is printed beside the last stop's (issue 15's closing note) and the issue's. The table
+ * Each figure is printed beside the previous measurement and the first one. The table
  * is written, with --write, to bench/results/mcp-tokens.md, which `npm run docs` puts into docs/mcp.md.
  *
  *   npm run build && node bench/mcp-tokens.mjs [--json] [--write]
@@ -150,7 +150,7 @@ try {
   const perCoderJson = tokens(compactJson) / CODERS;
   const f1 = (x) => x.toFixed(1);
   const int = (x) => x.toLocaleString('en-US');
-  /** [figure, now, last stop (issue 15's note), at the issue]. */
+  /** [figure, now, previous, first measured]. */
   const rows = [
     ['tools/list', `${int(listTokens)} tokens`, '2,456 (2,498 with the group tools)', '5,846'],
     ['ai_coder_list per coder, text (Codex, Gemini)', `${f1(perCoderText)} tokens`, '49', '~290'],
@@ -168,7 +168,7 @@ try {
   const table = [
     `bench/mcp-tokens.mjs: o200k_base tokens (js-tiktoken), ${CODERS} coders, tail ${LOG_LINES} (${n} lines); load average ${loadavg()[0].toFixed(1)} at the end of the run.`,
     '',
-    '| figure | now | last stop | at the issue |',
+    '| figure | now | previous | first measured |',
     '| --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
@@ -195,8 +195,8 @@ try {
     initialize_stdio_p50: stdio50,
     node_start_p50: node50,
     lines: rows.map(
-      ([what, now, last, issue]) =>
-        `${what.padEnd(58)} ${now.padEnd(22)} (last stop: ${last || '-'}; at the issue: ${issue || '-'})`,
+      ([what, now, previous, first]) =>
+        `${what.padEnd(58)} ${now.padEnd(22)} (previous: ${previous || '-'}; first measured: ${first || '-'})`,
     ),
   });
 } finally {

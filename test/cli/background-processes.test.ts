@@ -1,8 +1,8 @@
 /**
- * Issue 12 §3 through the real daemon and CLI, with the issue's own examples and its text provider
- * (`bash -c 'eval "$1"'`): background processes end with the agent, a grandchild that ignores SIGTERM
- * does not survive `stop` or `rm --force` with stop_grace_s 3, `--keep-processes` is the opt-in that
- * `status` shows. Plus §7's unknown log kind over REST, CLI and MCP (one daemon for all).
+ * Background processes through the real daemon and CLI, with a text provider that runs the task as
+ * a shell script (`bash -c 'eval "$1"'`): background processes end with the agent, a grandchild that
+ * ignores SIGTERM does not survive `stop` or `rm --force` with stop_grace_s 3, `--keep-processes` is
+ * the opt-in that `status` shows. Plus an unknown log kind over REST, CLI and MCP (one daemon for all).
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -25,7 +25,7 @@ import { pidsOf } from '../helpers/procs.js';
 
 const SHELL = {
   name: 'sh',
-  description: 'the issue example provider: the task is a shell script',
+  description: 'the task is a shell script',
   command: ['bash', '-c', 'eval "$1"', '_', '{task}'],
   parser: 'text',
 };
@@ -40,7 +40,7 @@ afterAll(() => cleanupTemp());
  */
 const running = pidsOf;
 
-describe('background processes through the daemon and CLI (stop_grace_s 3, as in the issue)', () => {
+describe('background processes through the daemon and CLI (stop_grace_s 3)', () => {
   it(
     'the server and sleep of a completed task end; stop and rm --force leave no TERM-ignoring grandchild',
     async () => {

@@ -1,5 +1,5 @@
 /**
- * Terminal safety and fidelity of the CLI (issue 12 §5), on a real daemon, real agents and pipes:
+ * Terminal safety and fidelity of the CLI, on a real daemon, real agents and pipes:
  * - control sequences in agent text (logs, status, list, names, tasks, questions) are shown inert;
  *   `logs --raw` gives the bytes as they are;
  * - wide characters (emoji, CJK) keep `list`'s columns aligned;

@@ -1,5 +1,5 @@
 /**
- * Issue 12 §7, what the user needs to see: permission denials on the record and in a note, a note at
+ * What the user needs to see: permission denials on the record and in a note, a note at
  * every end of a run (agent exit, user stop, restart, limit) with runs kept apart in the logs, and log
  * kinds that are the real ones (an unknown kind is an error). On the fakes (test/fakes): the agent's
  * output is scripted, the parsers, notes and store are the real ones.

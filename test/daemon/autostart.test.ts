@@ -1,10 +1,10 @@
 /**
  * Autostart from the real CLI (built code: run `npm run build` first).
  * - Every kind of startup failure of the daemon a command starts is reported as soon as the daemon
- *   exits, with the daemon's own message (issue 11: a config.json typo made `list` wait 28 s).
+ *   exits, with the daemon's own message (a config.json typo must not make `list` wait 28 s).
  * - A live daemon that does not answer (stopped with SIGSTOP, standing in for a busy event loop) is
  *   waited for with a note; a second daemon is never started beside it, and the CLI never reports
- *   its port as "already in use" (issue 12 §4).
+ *   its port as "already in use".
  */
 import { createServer, type Server } from 'node:net';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Issue 12 §6, configuration changes take effect: a provider file added to AICODER_HOME/providers/ and
+ * Configuration changes take effect: a provider file added to AICODER_HOME/providers/ and
  * a changed config.json are picked up by the running daemon; a bad file keeps the last good
  * configuration and its error shows in `aicoder providers` and `aicoder daemon status`.
  */

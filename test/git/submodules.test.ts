@@ -1,5 +1,5 @@
 /**
- * Submodules, through the real daemon and CLI with the issue's text provider (the task is
+ * Submodules, through the real daemon and CLI with a text provider (the task is
  * a shell script): worktrees get their submodules (nested ones too) from the user's own git settings;
  * a configuration that refuses local-path submodule URLs is obeyed and reported on the coder; diff,
  * changes, commit, merge and rm agree about changes inside a submodule; `.aicoder.json`
@@ -26,7 +26,7 @@ import { cleanupTemp, git, makeRepo } from '../helpers/env.js';
 
 const SHELL = {
   name: 'sh',
-  description: 'the issue example provider: the task is a shell script',
+  description: 'the task is a shell script',
   command: ['bash', '-c', 'eval "$1"', '_', '{task}'],
   parser: 'text',
 };
@@ -73,7 +73,7 @@ async function start(allowFile: boolean): Promise<TestHome> {
 }
 
 describe('submodules', () => {
-  it("submodules: the issue's example: the task sees vendor/lib; diff, changes, commit, merge and rm agree on an edit inside it", async () => {
+  it('submodules: the task sees vendor/lib; diff, changes, commit, merge and rm agree on an edit inside it', async () => {
     const t = await start(true);
     const { app } = superproject();
     const c = await cliJson<Coder>(

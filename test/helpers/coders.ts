@@ -1,6 +1,6 @@
 /**
- * Coders for tests: the issue's shell provider, the file writer, waiting for a coder's run to end
- * (on a manager, or through a daemon's client) and reading what it did.
+ * Coders for tests: the shell provider (the task is a shell script), the file writer, waiting for a
+ * coder's run to end (on a manager, or through a daemon's client) and reading what it did.
  */
 import { expect } from 'vitest';
 import type { AicoderClient } from '../../src/client/types.js';

@@ -1,8 +1,8 @@
 /**
  * Deadlines that scale with the machine. A fixed deadline in a test is a guess about speed; on a
  * shared machine with 8 runnable processes per core everything takes several times as long, and a
- * suite that passes idle times out (issue 13: every full reliability suite did at a load of 40 on 2
- * cores). `loadFactor()` is the 1-minute load average per core (os.loadavg / availableParallelism),
+ * suite that passes idle times out (every full reliability suite did at a load of 40 on 2 cores).
+ * `loadFactor()` is the 1-minute load average per core (os.loadavg / availableParallelism),
  * at least 1 and at most MAX_LOAD_FACTOR; `scaled(ms)` is a deadline in ms times that factor, read
  * when it is called. Deadlines only: never use it to decide how long to sleep.
  */

@@ -58,7 +58,7 @@ describe('tools/list', () => {
     });
     expect((create.properties as Json).workspace_files).toMatchObject({ type: 'array', maxItems: 50 });
     expect((create.properties as Json).autostart).toMatchObject({ type: 'boolean', default: true });
-    // The budget of issue 15 (o200k_base tokens, as bench/mcp-tokens.mjs counts them).
+    // The tools/list budget (o200k_base tokens, as bench/mcp-tokens.mjs counts them).
     expect(countTokens(JSON.stringify({ tools }))).toBeLessThanOrEqual(2500);
     // The tools never change: tools.listChanged is not declared.
     expect(client.getServerCapabilities()?.tools).toEqual({});

@@ -1,5 +1,5 @@
 /**
- * Issue 12 §3, "nothing a coder started outlives it": background processes an agent leaves behind,
+ * Nothing a coder started outlives it: background processes an agent leaves behind,
  * grandchildren that ignore SIGTERM, setsid escapes, setup commands cut off by a daemon crash, and the
  * explicit opt-in (keep_processes) that lets a dev server live on. Real git, processes and SQLite.
  */
@@ -41,7 +41,7 @@ function notes(t: TestManager, id: string, kind: string): string[] {
 }
 
 describe('background processes: the rest of the group ends with the agent', () => {
-  it('the issue example: a server and a sleep started with & end when the agent completes', async () => {
+  it('a server and a sleep started with & end when the agent completes', async () => {
     const t = await manager();
     const repo = makeRepo();
     const c = await t.manager.create({
@@ -89,7 +89,7 @@ describe('background processes: the rest of the group ends with the agent', () =
 });
 
 describe('background processes: stop and rm end everything the coder started', () => {
-  it('stop (grace 3 s in the issue): a TERM-ignoring grandchild of a running agent gets SIGKILL', async () => {
+  it('stop (grace 3 s): a TERM-ignoring grandchild of a running agent gets SIGKILL', async () => {
     const t = await manager({ stop_grace_ms: 400 });
     const c = await t.manager.create({
       repo: makeRepo(),

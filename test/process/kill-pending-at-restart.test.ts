@@ -1,5 +1,5 @@
 /**
- * Issue 12 §3, a SIGKILL that is due when the daemon stops: processes that ignore SIGTERM must not
+ * A SIGKILL that is due when the daemon stops: processes that ignore SIGTERM must not
  * outlive a coder because the daemon went away during the grace period. The kill is kept on disk
  * (AICODER_HOME/pending-kills/) and the next start sends it when it is due. Real git, processes and
  * SQLite; the clock is fake so the grace period passes only when the test says so.

@@ -1,5 +1,5 @@
 /**
- * Issue 12 §3, processes that left both the coder's process group and its worktree (`setsid` plus
+ * Processes that left both the coder's process group and its worktree (`setsid` plus
  * `cd /`): they are traced by the AICODER_CODER_ID mark in their environment, which every process
  * aicoder starts for a coder carries and every child inherits. The end of a run, `stop` and `rm` end
  * them; with keep_processes they are kept and listed in `processes` until `rm`. Real git, processes

@@ -1,6 +1,6 @@
 /**
  * `aicoder providers` credentials: present when the daemon's environment, the provider file's `env`
- * or config.json `provider_env` supplies a key (issue 12 §7); names only, never values.
+ * or config.json `provider_env` supplies a key; names only, never values.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProviderDef } from '../../src/core/ports.js';

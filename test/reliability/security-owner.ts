@@ -221,7 +221,7 @@ export async function ownerScenario(opts: { full: boolean }): Promise<OwnerFigur
     process.umask(previous);
     const home = h;
 
-    // The owner's private repo with a secret file, as in the issue.
+    // The owner's private repo with a secret file.
     const repo = makeRepo({ 'README.md': '# private\n' });
     writeFileSync(join(repo, '.env2'), 'OWNER_SECRET=do-not-read\n');
     chmodSync(repo, 0o700);

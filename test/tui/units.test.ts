@@ -140,7 +140,7 @@ describe('bindings table', () => {
     }
   });
 
-  test('the keys the issue asks for are bound in the list', () => {
+  test('the list binds its movement, action, group and attach keys', () => {
     const want: [string, Partial<Key>, string][] = [
       ['', { upArrow: true }, 'select-prev'],
       ['', { downArrow: true }, 'select-next'],
