@@ -363,3 +363,17 @@ test('a narrow terminal keeps the group row’s verdicts: state and verdict name
   // Narrower: no name at all rather than a stub of it.
   expect(groupRowText(GID, info, members, true, 50)).toBe(`▸ ${GID} · 3 members ● 1 ✓ 2 · checks ✓ 1 ✗ 1`);
 });
+
+test('the compare table at 80 columns leaves out whole columns (tokens, turns, overlap) rather than cutting rows', async () => {
+  const client = seeded();
+  const r = renderWith(client, fakeGroups(client), 80, 24);
+  await frame(r, has('修正 login 🚀'), 'group row');
+  press(r, 'C');
+  const f = await frame(r, has('best: a0000001'), 'the compare table at 80');
+  expect(f).toMatch(/^ {2}RANK +ID +PROVIDER +STATE +CHECKS +FILES +\+\/- +COST +TIME$/m);
+  expect(f).toMatch(/^> +1 a0000001 claude +✓ completed +✓ passed +2 \+30 -4 +\$0\.42 +1m 35s$/m);
+  expect(f).toMatch(/^ {2} +2 a0000002 codex\/gpt-5 +✓ completed +✗ failed +1 \+8 -1 +~\$0\.10 +1m 1s$/m);
+  // The overlap left the table but not the screen.
+  expect(f).toContain('a0000001 and a0000002 both change src/login.ts; would conflict in src/login.ts');
+  for (const l of f.split('\n')) expect(textWidth(l)).toBeLessThanOrEqual(80);
+});

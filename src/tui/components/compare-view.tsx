@@ -25,6 +25,23 @@ export function formatDuration(s: number | null): string {
 
 const HEAD = [...COMPARE_HEADERS];
 const RIGHT = new Set([0, 5, 7, 8, 9, 10]);
+/**
+ * Columns left out, in this order, while the table is wider than the view, so a narrow terminal
+ * shows whole columns rather than a row cut mid-cell (the overlaps also show in the notes under it).
+ */
+const DROP_FIRST: readonly string[] = ['TOKENS', 'TURNS', 'OVERLAP', 'TIME'];
+
+/** The indexes of the columns that fit in `room` cells (one space between columns). */
+export function shownColumns(widths: readonly number[], room: number): number[] {
+  const keep = widths.map((_, i) => i);
+  const total = (): number => keep.reduce((n, i) => n + widths[i]!, 0) + keep.length - 1;
+  for (const name of DROP_FIRST) {
+    if (total() <= room) break;
+    const at = keep.indexOf(HEAD.indexOf(name as (typeof HEAD)[number]));
+    if (at !== -1) keep.splice(at, 1);
+  }
+  return keep;
+}
 
 /** The table's cells, one array per member (text only: agent-given names are made safe). */
 export function compareCells(r: CompareResult): string[][] {
@@ -77,8 +94,9 @@ export const CompareView = memo(function CompareView({
   }
   const cells = compareCells(result);
   const widths = HEAD.map((h, i) => Math.max(textWidth(h), ...cells.map((c) => textWidth(c[i]!))));
-  const line = (c: string[]): string =>
-    c.map((t, i) => fitWidth(t, widths[i]!, RIGHT.has(i) ? 'right' : 'left')).join(' ');
+  const cols = shownColumns(widths, width - 2);
+  const line = (c: readonly string[]): string =>
+    cols.map((i) => fitWidth(c[i]!, widths[i]!, RIGHT.has(i) ? 'right' : 'left')).join(' ');
   const body = rows - 3;
   const notes = compareNotes(result);
   const tableRows = Math.max(1, body - Math.min(notes.length, Math.max(0, body - cells.length)));
