@@ -11,7 +11,7 @@ import { dropIntent, writeCreateIntent } from './create-intent.js';
 import { validateCreate } from './validate.js';
 import { resolveSandbox } from './sandbox.js';
 import { requireSandbox } from './run-spec.js';
-import { coderRole, findRole, requireRoleSupport, roleModel } from './roles.js';
+import { coderRole, findRole, requireRoleSupport, requireRoleUnderSandbox, roleModel } from './roles.js';
 
 /** What a group gives its members (core/group-ops.ts): its id, and the one base commit of all. */
 export interface CreateOptions {
@@ -66,6 +66,7 @@ export async function createCoder(
   // An existing branch (or a bad name) is refused by createWorktree before it makes anything.
   const settings = await deps.prep.loadSettings(repo, deps.config.worktree_defaults);
   const sandbox = resolveSandbox(input, settings);
+  if (role) requireRoleUnderSandbox(deps.providers.get(providerName)!, role, sandbox);
   // A sandbox that cannot be set up is refused before anything is made (never a silent fallback).
   if (sandbox.mode !== 'none') await requireSandbox(deps, providerName, sandbox.network);
   const workspace = worktreePath(deps.home, repo, id);

@@ -21,7 +21,8 @@ import type { CompareResult } from './compare.js';
 import type { ManagerDeps } from './manager-deps.js';
 import type { Records } from './records.js';
 import { validateCreate } from './validate.js';
-import { checkGroupRoles, memberRole } from './group-roles.js';
+import { checkGroupRoles, checkGroupSandbox, memberRole } from './group-roles.js';
+import { resolveSandbox } from './sandbox.js';
 import { newReview } from './review-types.js';
 
 /** `create` with `agents` instead of one provider: every field but provider, model and branch. */
@@ -100,6 +101,12 @@ export async function createGroup(ctx: GroupContext, input: CreateGroupInput): P
     });
   }
   const repo = await deps.git.toplevel(repoArg);
+  // A read-only role that cannot hold in the sandbox it would run in is refused before anything is made.
+  const settings = await deps.prep.loadSettings(repo, deps.config.worktree_defaults);
+  checkGroupSandbox(deps, input, members, {
+    members: resolveSandbox(input, settings),
+    review: resolveSandbox({}, settings),
+  });
   const baseRef = input.base_ref ?? (await deps.git.headRef(repo));
   const baseCommit = await deps.git.resolveCommit(repo, baseRef);
   let id = newGroupId();

@@ -7,7 +7,8 @@
  */
 import { AicoderError, isAicoderError } from './errors.js';
 import type { ManagerDeps } from './manager-deps.js';
-import { findRole, requireRoleSupport } from './roles.js';
+import { findRole, requireRoleSupport, requireRoleUnderSandbox } from './roles.js';
+import type { CoderSandbox } from './sandbox.js';
 
 /** The role the cross-review coder runs with (templates/roles/reviewer.json). */
 export const REVIEWER_ROLE = 'reviewer';
@@ -53,4 +54,31 @@ export function checkGroupRoles(
       throw err;
     }
   }
+}
+
+/**
+ * A group's read-only roles against the sandbox they would run in (core/roles.ts
+ * requireRoleUnderSandbox), before anything is made: the members' `sandbox` is the create's over the
+ * repo's settings (field `sandbox`, the message naming `agents[i]`); the cross-review coder is made
+ * without the create's sandbox, so `reviewSandbox` is the repo's settings alone (field `review_by`).
+ */
+export function checkGroupSandbox(
+  deps: ManagerDeps,
+  input: { role?: string; review_by?: string },
+  members: readonly { provider: string; role?: string }[],
+  sandbox: { members: CoderSandbox; review: CoderSandbox },
+): void {
+  members.forEach((m, i) => {
+    const name = memberRole(input, m);
+    if (name === undefined) return;
+    const role = findRole(deps.roles, name);
+    requireRoleUnderSandbox(deps.providers.get(m.provider)!, role, sandbox.members, {
+      who: `agents[${i}]: `,
+    });
+  });
+  if (input.review_by === undefined) return;
+  const reviewer = findRole(deps.roles, REVIEWER_ROLE, 'review_by');
+  requireRoleUnderSandbox(deps.providers.get(input.review_by)!, reviewer, sandbox.review, {
+    field: 'review_by',
+  });
 }

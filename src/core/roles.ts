@@ -102,6 +102,35 @@ export function requireRoleSupport(
   }
 }
 
+/**
+ * Refuses (not_supported, naming `field`: `sandbox` by default, `review_by` for the cross-review)
+ * a read-only role whose provider keeps to reading with its own sandbox, when the coder runs under
+ * ours: the provider's `read_only.args` replace an argument that its `sandbox_args` replace too, so
+ * both cannot hold. Codex is the case: the role turns `--sandbox=workspace-write` into
+ * `--sandbox=read-only`, and under bwrap its own sandbox has to be off (`danger-full-access`)
+ * because it cannot nest inside bubblewrap; a read-only Codex under bwrap fails at its first command.
+ * `who` prefixes the message (e.g. `agents[1]: `) for a group's member.
+ */
+export function requireRoleUnderSandbox(
+  def: ProviderDef,
+  role: Pick<Role, 'name' | 'tools'>,
+  sandbox: { mode: string },
+  opts: { field?: string; who?: string } = {},
+): void {
+  if (sandbox.mode === 'none' || role.tools !== 'read_only') return;
+  const swaps = def.sandbox_args ?? {};
+  const clash = Object.keys(def.read_only?.args ?? {}).find((a) => Object.hasOwn(swaps, a));
+  if (clash === undefined) return;
+  const readOnly = def.read_only!.args![clash]!;
+  throw new AicoderError(
+    'not_supported',
+    `${opts.who ?? ''}provider '${def.name}' cannot take read-only role '${role.name}' under sandbox ` +
+      `"${sandbox.mode}": it keeps to reading with its own sandbox (${readOnly}), which cannot run ` +
+      `inside ours; use sandbox "none" for it, or a provider that limits its own tools (docs/roles.md)`,
+    { field: opts.field ?? 'sandbox' },
+  );
+}
+
 /** The model a role gives a coder of this provider when the create names none. */
 export function roleModel(role: Role, provider: string): string | null {
   if (role.model === null) return null;

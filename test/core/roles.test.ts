@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AicoderError } from '../../src/core/errors.js';
 import { builtinRolesDir, loadRoleCatalog } from '../../src/core/roles-catalog.js';
 import { readVerdict } from '../../src/core/review.js';
+import { builtinProvidersDir } from '../../src/providers/index.js';
 import { roleCoderPrompt } from '../../src/core/roles.js';
 import { coderPromptPath } from '../../src/daemon/prompts.js';
 import { cleanupTemp, git, makeRepo, tempDir, waitFor } from '../helpers/env.js';
@@ -148,6 +149,70 @@ describe('roles', () => {
     expect(review.field).toBe('review_by');
     expect(git(repo, 'branch', '--list')).toBe(branches);
     expect(tm.manager.list({}).coders).toEqual([]);
+  });
+
+  it("refuses a read-only role kept by the provider's own sandbox under sandbox bwrap, on every path", async () => {
+    // The shipped Codex definition: read_only swaps --sandbox=workspace-write, as sandbox_args do.
+    const codex = JSON.parse(readFileSync(join(builtinProvidersDir(), 'codex.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    tm = await startTestManager({ providers: [codex, roleTaker('taker', '1')] });
+    const repo = makeRepo();
+    const branches = git(repo, 'branch', '--list');
+    const single = await errorOf(
+      tm.manager.create({ task: 't', repo, provider: 'codex', role: 'reviewer', sandbox: 'bwrap' }),
+    );
+    expect(single.code).toBe('not_supported');
+    expect(single.field).toBe('sandbox');
+    expect(single.message).toBe(
+      `provider 'codex' cannot take read-only role 'reviewer' under sandbox "bwrap": it keeps to reading ` +
+        `with its own sandbox (--sandbox=read-only), which cannot run inside ours; use sandbox "none" for ` +
+        `it, or a provider that limits its own tools (docs/roles.md)`,
+    );
+    // A member's role, named by its index; the other members' providers are not the question.
+    const member = await errorOf(
+      tm.manager.createGroup({
+        task: 't',
+        repo,
+        sandbox: 'bwrap',
+        agents: [
+          { provider: 'taker', role: 'reviewer' },
+          { provider: 'codex', role: 'reviewer' },
+        ],
+      }),
+    );
+    expect([member.code, member.field]).toEqual(['not_supported', 'sandbox']);
+    expect(member.message).toMatch(/^agents\[1\]: provider 'codex' cannot take read-only role 'reviewer'/);
+    // The repo's .aicoder.json asks for bwrap: a create that names no sandbox is refused too, and so
+    // is a Codex cross-review (the reviewer runs in the repo's sandbox).
+    const own = makeRepo({ 'README.md': '# r\n', '.aicoder.json': JSON.stringify({ sandbox: 'bwrap' }) });
+    const ownBranches = git(own, 'branch', '--list');
+    const fromRepo = await errorOf(
+      tm.manager.create({ task: 't', repo: own, provider: 'codex', role: 'architect' }),
+    );
+    expect([fromRepo.code, fromRepo.field]).toEqual(['not_supported', 'sandbox']);
+    const review = await errorOf(
+      tm.manager.createGroup({ task: 't', repo: own, review_by: 'codex', agents: [{ provider: 'taker' }] }),
+    );
+    expect([review.code, review.field]).toEqual(['not_supported', 'review_by']);
+    expect(review.message).toMatch(
+      /provider 'codex' cannot take read-only role 'reviewer' under sandbox "bwrap"/,
+    );
+    expect(git(repo, 'branch', '--list')).toBe(branches);
+    expect(git(own, 'branch', '--list')).toBe(ownBranches);
+    expect(tm.manager.list({}).coders).toEqual([]);
+    expect(tm.manager.listGroups()).toEqual([]);
+    // Without our sandbox, Codex's own read-only sandbox carries the role.
+    const ok = await tm.manager.create({
+      task: 't',
+      repo,
+      provider: 'codex',
+      role: 'reviewer',
+      autostart: false,
+    });
+    expect(ok.role?.tools).toBe('read_only');
+    expect(ok.sandbox.mode).toBe('none');
   });
 
   it("gives each agent entry its own role; the others take the create's role", async () => {
