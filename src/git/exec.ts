@@ -10,6 +10,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { execa } from 'execa';
 import type { SimpleGit } from 'simple-git';
 import { AicoderError } from '../core/errors.js';
+import { spawnOffThread } from './spawn-thread.js';
 
 export interface GitResult {
   exitCode: number;
@@ -75,6 +76,11 @@ export interface GitRunnerOptions {
    * GIT_DIR/GIT_WORK_TREE, so a `.git` an agent planted is never read, not even between check and use.
    */
   worktreeRoot?: string;
+  /**
+   * Start git from a helper thread (spawn-thread.ts), not the event loop's thread: for the daemon,
+   * whose loop a spawn would block until git has started. Calls with onSpawn stay on the caller's thread.
+   */
+  offThread?: boolean;
 }
 
 /**
@@ -176,6 +182,15 @@ export function gitRunner(gitBinary = 'git', runnerOpts: GitRunnerOptions = {}):
   const invocation = gitInvocation(runnerOpts);
   const run = async (args: readonly string[], opts: GitRunOptions): Promise<GitResult> => {
     const { argv, env } = await invocation(args, opts);
+    if (runnerOpts.offThread === true && opts.onSpawn === undefined) {
+      const r = await spawnOffThread(gitBinary, argv, {
+        cwd: opts.cwd,
+        env,
+        ...(opts.input === undefined ? {} : { input: opts.input }),
+      }).result;
+      if (r.exitCode === undefined) throw await startFailure(gitBinary, args, opts.cwd, r);
+      return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+    }
     const sub = execa(gitBinary, argv, {
       cwd: opts.cwd,
       env,

@@ -1,14 +1,14 @@
 /** GitPort over the git CLI (argv arrays, never a shell). */
 import type { FileChange, GitPort } from '../core/ports.js';
 import { changes, countChanges, diff } from './diff.js';
-import { gitRunner } from './exec.js';
+import { gitRunner, type GitRunnerOptions } from './exec.js';
 import { createKeyedLock } from './lock.js';
 import { Pager } from './paging.js';
 import { gitStreamer } from './stream.js';
 import { branchExists, headRef, locate, resolveCommit, toplevel } from './refs.js';
 import { createWorktree, removeWorktree } from './worktree.js';
 
-export function createGit(opts: { gitBinary?: string; worktreeRoot?: string } = {}): GitPort {
+export function createGit(opts: { gitBinary?: string } & GitRunnerOptions = {}): GitPort {
   const git = gitRunner(opts.gitBinary, opts);
   const lock = createKeyedLock();
   const stream = gitStreamer(opts.gitBinary, opts);

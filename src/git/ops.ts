@@ -1,14 +1,14 @@
 /** GitOpsPort over the git CLI (the worktree lifecycle: commit, merge, forecast, prune). */
 import { join } from 'node:path';
 import type { GitOpsPort, MergeRecovery } from '../core/worktree-types.js';
-import { gitRunner } from './exec.js';
+import { gitRunner, type GitRunnerOptions } from './exec.js';
 import { commitAll, forecast, isMerged, prune, snapshot } from './lifecycle.js';
 import { createKeyedLock } from './lock.js';
 import { mergeBranch } from './merge.js';
 import { mergeJournal, recoverMerge } from './merge-journal.js';
 
 export function createGitOps(
-  opts: { gitBinary?: string; worktreeRoot?: string; /** AICODER_HOME/journal */ journalDir?: string } = {},
+  opts: { gitBinary?: string; /** AICODER_HOME/journal */ journalDir?: string } & GitRunnerOptions = {},
 ): GitOpsPort {
   const git = gitRunner(opts.gitBinary, opts);
   // Merges into one repository run one at a time (each reads the base tip, then moves it).

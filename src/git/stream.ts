@@ -1,10 +1,12 @@
 /**
  * git with streamed, NUL-separated output (`-z`): records reach the callback chunk by chunk as git
  * writes them, so a 200,000-line answer never sits in one string nor blocks the event loop in one
- * split. Same argv, environment and worktree checks as gitRunner (gitInvocation).
+ * split. Same argv, environment and worktree checks as gitRunner (gitInvocation), and like it started
+ * from the helper thread when `offThread` is set.
  */
 import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
+import { spawnOffThread } from './spawn-thread.js';
 import { gitInvocation, startFailure, type GitRunnerOptions, type GitRunOptions } from './exec.js';
 
 export interface StreamResult {
@@ -26,19 +28,11 @@ export function gitStreamer(gitBinary = 'git', runnerOpts: GitRunnerOptions = {}
   const invocation = gitInvocation(runnerOpts);
   return async (args, opts, onRecords) => {
     const { argv, env } = await invocation(args, opts);
-    const child = execa(gitBinary, argv, {
-      cwd: opts.cwd,
-      env,
-      extendEnv: false,
-      reject: false,
-      buffer: false,
-      stdin: 'ignore',
-    });
     const decoder = new StringDecoder('utf8');
     let rest = '';
-    let stderr = '';
     let failed: Error | undefined;
-    child.stdout?.on('data', (chunk: Buffer) => {
+    let kill = (): void => undefined;
+    const onChunk = (chunk: Buffer): void => {
       if (failed !== undefined) return;
       const text = rest + decoder.write(chunk);
       const parts = text.split('\0');
@@ -48,17 +42,41 @@ export function gitStreamer(gitBinary = 'git', runnerOpts: GitRunnerOptions = {}
         onRecords(parts);
       } catch (e) {
         failed = e instanceof Error ? e : new Error(String(e));
-        child.kill();
+        kill();
       }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      if (stderr.length < STDERR_MAX) stderr += chunk.toString('utf8');
-    });
-    const r = await child;
+    };
+    let r: {
+      exitCode: number | undefined;
+      stderr: string;
+      code?: string | undefined;
+      message?: string | undefined;
+    };
+    if (runnerOpts.offThread === true) {
+      const child = spawnOffThread(gitBinary, argv, { cwd: opts.cwd, env, onStdout: onChunk });
+      kill = () => child.kill();
+      r = await child.result;
+    } else {
+      const child = execa(gitBinary, argv, {
+        cwd: opts.cwd,
+        env,
+        extendEnv: false,
+        reject: false,
+        buffer: false,
+        stdin: 'ignore',
+      });
+      kill = () => void child.kill();
+      let stderr = '';
+      child.stdout?.on('data', onChunk);
+      child.stderr?.on('data', (chunk: Buffer) => {
+        if (stderr.length < STDERR_MAX) stderr += chunk.toString('utf8');
+      });
+      const done = await child;
+      r = { exitCode: done.exitCode, stderr, code: done.code, message: done.message };
+    }
     if (failed !== undefined) throw failed;
     if (r.exitCode === undefined) throw await startFailure(gitBinary, args, opts.cwd, r);
     rest += decoder.end();
     if (rest !== '') onRecords([rest]);
-    return { exitCode: r.exitCode, stderr };
+    return { exitCode: r.exitCode, stderr: r.stderr };
   };
 }

@@ -13,6 +13,8 @@ export interface WorkspaceOptions {
   gitBinary?: string;
   /** AICODER_HOME/worktrees: git runs there only in verified worktrees (git/exec.ts). */
   worktreeRoot?: string;
+  /** Start git from a helper thread (git/spawn-thread.ts): the daemon's event loop never waits for a spawn. */
+  offThread?: boolean;
 }
 
 export interface Workspace extends WorkspacePort {

@@ -1,0 +1,248 @@
+/**
+ * Child processes started from a worker thread instead of the event loop's thread. Node's spawn
+ * (libuv `uv_spawn`) blocks its thread until the child has called exec: a fork of the whole daemon,
+ * then as long as the kernel takes to schedule the child. On a loaded machine that is 5–200 ms per
+ * spawn, during which no request, timer or log batch of the daemon runs. Here the spawn blocks only
+ * the helper thread; the daemon's loop receives the output as messages.
+ *
+ * One worker serves every call (lazily started, kept only while calls are open, restarted if it
+ * dies). Results follow execa's shape as gitRunner used it (`reject: false`): the exit code, or
+ * undefined when the program could not start (`code` is then the errno, e.g. ENOENT) or ended by a
+ * signal (`signal`). Like execa's `cleanup`, children still running when the daemon exits are killed.
+ */
+import { Worker } from 'node:worker_threads';
+
+export interface ThreadSpawnOptions {
+  cwd: string;
+  /** The child's whole environment (nothing is inherited). */
+  env: Record<string, string>;
+  /** Text written to stdin (stdin is closed after it); stdin is /dev/null without it. */
+  input?: string;
+  /** Streamed stdout: called with each chunk in order, and the output is not kept. */
+  onStdout?: (chunk: Buffer) => void;
+}
+
+export interface ThreadSpawnResult {
+  /** undefined when the child could not start or was ended by a signal. */
+  exitCode: number | undefined;
+  signal?: string | undefined;
+  /** stdout as UTF-8 ('' when streamed through onStdout). */
+  stdout: string;
+  /** stderr as UTF-8, at most the first 64 KiB when streamed, else up to MAX_BUFFER. */
+  stderr: string;
+  /** errno code when the spawn failed (ENOENT, EACCES, …). */
+  code?: string | undefined;
+  /** Why the child could not start, was killed or its output cut (as execa words it). */
+  message?: string | undefined;
+}
+
+/** A running child: its result, and a way to end it early. */
+export interface ThreadChild {
+  result: Promise<ThreadSpawnResult>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** Buffered output beyond this many bytes ends the child (execa's default maxBuffer, 100 MB). */
+const MAX_BUFFER = 100_000_000;
+const STDERR_STREAMED_MAX = 64 * 1024;
+
+type ToWorker =
+  | {
+      t: 'run';
+      id: number;
+      file: string;
+      args: string[];
+      cwd: string;
+      env: Record<string, string>;
+      input?: string;
+      stream: boolean;
+    }
+  | { t: 'kill'; id: number; signal: string };
+
+type FromWorker =
+  | { t: 'pid'; id: number; pid: number }
+  | { t: 'out'; id: number; chunk: Uint8Array }
+  | ({ t: 'done'; id: number } & ThreadSpawnResult);
+
+/**
+ * The worker's code (run with `eval`: it needs no file of its own, so it runs the same from dist/ and
+ * from the sources under test; it takes node's modules from process.getBuiltinModule, which works
+ * whether node evaluates it as CommonJS or, under --input-type=module, as a module). It decodes buffered output itself, so that work stays off
+ * the daemon's thread too.
+ */
+const WORKER_SOURCE = `
+const { parentPort } = process.getBuiltinModule('node:worker_threads');
+const { spawn } = process.getBuiltinModule('node:child_process');
+const MAX_BUFFER = ${MAX_BUFFER};
+const STDERR_STREAMED_MAX = ${STDERR_STREAMED_MAX};
+const children = new Map();
+parentPort.on('message', (m) => {
+  if (m.t === 'kill') {
+    const c = children.get(m.id);
+    if (c) { try { c.kill(m.signal); } catch {} }
+    return;
+  }
+  let child;
+  let done = false;
+  const out = [];
+  const err = [];
+  let outBytes = 0;
+  let errBytes = 0;
+  let message;
+  const finish = (r) => {
+    if (done) return;
+    done = true;
+    children.delete(m.id);
+    parentPort.postMessage({
+      t: 'done',
+      id: m.id,
+      stdout: m.stream ? '' : Buffer.concat(out).toString('utf8'),
+      stderr: Buffer.concat(err).toString('utf8'),
+      message,
+      ...r,
+    });
+  };
+  try {
+    child = spawn(m.file, m.args, {
+      cwd: m.cwd,
+      env: m.env,
+      stdio: [m.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+  } catch (e) {
+    message = String(e && e.message);
+    finish({ exitCode: undefined, code: e && e.code });
+    return;
+  }
+  children.set(m.id, child);
+  if (child.pid !== undefined) parentPort.postMessage({ t: 'pid', id: m.id, pid: child.pid });
+  const tooBig = () => {
+    message = 'Command was killed: its output exceeded maxBuffer (' + MAX_BUFFER + ' bytes)';
+    try { child.kill(); } catch {}
+  };
+  child.stdout.on('data', (b) => {
+    if (m.stream) {
+      parentPort.postMessage({ t: 'out', id: m.id, chunk: b });
+      return;
+    }
+    outBytes += b.length;
+    if (outBytes > MAX_BUFFER) return tooBig();
+    out.push(b);
+  });
+  child.stderr.on('data', (b) => {
+    const max = m.stream ? STDERR_STREAMED_MAX : MAX_BUFFER;
+    if (errBytes >= max) return;
+    errBytes += b.length;
+    err.push(b);
+  });
+  if (m.input !== undefined) {
+    child.stdin.on('error', () => {});
+    child.stdin.end(m.input);
+  }
+  child.on('error', (e) => {
+    message = String(e && e.message);
+    // A spawn failure emits only 'error'; a failed kill or write also emits it while the child runs.
+    if (child.pid === undefined) finish({ exitCode: undefined, code: e && e.code });
+  });
+  child.on('close', (code, signal) => {
+    if (signal) {
+      message = message || 'Command was killed with ' + signal;
+      finish({ exitCode: undefined, signal });
+    } else {
+      finish({ exitCode: code === null ? undefined : code });
+    }
+  });
+});
+`;
+
+interface Pending {
+  resolve: (r: ThreadSpawnResult) => void;
+  onStdout: ((chunk: Buffer) => void) | undefined;
+  pid: number | undefined;
+}
+
+let worker: Worker | undefined;
+const pending = new Map<number, Pending>();
+let nextId = 1;
+let exitHook = false;
+
+function failAll(message: string): void {
+  for (const p of pending.values()) p.resolve({ exitCode: undefined, stdout: '', stderr: '', message });
+  pending.clear();
+}
+
+function ensureWorker(): Worker {
+  if (worker !== undefined) return worker;
+  const w = new Worker(WORKER_SOURCE, { eval: true, name: 'aicoder-spawn' });
+  w.on('message', (m: FromWorker) => {
+    const p = pending.get(m.id);
+    if (p === undefined) return;
+    if (m.t === 'pid') p.pid = m.pid;
+    else if (m.t === 'out') p.onStdout?.(Buffer.from(m.chunk.buffer, m.chunk.byteOffset, m.chunk.byteLength));
+    else {
+      pending.delete(m.id);
+      if (pending.size === 0) w.unref();
+      const { t: _t, id: _id, ...result } = m;
+      p.resolve(result);
+    }
+  });
+  const gone = (why: string): void => {
+    if (worker === w) worker = undefined;
+    failAll(`the spawn helper thread ${why}`);
+  };
+  w.on('error', (e) => gone(`failed: ${e.message}`));
+  w.on('exit', (code) => gone(`exited (${code})`));
+  w.unref();
+  if (!exitHook) {
+    exitHook = true;
+    // execa's `cleanup`: a child still running when the daemon exits is ended with it.
+    process.on('exit', () => {
+      for (const p of pending.values()) {
+        if (p.pid === undefined) continue;
+        try {
+          process.kill(p.pid, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
+      }
+    });
+  }
+  worker = w;
+  return w;
+}
+
+/**
+ * Runs `file` with `args` (argv array, never a shell) from the helper thread. Never rejects: a
+ * failure to start is a result with exitCode undefined and `code` set.
+ */
+export function spawnOffThread(file: string, args: readonly string[], opts: ThreadSpawnOptions): ThreadChild {
+  const w = ensureWorker();
+  const id = nextId++;
+  const result = new Promise<ThreadSpawnResult>((resolve) => {
+    pending.set(id, { resolve, onStdout: opts.onStdout, pid: undefined });
+  });
+  w.ref();
+  const msg: ToWorker = {
+    t: 'run',
+    id,
+    file,
+    args: [...args],
+    cwd: opts.cwd,
+    env: opts.env,
+    stream: opts.onStdout !== undefined,
+    ...(opts.input === undefined ? {} : { input: opts.input }),
+  };
+  w.postMessage(msg);
+  return {
+    result,
+    kill(signal: NodeJS.Signals = 'SIGTERM') {
+      if (pending.has(id)) w.postMessage({ t: 'kill', id, signal } satisfies ToWorker);
+    },
+  };
+}
+
+/** Stops the helper thread (tests; the daemon lets it end with the process). Open calls fail. */
+export async function stopSpawnThread(): Promise<void> {
+  const w = worker;
+  worker = undefined;
+  if (w !== undefined) await w.terminate();
+}
