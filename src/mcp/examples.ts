@@ -2,7 +2,7 @@
  * One example call and result per tool, for docs/mcp.md. The tests check every example against the
  * tool's input and output schemas, so the documentation cannot drift from the tools.
  */
-import type { Coder } from '../core/coder.js';
+import { emptyStats, emptyTalk, type Coder } from '../core/coder.js';
 import { compactCoder } from './compact.js';
 
 export interface ToolExample {
@@ -32,28 +32,8 @@ const created: Coder = {
   started_at: null,
   updated_at: '2025-11-25T09:30:00.000Z',
   ended_at: null,
-  stats: {
-    turns: 0,
-    tokens_in: 0,
-    tokens_out: 0,
-    cost_usd: 0,
-    cost_estimated: false,
-    files_changed: 0,
-    last_message: null,
-  },
-  question: null,
-  progress: null,
-  stalled: false,
-  limits: { max_turns: null, timeout_s: null, budget_usd: null },
-  warnings: [],
-  keep_processes: false,
-  processes: [],
-  permission_denials: [],
-  sandbox: { mode: 'none', network: 'on' },
-  usage_limit: null,
-  group_id: null,
-  checks: null,
-  role: null,
+  stats: emptyStats(),
+  ...emptyTalk(),
 };
 
 const completed: Coder = {

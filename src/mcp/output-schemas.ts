@@ -13,7 +13,8 @@ import {
   compactGroupRecord,
   logEntry,
 } from '../protocol/records.js';
-import { MERGE_STRATEGIES, WORKSPACE_OPERATIONS } from './constants.js';
+import { commitResult, mergeResult } from '../protocol/responses.js';
+import { WORKSPACE_OPERATIONS } from './constants.js';
 
 export const statsSchema = () => open(coderStats);
 
@@ -126,21 +127,10 @@ export const workspaceOutput = z
       .nullable()
       .optional()
       .describe('list and changes: pass as cursor for the next page; null on the last page.'),
-    commit: z
-      .object({ commit: z.string().nullable(), files: z.number(), message: z.string() })
-      .passthrough()
+    commit: open(commitResult)
       .optional()
       .describe('commit: the new commit (null when there was nothing to commit).'),
-    merge: z
-      .object({
-        strategy: z.enum(MERGE_STRATEGIES),
-        base_ref: z.string(),
-        before: z.string(),
-        after: z.string(),
-        outcome: z.enum(['fast_forward', 'merged', 'up_to_date']),
-        updated_checkout: z.string().nullable(),
-      })
-      .passthrough()
+    merge: open(mergeResult)
       .optional()
       .describe("merge: base_ref's tip before and after, and the checkout that was moved (if any)."),
     conflicts: z

@@ -7,7 +7,9 @@
 import type Database from 'better-sqlite3';
 import type { LogStream } from '../core/coder.js';
 import type { NewLogEntry } from '../core/ports.js';
-import { chunkHeader, encodeEntries } from './log-codec.js';
+import { encodeEntries } from './log-codec.js';
+import { INSERT_CHUNK_SQL, writeChunk } from './log-chunks.js';
+import type { SqlValue } from './rows.js';
 import { SEGMENT_MAX_BYTES, SegmentFiles, segmentDirOf } from './segments.js';
 
 const MOVE_MAX_ENTRIES = 1000;
@@ -65,35 +67,16 @@ export function moveLogsToSegments(db: Database.Database, segmentDir = segmentDi
 
   const segs = new SegmentFiles(segmentDir);
   const ends = new Map<string, { seg: number; end: number }>();
-  const insert = db.prepare(
-    `INSERT INTO log_chunks (coder_id, first_seq, last_seq, first_id, seg_no, byte_start, body_start,
-       byte_end, mode, ts, stream, kind, kinds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insert = db.prepare<SqlValue[], unknown>(INSERT_CHUNK_SQL);
   let moved = 0;
   const flush = (p: Pending): void => {
     const chunk = encodeEntries(p.entries)!;
     const at = ends.get(p.coder) ?? { seg: 1, end: 0 };
     if (at.end >= SEGMENT_MAX_BYTES) [at.seg, at.end] = [at.seg + 1, 0];
-    const header = chunkHeader(p.firstSeq, chunk.meta);
-    const end = segs.write(p.coder, at.seg, at.end, [header, chunk.body]);
-    const m = chunk.meta;
-    insert.run(
-      p.coder,
-      p.firstSeq,
-      p.firstSeq + m.n - 1,
-      p.firstId,
-      at.seg,
-      at.end,
-      at.end + header.length,
-      end,
-      m.mode,
-      m.ts,
-      m.stream,
-      m.kind,
-      JSON.stringify(m.kinds),
-    );
+    const place = { coder: p.coder, firstSeq: p.firstSeq, firstId: p.firstId, seg: at.seg, start: at.end };
+    const end = writeChunk(segs, insert, place, chunk);
     ends.set(p.coder, { seg: at.seg, end });
-    moved += m.n;
+    moved += chunk.meta.n;
   };
   try {
     let cur: Pending | null = null;

@@ -23,7 +23,6 @@ import {
 import { AicoderError } from '../core/errors.js';
 import { utf8Start } from '../core/log-budget.js';
 import {
-  chunkHeader,
   decodeRange,
   encodeEntries,
   encodeTextBlock,
@@ -34,6 +33,7 @@ import {
   type TextBudget,
 } from './log-codec.js';
 import { intParam, notFound, type SqlValue } from './rows.js';
+import { INSERT_CHUNK_SQL, writeChunk } from './log-chunks.js';
 import { SEGMENT_MAX_BYTES, SegmentFiles } from './segments.js';
 import { StatementCache } from './statements.js';
 
@@ -88,9 +88,7 @@ export class LogTable {
       lastChunk: p(`SELECT ${CHUNK_COLS} FROM log_chunks WHERE coder_id = ? ORDER BY last_seq DESC LIMIT 1`),
       nextId: p('SELECT next_id FROM log_ids WHERE one = 1'),
       setNextId: p('UPDATE log_ids SET next_id = ? WHERE one = 1'),
-      insertChunk: p(
-        `INSERT INTO log_chunks (${CHUNK_COLS}, kinds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      insertChunk: p(INSERT_CHUNK_SQL),
       updateOffsets: p(
         'UPDATE runs SET stdout_offset = ?, stderr_offset = ? WHERE coder_id = ? AND run_no = ?',
       ),
@@ -315,26 +313,10 @@ export class LogTable {
       const newSeg = last === undefined || last.byte_end >= SEGMENT_MAX_BYTES;
       const segNo = last === undefined ? 1 : newSeg ? last.seg_no + 1 : last.seg_no;
       const start = newSeg ? 0 : last.byte_end;
-      const header = chunkHeader(firstSeq, chunk.meta);
-      const end = this.segments.write(coderId, segNo, start, [header, chunk.body]);
-      const m = chunk.meta;
-      this.q.insertChunk!.run(
-        coderId,
-        firstSeq,
-        firstSeq + m.n - 1,
-        firstId,
-        segNo,
-        start,
-        start + header.length,
-        end,
-        m.mode,
-        m.ts,
-        m.stream,
-        m.kind,
-        JSON.stringify(m.kinds),
-      );
-      this.q.setNextId!.run(firstId + m.n);
-      stored = { first_id: firstId, first_seq: firstSeq, count: m.n };
+      const place = { coder: coderId, firstSeq, firstId, seg: segNo, start };
+      writeChunk(this.segments, this.q.insertChunk!, place, chunk);
+      this.q.setNextId!.run(firstId + chunk.meta.n);
+      stored = { first_id: firstId, first_seq: firstSeq, count: chunk.meta.n };
     }
     if (run !== undefined) {
       const { stdout, stderr } = run.offsets;

@@ -280,15 +280,7 @@ export function rowToLogEntry(r: LogRow): LogEntry {
 }
 
 export function rowToStoredLog(r: LogRow): StoredLogEntry {
-  return {
-    id: r.id,
-    coder_id: r.coder_id,
-    seq: r.seq,
-    ts: r.ts,
-    stream: r.stream as LogStream,
-    kind: r.kind,
-    text: r.text,
-  };
+  return { id: r.id, ...rowToLogEntry(r) };
 }
 
 export interface RunRow {

@@ -2,6 +2,7 @@
 import type { Coder } from '../core/coder.js';
 import type { DaemonClient } from '../client/types.js';
 import type { CommandContext } from './commands.js';
+import { mergeOutcomeText } from '../term/merge-text.js';
 import { errorMessage } from './errors.js';
 import { isGroupRow, membersByGroup } from './groups.js';
 import { groupInfo } from './use-group-feed.js';
@@ -103,12 +104,7 @@ export async function pickMember(ctx: CommandContext, id: string): Promise<void>
       dispatch({ type: 'notice', message: `picked ${id}` });
       return;
     }
-    const how =
-      p.merge.outcome === 'fast_forward'
-        ? 'fast-forward'
-        : p.merge.outcome === 'merged'
-          ? 'merge commit'
-          : 'already up to date';
+    const how = mergeOutcomeText(p.merge.outcome);
     const removed = p.others.filter((o) => o.removed).length;
     const failed = p.others.filter((o) => o.error !== undefined);
     const msg =

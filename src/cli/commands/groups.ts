@@ -13,6 +13,7 @@ import type { CliContext } from '../context.js';
 import type { CompareResult } from '../../core/compare.js';
 import { usdText } from '../../core/cost-estimate.js';
 import { COMPARE_HEADERS, overlapLines, overlapSummary } from '../../term/compare-text.js';
+import { mergeOutcomeText } from '../../term/merge-text.js';
 import type { Output } from '../output.js';
 import { checkFields, clip, duration, shown, stateStyle } from '../format.js';
 import { secondsOption } from '../options.js';
@@ -210,12 +211,7 @@ export function registerGroupCommands(program: Command, ctx: CliContext): void {
         out.line(
           `committed ${p.commit.files} file(s) on ${r.coder.branch} (${p.commit.commit.slice(0, 12)})`,
         );
-      const how =
-        p.merge.outcome === 'fast_forward'
-          ? 'fast-forward'
-          : p.merge.outcome === 'merged'
-            ? 'merge commit'
-            : 'already up to date';
+      const how = mergeOutcomeText(p.merge.outcome);
       out.line(
         `merged ${out.paint('bold', r.coder.id)} into ${p.merge.base_ref}: ${p.merge.before.slice(0, 12)} → ${p.merge.after.slice(0, 12)} (${how})`,
       );
