@@ -102,9 +102,14 @@ const SPECS: readonly ColumnSpec[] = [
 export const MARKER = 2;
 const MIN_FLEX = 6;
 
-/** The list's columns for a width: each column's width excludes the one-space gap after it. */
-export function listColumns(width: number): Column[] {
-  let specs = [...SPECS];
+/**
+ * The list's columns for a width: each column's width excludes the one-space gap after it.
+ * `providerWidth` widens the provider column (8 cells at least) for "claude (reviewer)".
+ */
+export function listColumns(width: number, providerWidth = 8): Column[] {
+  let specs = SPECS.map((s) =>
+    s.key === 'provider' ? { ...s, width: Math.max(s.width, providerWidth) } : s,
+  );
   const need = (ss: ColumnSpec[]): number => MARKER + ss.reduce((n, s) => n + (s.width || MIN_FLEX) + 1, 0);
   while (need(specs) > width && specs.length > 2) {
     const drop = specs.reduce((lo, s) => (s.keep < lo.keep ? s : lo));

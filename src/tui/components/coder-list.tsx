@@ -36,6 +36,18 @@ export function windowStart(prev: number, selected: number, count: number, rows:
   return Math.max(0, start);
 }
 
+/** The provider, and the role the coder was made with, as `aicoder list` shows it: "claude (reviewer)". */
+export function providerCell(c: Coder): string {
+  return oneLine(c.role ? `${c.provider} (${c.role.name})` : c.provider, 100);
+}
+
+/** The provider column's width for these coders: the widest cell, 8 to 20 cells. */
+export function providerWidth(coders: ReadonlyMap<string, Coder>): number {
+  let w = 8;
+  for (const c of coders.values()) w = Math.max(w, textWidth(providerCell(c)));
+  return Math.min(w, 20);
+}
+
 function cell(c: Coder, col: Column, now: number, tree: string): string {
   switch (col.key) {
     case 'id':
@@ -43,7 +55,7 @@ function cell(c: Coder, col: Column, now: number, tree: string): string {
     case 'name':
       return tree + oneLine(c.name, 200);
     case 'provider':
-      return oneLine(c.provider, 100);
+      return providerCell(c);
     case 'state':
       return `${stateSymbol(c, STATE_SYMBOLS)} ${c.state}`;
     case 'branch':
@@ -157,7 +169,8 @@ const GroupRow = memo(function GroupRow({
 
 export const CoderList = memo(function CoderList(p: CoderListProps) {
   const theme = useTheme();
-  const cols = useMemo(() => listColumns(p.width), [p.width]);
+  const provWidth = useMemo(() => providerWidth(p.coders), [p.coders]);
+  const cols = useMemo(() => listColumns(p.width, provWidth), [p.width, provWidth]);
   const startRef = useRef(0);
   const sel = p.selectedId === null ? -1 : p.visible.indexOf(p.selectedId);
   const start = windowStart(startRef.current, Math.max(0, sel), p.visible.length, p.rows);

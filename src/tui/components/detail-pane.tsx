@@ -15,6 +15,14 @@ export interface DetailLine {
 export function detailLines(c: Coder): DetailLine[] {
   const s = c.stats;
   const lines: DetailLine[] = [{ label: 'task', value: oneLine(c.task, 500) }];
+  if (c.role) {
+    // As `aicoder status` says it: "reviewer (read only; reports verdict, progress)".
+    const tools = c.role.tools === 'read_only' ? 'read only' : 'all tools';
+    lines.push({
+      label: 'role',
+      value: `${c.role.name} (${tools}; reports ${c.role.report.join(', ') || 'nothing'})`,
+    });
+  }
   if (c.question) lines.push({ label: 'asks', value: oneLine(c.question, 500), error: true });
   if (c.error) lines.push({ label: 'error', value: oneLine(c.error, 500), error: true });
   if (c.progress) {
