@@ -240,10 +240,15 @@ ${templates.map((t) => `- \`${t.uriTemplate}\` (JSON): ${t.description}`).join('
 - \`aicoder://stats\` (JSON): the fleet summary, the same as \`GET /api/stats\`: \`total\`, \`by_state\` (every
   state), \`running\`, \`queued\`, \`by_provider\` (\`{coders, tokens_in, tokens_out, cost_usd}\`), the same
   totals over all providers, and \`uptime_s\` of the daemon.
+- \`aicoder://roles\` (JSON): the roles \`ai_coder_create\`'s \`role\` and \`agents[].role\` can name, the same
+  as \`GET /api/roles\` and \`aicoder roles --json\`: \`roles\` (each with \`name\`, \`description\`, \`origin\`
+  \`shipped\` or \`user\`, \`source\`, \`tools\`, \`model\`, \`report\`, \`system_prompt_chars\`), \`errors\` (role files
+  skipped) and \`dirs\` (see [roles.md](roles.md)). Read from the role files at each read.
 
 All support \`resources/subscribe\`: a subscribed client hears \`notifications/resources/updated\` when a
 coder is created, changes state or is removed (the list, the stats) and when its record changes (one
-coder, the stats). \`resources/list\` names the list, the stats and every coder as
+coder, the stats); the role files are not watched, so \`aicoder://roles\` never says it changed: read it
+again. \`resources/list\` names the list, the stats, the roles and every coder as
 \`aicoder://coders/<id>\`, 100 coders a page (\`nextCursor\` for the next). Every session that listed
 resources hears \`notifications/resources/list_changed\` when a coder is created or removed. An unknown
 resource is always error -32002.

@@ -42,6 +42,7 @@ export const CLIENT_ROUTES = {
   /** The providers of providerReport, without their status. */
   providers: 'providerReport',
   providerReport: 'providerReport',
+  roles: 'roles',
   stats: 'stats',
   /** The event stream, reconnecting (events.ts). */
   subscribe: 'events',
@@ -139,6 +140,7 @@ export function createHttpClient(opts: HttpClientOptions): DaemonClient {
     readFile: (id, path, o = {}) => call('readFile', { id }, { query: { path, ...o } }),
     providers: async () => (await call('providerReport', {})).providers,
     providerReport: () => call('providerReport', {}),
+    roles: () => call('roles', {}),
     stats: () => call('stats', {}),
     subscribe: (s) => subscribeEvents(baseUrl, s, authHeaders),
     shutdown: async () => {

@@ -5,6 +5,7 @@
  * The REST routes, their inputs and answers are the route table: src/protocol/route-paths.ts (method
  * and path) and src/protocol/routes.ts (schemas, status, error codes).
  */
+import type { RolesAnswer } from '../core/roles-listing.js';
 import type { Health } from '../protocol/health.js';
 import type { Coder } from '../core/coder.js';
 import type { AttachHolder, AttachPlan, DetachInput } from '../core/attach.js';
@@ -102,6 +103,8 @@ export interface AicoderClient {
 export interface DaemonClient extends AicoderClient {
   /** `GET /api/stats`. */
   stats(): Promise<FleetStats>;
+  /** `GET /api/roles`: the roles a create can name, the role files skipped, the folders read. */
+  roles(): Promise<RolesAnswer>;
   /** Commits all of a coder's changes on its branch. */
   commit(id: string, input: RouteBody<'commit'>): Promise<CommitResult & { coder_id: string }>;
   /** Merges a coder's branch into its base (docs/worktrees.md). */

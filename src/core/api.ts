@@ -2,6 +2,7 @@
  * The manager's public surface: what the daemon's HTTP API, the MCP tools and (through the client)
  * the CLI and TUI call. Plain data in and out.
  */
+import type { RolesAnswer } from './roles-listing.js';
 import type { Coder, CoderState, LogEntry } from './coder.js';
 import type { AttachHolder, AttachPlan, DetachInput } from './attach.js';
 import type { CoderAction } from './state-machine.js';
@@ -152,6 +153,8 @@ export interface ManagerApi {
   providers(): ProviderInfo[];
   /** The providers with their status (program on PATH, version, credentials) and the skipped files. */
   providerReport(): Promise<ProviderReport>;
+  /** The roles a create can name and the role files skipped, read now (core/roles-listing.ts). */
+  roles(): RolesAnswer;
   subscribe(fn: (e: AicoderEvent) => void): () => void;
   /** Events after a resumption cursor "E:L" (record events and log entries), oldest first. */
   replay(cursor: string, limit: number): { events: AicoderEvent[]; complete: boolean };

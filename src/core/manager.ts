@@ -3,6 +3,7 @@
  * calls it; it owns no transport. Live handles are held by the Supervisor.
  */
 import { reconcileCreates } from './create-intent.js';
+import { listRoles, type RolesAnswer } from './roles-listing.js';
 import type {
   ControlInput,
   ControlResult,
@@ -349,6 +350,11 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
 
   providerReport(): Promise<ProviderReport> {
     return providerReport(this.deps);
+  }
+
+  roles(): RolesAnswer {
+    if (!this.deps.roles) throw new AicoderError('not_supported', 'this daemon was started without roles');
+    return listRoles(this.deps.roles);
   }
 
   // ---------------------------------------------------------------- worktree lifecycle

@@ -101,6 +101,7 @@ export function loadRoleCatalog(opts: { builtinDir: string; userDir: string; log
     },
     list: () => [...roles.values()].sort((a, b) => a.name.localeCompare(b.name)).map(copy),
     errors: () => errors.map((e) => ({ ...e })),
+    dirs: { shipped: opts.builtinDir, user: opts.userDir },
   };
 }
 
@@ -113,5 +114,6 @@ export function liveRoleCatalog(opts: { builtinDir: string; userDir: string; log
     get: (name) => loadRoleCatalog(opts).get(name),
     list: () => loadRoleCatalog(opts).list(),
     errors: () => loadRoleCatalog({ builtinDir: opts.builtinDir, userDir: opts.userDir }).errors(),
+    dirs: { shipped: opts.builtinDir, user: opts.userDir },
   };
 }

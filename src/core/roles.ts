@@ -50,6 +50,8 @@ export interface RoleCatalog {
   list(): Role[];
   /** Role files skipped while loading (file and message naming the key). */
   errors(): { source: string; message: string }[];
+  /** The folders it reads (absolute paths): the shipped roles' and the user's. */
+  readonly dirs: { shipped: string; user: string };
 }
 
 /** The argv placeholders that carry a role's system prompt (a provider names one to take prompts). */

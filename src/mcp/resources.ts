@@ -2,7 +2,9 @@
  * Resources (MCP spec 2025-11-25, server/resources), all JSON:
  * - aicoder://coders: the coders, newest first (compact records, at most 100, with total);
  * - aicoder://coders/{id}: one full record;
- * - aicoder://stats: the fleet summary (core/stats.ts).
+ * - aicoder://stats: the fleet summary (core/stats.ts);
+ * - aicoder://roles: the roles a create can name (core/roles-listing.ts, as `GET /api/roles`), read
+ *   from the role files at each read (no updated notification: the files are not watched).
  * resources/list pages with nextCursor (100 coders a page). A session that listed resources or holds
  * subscriptions listens to the manager's event bus: it hears notifications/resources/list_changed
  * when a coder is created or removed, and notifications/resources/updated for what it subscribed to.
@@ -21,6 +23,7 @@ import { coderJson } from './tool-kit.js';
 
 export const CODERS_URI = 'aicoder://coders';
 export const STATS_URI = 'aicoder://stats';
+export const ROLES_URI = 'aicoder://roles';
 export const coderUri = (id: string): string => `${CODERS_URI}/${id}`;
 
 /** JSON-RPC code for an unknown resource (MCP spec). */
@@ -52,7 +55,7 @@ function notFound(uri: string, why: string): RpcError {
 
 /** The URI with the coder's full id; resource-not-found for anything else. */
 function canonicalUri(manager: ManagerApi, uri: string): string {
-  if (uri === CODERS_URI || uri === STATS_URI) return uri;
+  if (uri === CODERS_URI || uri === STATS_URI || uri === ROLES_URI) return uri;
   const id = uri.startsWith(`${CODERS_URI}/`) ? uri.slice(CODERS_URI.length + 1) : '';
   if (!id) throw notFound(uri, `no resource '${uri}'`);
   try {
@@ -89,6 +92,13 @@ export function registerResources(
       name: 'stats',
       title: 'Fleet stats',
       description: 'Coders by state, running and queued, tokens and cost per provider, daemon uptime.',
+      mimeType: 'application/json',
+    },
+    {
+      uri: ROLES_URI,
+      name: 'roles',
+      title: 'Roles',
+      description: "Roles ai_coder_create's role and agents[].role can name: tools, model, reports, origin.",
       mimeType: 'application/json',
     },
   ];
@@ -171,6 +181,7 @@ export function registerResources(
       });
     }
     if (canonical === STATS_URI) return json(uri, fleetStats(manager, opts.startedAtMs));
+    if (canonical === ROLES_URI) return json(uri, manager.roles());
     try {
       return json(uri, coderJson(manager.get(canonical.slice(CODERS_URI.length + 1))));
     } catch (err) {

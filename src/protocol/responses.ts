@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { CODER_STATES, MERGE_STRATEGIES, type CoderState } from './states.js';
 import { CHECK_VERDICTS, coderRecord, groupViewRecord, logEntry } from './records.js';
+import { ROLE_REPORTS, ROLE_TOOLS } from './role-names.js';
 
 const nullableInt = z.number().int().nullable();
 
@@ -235,6 +236,24 @@ export const providerReport = z.object({
   ),
   errors: z.array(z.object({ source: z.string(), message: z.string() })),
   default_provider: z.string().optional(),
+});
+
+/** `GET /api/roles` (and MCP `aicoder://roles`, `aicoder roles --json`): core/roles-listing.ts. */
+export const rolesAnswer = z.object({
+  roles: z.array(
+    z.object({
+      name: z.string(),
+      description: z.string(),
+      origin: z.enum(['shipped', 'user']),
+      source: z.string(),
+      tools: z.enum(ROLE_TOOLS),
+      model: z.union([z.string(), z.record(z.string())]).nullable(),
+      report: z.array(z.enum(ROLE_REPORTS)),
+      system_prompt_chars: z.number().int(),
+    }),
+  ),
+  errors: z.array(z.object({ source: z.string(), message: z.string() })),
+  dirs: z.object({ shipped: z.string(), user: z.string() }),
 });
 
 const providerTotals = z.object({

@@ -48,6 +48,7 @@ export const ROUTES = {
   compareGroup: { method: 'GET', path: '/api/groups/:id/compare' },
   // the daemon
   providerReport: { method: 'GET', path: '/api/providers' },
+  roles: { method: 'GET', path: '/api/roles' },
   stats: { method: 'GET', path: '/api/stats' },
   events: { method: 'GET', path: '/api/events' },
   shutdown: { method: 'POST', path: '/api/shutdown' },

@@ -141,6 +141,7 @@ export const ROUTE_SCHEMAS = {
   },
   compareGroup: { response: R.compareResult, status: 200, errors: [...ID, 'not_supported'] },
   providerReport: { response: R.providerReport, status: 200, errors: [] },
+  roles: { response: R.rolesAnswer, status: 200, errors: ['not_supported'] },
   stats: { response: R.fleetStats, status: 200, errors: [] },
   events: { query: eventsQuery, response: R.eventStreamData, status: 200, errors: [], stream: true },
   shutdown: { response: R.okAnswer, status: 200, errors: [] },

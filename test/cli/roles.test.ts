@@ -9,7 +9,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RoleListing } from '../../src/cli/commands/roles.js';
+import type { RoleListing, RolesAnswer } from '../../src/core/roles-listing.js';
+import { createHttpClient } from '../../src/client/http-client.js';
 import type { Coder } from '../../src/core/coder.js';
 import { cli, cliJson, makeHome, runCli, startDaemon } from '../helpers/daemon.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
@@ -99,6 +100,49 @@ describe('aicoder roles', () => {
     expect(r.stdout).toMatch(/broken\.json: unknown key "tool"/);
     // No daemon was needed (none was started).
     expect(existsSync(join(h.home, 'daemon.json'))).toBe(false);
+  });
+
+  it('a daemon lists the same over REST (GET /api/roles) and MCP (the resource aicoder://roles)', async () => {
+    const h = await makeHome({ providers: [] });
+    const userDir = join(h.home, 'roles');
+    mkdirSync(userDir, { recursive: true });
+    writeFileSync(join(userDir, 'quick.json'), JSON.stringify({ name: 'quick', model: 'haiku' }));
+    writeFileSync(join(userDir, 'broken.json'), '{"name": "broken", "tool": "all"}');
+    await startDaemon(h);
+    const fromCli = await cliJson<RolesAnswer>(h, ['roles']);
+    const rest = await createHttpClient({ baseUrl: h.baseUrl, token: h.token }).roles();
+    expect(rest).toEqual(fromCli);
+    expect(rest.roles.find((r) => r.name === 'quick')).toMatchObject({ origin: 'user', model: 'haiku' });
+    expect(rest.errors.map((e) => e.source)).toEqual([join(userDir, 'broken.json')]);
+
+    const mcp = new Client({ name: 'roles', version: '1.0.0' });
+    await mcp.connect(
+      new StreamableHTTPClientTransport(new URL(`${h.baseUrl}/mcp`), { requestInit: { headers: h.auth } }),
+    );
+    try {
+      const listed = await mcp.listResources();
+      expect(listed.resources).toContainEqual(
+        expect.objectContaining({ uri: 'aicoder://roles', name: 'roles', mimeType: 'application/json' }),
+      );
+      const read = async (): Promise<RolesAnswer> => {
+        const r = await mcp.readResource({ uri: 'aicoder://roles' });
+        const c = r.contents[0] as { uri: string; mimeType: string; text: string };
+        expect([c.uri, c.mimeType]).toEqual(['aicoder://roles', 'application/json']);
+        return JSON.parse(c.text) as RolesAnswer;
+      };
+      expect(await read()).toEqual(fromCli);
+      // Read at each request: a role file added while the daemon runs is listed at once, as it
+      // counts at once for a create.
+      writeFileSync(join(userDir, 'late.json'), JSON.stringify({ name: 'late', tools: 'read_only' }));
+      expect((await read()).roles.find((r) => r.name === 'late')).toMatchObject({ tools: 'read_only' });
+      expect((await createHttpClient({ baseUrl: h.baseUrl, token: h.token }).roles()).roles.length).toBe(
+        fromCli.roles.length + 1,
+      );
+      // Still six tools: the listing is a resource, not a tool.
+      expect((await mcp.listTools()).tools).toHaveLength(6);
+    } finally {
+      await mcp.close();
+    }
   });
 });
 

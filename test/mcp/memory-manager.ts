@@ -20,6 +20,8 @@ import { ACTIVE_STATES, CODER_STATES, emptyStats, emptyTalk, isTerminal } from '
 import type { Coder, CoderState, LogEntry } from '../../src/core/coder.js';
 import { AicoderError } from '../../src/core/errors.js';
 import { EventBus, type AicoderEvent } from '../../src/core/events.js';
+import { builtinRolesDir, loadRoleCatalog } from '../../src/core/roles-catalog.js';
+import { listRoles, type RolesAnswer } from '../../src/core/roles-listing.js';
 import { defaultBranch, defaultName, newCoderId, resolvePrefix } from '../../src/core/ids.js';
 import type {
   ChangesPage,
@@ -314,6 +316,12 @@ export class MemoryManager implements ManagerApi {
 
   providerReport(): Promise<{ providers: ProviderInfo[]; errors: { source: string; message: string }[] }> {
     return Promise.resolve({ providers: this.providers(), errors: [] });
+  }
+
+  /** The shipped roles (templates/roles), as the daemon lists them. */
+  roles(): RolesAnswer {
+    const dirs = { shipped: builtinRolesDir(), user: '/nonexistent/aicoder-memory/roles' };
+    return listRoles(loadRoleCatalog({ builtinDir: dirs.shipped, userDir: dirs.user }));
   }
 
   subscribe(fn: (e: AicoderEvent) => void): () => void {

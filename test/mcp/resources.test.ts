@@ -39,7 +39,13 @@ describe('resources', () => {
     expect(one).toMatchObject({ id: a.id, task: 'first', stats: { turns: 0 } });
     const { resources } = await client.listResources();
     expect(resources.map((r) => r.uri).sort()).toEqual(
-      ['aicoder://coders', 'aicoder://stats', `aicoder://coders/${a.id}`, `aicoder://coders/${b.id}`].sort(),
+      [
+        'aicoder://coders',
+        'aicoder://stats',
+        'aicoder://roles',
+        `aicoder://coders/${a.id}`,
+        `aicoder://coders/${b.id}`,
+      ].sort(),
     );
     expect(list.coders[0]).toMatchObject({ id: b.id, name: 'second', stats: '' });
     const { resourceTemplates } = await client.listResourceTemplates();
@@ -50,13 +56,13 @@ describe('resources', () => {
   it('pages resources/list with nextCursor', async () => {
     for (let i = 0; i < 130; i++) await manager.create({ task: `t${i}` });
     const first = await client.listResources();
-    expect(first.resources).toHaveLength(102); // the list, the stats and 100 coders
+    expect(first.resources).toHaveLength(103); // the list, the stats, the roles and 100 coders
     expect(first.nextCursor).toEqual(expect.any(String));
     const second = await client.listResources({ cursor: first.nextCursor! });
     expect(second.resources).toHaveLength(30);
     expect(second.nextCursor).toBeUndefined();
     const uris = new Set([...first.resources, ...second.resources].map((r) => r.uri));
-    expect(uris.size).toBe(132);
+    expect(uris.size).toBe(133);
   });
 
   it('serves the fleet stats: counts by state, running and queued, totals by provider, uptime', async () => {

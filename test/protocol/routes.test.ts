@@ -116,6 +116,7 @@ const SAMPLE_CALLS: { [M in keyof typeof CLIENT_ROUTES]: (c: DaemonClient) => un
   readFile: (c) => c.readFile('a', 'src/x.ts', { max_bytes: 10 }),
   providers: (c) => c.providers(),
   providerReport: (c) => c.providerReport(),
+  roles: (c) => c.roles(),
   stats: (c) => c.stats(),
   subscribe: (c) => c.subscribe({ onEvent: () => undefined }),
   shutdown: (c) => c.shutdown(),

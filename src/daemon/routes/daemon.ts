@@ -1,11 +1,14 @@
-/** Handlers of the daemon's own routes: health, providers, stats, the event stream, shutdown. */
+/** Handlers of the daemon's own routes: health, providers, roles, stats, the event stream, shutdown. */
 import { fleetStats } from '../../core/stats.js';
 import { parseCursor } from '../validate.js';
 import { STREAMED, type RouteHandlers } from './types.js';
 
-export const daemonHandlers: RouteHandlers<'health' | 'providerReport' | 'stats' | 'events' | 'shutdown'> = {
+export const daemonHandlers: RouteHandlers<
+  'health' | 'providerReport' | 'roles' | 'stats' | 'events' | 'shutdown'
+> = {
   health: ({ ctx }) => ctx.health(),
   providerReport: ({ ctx }) => ctx.manager.providerReport(),
+  roles: ({ ctx }) => ctx.manager.roles(),
   stats: ({ ctx }) => fleetStats(ctx.manager, Date.now() - process.uptime() * 1000),
   events: ({ ctx, req, res, query }) => {
     const header = req.headers['last-event-id'];
