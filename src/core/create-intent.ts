@@ -6,18 +6,9 @@
  * the checkout of a `git worktree add` that outlived the daemon), and logs what it did
  * (reconcileCreates).
  */
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileDurably } from './durable-write.js';
 import type { ManagerDeps } from './manager-deps.js';
 import type { Records } from './records.js';
 
@@ -38,15 +29,7 @@ export function writeCreateIntent(home: string, intent: CreateIntent): string {
   const dir = journalDir(home);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `create-${intent.id}.json`);
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(intent) + '\n');
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  writeFileDurably(file, JSON.stringify(intent) + '\n');
   return file;
 }
 

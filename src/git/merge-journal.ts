@@ -4,23 +4,14 @@
  * and the files hold the result. Git cannot swap thousands of files at once, so a crash (kill -9,
  * power loss) can leave the checkout half-updated; the next daemon finds the journal and finishes the
  * merge (or rolls it back when the result is gone), and says which. Files are written atomically
- * (temp file, fsync, rename).
+ * (temp file, fsync, rename: core/durable-write.ts).
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { copyFile, lstat, mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { writeFileDurably } from '../core/durable-write.js';
 import type { MergeRecovery } from '../core/worktree-types.js';
 import { gitMessage, splitZ, type GitRunner } from './exec.js';
 
@@ -45,18 +36,6 @@ export interface MergeJournal {
   pending(): { file: string; intent: MergeIntent }[];
 }
 
-function atomicWrite(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-}
-
 /** The journal in `dir` (created on first write). */
 export function mergeJournal(dir: string): MergeJournal {
   return {
@@ -67,11 +46,11 @@ export function mergeJournal(dir: string): MergeJournal {
         .digest('hex')
         .slice(0, 16);
       const file = join(dir, `merge-${key}.json`);
-      atomicWrite(file, JSON.stringify(intent, null, 2) + '\n');
+      writeFileDurably(file, JSON.stringify(intent, null, 2) + '\n');
       return file;
     },
     update(file, intent) {
-      atomicWrite(file, JSON.stringify(intent, null, 2) + '\n');
+      writeFileDurably(file, JSON.stringify(intent, null, 2) + '\n');
     },
     done(file) {
       rmSync(file, { force: true });
