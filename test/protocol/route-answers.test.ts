@@ -129,6 +129,7 @@ describe('every route against a real daemon', () => {
     await api.call('health', {});
     await api.call('providerReport', {});
     await api.call('roles', {});
+    await api.call('roles', {});
 
     // One coder's whole life: its reads, then commit and merge of its work.
     const created = await api.call('create', {}, { body: { task: 'a', repo, provider: 'writer' } });
