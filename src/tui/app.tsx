@@ -159,7 +159,7 @@ export function App({
   }, [logs, layout.logRows, fetchOlder]);
 
   // Group records for the group rows, and the open compare table, kept current.
-  useGroupFeed(groups, state.coders, state.mode, dispatch);
+  useGroupFeed(groups, state.coders, state.groups, state.mode, dispatch);
 
   const toNormal = useCallback(() => dispatch({ type: 'mode', mode: { kind: 'normal' } }), []);
   const onError = useCallback((message: string) => dispatch({ type: 'error', message }), []);
@@ -196,6 +196,7 @@ export function App({
           cursor={mode.cursor}
           rows={layout.mainRows}
           width={layout.width}
+          review={state.groups.get(mode.groupId)?.review ?? null}
         />
       );
       break;

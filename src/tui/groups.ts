@@ -6,6 +6,7 @@
 import { CODER_STATES, type Coder, type CoderState } from '../core/coder.js';
 import { isGroupId } from '../core/group.js';
 import type { CheckVerdict } from '../core/check-types.js';
+import type { GroupReviewRecord } from '../protocol/records.js';
 
 /** What the TUI keeps of a group record (GET /api/groups): enough for its row and detail. */
 export interface GroupInfo {
@@ -17,6 +18,22 @@ export interface GroupInfo {
   created_at: string;
   /** The member picked (merged into base_ref), if any. */
   picked: { coder_id: string } | null;
+  /** The cross-review (review_by, docs/best-of-n.md), or null when none was asked. */
+  review?: GroupReviewRecord | null;
+}
+
+/**
+ * The cross-review in one line, as `aicoder status GROUP` says it: "claude by 5e6f7a8b: VERDICT:
+ * 1a2b3c4d → 1a2b3c4d", "claude: waiting", "claude by 5e6f7a8b: failed: …". Agent text: the caller
+ * makes it one safe line.
+ */
+export function reviewText(r: GroupReviewRecord): string {
+  const who = r.coder_id ? ` by ${r.coder_id}` : '';
+  if (r.state === 'done') {
+    return `${r.provider}${who}: ${r.verdict ?? '(no verdict line)'}${r.choice ? ` → ${r.choice}` : ''}`;
+  }
+  if (r.state === 'failed') return `${r.provider}${who}: failed: ${r.error ?? ''}`;
+  return `${r.provider}${who}: ${r.state}`;
 }
 
 /** A row id names a group (group ids are "g" + 7 hex digits; coder ids are hex only). */

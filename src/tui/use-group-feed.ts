@@ -12,6 +12,7 @@ import type { GroupView } from '../core/group.js';
 import { errorMessage } from './errors.js';
 import type { TuiGroups } from './group-commands.js';
 import { membersByGroup, type GroupInfo } from './groups.js';
+import type { GroupReviewRecord } from '../protocol/records.js';
 import type { Action, Mode } from './state.js';
 
 /** What the TUI keeps of a group record. */
@@ -24,6 +25,7 @@ export function groupInfo(g: GroupView): GroupInfo {
     base_commit: g.base_commit,
     created_at: g.created_at,
     picked: g.picked ?? null,
+    review: g.review ?? null,
   };
 }
 
@@ -67,6 +69,21 @@ function signature(members: readonly Coder[] | undefined): string {
 }
 
 /**
+ * What a group's cross-review waits on: not a member (the event stream does not link it to the
+ * group), so its coder's record once the group names it, and any new coder while the review has
+ * none yet (the reviewer is made when the last member ends). Nothing once it is done or failed.
+ */
+function reviewSignature(
+  review: GroupReviewRecord | null | undefined,
+  coders: ReadonlyMap<string, Coder>,
+): string {
+  if (!review || review.state === 'done' || review.state === 'failed') return '';
+  if (review.coder_id === null) return `|review:${coders.size}`;
+  const c = coders.get(review.coder_id);
+  return `|review:${c ? `${c.state}@${c.updated_at}` : '-'}`;
+}
+
+/**
  * What a compare table is made of that the member records show: state, the checks' verdict and
  * run, files, turns, tokens, cost and end (not every record update: a running agent's progress
  * notes would fetch the table, and run git merge-tree, for nothing).
@@ -92,6 +109,8 @@ function compareSignature(members: readonly Coder[] | undefined): string {
 export function useGroupFeed(
   groups: TuiGroups | undefined,
   coders: ReadonlyMap<string, Coder>,
+  /** The group records known so far (a pending cross-review is followed through its coder). */
+  known: ReadonlyMap<string, GroupInfo>,
   mode: Mode,
   dispatch: Dispatch<Action>,
 ): void {
@@ -130,12 +149,12 @@ export function useGroupFeed(
   useEffect(() => {
     if (!records.current) return;
     for (const [gid, members] of byGroup) {
-      const sig = signature(members);
+      const sig = signature(members) + reviewSignature(known.get(gid)?.review, coders);
       if (asked.current.get(gid) === sig) continue;
       asked.current.set(gid, sig);
       records.current?.want(gid, sig);
     }
-  }, [byGroup, groups]);
+  }, [byGroup, groups, known, coders]);
 
   // The open compare table (its first load is openCompare's): fetched again when the members it was
   // made from have changed since, also while a question about it was open (`back`).

@@ -10,7 +10,8 @@ import type { CompareResult } from '../../core/compare.js';
 import { COMPARE_HEADERS, overlapLines, overlapSummary } from '../../term/compare-text.js';
 import { fitWidth, textWidth } from '../../term/width.js';
 import { formatCost, formatCount, oneLine } from '../format.js';
-import { CHECK_SYMBOLS } from '../groups.js';
+import { CHECK_SYMBOLS, reviewText } from '../groups.js';
+import type { GroupReviewRecord } from '../../protocol/records.js';
 import { STATE_SYMBOLS, useTheme } from '../theme.js';
 import { PaneTitle } from './pane-title.js';
 
@@ -61,11 +62,15 @@ export function compareCells(r: CompareResult): string[][] {
   ]);
 }
 
-/** The lines under the table: where members' changes meet, then the decision. */
-export function compareNotes(r: CompareResult): string[] {
+/**
+ * The lines under the table: where members' changes meet, the decision, and the cross-review's
+ * suggestion when the group has one.
+ */
+export function compareNotes(r: CompareResult, review: GroupReviewRecord | null = null): string[] {
   const out = overlapLines(r).map((l) => oneLine(l, 400));
   if (r.best !== null)
     out.push(oneLine(`best: ${r.best} (decided by ${r.decided_by ?? 'only member'}: ${r.reason})`, 400));
+  if (review) out.push(oneLine(`review: ${reviewText(review)}`, 400));
   return out;
 }
 
@@ -75,12 +80,15 @@ export const CompareView = memo(function CompareView({
   cursor,
   rows,
   width,
+  review = null,
 }: {
   groupId: string;
   result: CompareResult | null;
   cursor: number;
   rows: number;
   width: number;
+  /** The group's cross-review, if it has one (a suggestion under the table). */
+  review?: GroupReviewRecord | null;
 }) {
   const theme = useTheme();
   const title = `Compare ${groupId}${result ? ` · ${result.rows.length} member(s) · base ${oneLine(result.base_ref, 60)}` : ''}`;
@@ -98,7 +106,7 @@ export const CompareView = memo(function CompareView({
   const line = (c: readonly string[]): string =>
     cols.map((i) => fitWidth(c[i]!, widths[i]!, RIGHT.has(i) ? 'right' : 'left')).join(' ');
   const body = rows - 3;
-  const notes = compareNotes(result);
+  const notes = compareNotes(result, review);
   const tableRows = Math.max(1, body - Math.min(notes.length, Math.max(0, body - cells.length)));
   const start = Math.max(0, Math.min(cursor - tableRows + 1, cells.length - tableRows));
   const shown = cells.slice(start, start + tableRows);

@@ -1,10 +1,10 @@
-/** The detail pane of a group row: task, base, each member's state and checks, the pick. */
+/** The detail pane of a group row: task, base, each member's state and checks, the pick, the cross-review. */
 import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { Coder } from '../../core/coder.js';
 import { checkSummary } from '../../core/check-types.js';
 import { formatCost, oneLine } from '../format.js';
-import { checksLine, memberStates, membersByGroup, type GroupInfo } from '../groups.js';
+import { checksLine, memberStates, membersByGroup, reviewText, type GroupInfo } from '../groups.js';
 import { STATE_SYMBOLS, useTheme } from '../theme.js';
 import { PaneTitle } from './pane-title.js';
 
@@ -33,6 +33,12 @@ export const GroupDetail = memo(function GroupDetail({
   lines.push({ label: 'checks', value: checksLine(members).replace(/^checks /, '') });
   if (group?.picked)
     lines.push({ label: 'picked', value: `${group.picked.coder_id} (merged into ${group.base_ref})` });
+  // The cross-review's suggestion (picking stays with the user), and its reasons once it gave them.
+  if (group?.review) {
+    lines.push({ label: 'review', value: reviewText(group.review) });
+    if (group.review.state === 'done' && group.review.reasons)
+      lines.push({ label: 'reasons', value: group.review.reasons });
+  }
   for (const m of members) {
     const checks = m.checks ? checkSummary(m.checks) : 'no checks';
     lines.push({
