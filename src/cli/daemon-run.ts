@@ -6,7 +6,7 @@
  * start, `fail` words the error (exit codes as in exit-codes.ts) and the process exits with its code.
  */
 import { takeStartReportPath, writeStartReport } from '../daemon/start-report.js';
-import { baseUrlFor } from '../daemon/control.js';
+import { baseUrlFor } from '../daemon/daemon-info.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -66,14 +66,3 @@ export function coderTokens(home: string, port: number): CoderTokens {
     },
   };
 }
-
-/** /coder/<id>/<token>/mcp or /coder/<id>/mcp (token in `Authorization: Bearer`). */
-export function parseCoderPath(
-  path: string,
-  authorization: string | undefined,
-): { id: string; token: string | undefined } | null {
-  const m = /^\/coder\/([A-Za-z0-9_-]{1,64})(?:\/([^/]+))?\/mcp$/.exec(path);
-  if (!m) return null;
-  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  return { id: m[1]!, token: m[2] ?? bearer };
-}

@@ -12,7 +12,10 @@ import { homeLayout } from '../core/paths.js';
 import { httpRequest } from '../local/http-request.js';
 import { ownerAuthHeaders } from '../local/owner-token.js';
 import type { Health } from '../protocol/health.js';
-import { pidAlive, readDaemonInfo, removeDaemonInfo, type DaemonInfo } from './daemon-info.js';
+import { baseUrlFor, pidAlive, readDaemonInfo, removeDaemonInfo, type DaemonInfo } from './daemon-info.js';
+
+// Defined beside daemon.json's reader, which the daemon loads before it listens (control.ts is not).
+export { baseUrlFor };
 import {
   newStartReportPath,
   readStartReport,
@@ -26,10 +29,6 @@ export const STOP_TIMEOUT_MS = 20_000;
 const POLL_MS = 50;
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-export function baseUrlFor(port: number): string {
-  return `http://127.0.0.1:${port}`;
-}
 
 /** The entry script of this package (bin/aicoder.js), two levels up from src/daemon or dist/daemon. */
 export function binPath(): string {

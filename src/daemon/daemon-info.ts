@@ -6,6 +6,11 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homeLayout } from '../core/paths.js';
 
+/** The daemon's base URL on loopback for `port` (it binds 127.0.0.1 only). */
+export function baseUrlFor(port: number): string {
+  return `http://127.0.0.1:${port}`;
+}
+
 export interface DaemonInfo {
   pid: number;
   port: number;

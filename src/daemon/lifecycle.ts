@@ -12,15 +12,14 @@ import { homeLayout } from '../core/paths.js';
 import type { Logger, LogLevel } from '../core/ports.js';
 import { loadEnvSettings } from '../local/env-settings.js';
 import { readConfigFile, type ConfigFile } from './config-file.js';
-import { baseUrlFor, findRunningDaemon } from './control.js';
-import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
+import { baseUrlFor, pidAlive, readDaemonInfo, removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
 import { secureHome } from './home-modes.js';
 import { ensureOwnerToken } from './owner-token.js';
 import { acquireHomeLock } from './lock.js';
 import { startLoopDelayMonitor } from './loop-delay.js';
 import { createFileLogger } from './logger.js';
 import { createDaemonServer, type CoderMcpRoute, type McpHttpHandler } from './server.js';
-import { coderTokens } from './coder-tokens.js';
+import type { CoderTokens } from './coder-tokens.js';
 import type { HookRunner } from './hooks.js';
 import type { CoderSideApi } from '../core/talkback.js';
 import { allowedHosts, allowedOrigins } from './http-util.js';
@@ -72,7 +71,13 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
   // Before anything is created: umask 077, home 0700, older files tightened (docs/security.md).
   const modes = secureHome(home);
 
-  const existing = await findRunningDaemon(home);
+  // control.ts (its HTTP client) loads only when daemon.json names a live process: a fresh home, or
+  // one a daemon left cleanly, starts without it (docs/performance.md, figure 9).
+  const named = readDaemonInfo(home);
+  const existing =
+    named !== null && pidAlive(named.pid)
+      ? await (await import('./control.js')).findRunningDaemon(home)
+      : null;
   if (existing !== null) {
     throw new AicoderError(
       'conflict',
@@ -106,7 +111,8 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
   let wiring: Wiring | undefined;
   let hooks: HookRunner | undefined;
   let live: Wiring['manager'] | undefined;
-  const tokens = opts.coderMcp ? coderTokens(home, port) : undefined;
+  // The coders' endpoint tokens load after listen, before `ready`: coder requests wait for it.
+  let tokens: CoderTokens | undefined;
   const ownerToken = ensureOwnerToken(home);
   // config.json is read before listen (a file written after the first /health answer is a reload),
   // and validated (zod, the protocol's schemas) while the manager loads, after listen.
@@ -128,11 +134,13 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
   const startup = (async () => {
     // After listen: nothing of the manager competes with binding the port (see `listening` below).
     await listening;
-    const [{ wire }, { startHooks }, { parseManagerConfig }] = await Promise.all([
+    const [{ wire }, { startHooks }, { parseManagerConfig }, tokensModule] = await Promise.all([
       import('./wiring.js'),
       import('./hooks.js'),
       import('./config.js'),
+      opts.coderMcp ? import('./coder-tokens.js') : undefined,
     ]);
+    tokens = tokensModule?.coderTokens(home, port);
     const config = parseManagerConfig(configFile);
     wiring = wire({
       home,
@@ -196,7 +204,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
           }),
         }
       : {}),
-    ...(opts.coderMcp && tokens
+    ...(opts.coderMcp
       ? {
           coderMcp: {
             ...opts.coderMcp(
@@ -208,7 +216,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<number> {
                 version,
               },
             ),
-            verify: (id: string, token: string | undefined) => tokens.verify(id, token),
+            verify: (id: string, token: string | undefined) => tokens?.verify(id, token) ?? false,
           },
         }
       : {}),

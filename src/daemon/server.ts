@@ -11,7 +11,6 @@ import type { ManagerApi } from '../core/api.js';
 import { AicoderError, isAicoderError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
 import type { Health } from '../protocol/health.js';
-import { parseCoderPath } from './coder-tokens.js';
 import { checkOwnerToken } from './owner-token.js';
 import { coderOfSocket } from './peer-coder.js';
 import { peerUid, type PeerUid } from './peer-uid.js';
@@ -331,4 +330,18 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * /coder/<id>/<token>/mcp or /coder/<id>/mcp (token in `Authorization: Bearer`). Here, not in
+ * coder-tokens.ts, which loads after listen.
+ */
+export function parseCoderPath(
+  path: string,
+  authorization: string | undefined,
+): { id: string; token: string | undefined } | null {
+  const m = /^\/coder\/([A-Za-z0-9_-]{1,64})(?:\/([^/]+))?\/mcp$/.exec(path);
+  if (!m) return null;
+  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  return { id: m[1]!, token: m[2] ?? bearer };
 }
