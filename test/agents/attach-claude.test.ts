@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, expect, test } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import { FAKE_KEYS } from '../fixtures/agent-env.js';
-import { startModelServer, type ModelServer } from '../fixtures/model-server/index.js';
-import { startAgentDaemon } from '../helpers/agent-daemon.js';
-import { BIN, cleanupHome, cli, cliJson, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
+import { modelServerForTest, startAgentDaemon } from '../helpers/agent-daemon.js';
+import { BIN, cli, cliJson } from '../helpers/daemon.js';
 import { ANSI, spawnPty, type Pty } from '../helpers/pty.js';
 import { cleanupTemp, makeRepo, tempDir, waitFor } from '../helpers/env.js';
 import { scaled } from '../helpers/load.js';
@@ -19,13 +18,10 @@ import { createScreen, type Screen } from '../helpers/screen.js';
 
 const TAG = 'ATTACH-CLAUDE-7f3';
 
-let server: ModelServer | undefined;
-let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
 let term: Pty | undefined;
 let termExited = false;
 
-afterEach(async () => {
+afterEach(() => {
   if (term && !termExited) {
     // The attach's own process group (aicoder and the agent's UI under it).
     try {
@@ -38,11 +34,7 @@ afterEach(async () => {
   emulated?.dispose();
   emulated = undefined;
   termExited = false;
-  if (h) await cleanupHome(h, d);
-  await server?.close();
-  h = undefined;
-  d = undefined;
-  server = undefined;
+  // The daemon and the model server end after this, when the test finishes (helpers/agent-daemon.ts).
 });
 afterAll(cleanupTemp);
 
@@ -88,7 +80,7 @@ async function shows(text: string, what: string, from = 0): Promise<void> {
 test(
   'real claude: a person attaches, types a prompt, the agent writes a file, /exit hands the coder back',
   async () => {
-    server = await startModelServer({
+    const server = await modelServerForTest({
       script: [
         {
           when: TAG,
@@ -101,11 +93,11 @@ test(
         },
       ],
     });
-    ({ h, d } = await startAgentDaemon(
+    const { h } = await startAgentDaemon(
       { claude: server.url },
       { config: { default_provider: 'claude' } },
       tempDir('aicoder-attach-claude-'),
-    ));
+    );
     const repo = makeRepo();
 
     const c = await cliJson<Coder>(h, ['create', `say hello ${TAG}`, '--wait'], { cwd: repo });

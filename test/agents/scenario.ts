@@ -5,15 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, onTestFinished } from 'vitest';
+import { expect } from 'vitest';
 import { agentEnv, opencodeEnv, type AgentCli } from '../fixtures/agent-env.js';
-import {
-  startModelServer,
-  type Dialect,
-  type ModelServer,
-  type Step,
-  type Usage,
-} from '../fixtures/model-server/index.js';
+import { modelServerForTest } from '../helpers/agent-daemon.js';
+import type { Dialect, ModelServer, Step, Usage } from '../fixtures/model-server/index.js';
 import { makeRepo, tempDir } from '../helpers/env.js';
 import { maybeRecord, runCli, templateArgv, type CliRun } from './run-cli.js';
 
@@ -59,8 +54,7 @@ export async function scenario(
   script: Step[],
   usage = SCENARIO_USAGE,
 ): Promise<Scenario> {
-  const server = await startModelServer({ script, usage });
-  onTestFinished(() => server.close());
+  const server = await modelServerForTest({ script, usage });
   const repo = makeRepo();
   const opts = { serverUrl: server.url, dir: tempDir('aicoder-agent-') };
   const { env } = cli === 'opencode' ? opencodeEnv(opts) : agentEnv(cli, opts);

@@ -8,11 +8,18 @@
  *
  * The daemon passes its own environment to the agents it spawns, so the CLIs' variables go into the
  * home's env before the daemon starts. Like any home, it is ended by cleanupHome (inside a test: when
- * the test finishes; from beforeAll: the file's afterAll calls cleanupHome).
+ * the test finishes; from beforeAll: the file's afterAll calls cleanupHome). A model server started
+ * inside a test with modelServerForTest closes when the test finishes too.
  */
+import { onTestFinished } from 'vitest';
 import { createHttpClient } from '../../src/client/http-client.js';
 import type { AicoderClient } from '../../src/client/types.js';
 import { agentEnv, BIN_DIR, type AgentCli } from '../fixtures/agent-env.js';
+import {
+  startModelServer,
+  type ModelServer,
+  type ModelServerOptions,
+} from '../fixtures/model-server/index.js';
 import { makeHome, startDaemon, type RunningDaemon, type TestHome } from './daemon.js';
 import { tempDir } from './env.js';
 
@@ -62,4 +69,14 @@ export async function startAgentDaemon(
   useAgentClis(h, servers, dir ?? tempDir('aicoder-agents-', home.base));
   const d = await startDaemon(h);
   return { h, d, client: createHttpClient({ baseUrl: h.baseUrl, token: h.token }) };
+}
+
+/**
+ * startModelServer (test/fixtures/model-server) for one test: call it inside the test; the server
+ * closes when the test finishes, passed, failed or timed out.
+ */
+export async function modelServerForTest(opts: ModelServerOptions = {}): Promise<ModelServer> {
+  const server = await startModelServer(opts);
+  onTestFinished(() => server.close());
+  return server;
 }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { onTestFinished } from 'vitest';
+import { onTestFailed, onTestFinished } from 'vitest';
 import type { Health } from '../../src/client/types.js';
 import { freePort, tempDir, waitFor } from './env.js';
 import { scaled } from './load.js';
@@ -182,7 +182,8 @@ export interface RunningDaemon {
 
 /**
  * Starts `aicoder daemon run` in the foreground as a child of the test and waits until /health answers
- * and the daemon has finished starting (its manager loaded, crash recovery done).
+ * and the daemon has finished starting (its manager loaded, crash recovery done). Started inside a
+ * test, the end of its output is printed when the test fails.
  */
 export async function startDaemon(h: TestHome): Promise<RunningDaemon> {
   const proc = spawn(process.execPath, [BIN, 'daemon', 'run'], {
@@ -197,6 +198,12 @@ export async function startDaemon(h: TestHome): Promise<RunningDaemon> {
   proc.on('exit', () => (exited = true));
   const d: RunningDaemon = { proc, pid: proc.pid!, output: () => out };
   daemonsOf.set(h.home, [...(daemonsOf.get(h.home) ?? []), d]);
+  try {
+    // A test that fails shows the end of what its daemon printed.
+    onTestFailed(() => console.log(`daemon ${d.pid} output (end):\n${out.slice(-3000)}`));
+  } catch {
+    /* not inside a test (beforeAll) */
+  }
   try {
     await waitFor(
       async () => {

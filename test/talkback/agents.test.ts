@@ -10,32 +10,16 @@
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import type { AgentCli } from '../fixtures/agent-env.js';
-import { startModelServer, type ModelServer, type Step } from '../fixtures/model-server/index.js';
-import { useAgentClis } from '../helpers/agent-daemon.js';
+import type { ModelServer, Step } from '../fixtures/model-server/index.js';
+import { modelServerForTest, useAgentClis } from '../helpers/agent-daemon.js';
 import { cleanupTemp, makeRepo, tempDir, waitFor } from '../helpers/env.js';
-import {
-  cleanupHome,
-  cli,
-  cliJson,
-  makeHome,
-  runCli,
-  startDaemon,
-  type RunningDaemon,
-  type TestHome,
-} from '../helpers/daemon.js';
+import { cli, cliJson, makeHome, runCli, startDaemon, type TestHome } from '../helpers/daemon.js';
 import { scaled } from '../helpers/load.js';
 
-let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
-let server: ModelServer | undefined;
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  await server?.close();
-  h = d = server = undefined;
-});
+// The daemon and model server a test starts end when it finishes (test/helpers/agent-daemon.ts).
 afterAll(cleanupTemp);
 
 const QUESTION = 'Should the greeting be formal?';
@@ -72,8 +56,8 @@ describe.each(['gemini', 'codex'] as const)('%s talks back (real CLI, scripted m
     'asks the user through its coder endpoint, gets the answer as the tool result, and completes',
     async () => {
       const c = CASES[agent];
-      server = await startModelServer({ script: [c.call, { text: 'Done: used the answer' }] });
-      h = await agentDaemon(agent, server);
+      const server = await modelServerForTest({ script: [c.call, { text: 'Done: used the answer' }] });
+      const h = await agentDaemon(agent, server);
       const geminiUser = agent === 'gemini' ? join(h.env.GEMINI_CLI_HOME!, '.gemini') : undefined;
       if (geminiUser) {
         // The user's own MCP server of the same name must not shadow the coder endpoint.
@@ -85,7 +69,7 @@ describe.each(['gemini', 'codex'] as const)('%s talks back (real CLI, scripted m
         );
       }
       const before = geminiUser ? filesUnder(geminiUser) : undefined;
-      d = await startDaemon(h);
+      await startDaemon(h);
       const repo = makeRepo();
       const coder = await cliJson<Coder>(h, ['create', 'Write a greeting; ask me about its tone first'], {
         cwd: repo,
@@ -93,7 +77,7 @@ describe.each(['gemini', 'codex'] as const)('%s talks back (real CLI, scripted m
       // The wait ends on needs_input or on the run ending without asking (then the test says why).
       const asked = await waitFor(
         async () => {
-          const s = await cliJson<Coder>(h!, ['status', coder.id]);
+          const s = await cliJson<Coder>(h, ['status', coder.id]);
           return ['needs_input', 'failed', 'completed', 'stopped'].includes(s.state) ? s : null;
         },
         { what: 'needs_input', timeoutMs: 90_000 },

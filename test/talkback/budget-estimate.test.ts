@@ -5,23 +5,16 @@
  * is then refused up front, naming budget_usd. Codex on a model the table does not list gets no
  * estimate (cost stays 0) and is not stopped.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
 import { loadPrices } from '../../src/providers/prices.js';
-import { startModelServer, type ModelServer } from '../fixtures/model-server/index.js';
-import { startAgentDaemon } from '../helpers/agent-daemon.js';
+import type { ModelServer } from '../fixtures/model-server/index.js';
+import { modelServerForTest, startAgentDaemon } from '../helpers/agent-daemon.js';
 import { cleanupTemp, makeRepo, tempDir } from '../helpers/env.js';
-import { cleanupHome, cliJson, runCli, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
+import { cliJson, runCli, type TestHome } from '../helpers/daemon.js';
 import { scaled } from '../helpers/load.js';
 
-let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
-let server: ModelServer | undefined;
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  await server?.close();
-  h = d = server = undefined;
-});
+// The daemon and model server a test starts end when it finishes (test/helpers/agent-daemon.ts).
 afterAll(cleanupTemp);
 
 const USAGE = { input_tokens: 200_000, output_tokens: 10_000 };
@@ -35,8 +28,8 @@ function daemonFor(s: ModelServer) {
   );
 }
 
-async function waitEnd(id: string): Promise<Coder> {
-  const w = await runCli(h!, ['wait', id, '--timeout', '90', '--json'], { timeoutMs: 120_000 });
+async function waitEnd(h: TestHome, id: string): Promise<Coder> {
+  const w = await runCli(h, ['wait', id, '--timeout', '90', '--json'], { timeoutMs: 120_000 });
   return JSON.parse(w.stdout) as Coder;
 }
 
@@ -44,18 +37,18 @@ describe('budgets from estimated cost (real CLIs, scripted model)', () => {
   it(
     'gemini on a listed model: estimated cost stops it at budget_usd; a message is then refused',
     async () => {
-      server = await startModelServer({
+      const server = await modelServerForTest({
         script: [{ tool: 'write_file', path: 'a.txt', content: 'a\n' }, { text: 'Done' }],
         usage: USAGE,
       });
-      ({ h, d } = await daemonFor(server));
+      const { h } = await daemonFor(server);
       const model = 'gemini-2.5-flash';
       const c = await cliJson<Coder>(
         h,
         ['create', '--provider', 'gemini', '--model', model, '--budget-usd', '0.01', 'Write a.txt'],
         { cwd: makeRepo() },
       );
-      const end = await waitEnd(c.id);
+      const end = await waitEnd(h, c.id);
       expect(end.state, JSON.stringify(end)).toBe('stopped');
       expect(end.error).toBe('stopped: budget 0.01 USD reached');
       const price = loadPrices()[model]!;
@@ -81,8 +74,8 @@ describe('budgets from estimated cost (real CLIs, scripted model)', () => {
   it(
     'codex without --model (aicoder cannot see the CLI default): no estimate, not stopped',
     async () => {
-      server = await startModelServer({ script: [{ text: 'Done' }], usage: USAGE });
-      ({ h, d } = await daemonFor(server));
+      const server = await modelServerForTest({ script: [{ text: 'Done' }], usage: USAGE });
+      const { h } = await daemonFor(server);
       const c = await cliJson<Coder>(
         h,
         ['create', '--provider', 'codex', '--budget-usd', '0.01', 'Say done'],
@@ -90,7 +83,7 @@ describe('budgets from estimated cost (real CLIs, scripted model)', () => {
           cwd: makeRepo(),
         },
       );
-      const end = await waitEnd(c.id);
+      const end = await waitEnd(h, c.id);
       expect(end.state, JSON.stringify(end)).toBe('completed');
       expect(end.stats.tokens_in).toBeGreaterThan(0);
       expect(end.stats.cost_usd).toBe(0);

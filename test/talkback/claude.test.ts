@@ -4,21 +4,14 @@
  * question; `aicoder answer` delivers the text; the next model request carries it; the coder
  * completes. And a run whose reported cost passes budget_usd ends stopped with the reason.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Coder } from '../../src/core/coder.js';
-import { startModelServer, type ModelServer } from '../fixtures/model-server/index.js';
-import { startAgentDaemon } from '../helpers/agent-daemon.js';
+import type { ModelServer } from '../fixtures/model-server/index.js';
+import { modelServerForTest, startAgentDaemon } from '../helpers/agent-daemon.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
-import { cleanupHome, cli, cliJson, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
+import { cli, cliJson } from '../helpers/daemon.js';
 
-let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
-let server: ModelServer | undefined;
-afterEach(async () => {
-  if (h) await cleanupHome(h, d);
-  await server?.close();
-  h = d = server = undefined;
-});
+// The daemon and model server a test starts end when it finishes (test/helpers/agent-daemon.ts).
 afterAll(cleanupTemp);
 
 /** A started daemon whose agents are real Claude Code pointed at `s` (test/helpers/agent-daemon.ts). */
@@ -31,7 +24,7 @@ function claudeDaemon(s: ModelServer, config: Record<string, unknown> = {}) {
 
 describe('claude talks back (real CLI, scripted model)', () => {
   it('asks the user through its coder endpoint, gets the answer as the tool result, and completes', async () => {
-    server = await startModelServer({
+    const server = await modelServerForTest({
       script: [
         {
           tool: 'raw',
@@ -41,14 +34,14 @@ describe('claude talks back (real CLI, scripted model)', () => {
         { text: 'Done: used the answer' },
       ],
     });
-    ({ h, d } = await claudeDaemon(server));
+    const { h } = await claudeDaemon(server);
     const repo = makeRepo();
     const c = await cliJson<Coder>(h, ['create', 'Write a greeting; ask me about its tone first'], {
       cwd: repo,
     });
     await waitFor(
       async () => {
-        const s = await cliJson<Coder>(h!, ['status', c.id]);
+        const s = await cliJson<Coder>(h, ['status', c.id]);
         if (s.state === 'failed' || s.state === 'completed')
           throw new Error(`ended early: ${JSON.stringify(s)}`);
         return s.state === 'needs_input';
@@ -72,7 +65,7 @@ describe('claude talks back (real CLI, scripted model)', () => {
   });
 
   it('a run whose cost passes budget_usd ends stopped with the reason', async () => {
-    server = await startModelServer({
+    const server = await modelServerForTest({
       script: [
         { tool: 'write_file', path: 'a.txt', content: 'a\n' },
         { tool: 'write_file', path: 'b.txt', content: 'b\n' },
@@ -81,7 +74,7 @@ describe('claude talks back (real CLI, scripted model)', () => {
       // Enough tokens that the first response alone costs well over a cent.
       usage: { input_tokens: 200_000, output_tokens: 10_000 },
     });
-    ({ h, d } = await claudeDaemon(server));
+    const { h } = await claudeDaemon(server);
     const c = await cliJson<Coder>(h, ['create', '--budget-usd', '0.01', 'Write a.txt and b.txt'], {
       cwd: makeRepo(),
     });

@@ -5,61 +5,32 @@
  * answering under 100 ms (p95) the whole time, and the daemon's RSS stays far from the 1.3 GB the
  * recursive chokidar watcher took. Latencies and peak RSS are printed.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/client/http-client.js';
 import { cleanupTemp, makeRepo, waitFor } from '../helpers/env.js';
 import { scaled } from '../helpers/load.js';
-import { cleanupHome, makeHome, startDaemon, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
+import { makeHome, startDaemon } from '../helpers/daemon.js';
+import { generateFiles, percentile, tempOnTmpfs } from '../helpers/big-tree.js';
 
 // 50,000 in the normal suite (about 20 s); AICODER_WATCH_FILES=200000 for the full figure.
 const FILES = Number(process.env.AICODER_WATCH_FILES ?? 50_000);
 const PER_DIR = 1000;
 
-let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
-const oldTmp = process.env.TMPDIR;
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && d) console.log(`daemon output:\n${d.output().slice(-3000)}`);
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-  process.env.TMPDIR = oldTmp;
-});
+// The home and daemon a test makes end when it finishes (test/helpers/daemon.ts).
 afterAll(cleanupTemp);
-
-/** Writes FILES empty files under root/gen in a child process (the test's own loop stays free). */
-async function generate(root: string): Promise<void> {
-  const script = `
-    const { mkdirSync, writeFileSync } = require('node:fs');
-    const { join } = require('node:path');
-    const [root, files, per] = process.argv.slice(1);
-    for (let d = 0; d < files / per; d++) {
-      const p = join(root, 'gen', 'd' + d);
-      mkdirSync(p, { recursive: true });
-      for (let f = 0; f < per; f++) writeFileSync(join(p, 'f' + f + '.txt'), '');
-    }`;
-  await promisify(execFile)(process.execPath, ['-e', script, root, String(FILES), String(PER_DIR)]);
-}
 
 function rssMiB(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : 0;
 }
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-}
-
 describe('big trees', () => {
   it(
     `big tree watcher: a coder running in ${FILES} untracked files; its changes are seen, /health stays under 100 ms, RSS stays low`,
     async () => {
-      if (existsSync('/dev/shm')) process.env.TMPDIR = '/dev/shm';
-      h = await makeHome({
+      tempOnTmpfs();
+      const h = await makeHome({
         providers: [
           {
             name: 'writer',
@@ -70,11 +41,11 @@ describe('big trees', () => {
         ],
         config: { default_provider: 'writer' },
       });
-      d = await startDaemon(h);
+      const d = await startDaemon(h);
       const client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
       const repo = makeRepo({ 'README.md': '# big\n' });
       const c = await client.create({ task: 'write', repo, autostart: false });
-      await generate(c.workspace);
+      await generateFiles(c.workspace, FILES, PER_DIR);
       const rssBefore = rssMiB(d.pid);
 
       const latencies: number[] = [];

@@ -3,44 +3,19 @@
  * dir, on tmpfs when there is one) and a `changes` call over REST. /health keeps answering while it runs, every answer stays within its
  * size budget, and the pages (cursor) add up to the whole list.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/client/http-client.js';
 import { PAGE_BYTE_BUDGET } from '../../src/git/paging.js';
 import { cleanupTemp, makeRepo } from '../helpers/env.js';
-import { cleanupHome, makeHome, startDaemon, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
+import { makeHome, startDaemon } from '../helpers/daemon.js';
+import { generateFiles, percentile, tempOnTmpfs } from '../helpers/big-tree.js';
 import { scaled } from '../helpers/load.js';
 
 const FILES = 200_000;
 const PER_DIR = 1000;
 
-let h: TestHome | undefined;
-let d: RunningDaemon | undefined;
-const oldTmp = process.env.TMPDIR;
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && d) console.log(`daemon output:\n${d.output().slice(-3000)}`);
-  if (h) await cleanupHome(h, d);
-  h = undefined;
-  d = undefined;
-  process.env.TMPDIR = oldTmp;
-});
+// The home and daemon a test makes end when it finishes (test/helpers/daemon.ts).
 afterAll(cleanupTemp);
-
-/** Writes FILES empty files under root/gen in a child process (the test's own loop stays free). */
-async function generate(root: string): Promise<void> {
-  const script = `
-    const { mkdirSync, writeFileSync } = require('node:fs');
-    const { join } = require('node:path');
-    const [root, files, per] = process.argv.slice(1);
-    for (let d = 0; d < files / per; d++) {
-      const p = join(root, 'gen', 'd' + d);
-      mkdirSync(p, { recursive: true });
-      for (let f = 0; f < per; f++) writeFileSync(join(p, 'f' + f + '.txt'), '');
-    }`;
-  await promisify(execFile)(process.execPath, ['-e', script, root, String(FILES), String(PER_DIR)]);
-}
 
 async function timedHealth(url: string): Promise<number> {
   const t0 = performance.now();
@@ -49,25 +24,20 @@ async function timedHealth(url: string): Promise<number> {
   return performance.now() - t0;
 }
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-}
-
 describe('big trees', () => {
   it(
     'big tree: 200,000 untracked files; /health answers under 100 ms (load-scaled) while changes runs; pages stay within budget',
     async () => {
-      if (existsSync('/dev/shm')) process.env.TMPDIR = '/dev/shm';
-      h = await makeHome({
+      tempOnTmpfs();
+      const h = await makeHome({
         providers: [{ name: 'idle', description: 'waits', command: ['sleep', '300'], parser: 'text' }],
         config: { default_provider: 'idle' },
       });
-      d = await startDaemon(h);
+      await startDaemon(h);
       const client = createHttpClient({ baseUrl: h.baseUrl, token: h.token });
       const repo = makeRepo({ 'README.md': '# big\n' });
       const c = await client.create({ task: 'idle', repo, autostart: false });
-      await generate(c.workspace);
+      await generateFiles(c.workspace, FILES, PER_DIR);
 
       const latencies: number[] = [];
       let done = false;
