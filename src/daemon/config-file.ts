@@ -3,8 +3,8 @@
  * reads the file before it listens and validates it while it loads the manager, so that its first
  * /health answer does not wait for zod and the protocol schemas (docs/performance.md, figure 9).
  */
-import { readFileSync } from 'node:fs';
 import { AicoderError } from '../core/errors.js';
+import { readJsonFileSync } from '../core/json-file.js';
 import { homeLayout } from '../core/paths.js';
 
 /** config.json's path and its JSON object; `json` null when the file does not exist. */
@@ -16,23 +16,8 @@ export interface ConfigFile {
 /** Reads config.json; throws invalid_input naming the file when it is unreadable, not JSON or not an object. */
 export function readConfigFile(home: string): ConfigFile {
   const file = homeLayout(home).config;
-  let raw: string;
-  try {
-    raw = readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { file, json: null };
-    throw new AicoderError('invalid_input', `${file}: cannot be read (${(e as Error).message})`, {
-      field: file,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (e) {
-    throw new AicoderError('invalid_input', `${file}: not valid JSON (${(e as Error).message})`, {
-      field: file,
-    });
-  }
+  const json = readJsonFileSync(file);
+  if (json === undefined) return { file, json: null };
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new AicoderError('invalid_input', `${file}: must be a JSON object`, { field: file });
   }

@@ -4,10 +4,10 @@
  * The same shape is accepted as "worktree" in AICODER_HOME/config.json (the user's defaults); a key
  * present in the repository's file replaces the default for that key.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AicoderError } from '../core/errors.js';
+import { readJsonFile } from '../core/json-file.js';
 import { NETWORK_MODES, SANDBOX_MODES } from '../core/sandbox.js';
 import { EMPTY_SETTINGS, type RepoSettings } from '../core/worktree-types.js';
 
@@ -87,29 +87,8 @@ export async function loadSettings(
   defaults: Partial<RepoSettings> | undefined,
 ): Promise<RepoSettings> {
   const file = join(repo, SETTINGS_FILE);
-  let raw: string | null;
-  try {
-    raw = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new AicoderError('invalid_input', `${file}: cannot be read (${(e as Error).message})`, {
-        field: file,
-      });
-    }
-    raw = null;
-  }
-  let own: SettingsFile = {};
-  if (raw !== null) {
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch (e) {
-      throw new AicoderError('invalid_input', `${file}: not valid JSON (${(e as Error).message})`, {
-        field: file,
-      });
-    }
-    own = parseSettings(json, file);
-  }
+  const json = await readJsonFile(file);
+  const own: SettingsFile = json === undefined ? {} : parseSettings(json, file);
   return {
     copy: own.copy ?? defaults?.copy ?? EMPTY_SETTINGS.copy,
     setup: own.setup ?? defaults?.setup ?? EMPTY_SETTINGS.setup,
