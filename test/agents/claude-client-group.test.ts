@@ -18,17 +18,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { GroupView } from '../../src/core/group.js';
-import { BIN_DIR, bin, claudeEnv, codexEnv } from '../fixtures/agent-env.js';
+import { bin, claudeEnv } from '../fixtures/agent-env.js';
 import { startModelServer, type ModelServer, type StaticStep } from '../fixtures/model-server/index.js';
-import {
-  cleanupHome,
-  cliJson,
-  makeHome,
-  runCli,
-  startDaemon,
-  type RunningDaemon,
-  type TestHome,
-} from '../helpers/daemon.js';
+import { startAgentDaemon } from '../helpers/agent-daemon.js';
+import { cleanupHome, cliJson, runCli, type RunningDaemon, type TestHome } from '../helpers/daemon.js';
 import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
 import { scaled } from '../helpers/load.js';
 import { runCli as runAgent } from './run-cli.js';
@@ -53,17 +46,10 @@ beforeAll(async () => {
   openai = await startModelServer({
     script: [{ steps: [{ tool: 'write_file', path: 'answer.txt', content: '41\n' }, { text: 'Wrote 41.' }] }],
   });
-  h = await makeHome({ config: { default_provider: 'claude', max_concurrent: 4 } });
-  const dir = tempDir('aicoder-cc-group-');
-  for (const env of [
-    claudeEnv({ serverUrl: anthropic.url, dir }),
-    codexEnv({ serverUrl: openai.url, dir }),
-  ]) {
-    const { HOME: _home, ...rest } = env.env;
-    Object.assign(h.env, rest);
-  }
-  h.env.PATH = `${BIN_DIR}:${h.env.PATH ?? '/usr/bin:/bin'}`;
-  d = await startDaemon(h);
+  ({ h, d } = await startAgentDaemon(
+    { claude: anthropic.url, codex: openai.url },
+    { config: { default_provider: 'claude', max_concurrent: 4 } },
+  ));
 }, scaled(30_000));
 
 afterAll(async () => {
