@@ -103,10 +103,7 @@ export async function createGroup(ctx: GroupContext, input: CreateGroupInput): P
   const repo = await deps.git.toplevel(repoArg);
   // A read-only role that cannot hold in the sandbox it would run in is refused before anything is made.
   const settings = await deps.prep.loadSettings(repo, deps.config.worktree_defaults);
-  checkGroupSandbox(deps, input, members, {
-    members: resolveSandbox(input, settings),
-    review: resolveSandbox({}, settings),
-  });
+  checkGroupSandbox(deps, input, members, resolveSandbox(input, settings));
   const baseRef = input.base_ref ?? (await deps.git.headRef(repo));
   const baseCommit = await deps.git.resolveCommit(repo, baseRef);
   let id = newGroupId();

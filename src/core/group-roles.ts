@@ -58,27 +58,23 @@ export function checkGroupRoles(
 
 /**
  * A group's read-only roles against the sandbox they would run in (core/roles.ts
- * requireRoleUnderSandbox), before anything is made: the members' `sandbox` is the create's over the
- * repo's settings (field `sandbox`, the message naming `agents[i]`); the cross-review coder is made
- * without the create's sandbox, so `reviewSandbox` is the repo's settings alone (field `review_by`).
+ * requireRoleUnderSandbox), before anything is made. `sandbox` is the create's over the repo's
+ * settings: the members run in it (field `sandbox`, the message naming `agents[i]`), and so does the
+ * cross-review coder (field `review_by`).
  */
 export function checkGroupSandbox(
   deps: ManagerDeps,
   input: { role?: string; review_by?: string },
   members: readonly { provider: string; role?: string }[],
-  sandbox: { members: CoderSandbox; review: CoderSandbox },
+  sandbox: CoderSandbox,
 ): void {
   members.forEach((m, i) => {
     const name = memberRole(input, m);
     if (name === undefined) return;
     const role = findRole(deps.roles, name);
-    requireRoleUnderSandbox(deps.providers.get(m.provider)!, role, sandbox.members, {
-      who: `agents[${i}]: `,
-    });
+    requireRoleUnderSandbox(deps.providers.get(m.provider)!, role, sandbox, { who: `agents[${i}]: ` });
   });
   if (input.review_by === undefined) return;
   const reviewer = findRole(deps.roles, REVIEWER_ROLE, 'review_by');
-  requireRoleUnderSandbox(deps.providers.get(input.review_by)!, reviewer, sandbox.review, {
-    field: 'review_by',
-  });
+  requireRoleUnderSandbox(deps.providers.get(input.review_by)!, reviewer, sandbox, { field: 'review_by' });
 }

@@ -148,6 +148,9 @@ export class Reviews {
         provider: review.provider,
         role: REVIEWER_ROLE,
         name: `review of ${group.name}`.slice(0, 100),
+        // In the members' sandbox (one for the whole group: the create's, over the repo's settings).
+        sandbox: members[0]!.sandbox.mode,
+        network: members[0]!.sandbox.network,
       });
       this.running.set(coder.id, groupId);
       this.save(groupId, { ...review, state: 'running', coder_id: coder.id });

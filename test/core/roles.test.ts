@@ -185,7 +185,7 @@ describe('roles', () => {
     expect([member.code, member.field]).toEqual(['not_supported', 'sandbox']);
     expect(member.message).toMatch(/^agents\[1\]: provider 'codex' cannot take read-only role 'reviewer'/);
     // The repo's .aicoder.json asks for bwrap: a create that names no sandbox is refused too, and so
-    // is a Codex cross-review (the reviewer runs in the repo's sandbox).
+    // is a Codex cross-review.
     const own = makeRepo({ 'README.md': '# r\n', '.aicoder.json': JSON.stringify({ sandbox: 'bwrap' }) });
     const ownBranches = git(own, 'branch', '--list');
     const fromRepo = await errorOf(
@@ -196,6 +196,17 @@ describe('roles', () => {
       tm.manager.createGroup({ task: 't', repo: own, review_by: 'codex', agents: [{ provider: 'taker' }] }),
     );
     expect([review.code, review.field]).toEqual(['not_supported', 'review_by']);
+    // The cross-review runs in the members' sandbox: the create's bwrap counts too.
+    const asked = await errorOf(
+      tm.manager.createGroup({
+        task: 't',
+        repo,
+        sandbox: 'bwrap',
+        review_by: 'codex',
+        agents: [{ provider: 'taker' }],
+      }),
+    );
+    expect([asked.code, asked.field]).toEqual(['not_supported', 'review_by']);
     expect(review.message).toMatch(
       /provider 'codex' cannot take read-only role 'reviewer' under sandbox "bwrap"/,
     );
