@@ -5,33 +5,12 @@ import type { Coder, CoderState, LogEntry } from '../core/coder.js';
 import { usdText } from '../core/cost-estimate.js';
 import type { Cell, Style } from './output.js';
 import { safeText } from '../term/safe-text.js';
+import { STATE_COLOUR } from '../term/state-colour.js';
 import { truncateEnd } from '../term/width.js';
 
+/** The style of a state's text: the palette both surfaces share (term/state-colour.ts). */
 export function stateStyle(state: CoderState): Style {
-  switch (state) {
-    case 'created':
-    case 'queued':
-      return 'blue';
-    case 'starting':
-    case 'running':
-      return 'green';
-    case 'paused':
-    case 'waiting':
-      return 'yellow';
-    case 'needs_input':
-    case 'attached':
-      return 'magenta';
-    case 'completed':
-      return 'cyan';
-    case 'failed':
-      return 'red';
-    case 'stopped':
-      return 'gray';
-    case 'interrupted':
-      return 'magenta';
-    case 'checking':
-      return 'yellow';
-  }
+  return STATE_COLOUR[state];
 }
 
 /** "42s", "5m", "3h", "2d" since an ISO time. */

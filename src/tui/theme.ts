@@ -5,6 +5,7 @@
 import { createContext, useContext } from 'react';
 import type { TextProps } from 'ink';
 import type { CoderState } from '../core/coder.js';
+import { STATE_COLOUR } from '../term/state-colour.js';
 
 export type Style = Pick<TextProps, 'color' | 'backgroundColor' | 'bold' | 'dimColor' | 'inverse'>;
 
@@ -50,33 +51,9 @@ export const STATE_SYMBOLS: Readonly<Record<CoderState, string>> = {
   checking: '◎',
 };
 
+/** The palette the CLI shares (term/state-colour.ts): a state looks the same on both surfaces. */
 function stateColor(s: CoderState): TextProps['color'] {
-  switch (s) {
-    case 'created':
-      return 'white';
-    case 'queued':
-      return 'blue';
-    case 'starting':
-      return 'cyan';
-    case 'running':
-      return 'green';
-    case 'paused':
-    case 'waiting':
-      return 'yellow';
-    case 'needs_input':
-    case 'attached':
-      return 'yellowBright';
-    case 'completed':
-      return 'greenBright';
-    case 'failed':
-      return 'red';
-    case 'stopped':
-      return 'gray';
-    case 'interrupted':
-      return 'magenta';
-    case 'checking':
-      return 'yellow';
-  }
+  return STATE_COLOUR[s];
 }
 
 export function makeTheme(color: boolean): Theme {

@@ -9,8 +9,12 @@ vi.hoisted(() => {
   process.env.FORCE_COLOR = '1';
 });
 
-import { cleanup } from 'ink-testing-library';
-import { colorEnabled } from '../../src/tui/theme.js';
+import { styleText } from 'node:util';
+import { Text } from 'ink';
+import { cleanup, render } from 'ink-testing-library';
+import type { CoderState } from '../../src/core/coder.js';
+import { stateStyle } from '../../src/cli/format.js';
+import { colorEnabled, makeTheme, STATE_SYMBOLS } from '../../src/tui/theme.js';
 import { MemoryClient } from '../helpers/memory-client.js';
 import { KEY, frame, has, press, renderApp } from './render.js';
 
@@ -65,4 +69,14 @@ test('NO_COLOR: no escape codes at all, in every view', async () => {
   }
   for (const f of frames) expect(f).not.toContain('\x1b');
   for (const f of r.frames) expect(f).not.toContain('\x1b');
+});
+
+test('each state has the same colour in the TUI as in the CLI tables (one palette)', () => {
+  const theme = makeTheme(true);
+  for (const s of Object.keys(STATE_SYMBOLS) as CoderState[]) {
+    const tui = render(<Text {...theme.state(s)}>x</Text>).lastFrame() ?? '';
+    const cliText = styleText(stateStyle(s), 'x', { validateStream: false });
+    expect(tui.slice(0, tui.indexOf('x')), s).toBe(cliText.slice(0, cliText.indexOf('x')));
+    expect(tui.indexOf('x'), `${s} is coloured`).toBeGreaterThan(0);
+  }
 });
