@@ -2,6 +2,10 @@
 /**
  * The floor of figure 2: a bare MCP SDK server with one trivial tool, over Streamable HTTP with
  * sessions (as the daemon serves it), in its own process. Prints its port on stdout.
+ *
+ * `ping` answers "pong". `answer` answers whatever `keep` was last given ({content,
+ * structuredContent}, untouched): the same bytes as a real answer, without the work of making them,
+ * so a bench can tell what the answer's size costs the SDK from what the server's work costs.
  */
 /* global console, Buffer */
 import { createServer } from 'node:http';
@@ -11,6 +15,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { z } from 'zod';
 
 const transports = new Map();
+let kept = { content: [{ type: 'text', text: 'nothing kept' }] };
 const http = createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
@@ -25,6 +30,15 @@ const http = createServer((req, res) => {
         { description: 'trivial', inputSchema: { n: z.number().optional() } },
         async () => ({ content: [{ type: 'text', text: 'pong' }] }),
       );
+      server.registerTool(
+        'keep',
+        { description: 'keeps the result answer gives', inputSchema: { result: z.any() } },
+        async ({ result }) => {
+          kept = result;
+          return { content: [{ type: 'text', text: 'kept' }] };
+        },
+      );
+      server.registerTool('answer', { description: 'answers the kept result' }, async () => kept);
       t = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (id) => transports.set(id, t),

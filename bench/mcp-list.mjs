@@ -6,7 +6,7 @@
  *
  *   npm run build && node bench/mcp-list.mjs [--quick] [--json]
  */
-/* global process, URL */
+/* global process, URL, Buffer */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -66,9 +66,19 @@ try {
   const f = await timeCalls(fc, 'ping', { n: 1 }, (r) => {
     if (r.isError) throw new Error('floor call failed');
   });
-  await fc.close();
 
   const pc = await connect(`${h.base}/mcp`, h.auth);
+  // The same answer's bytes from the bare server: what carrying 100 records costs the SDK alone.
+  const sample = await pc.callTool({ name: 'ai_coder_list', arguments: { limit: 100 } });
+  await fc.callTool({
+    name: 'keep',
+    arguments: { result: { content: sample.content, structuredContent: sample.structuredContent } },
+  });
+  const fs = await timeCalls(fc, 'answer', {}, (r) => {
+    if (r.isError || r.structuredContent?.coders?.length !== CODERS) throw new Error('floor answer failed');
+  });
+  await fc.close();
+
   const p = await timeCalls(pc, 'ai_coder_list', { limit: 100 }, (r) => {
     if (r.isError || r.structuredContent.coders.length !== CODERS)
       throw new Error(`list failed: ${JSON.stringify(r).slice(0, 300)}`);
@@ -89,6 +99,8 @@ try {
   await pc2.close();
 
   const ratio = p.p50 / f.p50;
+  const sameRatio = p.p50 / fs.p50;
+  const answerBytes = Buffer.byteLength(JSON.stringify(sample));
   report({
     bench: 'mcp-list',
     figure: 2,
@@ -99,6 +111,10 @@ try {
     project_full: pf.p50,
     project_full_p99: pf.p99,
     floor_p99: f.p99,
+    floor_same_answer: fs.p50,
+    floor_same_answer_p99: fs.p99,
+    ratio_same_answer: sameRatio,
+    answer_bytes: answerBytes,
     unit: 'ms',
     ratio,
     goal: '≤ 1.5x p50',
@@ -107,7 +123,8 @@ try {
       `ai_coder_list (100)   p50 ${ms(p.p50)}  p99 ${ms(p.p99)}   (compact records, the default)`,
       `  detail "full"       p50 ${ms(pf.p50)}  p99 ${ms(pf.p99)}`,
       `bare SDK, 1 tool      p50 ${ms(f.p50)}  p99 ${ms(f.p99)}`,
-      `ratio (p50)           ${ratio.toFixed(2)}x`,
+      `bare SDK, same answer p50 ${ms(fs.p50)}  p99 ${ms(fs.p99)}   (the list's ${answerBytes} bytes, kept)`,
+      `ratio (p50)           ${ratio.toFixed(2)}x  (vs the same answer from the bare SDK: ${sameRatio.toFixed(2)}x)`,
     ],
   });
 } finally {
