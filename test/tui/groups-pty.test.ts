@@ -101,7 +101,7 @@ test(
     expect(ended.code).toBe(0);
 
     let s = await shows(
-      (t) => lineOf(t, `▾ ${g.id}`)?.includes('2 members ✓ 2 completed · no checks yet') === true,
+      (t) => lineOf(t, `▾ ${g.id}`)?.includes(`${NAME} · 2 members ✓ 2 completed · no checks yet`) === true,
       'the group row, unfolded, both members completed',
     );
     const rows = s.split('\n');
