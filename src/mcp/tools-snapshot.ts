@@ -127,7 +127,7 @@ export const TOOLS_SNAPSHOT: Tool[] = [
           type: 'string',
           minLength: 1,
           maxLength: 64,
-          description: 'Role preset, e.g. reviewer (docs/roles.md).',
+          description: 'Role preset, e.g. reviewer (aicoder://roles).',
         },
         review_by: {
           type: 'string',

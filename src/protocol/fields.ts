@@ -120,7 +120,7 @@ export const createFields = {
     .min(1, 'must name at least one agent')
     .describe("Best of N: one coder per agent (count ≤ 10; an entry's role replaces role)."),
   /** A role preset by name (core/roles.ts; templates/roles, AICODER_HOME/roles). */
-  role: text(64).describe('Role preset, e.g. reviewer (docs/roles.md).'),
+  role: text(64).describe('Role preset, e.g. reviewer (aicoder://roles).'),
   /** Best of N: a provider whose reviewer-role coder judges the members when they end (core/review.ts). */
   review_by: text(L.MAX_PROVIDER_CHARS).describe('With agents: provider of a reviewer run after them.'),
 };
