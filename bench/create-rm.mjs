@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Figure 10: one create → rm cycle of a coder that never starts, on a generated repo of 5,000 files,
- * vs the floor: the git work such a cycle must do, `git worktree add -b <branch>` then
+ * Figure 10: one create → rm cycle of a coder that never starts, on a generated repo of 100 files
+ * (small, so that the figure is aicoder's own cost rather than checkout time), vs the floor: the git work such a cycle must do, `git worktree add -b <branch>` then
  * `git worktree remove --force` and `git branch -D`, on the same repo in the same run.
  * Project time: POST /api/coders (autostart false: worktree made, record stored) then
  * POST /api/coders/:id/control {action: "remove"} (worktree, branch, record and folder removed).
