@@ -7,10 +7,32 @@ import type { ListInput, LogsInput, LogsResult, LogTextInput, ProviderInfo, Prov
 import { ACTIVE_STATES, CODER_STATES, isTerminal, type Coder, type CoderState } from './coder.js';
 import { AicoderError } from './errors.js';
 import type { ManagerDeps } from './manager-deps.js';
-import { LOG_ANSWER_MAX_BYTES, type LogText } from './ports.js';
+import { LOG_ANSWER_MAX_BYTES, type ListCodersPage, type LogText } from './ports.js';
 
 /** Log entries per page when no tail is asked for. */
 const LOG_PAGE = 1000;
+
+/**
+ * A page of coders, newest first (ManagerApi.list): `states` may name groups of states
+ * (expandStates); `limit` is a whole number from 1 to 1000 (invalid_input naming `limit`).
+ */
+export function listCoders(deps: ManagerDeps, input: ListInput): ListCodersPage {
+  const states = expandStates(input.states);
+  if (
+    input.limit !== undefined &&
+    (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > 1000)
+  ) {
+    throw new AicoderError('invalid_input', 'limit must be a whole number from 1 to 1000', {
+      field: 'limit',
+    });
+  }
+  return deps.store.listCoders({
+    ...(states ? { states } : {}),
+    ...(input.repo !== undefined ? { repo: input.repo } : {}),
+    ...(input.limit !== undefined ? { limit: input.limit } : {}),
+    ...(input.cursor !== undefined ? { cursor: input.cursor } : {}),
+  });
+}
 
 /**
  * One page of `coder`'s logs (ManagerApi.logs). `live`: its run is still being watched, so more

@@ -46,7 +46,7 @@ import {
   stopCoder,
   type ControlContext,
 } from './manager-control.js';
-import { expandStates, providerInfos, providerReport, readLogs, readLogText } from './manager-reads.js';
+import { listCoders, providerInfos, providerReport, readLogs, readLogText } from './manager-reads.js';
 import { UsageWaits } from './usage-waits.js';
 import { Attaches, type AttachHolder, type AttachPlan, type DetachInput } from './attach.js';
 import { endCoderProcesses, refreshProcesses } from './leftovers.js';
@@ -187,21 +187,7 @@ export class Manager implements ManagerApi, WorktreeApi, groups.GroupApi {
   }
 
   list(input: ListInput): ListCodersPage {
-    const states = expandStates(input.states);
-    if (
-      input.limit !== undefined &&
-      (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > 1000)
-    ) {
-      throw new AicoderError('invalid_input', 'limit must be a whole number from 1 to 1000', {
-        field: 'limit',
-      });
-    }
-    return this.deps.store.listCoders({
-      ...(states ? { states } : {}),
-      ...(input.repo !== undefined ? { repo: input.repo } : {}),
-      ...(input.limit !== undefined ? { limit: input.limit } : {}),
-      ...(input.cursor !== undefined ? { cursor: input.cursor } : {}),
-    });
+    return listCoders(this.deps, input);
   }
 
   /** The record; kept background processes that have ended meanwhile are dropped from `processes`. */
