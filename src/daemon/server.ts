@@ -72,6 +72,9 @@ export const BIND_HOST = '127.0.0.1';
 export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
   const { manager, log, port } = opts;
   const inflight = new Set<AbortController>();
+  // `ready` may reject before any request waits on it: that is answered (503) to each request that
+  // comes, not an unhandled rejection of the daemon.
+  opts.ready?.catch(() => undefined);
   // The routes and the event streams (their schemas: zod, the protocol) load on the first request
   // that needs them, not before the first /health answer (docs/performance.md, figure 9).
   let sse: SseHub | undefined;

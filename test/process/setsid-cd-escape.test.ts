@@ -85,9 +85,13 @@ describe('setsid + cd / escapes are traced by AICODER_CODER_ID', () => {
       repo: makeRepo(),
       task: escape('bash -c "trap \'\' TERM; exec sleep 1018"'),
     });
-    await waitFor(() => pidsOf('sleep 1018').length > 0, { what: 'the escape' });
+    // The escape may live only for the grace period after the run ends: that it ran is read from
+    // the run's note naming it, not from catching it in /proc between two polls.
     await coderEnded(() => t.manager.get(c.id));
     await waitFor(() => pidsOf('sleep 1018').length === 0, { what: 'the SIGKILL' });
+    expect(notes(t, c.id)).toMatch(
+      /ending 1 background process the agent left running: pid \d+ \(.*sleep 1018/,
+    );
   });
 
   it('stop of a running coder ends its escapes too', async () => {
