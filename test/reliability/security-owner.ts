@@ -150,12 +150,24 @@ function templateProviders(): Record<string, unknown>[] {
     });
 }
 
+/**
+ * Adds each file or folder under `dir` that group or others may use to `out`. The home is live (the
+ * daemon rotates and removes run files meanwhile): an entry gone between the listing and its lstat
+ * has no mode to leak and is skipped.
+ */
 function walkModes(dir: string, out: string[], counted: { n: number }, top = true): void {
-  for (const name of readdirSync(dir)) {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  for (const name of names) {
     if (top && name === 'worktrees') continue;
     const p = join(dir, name);
-    const st = lstatSync(p);
-    if (st.isSymbolicLink()) continue;
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    if (st === undefined || st.isSymbolicLink()) continue;
     counted.n++;
     if ((st.mode & 0o077) !== 0)
       out.push(`${p.slice(p.indexOf('/aicoder-home-'))} ${(st.mode & 0o777).toString(8)}`);
