@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GitPort, RemoveWorktreeSpec } from '../../src/core/ports.js';
 import { createGit } from '../../src/git/index.js';
-import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
+import { cleanupTemp, git, makeRepo, tempDir, rejectionOf } from '../helpers/env.js';
 import { FakeGit } from './git.js';
 
 afterAll(cleanupTemp);
@@ -55,13 +55,8 @@ function fakeSide(): Side {
 }
 
 async function errOf(p: Promise<unknown>): Promise<{ code: string; field?: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { code: string; field?: string };
-    return { code: err.code, field: err.field };
-  }
-  throw new Error('expected a rejection');
+  const { code, field } = await rejectionOf(p);
+  return { code, field };
 }
 
 for (const [name, make] of [

@@ -4,22 +4,15 @@
  * = SIGKILL, pause holding output, a missing program = 127, a second watch of a run refused, and
  * adopt after detachAll. Each contract case runs on both; the real side uses small sh scripts.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import type { RunRecord, Runner } from '../../src/core/ports.js';
-import { createLocalRunner } from '../../src/process/index.js';
-import { cleanupTemp, tempDir, waitFor } from '../helpers/env.js';
-import { agentEnv, killLeftovers, recorder, runSpec, type Recorder } from '../process/harness.js';
+import { tempDir, waitFor } from '../helpers/env.js';
+import { agentEnv, recorder, runSpec, useRunners, type Recorder } from '../process/harness.js';
 import { FakeClock } from './clock.js';
 import { FakeRunner, type FakeProcess } from './runner.js';
 
-const runs: RunRecord[] = [];
-const runners: Runner[] = [];
-afterEach(async () => {
-  await Promise.all(runners.splice(0).map((r) => r.detachAll()));
-  killLeftovers(runs);
-});
-afterAll(cleanupTemp);
+const { runner: realRunner, runs } = useRunners();
 
 /** One side of the contract: a runner and a way to start "a program that does X" on it. */
 interface Side {
@@ -36,8 +29,7 @@ interface Side {
 const dir = (): string => tempDir('aicoder-runner-');
 
 function realSide(): Side {
-  const runner = createLocalRunner({});
-  runners.push(runner);
+  const runner = realRunner();
   let cwd = '';
   return {
     name: 'real',

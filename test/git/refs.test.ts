@@ -2,20 +2,10 @@ import { mkdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGit } from '../../src/git/index.js';
-import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
+import { cleanupTemp, git, makeRepo, tempDir, rejectionOf } from '../helpers/env.js';
 
 const port = createGit();
 afterAll(cleanupTemp);
-
-async function codeOf(p: Promise<unknown>): Promise<{ code: string; field?: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { code: string; field?: string; message: string };
-    return { code: err.code, field: err.field, message: err.message };
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('toplevel', () => {
   it('returns the realpath of the repository root from a subdirectory and through a symlink', async () => {
@@ -28,10 +18,10 @@ describe('toplevel', () => {
 
   it('rejects a plain directory and a missing one with not_a_repo naming the path', async () => {
     const plain = tempDir();
-    const e1 = await codeOf(port.toplevel(plain));
+    const e1 = await rejectionOf(port.toplevel(plain));
     expect(e1).toMatchObject({ code: 'not_a_repo', field: 'repo' });
     expect(e1.message).toBe(`not a git repository: ${plain}`);
-    const e2 = await codeOf(port.toplevel(join(plain, 'missing')));
+    const e2 = await rejectionOf(port.toplevel(join(plain, 'missing')));
     expect(e2.code).toBe('not_a_repo');
     expect(e2.message).toContain(join(plain, 'missing'));
   });
@@ -51,10 +41,10 @@ describe('headRef', () => {
   it('says a repository without commits has none', async () => {
     const dir = tempDir();
     git(dir, 'init', '-q', '-b', 'main');
-    const e = await codeOf(port.headRef(dir));
+    const e = await rejectionOf(port.headRef(dir));
     expect(e.code).toBe('unknown_ref');
     expect(e.message).toContain('has no commits');
-    expect((await codeOf(port.headRef(tempDir()))).code).toBe('not_a_repo');
+    expect((await rejectionOf(port.headRef(tempDir()))).code).toBe('not_a_repo');
   });
 });
 
@@ -73,18 +63,18 @@ describe('resolveCommit', () => {
 
   it('rejects unknown refs, option-like refs and non-repos with the right codes', async () => {
     const repo = makeRepo();
-    const e = await codeOf(port.resolveCommit(repo, 'nope'));
+    const e = await rejectionOf(port.resolveCommit(repo, 'nope'));
     expect(e).toMatchObject({
       code: 'unknown_ref',
       field: 'base_ref',
       message: `unknown ref 'nope' in ${repo}`,
     });
     const tree = git(repo, 'rev-parse', 'HEAD^{tree}');
-    expect((await codeOf(port.resolveCommit(repo, tree))).code).toBe('unknown_ref');
-    const opt = await codeOf(port.resolveCommit(repo, '--output=/tmp/x'));
+    expect((await rejectionOf(port.resolveCommit(repo, tree))).code).toBe('unknown_ref');
+    const opt = await rejectionOf(port.resolveCommit(repo, '--output=/tmp/x'));
     expect(opt).toMatchObject({ code: 'invalid_input', field: 'base_ref' });
-    expect((await codeOf(port.resolveCommit(repo, ''))).code).toBe('invalid_input');
-    expect((await codeOf(port.resolveCommit(tempDir(), 'HEAD'))).code).toBe('not_a_repo');
+    expect((await rejectionOf(port.resolveCommit(repo, ''))).code).toBe('invalid_input');
+    expect((await rejectionOf(port.resolveCommit(tempDir(), 'HEAD'))).code).toBe('not_a_repo');
   });
 });
 
@@ -97,7 +87,7 @@ describe('branchExists', () => {
     expect(await port.branchExists(repo, 'feature/y')).toBe(true);
     expect(await port.branchExists(repo, 'feature')).toBe(false);
     for (const bad of ['has space', '-x', 'a..b', 'HEAD', '@{-1}', 'x.lock', '']) {
-      expect((await codeOf(port.branchExists(repo, bad))).code, bad).toBe('invalid_input');
+      expect((await rejectionOf(port.branchExists(repo, bad))).code, bad).toBe('invalid_input');
     }
   });
 });

@@ -4,20 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AicoderError } from '../../src/core/errors.js';
 import type { RemoveWorktreeSpec } from '../../src/core/ports.js';
 import { createGit } from '../../src/git/index.js';
-import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
+import { cleanupTemp, git, makeRepo, tempDir, rejectionOf } from '../helpers/env.js';
 
 const port = createGit();
 afterAll(cleanupTemp);
-
-async function errOf(p: Promise<unknown>): Promise<{ code: string; field?: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { code: string; field?: string; message: string };
-    return { code: err.code, field: err.field, message: err.message };
-  }
-  throw new Error('expected a rejection');
-}
 
 /** What must be exactly as before after a failed create or a full create/remove cycle. */
 function snapshot(repo: string) {
@@ -72,13 +62,13 @@ describe('createWorktree / removeWorktree', () => {
   it('not a repo: not_a_repo, and nothing is created', async () => {
     const s = setup();
     const plain = tempDir();
-    const e = await errOf(
+    const e = await rejectionOf(
       port.createWorktree({ repo: plain, base_commit: s.base, branch: 'b', path: s.path }),
     );
     expect(e).toMatchObject({ code: 'not_a_repo', field: 'repo' });
     expect(e.message).toContain(plain);
     expect(existsSync(join(s.home, 'worktrees'))).toBe(false);
-    const e2 = await errOf(
+    const e2 = await rejectionOf(
       port.createWorktree({ repo: join(plain, 'nope'), base_commit: s.base, branch: 'b', path: s.path }),
     );
     expect(e2.code).toBe('not_a_repo');
@@ -87,7 +77,7 @@ describe('createWorktree / removeWorktree', () => {
   it('unknown ref: unknown_ref naming it, nothing left behind', async () => {
     const s = setup();
     const before = snapshot(s.repo);
-    const e = await errOf(
+    const e = await rejectionOf(
       port.createWorktree({ repo: s.repo, base_commit: 'nope', branch: 'b', path: s.path }),
     );
     expect(e).toMatchObject({ code: 'unknown_ref', field: 'base_ref' });
@@ -100,7 +90,7 @@ describe('createWorktree / removeWorktree', () => {
     const s = setup();
     git(s.repo, 'branch', 'taken');
     const before = snapshot(s.repo);
-    const e = await errOf(
+    const e = await rejectionOf(
       port.createWorktree({ repo: s.repo, base_commit: s.base, branch: 'taken', path: s.path }),
     );
     expect(e).toMatchObject({ code: 'branch_exists', field: 'branch' });
@@ -113,7 +103,7 @@ describe('createWorktree / removeWorktree', () => {
     const s = setup();
     const before = snapshot(s.repo);
     for (const bad of ['has space', '-f', 'a..b', 'x.lock', 'HEAD', '@{-1}', 'tail/', 'a:b', '']) {
-      const e = await errOf(
+      const e = await rejectionOf(
         port.createWorktree({ repo: s.repo, base_commit: s.base, branch: bad, path: s.path }),
       );
       expect(e, bad).toMatchObject({ code: 'invalid_input', field: 'branch' });
@@ -128,7 +118,7 @@ describe('createWorktree / removeWorktree', () => {
     const hook = join(s.repo, '.git', 'hooks', 'post-checkout');
     writeFileSync(hook, '#!/bin/sh\necho "hook refuses" >&2\nexit 1\n');
     chmodSync(hook, 0o755);
-    const e = await errOf(
+    const e = await rejectionOf(
       port.createWorktree({ repo: s.repo, base_commit: s.base, branch: 'hb', path: s.path }),
     );
     expect(e.code).toBe('internal');
@@ -142,7 +132,7 @@ describe('createWorktree / removeWorktree', () => {
     const s = setup();
     const before = snapshot(s.repo);
     writeFileSync(join(s.home, 'file'), 'x');
-    const e = await errOf(
+    const e = await rejectionOf(
       port.createWorktree({
         repo: s.repo,
         base_commit: s.base,
@@ -155,14 +145,14 @@ describe('createWorktree / removeWorktree', () => {
 
     mkdirSync(s.path, { recursive: true });
     writeFileSync(join(s.path, 'keep.txt'), 'mine');
-    const e2 = await errOf(
+    const e2 = await rejectionOf(
       port.createWorktree({ repo: s.repo, base_commit: s.base, branch: 'pb', path: s.path }),
     );
     expect(e2).toMatchObject({ code: 'conflict', field: 'path' });
     expect(existsSync(join(s.path, 'keep.txt'))).toBe(true);
     expect(snapshot(s.repo)).toEqual(before);
 
-    const e3 = await errOf(
+    const e3 = await rejectionOf(
       port.createWorktree({ repo: s.repo, base_commit: s.base, branch: 'pb', path: 'rel/wt' }),
     );
     expect(e3).toMatchObject({ code: 'invalid_input', field: 'path' });
@@ -181,7 +171,7 @@ describe('removeWorktree guards', () => {
     const s = await created();
     writeFileSync(join(s.path, 'src', 'a.txt'), 'changed\n');
     writeFileSync(join(s.path, 'new.txt'), 'new\n');
-    const e = await errOf(port.removeWorktree(rmSpec(s)));
+    const e = await rejectionOf(port.removeWorktree(rmSpec(s)));
     expect(e.code).toBe('dirty_worktree');
     expect(e.message).toContain('src/a.txt');
     expect(e.message).toContain('new.txt');
@@ -224,7 +214,7 @@ describe('removeWorktree guards', () => {
       git(s.path, 'add', '-A');
       git(s.path, 'commit', '-q', '-m', `c${n}`);
     }
-    const e = await errOf(port.removeWorktree(rmSpec(s)));
+    const e = await rejectionOf(port.removeWorktree(rmSpec(s)));
     expect(e.code).toBe('unmerged_commits');
     expect(e.message).toContain('2 commits');
     expect(existsSync(s.path)).toBe(true);
@@ -267,7 +257,7 @@ describe('removeWorktree guards', () => {
   it('a locked worktree is refused without force and removed with it', async () => {
     const s = await created();
     git(s.repo, 'worktree', 'lock', s.path);
-    const e = await errOf(port.removeWorktree(rmSpec(s)));
+    const e = await rejectionOf(port.removeWorktree(rmSpec(s)));
     expect(e.code).toBe('conflict');
     await port.removeWorktree(rmSpec(s, { force: true }));
     expect(snapshot(s.repo)).toEqual(s.before);
@@ -277,7 +267,7 @@ describe('removeWorktree guards', () => {
     const s = setup();
     mkdirSync(s.path, { recursive: true });
     writeFileSync(join(s.path, 'x'), 'x');
-    const e = await errOf(port.removeWorktree(rmSpec(s)));
+    const e = await rejectionOf(port.removeWorktree(rmSpec(s)));
     expect(e).toMatchObject({ code: 'conflict', field: 'path' });
     expect(existsSync(join(s.path, 'x'))).toBe(true);
     await port.removeWorktree(rmSpec(s, { force: true }));

@@ -97,3 +97,16 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 25));
   }
 }
+
+/** What a rejected promise carried, as the local errors shape it (core/errors.ts); fails if `p` resolves. */
+export async function rejectionOf(
+  p: Promise<unknown>,
+): Promise<{ code: string; field?: string; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as { code: string; field?: string; message: string };
+    return { code: err.code, field: err.field, message: err.message };
+  }
+  throw new Error('expected a rejection');
+}

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { homeLayout } from '../../src/core/paths.js';
 import { gitRunner } from '../../src/git/exec.js';
-import { cleanupTemp, makeRepo, tempDir } from '../helpers/env.js';
+import { cleanupTemp, makeRepo, tempDir, rejectionOf } from '../helpers/env.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 import { WRITER_PROVIDER } from '../helpers/coders.js';
 
@@ -24,15 +24,6 @@ async function ended(repo: string, task = 'a.txt=A'): Promise<string> {
   return c.id;
 }
 
-async function codeOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code: string; message: string };
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('repo gone', () => {
   it('repo gone (rm -rf): rm refuses with worktree_gone; rm --force deletes the folder and the record, with a note', async () => {
     tm = await startTestManager({ providers: [writer] });
@@ -41,7 +32,7 @@ describe('repo gone', () => {
     const ws = tm.manager.get(id).workspace;
     rmSync(repo, { recursive: true, force: true });
 
-    const refused = await codeOf(tm.manager.control(id, { action: 'remove' }));
+    const refused = await rejectionOf(tm.manager.control(id, { action: 'remove' }));
     expect(refused.code).toBe('worktree_gone');
     expect(refused.message).toMatch(new RegExp(`repository ${repo} is gone.*use force`));
     expect(existsSync(ws)).toBe(true);
@@ -97,11 +88,11 @@ describe('repo gone', () => {
       () => tm!.manager.changes(id),
       () => tm!.manager.files(id),
     ]) {
-      const e = await codeOf(call());
+      const e = await rejectionOf(call());
       expect(e.code).toBe('worktree_gone');
       expect(e.message).toMatch(/repository of worktree .* is gone.*git worktree repair/);
     }
-    const c = await codeOf(tm.manager.commit(id, {}));
+    const c = await rejectionOf(tm.manager.commit(id, {}));
     expect(c.code).toBe('worktree_gone');
     const r = await tm.manager.control(id, { action: 'remove', force: true });
     expect(r.removed).toBe(true);
@@ -118,7 +109,7 @@ describe('repo gone', () => {
       () => tm!.manager.files(id),
       () => tm!.manager.commit(id, {}),
     ]) {
-      const e = await codeOf(call());
+      const e = await rejectionOf(call());
       expect(e.code).toBe('worktree_gone');
       expect(e.message).toMatch(/worktree .* is gone/);
     }
@@ -140,7 +131,7 @@ describe('repo gone', () => {
 
   it('git with a missing working directory names the directory, not git', async () => {
     const missing = join(tempDir(), 'nope');
-    const e = await codeOf(gitRunner()(['status'], { cwd: missing }));
+    const e = await rejectionOf(gitRunner()(['status'], { cwd: missing }));
     expect(e.message).toContain(`directory ${missing} does not exist`);
     expect(e.message).not.toMatch(/is git installed/);
   });

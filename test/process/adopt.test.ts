@@ -4,27 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { RunRecord, Runner } from '../../src/core/ports.js';
-import { createLocalRunner } from '../../src/process/index.js';
+import { describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../src/core/ports.js';
 import { isSameLiveProcess, listProcessGroup, readProcStat } from '../../src/process/proc-stat.js';
-import { cleanupTemp, tempDir, waitFor } from '../helpers/env.js';
-import { bytesOf, killLeftovers, linesAgent, numbered, recorder, runSpec, type Recorder } from './harness.js';
+import { tempDir, waitFor } from '../helpers/env.js';
+import { bytesOf, linesAgent, numbered, recorder, runSpec, type Recorder, useRunners } from './harness.js';
 
-const runners: Runner[] = [];
-const runs: RunRecord[] = [];
-
-function runner(): Runner {
-  const r = createLocalRunner({ pollMs: 50 });
-  runners.push(r);
-  return r;
-}
-
-afterEach(async () => {
-  await Promise.all(runners.splice(0).map((r) => r.detachAll()));
-  killLeftovers(runs);
-});
-afterAll(() => cleanupTemp());
+const { runner, runs } = useRunners({ pollMs: 50 });
 
 /** The record as the daemon would have stored it: with the offsets A had delivered when it went away. */
 function stored(rec: RunRecord, a: Recorder): RunRecord {

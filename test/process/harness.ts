@@ -1,8 +1,18 @@
 /** Shared bits of the process tests: a recording observer, fake-agent argv, run specs and cleanup. */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ExitResult, OutputLines, RunObserver, RunRecord, RunSpec } from '../../src/core/ports.js';
+import type {
+  ExitResult,
+  OutputLines,
+  RunObserver,
+  RunRecord,
+  RunSpec,
+  Runner,
+} from '../../src/core/ports.js';
+import { afterAll, afterEach } from 'vitest';
+import { createLocalRunner, type LocalRunnerOptions } from '../../src/process/index.js';
 import { isSameLiveProcess } from '../../src/process/proc-stat.js';
+import { cleanupTemp } from '../helpers/env.js';
 
 export const AGENTS = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/agents');
 
@@ -89,4 +99,30 @@ export function killLeftovers(runs: RunRecord[]): void {
       /* already gone */
     }
   }
+}
+
+/**
+ * A test file's real runners and runs, ended after each test: every runner made by `runner()` is
+ * detached and every run pushed to `runs` that is still the same live process is SIGKILLed (its group).
+ * `runner(options)` overrides the file's default options. Temp folders go after the file. Call once at the top level of a test file.
+ */
+export function useRunners(defaults: LocalRunnerOptions = {}): {
+  runner: (options?: LocalRunnerOptions) => Runner;
+  runs: RunRecord[];
+} {
+  const runners: Runner[] = [];
+  const runs: RunRecord[] = [];
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.detachAll()));
+    killLeftovers(runs);
+  });
+  afterAll(() => cleanupTemp());
+  return {
+    runner: (options = defaults) => {
+      const r = createLocalRunner(options);
+      runners.push(r);
+      return r;
+    },
+    runs,
+  };
 }

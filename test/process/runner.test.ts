@@ -1,37 +1,14 @@
 /** The local runner with real child processes: exit codes, output streaming, argv and env handling. */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AicoderError } from '../../src/core/errors.js';
-import type { LogLevel, RunRecord, Runner } from '../../src/core/ports.js';
-import { createLocalRunner } from '../../src/process/index.js';
+import type { LogLevel } from '../../src/core/ports.js';
 import { MAX_BATCH_LINES, MAX_LINE_BYTES } from '../../src/process/line-buffer.js';
-import { cleanupTemp, tempDir, waitFor } from '../helpers/env.js';
-import {
-  AGENTS,
-  agentEnv,
-  bytesOf,
-  killLeftovers,
-  linesAgent,
-  numbered,
-  recorder,
-  runSpec,
-} from './harness.js';
+import { tempDir, waitFor } from '../helpers/env.js';
+import { AGENTS, agentEnv, bytesOf, linesAgent, numbered, recorder, runSpec, useRunners } from './harness.js';
 
-const runners: Runner[] = [];
-const runs: RunRecord[] = [];
-
-function runner(): Runner {
-  const r = createLocalRunner({});
-  runners.push(r);
-  return r;
-}
-
-afterEach(async () => {
-  await Promise.all(runners.splice(0).map((r) => r.detachAll()));
-  killLeftovers(runs);
-});
-afterAll(() => cleanupTemp());
+const { runner, runs } = useRunners();
 
 describe('local runner: exit and output', () => {
   it('records exit code 0 and delivers both streams in order', async () => {
@@ -203,8 +180,7 @@ describe('local runner: exit and output', () => {
   it('retries a batch the observer could not store, from the same offset, until it succeeds: nothing skipped', async () => {
     const dir = tempDir();
     const logs: { level: LogLevel; msg: string }[] = [];
-    const r = createLocalRunner({ log: (level, msg) => logs.push({ level, msg }) });
-    runners.push(r);
+    const r = runner({ log: (level, msg) => logs.push({ level, msg }) });
     const inner = recorder();
     let calls = 0;
     let failLine2 = true;

@@ -1,27 +1,13 @@
 /** pause / resume / terminate / kill on real process groups, and the wrapper's signal handling. */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { RunRecord, Runner } from '../../src/core/ports.js';
-import { createLocalRunner } from '../../src/process/index.js';
+import { describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../src/core/ports.js';
 import { listProcessGroup, readProcStat } from '../../src/process/proc-stat.js';
-import { cleanupTemp, tempDir, waitFor } from '../helpers/env.js';
-import { killLeftovers, linesAgent, recorder, runSpec } from './harness.js';
+import { tempDir, waitFor } from '../helpers/env.js';
+import { linesAgent, recorder, runSpec, useRunners } from './harness.js';
 
-const runners: Runner[] = [];
-const runs: RunRecord[] = [];
-
-function runner(): Runner {
-  const r = createLocalRunner({});
-  runners.push(r);
-  return r;
-}
-
-afterEach(async () => {
-  await Promise.all(runners.splice(0).map((r) => r.detachAll()));
-  killLeftovers(runs);
-});
-afterAll(() => cleanupTemp());
+const { runner, runs } = useRunners();
 
 const PACE_MS = 20;
 
