@@ -6,7 +6,7 @@
  * address:port and whose remote address is our listening address:port; its uid column is the owner of
  * the process that made the socket. No setup needed from the user, no extra system call.
  */
-import { readFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { isIPv4 } from 'node:net';
 import { endianness } from 'node:os';
 
@@ -78,12 +78,53 @@ export function findUid(table: string, local: string, remote: string): number | 
   return findEntry(table, local, remote)?.uid ?? null;
 }
 
-async function table(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return null;
+/**
+ * The kernel's tables, opened once and kept for the process's life (close-on-exec: coders do not
+ * inherit them). A read from offset 0 makes the kernel list the table afresh (seq_file), so a check
+ * costs one thread-pool round trip per page read instead of open, stat, reads and close, and stops at
+ * the page that holds its entry. Each read walks the kernel's whole socket hash from where the last
+ * one stopped (milliseconds on a large machine), so checks take turns on a table: a read from
+ * another check's offset would make the kernel list the table again up to it.
+ */
+interface Table {
+  handle: Promise<FileHandle | null>;
+  /** The last check's end: the next one starts after it. */
+  turn: Promise<unknown>;
+}
+const tables = new Map<string, Table>();
+
+/** Reads `path` page by page until `find` answers for a complete line; null: unreadable. */
+function search<T>(path: string, find: (lines: string) => T | null): Promise<T | null | 'unreadable'> {
+  let t = tables.get(path);
+  if (t === undefined) {
+    t = { handle: open(path, 'r').catch(() => null), turn: Promise.resolve() };
+    tables.set(path, t);
   }
+  const table = t;
+  const run = table.turn.then(async () => {
+    const fh = await table.handle;
+    if (fh === null) return 'unreadable' as const;
+    const buf = Buffer.allocUnsafe(1 << 16);
+    let pos = 0;
+    let carry = '';
+    for (;;) {
+      let n: number;
+      try {
+        n = (await fh.read(buf, 0, buf.length, pos)).bytesRead;
+      } catch {
+        return 'unreadable' as const;
+      }
+      if (n === 0) return carry === '' ? null : find(carry);
+      pos += n;
+      const text = carry + buf.toString('latin1', 0, n);
+      const end = text.lastIndexOf('\n') + 1;
+      carry = text.slice(end);
+      const found = end > 0 ? find(text.slice(0, end)) : null;
+      if (found !== null) return found;
+    }
+  });
+  table.turn = run.catch(() => undefined);
+  return run;
 }
 
 /** The uid of the process at the other end of `socket` (a loopback TCP connection we accepted). */
@@ -95,10 +136,13 @@ export async function peerUid(socket: TcpEnds): Promise<PeerUid> {
   const client = procAddresses(remoteAddress, remotePort);
   const server = procAddresses(localAddress, localPort);
   if (client === null || server === null) return { kind: 'not_found' };
-  const [t4, t6] = await Promise.all([table('/proc/net/tcp'), table('/proc/net/tcp6')]);
-  if (t4 === null && t6 === null) return { kind: 'unavailable', reason: '/proc/net/tcp is not readable' };
-  const entry =
-    (t4 !== null ? findEntry(t4, client.v4, server.v4) : null) ??
-    (t6 !== null ? findEntry(t6, client.v6, server.v6) : null);
-  return entry === null ? { kind: 'not_found' } : { kind: 'uid', ...entry };
+  // The daemon binds 127.0.0.1: an IPv4 client socket is in tcp, a dual-stack IPv6 one (connected to
+  // ::ffff:127.0.0.1) in tcp6, so tcp6 is read only when tcp does not list the connection.
+  const v4 = await search('/proc/net/tcp', (t) => findEntry(t, client.v4, server.v4));
+  if (v4 !== null && v4 !== 'unreadable') return { kind: 'uid', ...v4 };
+  const v6 = await search('/proc/net/tcp6', (t) => findEntry(t, client.v6, server.v6));
+  if (v6 !== null && v6 !== 'unreadable') return { kind: 'uid', ...v6 };
+  if (v4 === 'unreadable' && v6 === 'unreadable')
+    return { kind: 'unavailable', reason: '/proc/net/tcp is not readable' };
+  return { kind: 'not_found' };
 }

@@ -94,11 +94,11 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
   const coderPeers = new WeakMap<Socket, Promise<string | null>>();
   let warnedUnavailable = false;
 
-  function peerOf(req: IncomingMessage): Promise<PeerUid> {
-    let who = peers.get(req.socket);
+  function peerOf(socket: Socket): Promise<PeerUid> {
+    let who = peers.get(socket);
     if (who === undefined) {
-      who = peerUid(req.socket);
-      peers.set(req.socket, who);
+      who = peerUid(socket);
+      peers.set(socket, who);
     }
     return who;
   }
@@ -119,7 +119,7 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
     if (c === undefined) {
       const coderOf = auth.coderOf ?? coderOfSocket;
       // Only this daemon's coders count (an aicoder run inside another's coder keeps its own API).
-      c = peerOf(req)
+      c = peerOf(req.socket)
         .then((p) => (p.kind === 'uid' ? coderOf(p.inode) : null))
         .then((id) => (id !== null && isOurCoder(id) ? id : null));
       coderPeers.set(req.socket, c);
@@ -131,7 +131,7 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
   async function foreignPeer(req: IncomingMessage): Promise<string | null> {
     const auth = opts.auth;
     if (auth === undefined) return null;
-    const p = await peerOf(req);
+    const p = await peerOf(req.socket);
     if (p.kind === 'uid') {
       return p.uid === auth.uid
         ? null
@@ -285,6 +285,8 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
       }
     });
   });
+  // The peer check starts as the connection is accepted, while its first request is still arriving.
+  if (opts.auth !== undefined) http.on('connection', (socket: Socket) => void peerOf(socket));
   http.on('clientError', (err, socket) => {
     log('debug', 'client error', { error: err.message });
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');

@@ -46,6 +46,61 @@ describe('peer uid', () => {
       }
     },
   );
+
+  it.runIf(process.platform === 'linux')(
+    'finds every peer of many concurrent connections (a table of many pages, read in turns)',
+    async () => {
+      const server = createServer();
+      const accepted: Socket[] = [];
+      const clients: Socket[] = [];
+      const N = 120; // ~150 bytes a line, two lines a connection: several 4 KiB pages
+      const all = new Promise<void>((resolve) =>
+        server.on('connection', (s) => {
+          accepted.push(s);
+          if (accepted.length === N) resolve();
+        }),
+      );
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (server.address() as { port: number }).port;
+        for (let i = 0; i < N; i++) {
+          const c = connect(port, '127.0.0.1');
+          c.on('error', () => undefined);
+          clients.push(c);
+        }
+        await all;
+        const found = await Promise.all(accepted.map((s) => peerUid(s)));
+        expect(found.filter((p) => p.kind !== 'uid')).toEqual([]);
+        expect(new Set(found.map((p) => (p.kind === 'uid' ? p.uid : -1)))).toEqual(
+          new Set([process.getuid!()]),
+        );
+      } finally {
+        for (const s of [...clients, ...accepted]) s.destroy();
+        server.close();
+      }
+    },
+  );
+
+  it.runIf(process.platform === 'linux')(
+    'finds a dual-stack IPv6 client (in /proc/net/tcp6) of an IPv4 listener',
+    async () => {
+      let client: Socket | undefined;
+      const server = createServer();
+      const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (server.address() as { port: number }).port;
+        client = connect({ port, host: '::ffff:127.0.0.1' });
+        client.on('error', () => undefined);
+        const sock = await accepted;
+        expect(await peerUid(sock)).toMatchObject({ kind: 'uid', uid: process.getuid!() });
+        sock.destroy();
+      } finally {
+        client?.destroy();
+        server.close();
+      }
+    },
+  );
 });
 
 describe('owner token check', () => {
