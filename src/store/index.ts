@@ -15,6 +15,12 @@ export interface OpenStoreOptions {
   clock?: Pick<Clock, 'now'>;
   /** How long a writer waits for another connection's lock, in ms (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * Answer coder reads (get, list, status, group members) from an in-memory copy of the coders
+   * table kept true by this connection's writes and SQLite's data_version (store/coder-cache.ts).
+   * Default true; false reads with SQL every time.
+   */
+  coderCache?: boolean;
 }
 
 /**
@@ -35,7 +41,9 @@ export function openStore(dbPath: string, opts: OpenStoreOptions = {}): CoderSto
     db.pragma('foreign_keys = ON');
     checkIntegrity(db, dbPath);
     migrate(db);
-    return new SqliteStore(db, opts.clock ?? systemClock);
+    return new SqliteStore(db, opts.clock ?? systemClock, undefined, {
+      ...(opts.coderCache !== undefined ? { coderCache: opts.coderCache } : {}),
+    });
   } catch (e) {
     db?.close();
     throw storeOpenError(e, dbPath);

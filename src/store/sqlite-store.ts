@@ -38,6 +38,7 @@ import {
 } from './rows.js';
 import { segmentDirOf } from './segments.js';
 import { StatementCache } from './statements.js';
+import { CoderCache } from './coder-cache.js';
 
 const DEFAULT_PAGE = 20;
 const DEFAULT_PREFIX_LIMIT = 2;
@@ -49,33 +50,51 @@ export class SqliteStore implements CoderStore {
   private readonly logs: LogTable;
   private readonly deleteTx: (id: string) => void;
   private readonly groups: GroupTable;
+  /** Undefined: every read goes to SQL (`coderCache: false`). */
+  private readonly cache: CoderCache | undefined;
 
-  /** `segmentDir`: where log segments live (default: `logs` next to the database file). */
+  /**
+   * `segmentDir`: where log segments live (default: `logs` next to the database file).
+   * `coderCache` (default true): answer coder reads from memory (store/coder-cache.ts); false reads
+   * every time with SQL (tests compare the two).
+   */
   constructor(
     private readonly db: Database.Database,
     private readonly clock: Pick<Clock, 'now'>,
     segmentDir: string = segmentDirOf(db.name),
+    opts: { coderCache?: boolean } = {},
   ) {
     this.stmts = new StatementCache(db);
     this.logs = new LogTable(db, segmentDir);
     this.groups = new GroupTable(this.stmts);
+    this.cache = opts.coderCache === false ? undefined : new CoderCache(db);
     const del = db.transaction((id: string) => {
       this.logs.deleteIndex(id);
       this.stmts.get('DELETE FROM runs WHERE coder_id = ?').run(id);
       this.stmts.get('DELETE FROM coders WHERE id = ?').run(id);
     });
     this.deleteTx = (id) => {
-      del.immediate(id);
+      try {
+        del.immediate(id);
+      } finally {
+        this.cache?.touch(id);
+      }
       this.logs.removeSegments(id);
     };
+  }
+
+  /** Every write to a coder row on this connection calls this once it is done (see CoderCache). */
+  private touched(id: string): void {
+    this.cache?.touch(id);
   }
 
   // ---------------------------------------------------------------- coders
 
   insertCoder(coder: Coder): void {
     const sql = `INSERT INTO coders (${CODER_COLUMNS.join(', ')}) VALUES (${StatementCache.placeholders(CODER_COLUMNS.length)})`;
+    const params = coderParams(coder);
     try {
-      this.stmts.get(sql).run(coderParams(coder));
+      this.stmts.get(sql).run(params);
     } catch (e) {
       if (isConstraint(e, 'SQLITE_CONSTRAINT_UNIQUE')) {
         throw new AicoderError('conflict', `a coder with id ${coder.id} already exists`, {
@@ -84,6 +103,8 @@ export class SqliteStore implements CoderStore {
         });
       }
       throw e;
+    } finally {
+      this.touched(coder.id);
     }
   }
 
@@ -93,12 +114,21 @@ export class SqliteStore implements CoderStore {
       .join(', ');
     const params = coderParams(coder);
     const id = params.shift()!;
-    const res = this.stmts.get(`UPDATE coders SET ${sets} WHERE id = ?`).run(...params, id);
+    let res: Database.RunResult;
+    try {
+      res = this.stmts.get(`UPDATE coders SET ${sets} WHERE id = ?`).run(...params, id);
+    } finally {
+      this.touched(coder.id);
+    }
     if (res.changes === 0) throw notFound(coder.id);
     return this.getCoder(coder.id)!;
   }
 
   getCoder(id: string): Coder | undefined {
+    if (this.cache !== undefined) {
+      const cached = this.cache.get(id);
+      if (cached !== null) return cached;
+    }
     const row = this.stmts.get(`${CODER_SELECT} WHERE id = ?`).get(id) as CoderRow | undefined;
     return row === undefined ? undefined : rowToCoder(row);
   }
@@ -106,6 +136,15 @@ export class SqliteStore implements CoderStore {
   findByIdPrefix(prefix: string, limit?: number): Coder[] {
     const n = intParam('limit', limit, 1, DEFAULT_PREFIX_LIMIT);
     // A range on the unique id index; no LIKE, so no escaping of % or _.
+    if (this.cache !== undefined) {
+      // The ids from SQL (its byte order and range), the records from the cache.
+      const ids = this.stmts
+        .get('SELECT id FROM coders WHERE id >= ? AND id < ? ORDER BY id LIMIT ?')
+        .pluck()
+        .all(prefix, prefix + MAX_CHAR, n) as string[];
+      const cached = this.cache.getMany(ids);
+      if (cached !== null) return cached;
+    }
     const rows = this.stmts
       .get(`${CODER_SELECT} WHERE id >= ? AND id < ? ORDER BY id LIMIT ?`)
       .all(prefix, prefix + MAX_CHAR, n) as CoderRow[];
@@ -114,10 +153,15 @@ export class SqliteStore implements CoderStore {
 
   listCoders(q: ListCodersQuery): ListCodersPage {
     const limit = intParam('limit', q.limit, 1, DEFAULT_PAGE);
+    if (q.states !== undefined && q.states.length === 0) return { coders: [], total: 0, next_cursor: null };
+    return this.cache?.list(q, limit) ?? this.listCodersSql(q, limit);
+  }
+
+  /** listCoders by SQL: the definition the cache follows. */
+  private listCodersSql(q: ListCodersQuery, limit: number): ListCodersPage {
     const where: string[] = [];
     const params: SqlValue[] = [];
     if (q.states !== undefined) {
-      if (q.states.length === 0) return { coders: [], total: 0, next_cursor: null };
       where.push(`state IN (${StatementCache.placeholders(q.states.length)})`);
       params.push(...q.states);
     }
@@ -149,6 +193,8 @@ export class SqliteStore implements CoderStore {
 
   codersInStates(states: readonly CoderState[]): Coder[] {
     if (states.length === 0) return [];
+    const cached = this.cache?.inStates(states);
+    if (cached) return cached;
     const sql = `${CODER_SELECT} WHERE state IN (${StatementCache.placeholders(states.length)}) ORDER BY created_seq`;
     return (this.stmts.get(sql).all(states) as CoderRow[]).map(rowToCoder);
   }
@@ -177,7 +223,7 @@ export class SqliteStore implements CoderStore {
   }
 
   groupMembers(id: string): Coder[] {
-    return this.groups.groupMembers(id);
+    return this.cache?.filter((c) => c.group_id === id) ?? this.groups.groupMembers(id);
   }
 
   deleteGroup(id: string): void {
@@ -200,7 +246,11 @@ export class SqliteStore implements CoderStore {
     run?: RunOffsetsUpdate,
     statsDelta?: Partial<CoderStats>,
   ): StoredLogEntry[] {
-    return this.logs.append(coderId, entries, run, statsDelta);
+    try {
+      return this.logs.append(coderId, entries, run, statsDelta);
+    } finally {
+      if (statsDelta !== undefined) this.touched(coderId);
+    }
   }
 
   appendLogBlock(
@@ -209,7 +259,11 @@ export class SqliteStore implements CoderStore {
     run?: RunOffsetsUpdate,
     statsDelta?: Partial<CoderStats>,
   ): StoredBlock {
-    return this.logs.appendBlock(coderId, block, run, statsDelta);
+    try {
+      return this.logs.appendBlock(coderId, block, run, statsDelta);
+    } finally {
+      if (statsDelta !== undefined) this.touched(coderId);
+    }
   }
 
   readLogs(coderId: string, q: LogQuery): LogEntry[] {
@@ -307,6 +361,7 @@ export class SqliteStore implements CoderStore {
   }
 
   close(): void {
+    this.cache?.clear();
     this.logs.close();
     if (this.db.open) this.db.close();
   }
