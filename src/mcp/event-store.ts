@@ -9,6 +9,12 @@
  * `maxBytes` of their JSON; the oldest go first. A resume that would miss a dropped event of its
  * stream is refused (the SDK answers 500) rather than replayed with a hole: the client then gives
  * up on that request instead of waiting for a result that never comes.
+ *
+ * The JSON copy of a message is made after the current turn of the event loop (setImmediate), not in
+ * `storeEvent`: the SDK writes the message to its stream right after storing it, so the copy no
+ * longer delays the answer (about 0.1–0.2 ms for a 17 KB list answer). A replay, `bytes` and the
+ * byte bound make the pending copies first. Neither the SDK nor our tools change a message once it
+ * is sent, so the copy equals what was sent.
  */
 import type { EventStore, EventId, StreamId } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
@@ -29,7 +35,10 @@ interface Stored {
   id: EventId;
   streamId: StreamId;
   seq: number;
-  json: string;
+  /** The message's JSON; undefined until the pending copies are made (`flush`). */
+  json: string | undefined;
+  /** The message until its JSON is made (then, or once dropped, undefined). */
+  message: JSONRPCMessage | undefined;
 }
 
 interface StreamState {
@@ -57,6 +66,9 @@ export class SessionEventStore implements EventStore {
   private droppedUpTo = 0;
   private readonly maxEvents: number;
   private readonly maxBytes: number;
+  /** Events stored since the last flush, whose JSON is not made yet. */
+  private pending: Stored[] = [];
+  private flushScheduled = false;
 
   constructor(private readonly opts: SessionEventStoreOptions = {}) {
     this.maxEvents = opts.maxEvents ?? 1000;
@@ -68,20 +80,40 @@ export class SessionEventStore implements EventStore {
     return this.events.length - this.head;
   }
   get bytes(): number {
+    this.flush();
     return this.bytesHeld;
   }
 
   storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
     this.seq += 1;
     const id = `${streamId}_${this.seq}`;
-    const json = JSON.stringify(message);
-    this.events.push({ id, streamId, seq: this.seq, json });
-    this.bytesHeld += json.length;
+    const e: Stored = { id, streamId, seq: this.seq, json: undefined, message };
+    this.events.push(e);
+    this.pending.push(e);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
     const s = this.stream(streamId);
     s.count += 1;
     if ('id' in message && ('result' in message || 'error' in message)) s.complete = true;
     this.trim();
     return Promise.resolve(id);
+  }
+
+  /** Makes the JSON copies of the pending events, then applies the byte bound. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    const pending = this.pending;
+    this.pending = [];
+    for (const e of pending) {
+      if (e.message === undefined) continue; // dropped meanwhile
+      e.json = JSON.stringify(e.message);
+      e.message = undefined;
+      this.bytesHeld += e.json.length;
+    }
+    this.trim();
   }
 
   /** Marks a stream's request as cancelled: a later resume of it is refused. */
@@ -93,6 +125,7 @@ export class SessionEventStore implements EventStore {
     lastEventId: EventId,
     { send }: { send: (eventId: EventId, message: JSONRPCMessage) => Promise<void> },
   ): Promise<StreamId> {
+    this.flush();
     const cut = lastEventId.lastIndexOf('_');
     const streamId = lastEventId.slice(0, cut);
     const after = Number(lastEventId.slice(cut + 1));
@@ -106,7 +139,7 @@ export class SessionEventStore implements EventStore {
       throw new Error(`events after ${lastEventId} were dropped (the session's event store is full)`);
     }
     const replay = this.events.slice(this.head).filter((e) => e.streamId === streamId && e.seq > after);
-    for (const e of replay) await send(e.id, JSON.parse(e.json) as JSONRPCMessage);
+    for (const e of replay) await send(e.id, JSON.parse(e.json!) as JSONRPCMessage);
     if (s?.complete) this.opts.onReplayedComplete?.(streamId);
     return streamId;
   }
@@ -125,7 +158,8 @@ export class SessionEventStore implements EventStore {
     while (this.size > this.maxEvents || (this.bytesHeld > this.maxBytes && this.size > 1)) {
       const e = this.events[this.head]!;
       this.head += 1;
-      this.bytesHeld -= e.json.length;
+      this.bytesHeld -= e.json?.length ?? 0;
+      e.message = undefined;
       this.droppedUpTo = e.seq;
       const s = this.streams.get(e.streamId);
       if (s) {

@@ -56,3 +56,20 @@ describe('SessionEventStore', () => {
     expect(done).toEqual(['y']);
   });
 });
+
+describe('SessionEventStore copies', () => {
+  it('replays what was sent even before the deferred JSON copy, and later changes to the object do not leak in', async () => {
+    const s = new SessionEventStore();
+    const first = await s.storeEvent('a', {} as JSONRPCMessage);
+    const sent = note(1);
+    await s.storeEvent('a', sent);
+    // No turn of the event loop has passed: the copy is made for the replay.
+    expect((await replay(s, first))[1]).toEqual([note(1)]);
+    const params = { progressToken: 1, progress: 2 };
+    await s.storeEvent('a', { jsonrpc: '2.0', method: 'notifications/progress', params });
+    await new Promise((resolve) => setImmediate(resolve));
+    params.progress = 99;
+    expect((await replay(s, first))[1]).toEqual([note(1), note(2)]);
+    expect(s.bytes).toBe(JSON.stringify({}).length + 2 * JSON.stringify(note(1)).length);
+  });
+});
