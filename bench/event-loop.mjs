@@ -50,6 +50,22 @@ function bigRepo(n) {
   return repo;
 }
 
+/** CPU seconds (user + system) of /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat (proc(5), clock ticks). */
+function cpuSeconds(statPath) {
+  try {
+    const f = readFileSync(statPath, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / 100; // utime, stime: fields 14, 15
+  } catch {
+    return NaN;
+  }
+}
+
+/** The daemon's CPU seconds: the whole process, and its main (event-loop) thread alone. */
+function daemonCpu(pid) {
+  return { all: cpuSeconds(`/proc/${pid}/stat`), loop: cpuSeconds(`/proc/${pid}/task/${pid}/stat`) };
+}
+
 /** Waits for the daemon's next loop window to start, then for it to end; returns that window. */
 async function nextFullWindow(h) {
   const first = (await api(h, 'GET', '/health')).event_loop.current.started_at;
@@ -136,8 +152,16 @@ try {
   // Let the creates and the first scans pass, then measure one full window under load.
   await sleep(2000);
   const bare = bareLoop();
+  const cpu0 = daemonCpu(daemon.pid);
+  const t0 = Date.now();
   const busy = await nextFullWindow(h);
+  const cpu1 = daemonCpu(daemon.pid);
+  const wall = (Date.now() - t0) / 1000;
   const machine = await bare.stop();
+  const cpu = {
+    process_pct: (100 * (cpu1.all - cpu0.all)) / wall,
+    loop_thread_pct: (100 * (cpu1.loop - cpu0.loop)) / wall,
+  };
   loading = false;
   await changesLoop;
   for (const c of coders)
@@ -155,6 +179,7 @@ try {
     busy,
     idle,
     bare: machine,
+    daemon_cpu: cpu,
     load: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
     changes_calls: changesCalls,
     changes_median_ms: [...changesMs].sort((a, b) => a - b)[changesMs.length >> 1] ?? 0,
@@ -165,6 +190,7 @@ try {
       `under load  p50 ${busy.p50_ms.toFixed(1)} ms, p99 ${busy.p99_ms.toFixed(1)} ms, max ${busy.max_ms.toFixed(1)} ms (one ${busy.samples}-sample window)`,
       `idle        p50 ${idle.p50_ms.toFixed(1)} ms, p99 ${idle.p99_ms.toFixed(1)} ms, max ${idle.max_ms.toFixed(1)} ms`,
       `bare node   p50 ${machine.p50_ms.toFixed(1)} ms, p99 ${machine.p99_ms.toFixed(1)} ms, max ${machine.max_ms.toFixed(1)} ms (another process, same window: the machine's load)`,
+      `daemon CPU  ${cpu.process_pct.toFixed(0)}% of a core (its event-loop thread ${cpu.loop_thread_pct.toFixed(0)}%) over the window and the wait for it`,
       `changes calls during the load: ${changesCalls} (median ${[...changesMs].sort((a, b) => a - b)[changesMs.length >> 1] ?? 0} ms each)`,
     ],
   });

@@ -1,11 +1,17 @@
 /**
  * Configuration changes take effect while the daemon runs: AICODER_HOME/config.json and the provider
- * files in AICODER_HOME/providers/ are watched (chokidar) and loaded again once changes settle. A file
+ * files in AICODER_HOME/providers/ are watched (chokidar) and loaded again once changes settle.
+ * The home folder itself is never watched: SQLite's WAL and the daemon's log change in it many times a
+ * second, and chokidar re-reads (readdir + lstat of each entry) a watched folder after each change,
+ * which took a fifth of a core of the daemon's event loop under ten streaming coders. So config.json is
+ * polled (a stat every CONFIG_POLL_MS, which also sees it created, replaced or removed) and providers/
+ * (a quiet folder) gets an inotify watch. A providers/ folder removed and made again while the daemon
+ * runs is not watched again until the daemon restarts. A file
  * that is invalid keeps the last good configuration in use; its error is reported by `aicoder
  * providers` (provider files and config.json) and `aicoder daemon status` (GET /health `config_errors`).
  * AICODER_HOME and AICODER_PORT come from the environment and need a restart.
  */
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { ManagerConfig } from '../core/config.js';
 import { isAicoderError } from '../core/errors.js';
@@ -49,6 +55,9 @@ export function applyConfig(live: ManagerConfig, next: ManagerConfig): void {
   Object.assign(live, next);
 }
 
+/** How often config.json is checked for a change, in ms. */
+const CONFIG_POLL_MS = 250;
+
 export function watchConfig(o: WatchConfigOptions): ConfigWatch {
   const layout = homeLayout(o.home);
   const configFile = layout.config;
@@ -87,28 +96,31 @@ export function watchConfig(o: WatchConfigOptions): ConfigWatch {
     o.providers.reload();
   };
 
-  const relevant = (path: string): boolean =>
-    path === o.home ||
-    path === configFile ||
-    path === providersDir ||
-    (dirname(path) === providersDir && basename(path).endsWith('.json'));
-
-  const watcher: FSWatcher = watch(o.home, {
-    ignoreInitial: true,
-    depth: 1,
-    ignored: (path) => !relevant(path),
-  });
-  watcher.on('all', (_event, path) => {
-    if (path === o.home) return;
+  const watchers: FSWatcher[] = [
+    watch(configFile, { ignoreInitial: true, usePolling: true, interval: CONFIG_POLL_MS }),
+    watch(providersDir, {
+      ignoreInitial: true,
+      depth: 0,
+      ignored: (path) => path !== providersDir && !(dirname(path) === providersDir && path.endsWith('.json')),
+    }),
+  ];
+  const onEvent = (): void => {
     if (timer !== null) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
       reload();
     }, o.debounceMs ?? 150);
     timer.unref();
-  });
-  watcher.on('error', (e) => o.log('warn', 'configuration watch failed', { error: String(e) }));
-  const ready = new Promise<void>((r) => watcher.once('ready', () => r()));
+  };
+  for (const watcher of watchers) {
+    watcher.on('all', (_event, path) => {
+      if (path !== providersDir) onEvent();
+    });
+    watcher.on('error', (e) => o.log('warn', 'configuration watch failed', { error: String(e) }));
+  }
+  const ready = Promise.all(watchers.map((w) => new Promise<void>((r) => w.once('ready', () => r())))).then(
+    () => undefined,
+  );
 
   return {
     errors: () => [...(configError ? [configError] : []), ...o.providers.errors()],
@@ -116,7 +128,7 @@ export function watchConfig(o: WatchConfigOptions): ConfigWatch {
     ready,
     close: async () => {
       if (timer !== null) clearTimeout(timer);
-      await watcher.close();
+      await Promise.all(watchers.map((w) => w.close()));
     },
   };
 }
