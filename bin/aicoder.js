@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `aicoder mcp` skips the CLI: the stdio bridge answers initialize before anything else loads.
-// `aicoder daemon run` skips it too (src/cli/daemon-run.ts): the daemon's cold start counts every
+// `aicoder daemon run` skips it too: it runs dist/cli/daemon-run.bundle.js (src/cli/daemon-run.ts and
+// what it loads before listening, bundled by scripts/bundle-daemon.mjs); the cold start counts every
 // module loaded before it listens; the CLI's modules load only to word a failed start.
 // `aicoder list --json` tries the fast path first (src/cli/fast-path.ts); it falls back to the CLI.
 const args = process.argv.slice(2);
@@ -8,7 +9,7 @@ if (args[0] === 'mcp' && args.length === 1) {
   const { runBridgeProcess } = await import('../dist/mcp/bridge-main.js');
   await runBridgeProcess();
 } else if (args[0] === 'daemon' && args[1] === 'run' && args.length === 2) {
-  const { runDaemonForeground } = await import('../dist/cli/daemon-run.js');
+  const { runDaemonForeground } = await import('../dist/cli/daemon-run.bundle.js');
   await runDaemonForeground(process.env, async (e) => {
     const [{ reportError }, { createOutput }] = await Promise.all([
       import('../dist/cli/main.js'),
