@@ -6,6 +6,7 @@
  * address:port and whose remote address is our listening address:port; its uid column is the owner of
  * the process that made the socket. No setup needed from the user, no extra system call.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { isIPv4 } from 'node:net';
 import { endianness } from 'node:os';
@@ -93,42 +94,82 @@ interface Table {
 }
 const tables = new Map<string, Table>();
 
-/** Reads `path` page by page until `find` answers for a complete line; null: unreadable. */
-function search<T>(path: string, find: (lines: string) => T | null): Promise<T | null | 'unreadable'> {
+type Found = { uid: number; inode: number } | null | 'unreadable';
+
+/**
+ * Splits pages of a table into complete lines for `find`: `feed(page)` returns `find`'s answer or
+ * undefined to go on; `feed(null)` (the end) returns the answer for the last line, or null.
+ */
+function lineFeeder<T>(find: (lines: string) => T | null): (page: string | null) => T | null | undefined {
+  let carry = '';
+  return (page) => {
+    if (page === null) return carry === '' ? null : find(carry);
+    const text = carry + page;
+    const end = text.lastIndexOf('\n') + 1;
+    carry = text.slice(end);
+    return end > 0 ? (find(text.slice(0, end)) ?? undefined) : undefined;
+  };
+}
+
+/** Reads `path` page by page until `find` answers for a complete line; 'unreadable' on any error. */
+function search(path: string, find: (lines: string) => Found): Promise<Found> {
   let t = tables.get(path);
   if (t === undefined) {
     t = { handle: open(path, 'r').catch(() => null), turn: Promise.resolve() };
     tables.set(path, t);
   }
   const table = t;
-  const run = table.turn.then(async () => {
+  const run = table.turn.then(async (): Promise<Found> => {
     const fh = await table.handle;
-    if (fh === null) return 'unreadable' as const;
+    if (fh === null) return 'unreadable';
     const buf = Buffer.allocUnsafe(1 << 16);
-    let pos = 0;
-    let carry = '';
-    for (;;) {
-      let n: number;
-      try {
-        n = (await fh.read(buf, 0, buf.length, pos)).bytesRead;
-      } catch {
-        return 'unreadable' as const;
+    const feed = lineFeeder(find);
+    try {
+      for (let pos = 0; ;) {
+        const n = (await fh.read(buf, 0, buf.length, pos)).bytesRead;
+        const found = feed(n === 0 ? null : buf.toString('latin1', 0, n));
+        if (found !== undefined) return found;
+        pos += n;
       }
-      if (n === 0) return carry === '' ? null : find(carry);
-      pos += n;
-      const text = carry + buf.toString('latin1', 0, n);
-      const end = text.lastIndexOf('\n') + 1;
-      carry = text.slice(end);
-      const found = end > 0 ? find(text.slice(0, end)) : null;
-      if (found !== null) return found;
+    } catch {
+      return 'unreadable';
     }
   });
   table.turn = run.catch(() => undefined);
   return run;
 }
 
-/** The uid of the process at the other end of `socket` (a loopback TCP connection we accepted). */
-export async function peerUid(socket: TcpEnds): Promise<PeerUid> {
+/** `search` with blocking reads on a descriptor of its own (the shared one may be mid-check). */
+function searchSync(path: string, find: (lines: string) => Found): Found {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return 'unreadable';
+  }
+  try {
+    const buf = Buffer.allocUnsafe(1 << 16);
+    const feed = lineFeeder(find);
+    for (let pos = 0; ;) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      const found = feed(n === 0 ? null : buf.toString('latin1', 0, n));
+      if (found !== undefined) return found;
+      pos += n;
+    }
+  } catch {
+    return 'unreadable';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The steps of a peer check: yields each table to search and what to find in it, gets the answer
+ * back, returns the peer (`peerUid` searches asynchronously, `peerUidSync` blocking). The daemon binds 127.0.0.1: an IPv4
+ * client socket is in tcp, a dual-stack IPv6 one (connected to ::ffff:127.0.0.1) in tcp6, so tcp6 is
+ * read only when tcp does not list the connection.
+ */
+function* peerOf(socket: TcpEnds): Generator<[string, (t: string) => Found], PeerUid, Found> {
   if (process.platform !== 'linux')
     return { kind: 'unavailable', reason: `${process.platform} has no /proc/net/tcp` };
   const { remoteAddress, remotePort, localAddress, localPort } = socket;
@@ -136,13 +177,33 @@ export async function peerUid(socket: TcpEnds): Promise<PeerUid> {
   const client = procAddresses(remoteAddress, remotePort);
   const server = procAddresses(localAddress, localPort);
   if (client === null || server === null) return { kind: 'not_found' };
-  // The daemon binds 127.0.0.1: an IPv4 client socket is in tcp, a dual-stack IPv6 one (connected to
-  // ::ffff:127.0.0.1) in tcp6, so tcp6 is read only when tcp does not list the connection.
-  const v4 = await search('/proc/net/tcp', (t) => findEntry(t, client.v4, server.v4));
+  const v4 = yield ['/proc/net/tcp', (t) => findEntry(t, client.v4, server.v4)];
   if (v4 !== null && v4 !== 'unreadable') return { kind: 'uid', ...v4 };
-  const v6 = await search('/proc/net/tcp6', (t) => findEntry(t, client.v6, server.v6));
+  const v6 = yield ['/proc/net/tcp6', (t) => findEntry(t, client.v6, server.v6)];
   if (v6 !== null && v6 !== 'unreadable') return { kind: 'uid', ...v6 };
   if (v4 === 'unreadable' && v6 === 'unreadable')
     return { kind: 'unavailable', reason: '/proc/net/tcp is not readable' };
   return { kind: 'not_found' };
+}
+
+/** The uid of the process at the other end of `socket` (a loopback TCP connection we accepted). */
+export async function peerUid(socket: TcpEnds): Promise<PeerUid> {
+  const steps = peerOf(socket);
+  for (let step = steps.next(); ;) {
+    if (step.done) return step.value;
+    step = steps.next(await search(...step.value));
+  }
+}
+
+/**
+ * `peerUid` with blocking reads: for while the event loop and the thread pool are busy anyway (the
+ * daemon compiling its manager's modules after listen), where an asynchronous read waits behind
+ * them. A read costs the kernel's walk of its socket hash (~1–3 ms on a large machine).
+ */
+export function peerUidSync(socket: TcpEnds): PeerUid {
+  const steps = peerOf(socket);
+  for (let step = steps.next(); ;) {
+    if (step.done) return step.value;
+    step = steps.next(searchSync(...step.value));
+  }
 }

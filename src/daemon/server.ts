@@ -13,7 +13,7 @@ import type { Logger } from '../core/ports.js';
 import type { Health } from '../protocol/health.js';
 import { checkOwnerToken } from './owner-token.js';
 import { coderOfSocket } from './peer-coder.js';
-import { peerUid, type PeerUid } from './peer-uid.js';
+import { peerUid, peerUidSync, type PeerUid } from './peer-uid.js';
 import { guardRequest, HttpError, requireJsonType, sendError, sendJson, sendStatus } from './http-util.js';
 import type { RouteContext } from './routes/index.js';
 import type { SseHub, SseOptions } from './sse.js';
@@ -94,10 +94,16 @@ export function createDaemonServer(opts: DaemonServerOptions): DaemonServer {
   const coderPeers = new WeakMap<Socket, Promise<string | null>>();
   let warnedUnavailable = false;
 
+  // While the manager loads (after listen), its modules' compile steps hold the event loop and their
+  // file reads fill the thread pool: an asynchronous peer check would wait behind them, so the first
+  // clients' checks read the kernel's table synchronously (docs/performance.md, figure 9).
+  let starting = opts.ready !== undefined;
+  const started = () => (starting = false);
+  opts.ready?.then(started, started);
   function peerOf(socket: Socket): Promise<PeerUid> {
     let who = peers.get(socket);
     if (who === undefined) {
-      who = peerUid(socket);
+      who = starting ? Promise.resolve(peerUidSync(socket)) : peerUid(socket);
       peers.set(socket, who);
     }
     return who;

@@ -1,7 +1,7 @@
 /** The peer uid of a real loopback connection, from /proc/net/tcp (Linux). */
 import { createServer, connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { findUid, peerUid, procAddresses } from '../../src/daemon/peer-uid.js';
+import { findUid, peerUid, peerUidSync, procAddresses } from '../../src/daemon/peer-uid.js';
 import { checkOwnerToken } from '../../src/daemon/owner-token.js';
 
 describe('peer uid', () => {
@@ -34,11 +34,9 @@ describe('peer uid', () => {
         client = connect((server.address() as { port: number }).port, '127.0.0.1');
         client.on('error', () => undefined);
         const sock = await accepted;
-        expect(await peerUid(sock)).toMatchObject({
-          kind: 'uid',
-          uid: process.getuid!(),
-          inode: expect.any(Number),
-        });
+        const found = await peerUid(sock);
+        expect(found).toMatchObject({ kind: 'uid', uid: process.getuid!(), inode: expect.any(Number) });
+        expect(peerUidSync(sock)).toEqual(found);
         sock.destroy();
       } finally {
         client?.destroy();
@@ -71,6 +69,7 @@ describe('peer uid', () => {
         await all;
         const found = await Promise.all(accepted.map((s) => peerUid(s)));
         expect(found.filter((p) => p.kind !== 'uid')).toEqual([]);
+        expect(accepted.map((s) => peerUidSync(s))).toEqual(found);
         expect(new Set(found.map((p) => (p.kind === 'uid' ? p.uid : -1)))).toEqual(
           new Set([process.getuid!()]),
         );
@@ -94,6 +93,7 @@ describe('peer uid', () => {
         client.on('error', () => undefined);
         const sock = await accepted;
         expect(await peerUid(sock)).toMatchObject({ kind: 'uid', uid: process.getuid!() });
+        expect(peerUidSync(sock)).toMatchObject({ kind: 'uid', uid: process.getuid!() });
         sock.destroy();
       } finally {
         client?.destroy();
