@@ -81,6 +81,12 @@ export interface GitRunnerOptions {
    * whose loop a spawn would block until git has started. Calls with onSpawn stay on the caller's thread.
    */
   offThread?: boolean;
+  /**
+   * With offThread: start git at a lower CPU priority (BACKGROUND_NICE, spawn-thread.ts), for
+   * read-only inspection (changes, diff, workspace listing and watching) that must not take the
+   * cores from the daemon's event loop and the agents. Ignored without offThread.
+   */
+  background?: boolean;
 }
 
 /**
@@ -186,6 +192,7 @@ export function gitRunner(gitBinary = 'git', runnerOpts: GitRunnerOptions = {}):
       const r = await spawnOffThread(gitBinary, argv, {
         cwd: opts.cwd,
         env,
+        background: runnerOpts.background === true,
         ...(opts.input === undefined ? {} : { input: opts.input }),
       }).result;
       if (r.exitCode === undefined) throw await startFailure(gitBinary, args, opts.cwd, r);

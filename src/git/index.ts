@@ -11,7 +11,9 @@ import { createWorktree, removeWorktree } from './worktree.js';
 export function createGit(opts: { gitBinary?: string } & GitRunnerOptions = {}): GitPort {
   const git = gitRunner(opts.gitBinary, opts);
   const lock = createKeyedLock();
-  const stream = gitStreamer(opts.gitBinary, opts);
+  // Inspection (diff, changes, counts) runs at a lower CPU priority; create and remove do not.
+  const inspect = gitRunner(opts.gitBinary, { ...opts, background: true });
+  const stream = gitStreamer(opts.gitBinary, { ...opts, background: true });
   const pager = new Pager<FileChange>();
   return {
     toplevel: (path) => toplevel(git, path),
@@ -21,8 +23,8 @@ export function createGit(opts: { gitBinary?: string } & GitRunnerOptions = {}):
     locate: (path, baseRef) => locate(git, path, baseRef),
     createWorktree: (spec) => createWorktree(git, lock, spec),
     removeWorktree: (spec) => removeWorktree(git, lock, spec),
-    diff: (worktree, baseCommit) => diff(git, worktree, baseCommit),
-    changes: (worktree, baseCommit, page) => changes(git, stream, pager, worktree, baseCommit, page),
-    countChanges: (worktree, baseCommit) => countChanges(git, stream, worktree, baseCommit),
+    diff: (worktree, baseCommit) => diff(inspect, worktree, baseCommit),
+    changes: (worktree, baseCommit, page) => changes(inspect, stream, pager, worktree, baseCommit, page),
+    countChanges: (worktree, baseCommit) => countChanges(inspect, stream, worktree, baseCommit),
   };
 }

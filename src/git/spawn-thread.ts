@@ -6,7 +6,10 @@
  * the helper thread; the daemon's loop receives the output as messages.
  *
  * One worker serves every call (lazily started, kept only while calls are open, restarted if it
- * dies). Results follow execa's shape as gitRunner used it (`reject: false`): the exit code, or
+ * dies); a second one serves `background` calls: its thread runs BACKGROUND_NICE steps nicer than the
+ * daemon, and the children it starts inherit that (on Linux the nice value is per thread and fork
+ * copies the caller's, setpriority(2) NOTES; elsewhere the child's priority is set right after its
+ * spawn). Raising the nice value needs no privilege, so it works for any user. Results follow execa's shape as gitRunner used it (`reject: false`): the exit code, or
  * undefined when the program could not start (`code` is then the errno, e.g. ENOENT) or ended by a
  * signal (`signal`). Like execa's `cleanup`, children still running when the daemon exits are killed.
  */
@@ -20,6 +23,11 @@ export interface ThreadSpawnOptions {
   input?: string;
   /** Streamed stdout: called with each chunk in order, and the output is not kept. */
   onStdout?: (chunk: Buffer) => void;
+  /**
+   * Start the child at a lower CPU priority (BACKGROUND_NICE above the daemon's nice value): for
+   * inspection such as `changes`, so the kernel prefers the daemon's thread and the agents.
+   */
+  background?: boolean;
 }
 
 export interface ThreadSpawnResult {
@@ -45,6 +53,8 @@ export interface ThreadChild {
 /** Buffered output beyond this many bytes ends the child (execa's default maxBuffer, 100 MB). */
 const MAX_BUFFER = 100_000_000;
 const STDERR_STREAMED_MAX = 64 * 1024;
+/** How many nice steps (setpriority(2), 0–19) background children run below the daemon. */
+export const BACKGROUND_NICE = 10;
 
 type ToWorker =
   | {
@@ -71,8 +81,16 @@ type FromWorker =
  * the daemon's thread too.
  */
 const WORKER_SOURCE = `
-const { parentPort } = process.getBuiltinModule('node:worker_threads');
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 const { spawn } = process.getBuiltinModule('node:child_process');
+const os = process.getBuiltinModule('node:os');
+const NICE = workerData.nice;
+// On Linux, pid 0 is this thread alone, and the children it forks inherit its nice value.
+const PER_THREAD = NICE > 0 && process.platform === 'linux';
+const nicer = (pid) => {
+  try { os.setPriority(pid, Math.min(19, os.getPriority(pid) + NICE)); } catch {}
+};
+if (PER_THREAD) nicer(0);
 const MAX_BUFFER = ${MAX_BUFFER};
 const STDERR_STREAMED_MAX = ${STDERR_STREAMED_MAX};
 const children = new Map();
@@ -114,6 +132,7 @@ parentPort.on('message', (m) => {
     return;
   }
   children.set(m.id, child);
+  if (child.pid !== undefined && NICE > 0 && !PER_THREAD) nicer(child.pid);
   if (child.pid !== undefined) parentPort.postMessage({ t: 'pid', id: m.id, pid: child.pid });
   const tooBig = () => {
     message = 'Command was killed: its output exceeded maxBuffer (' + MAX_BUFFER + ' bytes)';
@@ -155,24 +174,42 @@ parentPort.on('message', (m) => {
 `;
 
 interface Pending {
+  lane: Lane;
   resolve: (r: ThreadSpawnResult) => void;
   onStdout: ((chunk: Buffer) => void) | undefined;
   pid: number | undefined;
 }
 
-let worker: Worker | undefined;
+/** A helper thread and how many of its calls are open. */
+interface Lane {
+  nice: number;
+  worker: Worker | undefined;
+  open: number;
+}
+const lanes = {
+  normal: { nice: 0, worker: undefined, open: 0 } as Lane,
+  background: { nice: BACKGROUND_NICE, worker: undefined, open: 0 } as Lane,
+};
 const pending = new Map<number, Pending>();
 let nextId = 1;
 let exitHook = false;
 
-function failAll(message: string): void {
-  for (const p of pending.values()) p.resolve({ exitCode: undefined, stdout: '', stderr: '', message });
-  pending.clear();
+function failAll(lane: Lane, message: string): void {
+  for (const [id, p] of pending) {
+    if (p.lane !== lane) continue;
+    pending.delete(id);
+    p.resolve({ exitCode: undefined, stdout: '', stderr: '', message });
+  }
+  lane.open = 0;
 }
 
-function ensureWorker(): Worker {
-  if (worker !== undefined) return worker;
-  const w = new Worker(WORKER_SOURCE, { eval: true, name: 'aicoder-spawn' });
+function ensureWorker(lane: Lane): Worker {
+  if (lane.worker !== undefined) return lane.worker;
+  const w = new Worker(WORKER_SOURCE, {
+    eval: true,
+    name: lane.nice > 0 ? 'aicoder-spawn-background' : 'aicoder-spawn',
+    workerData: { nice: lane.nice },
+  });
   w.on('message', (m: FromWorker) => {
     const p = pending.get(m.id);
     if (p === undefined) return;
@@ -180,14 +217,14 @@ function ensureWorker(): Worker {
     else if (m.t === 'out') p.onStdout?.(Buffer.from(m.chunk.buffer, m.chunk.byteOffset, m.chunk.byteLength));
     else {
       pending.delete(m.id);
-      if (pending.size === 0) w.unref();
+      if (--lane.open === 0) w.unref();
       const { t: _t, id: _id, ...result } = m;
       p.resolve(result);
     }
   });
   const gone = (why: string): void => {
-    if (worker === w) worker = undefined;
-    failAll(`the spawn helper thread ${why}`);
+    if (lane.worker === w) lane.worker = undefined;
+    failAll(lane, `the spawn helper thread ${why}`);
   };
   w.on('error', (e) => gone(`failed: ${e.message}`));
   w.on('exit', (code) => gone(`exited (${code})`));
@@ -206,7 +243,7 @@ function ensureWorker(): Worker {
       }
     });
   }
-  worker = w;
+  lane.worker = w;
   return w;
 }
 
@@ -215,11 +252,13 @@ function ensureWorker(): Worker {
  * failure to start is a result with exitCode undefined and `code` set.
  */
 export function spawnOffThread(file: string, args: readonly string[], opts: ThreadSpawnOptions): ThreadChild {
-  const w = ensureWorker();
+  const lane = opts.background === true ? lanes.background : lanes.normal;
+  const w = ensureWorker(lane);
   const id = nextId++;
   const result = new Promise<ThreadSpawnResult>((resolve) => {
-    pending.set(id, { resolve, onStdout: opts.onStdout, pid: undefined });
+    pending.set(id, { lane, resolve, onStdout: opts.onStdout, pid: undefined });
   });
+  lane.open++;
   w.ref();
   const msg: ToWorker = {
     t: 'run',
@@ -240,9 +279,11 @@ export function spawnOffThread(file: string, args: readonly string[], opts: Thre
   };
 }
 
-/** Stops the helper thread (tests; the daemon lets it end with the process). Open calls fail. */
+/** Stops the helper threads (tests; the daemon lets them end with the process). Open calls fail. */
 export async function stopSpawnThread(): Promise<void> {
-  const w = worker;
-  worker = undefined;
-  if (w !== undefined) await w.terminate();
+  for (const lane of Object.values(lanes)) {
+    const w = lane.worker;
+    lane.worker = undefined;
+    if (w !== undefined) await w.terminate();
+  }
 }

@@ -52,7 +52,12 @@ export function gitStreamer(gitBinary = 'git', runnerOpts: GitRunnerOptions = {}
       message?: string | undefined;
     };
     if (runnerOpts.offThread === true) {
-      const child = spawnOffThread(gitBinary, argv, { cwd: opts.cwd, env, onStdout: onChunk });
+      const child = spawnOffThread(gitBinary, argv, {
+        cwd: opts.cwd,
+        env,
+        onStdout: onChunk,
+        background: runnerOpts.background === true,
+      });
       kill = () => child.kill();
       r = await child.result;
     } else {

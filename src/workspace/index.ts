@@ -23,8 +23,9 @@ export interface Workspace extends WorkspacePort {
 }
 
 export function createWorkspace(opts: WorkspaceOptions = {}): Workspace {
-  const git = gitRunner(opts.gitBinary, opts);
-  const stream = gitStreamer(opts.gitBinary, opts);
+  // Listing, reading and watching are inspection: git runs at a lower CPU priority (git/exec.ts).
+  const git = gitRunner(opts.gitBinary, { ...opts, background: true });
+  const stream = gitStreamer(opts.gitBinary, { ...opts, background: true });
   const pager = new Pager<ListedPath>();
   return {
     list: (worktree, page) => listFiles(stream, pager, worktree, page),
