@@ -14,7 +14,7 @@
  *
  * The build fails if a bundled module defines a class (add it to SHARED) or uses import.meta from
  * another folder depth than the bundle's (its relative URLs would move). It writes
- * dist/cli/daemon-run.bundle.json, the list of bundled modules, which
+ * dist/cli/daemon-run.bundle.json, the list of bundled modules (paths from the package root), which
  * test/cli/lazy-commands.test.ts reads to check that no heavy module is bundled into the start path.
  *
  *   node scripts/bundle-daemon.mjs        (after `tsc -p tsconfig.build.json`)
@@ -34,6 +34,29 @@ const INLINE_DYNAMIC = new Set([join(DIST, 'daemon', 'lifecycle.js')]);
 /** Modules the bundle imports from dist instead of copying (classes shared with lazy modules). */
 const SHARED = new Set([join(DIST, 'core', 'errors.js'), join(DIST, 'daemon', 'http-util.js')]);
 
+/**
+ * better-sqlite3's JavaScript (the home lock needs it before listen) is bundled too: loaded as a
+ * package it took ~10 ms (a dozen CommonJS files, and the `bindings` package probing paths for the
+ * addon). Its addon is loaded from where its install puts it, else by `bindings` from its own folder
+ * (what better-sqlite3 does itself). lib/sqlite-error.js stays the package's file: the addon takes
+ * its error class from the first copy of better-sqlite3 that opens a database, so the store's
+ * copy (loaded after listen) must see the same class.
+ */
+const SQLITE_LIB = join(ROOT, 'node_modules', 'better-sqlite3', 'lib');
+const BINDINGS_SHIM = '\0aicoder:better-sqlite3-bindings';
+const BINDINGS_SHIM_CODE = `'use strict';
+const { dirname, join } = require('node:path');
+module.exports = (name) => {
+  const root = dirname(require.resolve('better-sqlite3/package.json'));
+  try {
+    return require(join(root, 'build', 'Release', name));
+  } catch (e) {
+    if (e.code !== 'MODULE_NOT_FOUND') throw e;
+    return require('bindings')({ bindings: name, module_root: root });
+  }
+};
+`;
+
 const bundle = await rolldown({
   input: ENTRY,
   platform: 'node',
@@ -42,11 +65,20 @@ const bundle = await rolldown({
     {
       name: 'aicoder-start-path',
       resolveId(source, importer, extra) {
+        if (source === 'better-sqlite3' && importer?.startsWith(DIST + sep)) return null; // bundled
+        if (importer?.startsWith(SQLITE_LIB + sep)) {
+          if (source === 'bindings') return { id: BINDINGS_SHIM };
+          if (source === './sqlite-error')
+            return { id: 'better-sqlite3/lib/sqlite-error.js', external: true };
+        }
         if (!source.startsWith('.') && !source.startsWith('/')) return { id: source, external: true };
         const id = resolve(importer ? dirname(importer) : DIST, source);
         if (SHARED.has(id)) return { id, external: 'relative' };
         if (extra.kind === 'dynamic-import' && !INLINE_DYNAMIC.has(id)) return { id, external: 'relative' };
         return null;
+      },
+      load(id) {
+        return id === BINDINGS_SHIM ? { code: BINDINGS_SHIM_CODE, moduleType: 'js' } : null;
       },
     },
   ],
@@ -60,14 +92,14 @@ const { output } = await bundle.write({
 await bundle.close();
 
 const chunk = output.find((o) => o.type === 'chunk');
-const modules = chunk.moduleIds.filter((id) => id.startsWith(DIST + sep)).sort();
+const modules = chunk.moduleIds.filter((id) => id.startsWith(ROOT + sep)).sort();
 const depth = (p) => relative(DIST, p).split(sep).length;
 const problems = [];
 for (const id of modules) {
   const src = readFileSync(id, 'utf8');
   if (/^\s*(export\s+)?(default\s+)?class\s/m.test(src))
     problems.push(`${relative(ROOT, id)} defines a class: add it to SHARED (one copy per process)`);
-  if (src.includes('import.meta') && depth(id) !== depth(OUT))
+  if (src.includes('import.meta') && (!id.startsWith(DIST + sep) || depth(id) !== depth(OUT)))
     problems.push(`${relative(ROOT, id)} uses import.meta from another folder depth than the bundle`);
 }
 if (!modules.includes(join(DIST, 'daemon', 'lifecycle.js')))
@@ -78,5 +110,5 @@ if (problems.length > 0) {
 }
 writeFileSync(
   OUT.replace(/\.js$/, '.json'),
-  JSON.stringify({ modules: modules.map((id) => relative(DIST, id).split(sep).join('/')) }, null, 2) + '\n',
+  JSON.stringify({ modules: modules.map((id) => relative(ROOT, id).split(sep).join('/')) }, null, 2) + '\n',
 );

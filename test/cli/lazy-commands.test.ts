@@ -134,7 +134,7 @@ describe('lazy command modules', () => {
       const manifest = JSON.parse(
         readFileSync(join(dirname(BIN), '..', 'dist', 'cli', 'daemon-run.bundle.json'), 'utf8'),
       ) as { modules: string[] };
-      const before = [...loadedBefore, ...manifest.modules.map((m) => `LOADED bundled /dist/${m}`)];
+      const before = [...loadedBefore, ...manifest.modules.map((m) => `LOADED bundled /${m}`)];
       expect(before.some((l) => l.includes('/daemon/lifecycle.js'))).toBe(true);
       expect(before.some((l) => l.includes('/daemon/server.js'))).toBe(true);
       for (const heavy of [
