@@ -20,7 +20,8 @@
  *   node scripts/bundle-daemon.mjs        (after `tsc -p tsconfig.build.json`)
  */
 /* global process, console */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
@@ -42,7 +43,15 @@ const SHARED = new Set([join(DIST, 'core', 'errors.js'), join(DIST, 'daemon', 'h
  * its error class from the first copy of better-sqlite3 that opens a database, so the store's
  * copy (loaded after listen) must see the same class.
  */
-const SQLITE_LIB = join(ROOT, 'node_modules', 'better-sqlite3', 'lib');
+/** better-sqlite3's lib folder, as the bundler sees it (real paths: node_modules may be a link). */
+const SQLITE_LIB = realpathSync(dirname(createRequire(ENTRY).resolve('better-sqlite3')));
+const inSqliteLib = (importer) => {
+  try {
+    return importer !== undefined && realpathSync(importer).startsWith(SQLITE_LIB + sep);
+  } catch {
+    return false; // a virtual module
+  }
+};
 const BINDINGS_SHIM = '\0aicoder:better-sqlite3-bindings';
 const BINDINGS_SHIM_CODE = `'use strict';
 const { dirname, join } = require('node:path');
@@ -66,7 +75,7 @@ const bundle = await rolldown({
       name: 'aicoder-start-path',
       resolveId(source, importer, extra) {
         if (source === 'better-sqlite3' && importer?.startsWith(DIST + sep)) return null; // bundled
-        if (importer?.startsWith(SQLITE_LIB + sep)) {
+        if (inSqliteLib(importer)) {
           if (source === 'bindings') return { id: BINDINGS_SHIM };
           if (source === './sqlite-error')
             return { id: 'better-sqlite3/lib/sqlite-error.js', external: true };
@@ -92,23 +101,27 @@ const { output } = await bundle.write({
 await bundle.close();
 
 const chunk = output.find((o) => o.type === 'chunk');
-const modules = chunk.moduleIds.filter((id) => id.startsWith(ROOT + sep)).sort();
+const modules = chunk.moduleIds.filter((id) => !id.startsWith('\0')).sort();
+/** A module's name in the manifest: its path in the package, or from node_modules/ on. */
+const name = (id) => {
+  const nm = id.lastIndexOf(`${sep}node_modules${sep}`);
+  return (nm === -1 ? relative(ROOT, id) : id.slice(nm + 1)).split(sep).join('/');
+};
 const depth = (p) => relative(DIST, p).split(sep).length;
 const problems = [];
 for (const id of modules) {
   const src = readFileSync(id, 'utf8');
   if (/^\s*(export\s+)?(default\s+)?class\s/m.test(src))
-    problems.push(`${relative(ROOT, id)} defines a class: add it to SHARED (one copy per process)`);
+    problems.push(`${name(id)} defines a class: add it to SHARED (one copy per process)`);
   if (src.includes('import.meta') && (!id.startsWith(DIST + sep) || depth(id) !== depth(OUT)))
-    problems.push(`${relative(ROOT, id)} uses import.meta from another folder depth than the bundle`);
+    problems.push(`${name(id)} uses import.meta from another folder depth than the bundle`);
 }
 if (!modules.includes(join(DIST, 'daemon', 'lifecycle.js')))
   problems.push('daemon/lifecycle.js is not in the bundle');
+if (!chunk.moduleIds.includes(BINDINGS_SHIM))
+  problems.push("better-sqlite3's addon loader was not bundled (is better-sqlite3 bundled?)");
 if (problems.length > 0) {
   console.error(`bundle-daemon: ${problems.join('\n  ')}`);
   process.exit(1);
 }
-writeFileSync(
-  OUT.replace(/\.js$/, '.json'),
-  JSON.stringify({ modules: modules.map((id) => relative(ROOT, id).split(sep).join('/')) }, null, 2) + '\n',
-);
+writeFileSync(OUT.replace(/\.js$/, '.json'), JSON.stringify({ modules: modules.map(name) }, null, 2) + '\n');
