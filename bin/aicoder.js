@@ -9,7 +9,14 @@ if (args[0] === 'mcp' && args.length === 1) {
   const { runBridgeProcess } = await import('../dist/mcp/bridge-main.js');
   await runBridgeProcess();
 } else if (args[0] === 'daemon' && args[1] === 'run' && args.length === 2) {
-  const { runDaemonForeground } = await import('../dist/cli/daemon-run.bundle.js');
+  // A tsc run after the last `npm run build` (dist/.tsbuildinfo newer than the bundle) made the
+  // bundle stale: the unbundled start path runs the code just compiled, only slower.
+  const { statSync } = await import('node:fs');
+  const mtime = (p) => statSync(new URL(p, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const stale = mtime('../dist/.tsbuildinfo') > mtime('../dist/cli/daemon-run.bundle.js');
+  const { runDaemonForeground } = await import(
+    stale ? '../dist/cli/daemon-run.js' : '../dist/cli/daemon-run.bundle.js'
+  );
   await runDaemonForeground(process.env, async (e) => {
     const [{ reportError }, { createOutput }] = await Promise.all([
       import('../dist/cli/main.js'),

@@ -130,7 +130,10 @@ describe('lazy command modules', () => {
       const loadedBefore = lines.slice(0, listenAt).filter((l) => l.startsWith('LOADED '));
       // The start path is one file (scripts/bundle-daemon.mjs): the modules bundled into it count as
       // loaded before listen, by their dist path, as if node had loaded them one by one.
-      expect(loadedBefore.some((l) => l.includes('/dist/cli/daemon-run.bundle.js'))).toBe(true);
+      expect(
+        loadedBefore.some((l) => l.includes('/dist/cli/daemon-run.bundle.js')),
+        'the bin ran the bundled start path (a tsc build after `npm run build` makes it fall back)',
+      ).toBe(true);
       const manifest = JSON.parse(
         readFileSync(join(dirname(BIN), '..', 'dist', 'cli', 'daemon-run.bundle.json'), 'utf8'),
       ) as { modules: string[] };
