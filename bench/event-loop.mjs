@@ -61,9 +61,27 @@ function cpuSeconds(statPath) {
   }
 }
 
-/** The daemon's CPU seconds: the whole process, and its main (event-loop) thread alone. */
+/** Context switches of a thread so far, from /proc/<pid>/task/<tid>/status (proc(5)). */
+function switches(statusPath) {
+  try {
+    const f = readFileSync(statusPath, 'utf8');
+    const n = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(f)?.[1] ?? NaN);
+    return { voluntary: n('voluntary_ctxt_switches'), preempted: n('nonvoluntary_ctxt_switches') };
+  } catch {
+    return { voluntary: NaN, preempted: NaN };
+  }
+}
+
+/**
+ * The daemon's CPU seconds (the whole process, and its main event-loop thread alone) and the loop
+ * thread's context switches (preempted: taken off the CPU while it had work).
+ */
 function daemonCpu(pid) {
-  return { all: cpuSeconds(`/proc/${pid}/stat`), loop: cpuSeconds(`/proc/${pid}/task/${pid}/stat`) };
+  return {
+    all: cpuSeconds(`/proc/${pid}/stat`),
+    loop: cpuSeconds(`/proc/${pid}/task/${pid}/stat`),
+    ...switches(`/proc/${pid}/task/${pid}/status`),
+  };
 }
 
 /** Waits for the daemon's next loop window to start, then for it to end; returns that window. */
@@ -161,6 +179,8 @@ try {
   const cpu = {
     process_pct: (100 * (cpu1.all - cpu0.all)) / wall,
     loop_thread_pct: (100 * (cpu1.loop - cpu0.loop)) / wall,
+    loop_switches_per_s: (cpu1.voluntary - cpu0.voluntary) / wall,
+    loop_preempted_per_s: (cpu1.preempted - cpu0.preempted) / wall,
   };
   loading = false;
   await changesLoop;
@@ -190,7 +210,7 @@ try {
       `under load  p50 ${busy.p50_ms.toFixed(1)} ms, p99 ${busy.p99_ms.toFixed(1)} ms, max ${busy.max_ms.toFixed(1)} ms (one ${busy.samples}-sample window)`,
       `idle        p50 ${idle.p50_ms.toFixed(1)} ms, p99 ${idle.p99_ms.toFixed(1)} ms, max ${idle.max_ms.toFixed(1)} ms`,
       `bare node   p50 ${machine.p50_ms.toFixed(1)} ms, p99 ${machine.p99_ms.toFixed(1)} ms, max ${machine.max_ms.toFixed(1)} ms (another process, same window: the machine's load)`,
-      `daemon CPU  ${cpu.process_pct.toFixed(0)}% of a core (its event-loop thread ${cpu.loop_thread_pct.toFixed(0)}%) over the window and the wait for it`,
+      `daemon CPU  ${cpu.process_pct.toFixed(0)}% of a core (its event-loop thread ${cpu.loop_thread_pct.toFixed(0)}%; that thread waited ${cpu.loop_switches_per_s.toFixed(0)}/s, was preempted ${cpu.loop_preempted_per_s.toFixed(0)}/s) over the window and the wait for it`,
       `changes calls during the load: ${changesCalls} (median ${[...changesMs].sort((a, b) => a - b)[changesMs.length >> 1] ?? 0} ms each)`,
     ],
   });

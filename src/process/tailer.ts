@@ -7,6 +7,7 @@
  * A delivered batch's bytes are a view of the read buffer: the deliver function uses (or copies) them
  * before it returns.
  */
+import { fstatSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Logger } from '../core/ports.js';
 import { LineBuffer, type LineBatch } from './line-buffer.js';
@@ -171,10 +172,14 @@ export class StreamTailer {
         if (this.stopped) return true;
         const pos = this.buf.readPosition;
         const space = this.buf.space(READ_CHUNK);
-        const { bytesRead } = await fh.read(space, 0, READ_CHUNK, pos);
+        // A synchronous pread: the file was just written, so this copies from the page cache in
+        // microseconds, where an async read is a round trip through libuv's thread pool; with ten
+        // streams those wake-ups (three per read cycle, ~1,500 a second) cost the event loop its
+        // core on a loaded two-core machine (the loop thread was descheduled right after them).
+        const bytesRead = readSync(fh.fd, space, 0, READ_CHUNK, pos);
         if (bytesRead === 0) {
           this.idleSince(final);
-          if (!this.warnedShrink && (await fh.stat()).size < pos) {
+          if (!this.warnedShrink && fstatSync(fh.fd).size < pos) {
             this.warnedShrink = true;
             this.log('warn', 'output file shrank below the read offset; waiting for it to grow', {
               path: this.path,
