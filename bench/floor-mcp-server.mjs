@@ -7,7 +7,7 @@
  * structuredContent}, untouched): the same bytes as a real answer, without the work of making them,
  * so a bench can tell what the answer's size costs the SDK from what the server's work costs.
  */
-/* global console, Buffer */
+/* global console, Buffer, process */
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -50,3 +50,5 @@ const http = createServer((req, res) => {
   });
 });
 http.listen(0, '127.0.0.1', () => console.log(String(http.address().port)));
+// An orderly exit on the bench's kill, so that `--cpu-prof` (BENCH_FLOOR_NODE_ARGS) writes its profile.
+process.on('SIGTERM', () => process.exit(0));

@@ -20,6 +20,8 @@ import {
   makeHome,
   makeRepo,
   ms,
+  procStat,
+  CLK_TCK,
   report,
   startDaemon,
   stats,
@@ -36,22 +38,30 @@ async function connect(url, headers = {}) {
   return client;
 }
 
-async function timeCalls(client, name, args, check) {
+/**
+ * Round-trip times of CALLS calls after WARMUP, and the CPU time the server process `pid` spent per
+ * call (utime + stime from /proc, in ms): less noisy than the round trip on a shared machine.
+ */
+async function timeCalls(client, name, args, check, pid) {
   for (let i = 0; i < WARMUP; i++) check(await client.callTool({ name, arguments: args }));
   const times = [];
+  const cpu0 = procStat(pid).ticks;
   for (let i = 0; i < CALLS; i++) {
     const t0 = performance.now();
     const r = await client.callTool({ name, arguments: args });
     times.push(performance.now() - t0);
     check(r);
   }
-  return stats(times);
+  const cpu = ((procStat(pid).ticks - cpu0) * (1000 / CLK_TCK)) / CALLS;
+  return { ...stats(times), cpu };
 }
 
 const repo = makeRepo(10);
 const h = await makeHome();
 const daemon = await startDaemon(h);
-const floorProc = spawn(process.execPath, [join(ROOT, 'bench', 'floor-mcp-server.mjs')], {
+// BENCH_FLOOR_NODE_ARGS: node options for the floor server, as BENCH_DAEMON_NODE_ARGS for the daemon.
+const floorArgs = (process.env.BENCH_FLOOR_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+const floorProc = spawn(process.execPath, [...floorArgs, join(ROOT, 'bench', 'floor-mcp-server.mjs')], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 try {
@@ -63,9 +73,15 @@ try {
   );
 
   const fc = await connect(`http://127.0.0.1:${floorPort}/mcp`);
-  const f = await timeCalls(fc, 'ping', { n: 1 }, (r) => {
-    if (r.isError) throw new Error('floor call failed');
-  });
+  const f = await timeCalls(
+    fc,
+    'ping',
+    { n: 1 },
+    (r) => {
+      if (r.isError) throw new Error('floor call failed');
+    },
+    floorProc.pid,
+  );
 
   const pc = await connect(`${h.base}/mcp`, h.auth);
   // The same answer's bytes from the bare server: what carrying 100 records costs the SDK alone.
@@ -74,28 +90,46 @@ try {
     name: 'keep',
     arguments: { result: { content: sample.content, structuredContent: sample.structuredContent } },
   });
-  const fs = await timeCalls(fc, 'answer', {}, (r) => {
-    if (r.isError || r.structuredContent?.coders?.length !== CODERS) throw new Error('floor answer failed');
-  });
+  const fs = await timeCalls(
+    fc,
+    'answer',
+    {},
+    (r) => {
+      if (r.isError || r.structuredContent?.coders?.length !== CODERS) throw new Error('floor answer failed');
+    },
+    floorProc.pid,
+  );
   await fc.close();
 
-  const p = await timeCalls(pc, 'ai_coder_list', { limit: 100 }, (r) => {
-    if (r.isError || r.structuredContent.coders.length !== CODERS)
-      throw new Error(`list failed: ${JSON.stringify(r).slice(0, 300)}`);
-  });
+  const p = await timeCalls(
+    pc,
+    'ai_coder_list',
+    { limit: 100 },
+    (r) => {
+      if (r.isError || r.structuredContent.coders.length !== CODERS)
+        throw new Error(`list failed: ${JSON.stringify(r).slice(0, 300)}`);
+    },
+    daemon.pid,
+  );
   await pc.close();
   // A fresh client per phase: node's fetch adds an abort listener to the transport's signal per
   // request and keeps it, and past 1,500 it prints a warning on every call, which the timing would
   // include (and only for the later phases).
   const pc2 = await connect(`${h.base}/mcp`, h.auth);
-  const pf = await timeCalls(pc2, 'ai_coder_list', { limit: 100, detail: 'full' }, (r) => {
-    if (
-      r.isError ||
-      r.structuredContent.coders.length !== CODERS ||
-      !('task' in r.structuredContent.coders[0])
-    )
-      throw new Error(`full list failed: ${JSON.stringify(r).slice(0, 300)}`);
-  });
+  const pf = await timeCalls(
+    pc2,
+    'ai_coder_list',
+    { limit: 100, detail: 'full' },
+    (r) => {
+      if (
+        r.isError ||
+        r.structuredContent.coders.length !== CODERS ||
+        !('task' in r.structuredContent.coders[0])
+      )
+        throw new Error(`full list failed: ${JSON.stringify(r).slice(0, 300)}`);
+    },
+    daemon.pid,
+  );
   await pc2.close();
 
   const ratio = p.p50 / f.p50;
@@ -115,6 +149,7 @@ try {
     floor_same_answer_p99: fs.p99,
     ratio_same_answer: sameRatio,
     answer_bytes: answerBytes,
+    cpu_per_call_ms: { project: p.cpu, project_full: pf.cpu, floor: f.cpu, floor_same_answer: fs.cpu },
     unit: 'ms',
     ratio,
     goal: '≤ 1.5x p50',
@@ -124,6 +159,7 @@ try {
       `  detail "full"       p50 ${ms(pf.p50)}  p99 ${ms(pf.p99)}`,
       `bare SDK, 1 tool      p50 ${ms(f.p50)}  p99 ${ms(f.p99)}`,
       `bare SDK, same answer p50 ${ms(fs.p50)}  p99 ${ms(fs.p99)}   (the list's ${answerBytes} bytes, kept)`,
+      `server CPU per call   aicoder ${ms(p.cpu)} (full ${ms(pf.cpu)}), bare SDK ${ms(f.cpu)} (same answer ${ms(fs.cpu)})`,
       `ratio (p50)           ${ratio.toFixed(2)}x  (vs the same answer from the bare SDK: ${sameRatio.toFixed(2)}x)`,
     ],
   });
