@@ -12,13 +12,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ManagerApi } from '../core/api.js';
 import type { Logger } from '../core/ports.js';
 import { SessionEventStore } from './event-store.js';
 import { createMcpServer, type AicoderMcpServer } from './server.js';
 import { closeStream, streamOfRequest } from './sse-streams.js';
+import { serveWebTransport } from './node-http.js';
 
 export interface McpHttpOptions {
   log: Logger;
@@ -49,7 +50,8 @@ export interface McpHttpHandler {
 
 interface Session {
   id: string | undefined;
-  transport: StreamableHTTPServerTransport;
+  /** The SDK's web-standard transport, served to Node by node-http.ts. */
+  transport: WebStandardStreamableHTTPServerTransport;
   server: AicoderMcpServer;
   /** Requests and streams (POST or GET responses) still open. */
   open: number;
@@ -203,7 +205,7 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
       // After the SDK has registered the resumed stream (it does so once the replay returns).
       onReplayedComplete: (streamId) => setImmediate(() => closeStream(transport, streamId)),
     });
-    const transport = new StreamableHTTPServerTransport({
+    const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       eventStore: events,
       retryInterval: opts.retryMs ?? 1000,
@@ -235,7 +237,7 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
     };
     await server.connect(transport);
     track(session, res);
-    await transport.handleRequest(req, res, body);
+    await serveWebTransport(transport, req, res, body);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -267,7 +269,7 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
         }
         if (session) {
           track(session, res);
-          await session.transport.handleRequest(req, res, body);
+          await serveWebTransport(session.transport, req, res, body);
           closeCancelled(session, body);
           return;
         }
@@ -282,7 +284,7 @@ export function createMcpHttpHandler(manager: ManagerApi, opts: McpHttpOptions):
           return rpcError(res, 400, -32000, 'Bad Request: mcp-session-id header is required');
         if (!session) return rpcError(res, 404, -32001, 'Session not found; initialize a new one');
         track(session, res);
-        return await session.transport.handleRequest(req, res);
+        return await serveWebTransport(session.transport, req, res);
       }
       res.setHeader('allow', 'GET, POST, DELETE');
       return rpcError(res, 405, -32000, `Method ${method} not allowed on /mcp`);
