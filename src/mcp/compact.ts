@@ -89,7 +89,22 @@ export function shortStats(st: Coder['stats']): string {
  * changed since. The branch costs ~26 of a record's ~65 tokens as Claude Code reads it (JSON).
  */
 export function compactBranch(c: { id: string; name: string; branch?: string | undefined }): string {
-  return c.branch ?? defaultBranch(c.id, c.name);
+  return c.branch ?? derivedBranch(c.id, c.name);
+}
+
+/** defaultBranch, remembered: slugify's Unicode normalisation was a third of a compact list's work. */
+const branchMemo = new Map<string, string>();
+const BRANCH_MEMO_MAX = 4096;
+
+function derivedBranch(id: string, name: string): string {
+  const key = `${id}\n${name}`;
+  let b = branchMemo.get(key);
+  if (b === undefined) {
+    if (branchMemo.size >= BRANCH_MEMO_MAX) branchMemo.clear();
+    b = defaultBranch(id, name);
+    branchMemo.set(key, b);
+  }
+  return b;
 }
 
 export function compactCoder(c: Coder, now = Date.now()): CompactCoder {
@@ -99,7 +114,7 @@ export function compactCoder(c: Coder, now = Date.now()): CompactCoder {
     name,
     state: c.state,
     provider: c.provider,
-    ...(c.branch === defaultBranch(c.id, name) ? {} : { branch: c.branch }),
+    ...(c.branch === derivedBranch(c.id, name) ? {} : { branch: c.branch }),
     age: shortAge(now - Date.parse(c.created_at)),
     stats: shortStats(c.stats),
   };

@@ -184,17 +184,47 @@ function indexOfSeq(a: readonly Entry[], seq: number): number {
   return -1;
 }
 
+/** The record's fields that hold objects or arrays: each is copied below, so none is shared. */
+type ObjectField = {
+  [K in keyof Coder]-?: NonNullable<Coder[K]> extends object ? K : never;
+}[keyof Coder];
+type Copied =
+  | 'stats'
+  | 'limits'
+  | 'sandbox'
+  | 'warnings'
+  | 'permission_denials'
+  | 'processes'
+  | 'progress'
+  | 'usage_limit'
+  | 'checks'
+  | 'role';
+/** Fails to compile when the record gains an object field that cloneCoder does not copy. */
+const _allCopied: Exclude<ObjectField, Copied> extends never ? true : false = true;
+
 /**
- * A deep copy of a record (plain JSON data: objects, arrays, primitives). About 0.2 µs a record,
- * against 5 µs for structuredClone and 6 µs for a JSON round trip (100 records, Node 20).
+ * A deep copy of a record (plain JSON data). About 0.2 µs a record, against 5 µs for
+ * structuredClone and 6 µs for a JSON round trip (Node 20): the flat objects are spread, the nested
+ * ones copied by a walk.
  */
 export function cloneCoder(c: Coder): Coder {
-  const out = { ...c } as Record<string, unknown>;
-  for (const k in out) {
-    const v = out[k];
-    if (v !== null && typeof v === 'object') out[k] = deepCopy(v);
-  }
-  return out as Coder;
+  return {
+    ...c,
+    stats: { ...c.stats },
+    limits: { ...c.limits },
+    sandbox: { ...c.sandbox },
+    warnings: [...c.warnings],
+    permission_denials: [...c.permission_denials],
+    processes: c.processes.length === 0 ? [] : copyJson(c.processes),
+    progress: c.progress === null ? null : copyJson(c.progress),
+    usage_limit: c.usage_limit === null ? null : copyJson(c.usage_limit),
+    checks: c.checks === null ? null : copyJson(c.checks),
+    role: c.role === null ? null : copyJson(c.role),
+  };
+}
+
+function copyJson<T>(v: T): T {
+  return deepCopy(v) as T;
 }
 
 function deepCopy(v: unknown): unknown {
