@@ -8,19 +8,21 @@
  * - entry dist/cli/daemon-run.js, and its dynamic import of daemon/lifecycle.js (the start path);
  * - every other dynamic import (the manager, the routes, MCP, control.ts…) stays lazy: an import of
  *   the normal dist module, by a path relative to the bundle;
- * - packages and node builtins stay imports (better-sqlite3 is a native addon);
- * - SHARED modules stay imports of dist too: they define classes that lazily loaded dist modules
- *   throw and the bundled server tests with `instanceof`, so there must be one copy of each.
+ * - packages and node builtins stay imports, except better-sqlite3's JavaScript (below);
+ * - modules bundled here also load later as dist modules (a second copy): a class in them must
+ *   answer `instanceof` for either copy's instances (a Symbol.hasInstance by brand, as
+ *   core/errors.ts's AicoderError and daemon/http-util.ts's HttpError, which lazy modules throw and
+ *   the bundled server tests), or its module must stay an import of dist (SHARED).
  *
- * The build fails if a bundled module defines a class (add it to SHARED) or uses import.meta from
- * another folder depth than the bundle's (its relative URLs would move). It writes
+ * The build fails if a bundled module defines more classes than Symbol.hasInstance methods, or uses
+ * import.meta from another folder depth than the bundle's (its relative URLs would move). It writes
  * dist/cli/daemon-run.bundle.json, the list of bundled modules (paths from the package root), which
  * test/cli/lazy-commands.test.ts reads to check that no heavy module is bundled into the start path.
  *
  *   node scripts/bundle-daemon.mjs        (after `tsc -p tsconfig.build.json`)
  */
 /* global process, console */
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,8 +34,8 @@ const ENTRY = join(DIST, 'cli', 'daemon-run.js');
 const OUT = join(DIST, 'cli', 'daemon-run.bundle.js');
 /** Dynamic imports that are part of the start path, bundled. */
 const INLINE_DYNAMIC = new Set([join(DIST, 'daemon', 'lifecycle.js')]);
-/** Modules the bundle imports from dist instead of copying (classes shared with lazy modules). */
-const SHARED = new Set([join(DIST, 'core', 'errors.js'), join(DIST, 'daemon', 'http-util.js')]);
+/** Modules the bundle imports from dist instead of copying (none now: see the classes above). */
+const SHARED = new Set([]);
 
 /**
  * better-sqlite3's JavaScript (the home lock needs it before listen) is bundled too: loaded as a
@@ -111,8 +113,9 @@ const depth = (p) => relative(DIST, p).split(sep).length;
 const problems = [];
 for (const id of modules) {
   const src = readFileSync(id, 'utf8');
-  if (/^\s*(export\s+)?(default\s+)?class\s/m.test(src))
-    problems.push(`${name(id)} defines a class: add it to SHARED (one copy per process)`);
+  const classes = src.match(/^\s*(export\s+)?(default\s+)?class\s/gm)?.length ?? 0;
+  if (classes > (src.match(/\[Symbol\.hasInstance\]/g)?.length ?? 0))
+    problems.push(`${name(id)} defines a class whose instanceof fails across copies (see above)`);
   if (src.includes('import.meta') && (!id.startsWith(DIST + sep) || depth(id) !== depth(OUT)))
     problems.push(`${name(id)} uses import.meta from another folder depth than the bundle`);
 }
@@ -121,6 +124,7 @@ if (!modules.includes(join(DIST, 'daemon', 'lifecycle.js')))
 if (!chunk.moduleIds.includes(BINDINGS_SHIM))
   problems.push("better-sqlite3's addon loader was not bundled (is better-sqlite3 bundled?)");
 if (problems.length > 0) {
+  rmSync(OUT, { force: true }); // the bin then runs the unbundled start path
   console.error(`bundle-daemon: ${problems.join('\n  ')}`);
   process.exit(1);
 }

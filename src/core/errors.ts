@@ -6,7 +6,24 @@ import type { ErrorBody, ErrorCode } from '../protocol/errors.js';
 
 export type { ErrorBody, ErrorCode };
 
+/** Marks AicoderError's prototype; Symbol.for so that every copy of this module shares it. */
+const AICODER_ERROR = Symbol.for('aicoder.AicoderError');
+
 export class AicoderError extends Error {
+  /**
+   * `e instanceof AicoderError` holds for an AicoderError made by any copy of this module: the
+   * daemon's bundled start path (scripts/bundle-daemon.mjs) has its own copy, and the modules it
+   * loads later throw theirs. Subclasses keep the ordinary check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== AicoderError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[AICODER_ERROR] === true
+    );
+  }
+
   readonly code: ErrorCode;
   /** Optional field the error is about (e.g. "task", "coder_id"). */
   readonly field: string | undefined;
@@ -24,6 +41,8 @@ export class AicoderError extends Error {
     this.details = opts.details;
   }
 }
+
+Object.defineProperty(AicoderError.prototype, AICODER_ERROR, { value: true });
 
 export function isAicoderError(e: unknown): e is AicoderError {
   return e instanceof AicoderError;

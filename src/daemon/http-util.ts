@@ -93,7 +93,18 @@ export function sendStatus(
   sendJson(res, status, { error: { code, message } });
 }
 
+/** Marks HttpError's prototype; Symbol.for so that every copy of this module shares it. */
+const HTTP_ERROR = Symbol.for('aicoder.HttpError');
+
 export class HttpError extends Error {
+  /** `instanceof` across copies of this module, as AicoderError's (core/errors.ts). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== HttpError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[HTTP_ERROR] === true
+    );
+  }
+
   constructor(
     readonly status: number,
     message: string,
@@ -101,6 +112,7 @@ export class HttpError extends Error {
     super(message);
   }
 }
+Object.defineProperty(HttpError.prototype, HTTP_ERROR, { value: true });
 
 /** Reads a JSON request body. Empty body → undefined. Too large → 413, bad JSON → 400, not JSON → 415. */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
