@@ -92,19 +92,20 @@ export function compactBranch(c: { id: string; name: string; branch?: string | u
   return c.branch ?? derivedBranch(c.id, c.name);
 }
 
-/** defaultBranch, remembered: slugify's Unicode normalisation was a third of a compact list's work. */
-const branchMemo = new Map<string, string>();
+/**
+ * defaultBranch, remembered per coder id with the name it was made from: slugify's Unicode
+ * normalisation ran twice per coder per compact list.
+ */
+const branchMemo = new Map<string, { name: string; branch: string }>();
 const BRANCH_MEMO_MAX = 4096;
 
 function derivedBranch(id: string, name: string): string {
-  const key = `${id}\n${name}`;
-  let b = branchMemo.get(key);
-  if (b === undefined) {
-    if (branchMemo.size >= BRANCH_MEMO_MAX) branchMemo.clear();
-    b = defaultBranch(id, name);
-    branchMemo.set(key, b);
-  }
-  return b;
+  const m = branchMemo.get(id);
+  if (m !== undefined && m.name === name) return m.branch;
+  if (m === undefined && branchMemo.size >= BRANCH_MEMO_MAX) branchMemo.clear();
+  const branch = defaultBranch(id, name);
+  branchMemo.set(id, { name, branch });
+  return branch;
 }
 
 export function compactCoder(c: Coder, now = Date.now()): CompactCoder {
