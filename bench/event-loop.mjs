@@ -10,6 +10,9 @@
  *   npm run build && node bench/event-loop.mjs [--quick] [--json] [--no-changes | --no-streams]
  *
  * --no-changes / --no-streams leave out one of the two loads (to see which one costs what).
+ * A repeated `changes` on an unchanged worktree is answered from its last list (src/git/changes-cache.ts);
+ * --edit-between rewrites one of the edited files before each call, so that every call computes the
+ * list again (the worst case: a coder that keeps writing).
  */
 /* global process, Buffer */
 import { execFileSync, spawn } from 'node:child_process';
@@ -33,6 +36,7 @@ const FILES = QUICK ? 20_000 : 200_000;
 const CHANGES = !process.argv.includes('--no-changes');
 const STREAMERS = process.argv.includes('--no-streams') ? 0 : 10;
 const EDITED = 1000;
+const EDIT_BETWEEN = process.argv.includes('--edit-between');
 
 /** A repo of `n` files made with one `git fast-import` stream (writing them one by one takes minutes). */
 function bigRepo(n) {
@@ -160,6 +164,8 @@ try {
   const changesMs = [];
   const changesLoop = (async () => {
     while (loading && CHANGES) {
+      if (EDIT_BETWEEN)
+        writeFileSync(join(bigCoder.workspace, 'd0', 'f0.txt'), `edited 0, call ${changesCalls}\n`);
       const t = Date.now();
       const r = await api(h, 'GET', `/api/coders/${bigCoder.id}/changes?limit=50`);
       changesMs.push(Date.now() - t);
@@ -191,7 +197,7 @@ try {
   report({
     bench: 'event-loop',
     figure: 8,
-    title: `Daemon event-loop delay: ${STREAMERS} coders streaming + changes on ${FILES} files`,
+    title: `Daemon event-loop delay: ${STREAMERS} coders streaming + changes on ${FILES} files${EDIT_BETWEEN ? ' (a file edited before each call)' : ''}`,
     project: busy.p99_ms,
     floor: idle.p99_ms,
     unit: 'ms',
@@ -202,6 +208,7 @@ try {
     daemon_cpu: cpu,
     load: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
     changes_calls: changesCalls,
+    edit_between: EDIT_BETWEEN,
     changes_median_ms: [...changesMs].sort((a, b) => a - b)[changesMs.length >> 1] ?? 0,
     streamers: STREAMERS,
     goal: 'p99 < 20 ms',

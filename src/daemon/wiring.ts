@@ -22,7 +22,7 @@ import { createReloadableCatalog } from '../providers/reloadable.js';
 import { watchConfig, type ConfigWatch } from './config-watch.js';
 import { createProviderProbe } from '../providers/probe.js';
 import { openStore } from '../store/index.js';
-import { createWorkspace } from '../workspace/index.js';
+import { createWorkspace, createWorkspaceClock } from '../workspace/index.js';
 
 export interface Wiring {
   manager: Manager;
@@ -61,7 +61,12 @@ export function wire(opts: {
       home,
       config,
       store,
-      git: createGit({ worktreeRoot: layout.worktrees, offThread: true }),
+      git: createGit({
+        worktreeRoot: layout.worktrees,
+        offThread: true,
+        // A repeated `changes` on an unchanged worktree is answered from its last list (git/changes-cache.ts).
+        changeClock: createWorkspaceClock({ worktreeRoot: layout.worktrees, offThread: true }),
+      }),
       runner: createLocalRunner({
         log,
         ...(opts.agentUmask !== undefined ? { agentUmask: opts.agentUmask } : {}),

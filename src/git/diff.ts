@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AicoderError } from '../core/errors.js';
 import type { ChangesPage, FileChange, FileChangeStatus } from '../core/ports.js';
+import type { ChangesCache } from './changes-cache.js';
 import { gitMessage, isNotARepo, type GitRunner } from './exec.js';
 import { ensureWorktreeDir, explainNotARepo } from './gone.js';
 import type { GitStreamer } from './stream.js';
@@ -308,7 +309,10 @@ export async function countChanges(
   return total;
 }
 
-/** One page of {@link allChanges} (see paging.ts for cursors, limits and the size budget). */
+/**
+ * One page of {@link allChanges} (see paging.ts for cursors, limits and the size budget). With a
+ * `cache`, a first page reuses the last list while nothing it depends on changed (changes-cache.ts).
+ */
 export async function changes(
   git: GitRunner,
   stream: GitStreamer,
@@ -316,10 +320,12 @@ export async function changes(
   worktree: string,
   baseCommit: string,
   q: PageQuery = {},
+  cache?: ChangesCache,
 ): Promise<ChangesPage> {
   validateRefArg(baseCommit, 'base_commit');
+  const compute = () => allChanges(git, stream, worktree, baseCommit);
   const page = await pager.page(`changes\0${worktree}\0${baseCommit}`, q, () =>
-    allChanges(git, stream, worktree, baseCommit),
+    cache === undefined ? compute() : cache.list(worktree, baseCommit, compute),
   );
   return { changes: page.entries, total: page.total, next_cursor: page.next_cursor };
 }

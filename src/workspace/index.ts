@@ -5,6 +5,7 @@ import { Pager } from '../git/paging.js';
 import { gitStreamer } from '../git/stream.js';
 import { listFiles, type ListedPath } from './list.js';
 import { readFile } from './read.js';
+import { createTreeClock, type TreeClock } from './tree-clock.js';
 import { watchWorktree, type WorktreeWatch } from './watch.js';
 
 export interface WorkspaceOptions {
@@ -42,5 +43,14 @@ export function createWorkspace(opts: WorkspaceOptions = {}): Workspace {
   };
 }
 
+/**
+ * The change clock `changes` uses to answer a repeated call on an unchanged worktree
+ * (tree-clock.ts; pass it to createGit as `changeClock`). Its git runs at the lower priority.
+ */
+export function createWorkspaceClock(opts: WorkspaceOptions = {}): TreeClock {
+  return createTreeClock({ git: gitRunner(opts.gitBinary, { ...opts, background: true }) });
+}
+
 export type { WorktreeWatch } from './watch.js';
+export type { TreeClock } from './tree-clock.js';
 export { watchWorktree } from './watch.js';

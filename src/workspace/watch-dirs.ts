@@ -34,6 +34,8 @@ export interface DirWatchOptions {
   onEvent?: ((event: string, relPath: string) => void) | undefined;
   /** True once the watcher closed: walks stop. */
   isClosed: () => boolean;
+  /** Whether the watches keep the process alive (fs.watch `persistent`, default true). */
+  persistent?: boolean;
 }
 
 export interface DirWatches {
@@ -70,7 +72,7 @@ export function dirWatches(opts: DirWatchOptions): DirWatches {
       return false;
     }
     try {
-      const w = fsWatch(join(root, rel), { persistent: true }, (type, name) => {
+      const w = fsWatch(join(root, rel), { persistent: opts.persistent ?? true }, (type, name) => {
         if (typeof name === 'string' && name !== '')
           onRaw({ rel: rel === '' ? name : `${rel}/${name}`, type });
         else opts.onUnnamed();

@@ -6,7 +6,7 @@
  * worktree (what a user waits for at create) keep the normal priority. Raising the nice value needs no
  * privilege, so this holds for any user.
  */
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { createGit } from '../../src/git/index.js';
 import { BACKGROUND_NICE, spawnOffThread, stopSpawnThread } from '../../src/git/spawn-thread.js';
 import { createWorkspace } from '../../src/workspace/index.js';
 import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
+import { gitCalls as calls, loggingGit, PRINT_NICE } from './logging-git.js';
 
 afterAll(async () => {
   await stopSpawnThread();
@@ -29,44 +30,6 @@ const env = (): Record<string, string> => {
 /** This process's nice value, and the one its background children must have. */
 const own = getPriority();
 const lowered = Math.min(19, own + BACKGROUND_NICE);
-
-/** A shell command printing the nice value of the process running it (the shell itself, `$$`). */
-const PRINT_NICE = `cut -d' ' -f19 /proc/$$/stat`;
-
-/** A git that logs "<its nice value> <subcommand>" to `log`, then runs the real git. */
-function loggingGit(): { bin: string; log: string } {
-  const dir = tempDir();
-  const log = join(dir, 'calls.log');
-  const bin = join(dir, 'git');
-  // hardenedArgs puts `-c key=value` pairs before the subcommand: the log skips them.
-  writeFileSync(
-    bin,
-    `#!/bin/sh
-n=$(${PRINT_NICE})
-sub=""
-skip=0
-for a in "$@"; do
-  if [ $skip = 1 ]; then skip=0; continue; fi
-  case "$a" in -c) skip=1 ;; -*) ;; *) sub="$a"; break ;; esac
-done
-echo "$n $sub" >> '${log}'
-exec git "$@"
-`,
-  );
-  chmodSync(bin, 0o755);
-  writeFileSync(log, '');
-  return { bin, log };
-}
-
-function calls(log: string): Array<{ nice: number; sub: string }> {
-  return readFileSync(log, 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => {
-      const [n, sub = ''] = l.split(' ');
-      return { nice: Number(n), sub };
-    });
-}
 
 describe('background git priority', () => {
   it('starts background children BACKGROUND_NICE steps nicer, and others at this process’s priority', async () => {
