@@ -7,12 +7,13 @@
  * delay over the same window: what the machine's load alone does to any process's loop.
  * Goal: p99 under 20 ms.
  *
- *   npm run build && node bench/event-loop.mjs [--quick] [--json] [--no-changes | --no-streams]
+ *   npm run build && node bench/event-loop.mjs [--quick] [--json] [--no-changes | --no-streams] [--unchanged]
  *
  * --no-changes / --no-streams leave out one of the two loads (to see which one costs what).
- * A repeated `changes` on an unchanged worktree is answered from its last list (src/git/changes-cache.ts);
- * --edit-between rewrites one of the edited files before each call, so that every call computes the
- * list again (the worst case: a coder that keeps writing).
+ * A repeated `changes` on an unchanged worktree is answered from its last list (src/git/changes-cache.ts),
+ * so the bench rewrites one of the edited files before each call: every call computes the list on the
+ * whole tree (a coder that keeps writing). --unchanged leaves the tree alone between calls: the calls
+ * are then answered from the kept list in a few ms, and the load is the stream of requests instead.
  */
 /* global process, Buffer */
 import { execFileSync, spawn } from 'node:child_process';
@@ -36,7 +37,7 @@ const FILES = QUICK ? 20_000 : 200_000;
 const CHANGES = !process.argv.includes('--no-changes');
 const STREAMERS = process.argv.includes('--no-streams') ? 0 : 10;
 const EDITED = 1000;
-const EDIT_BETWEEN = process.argv.includes('--edit-between');
+const EDIT_BETWEEN = !process.argv.includes('--unchanged');
 
 /** A repo of `n` files made with one `git fast-import` stream (writing them one by one takes minutes). */
 function bigRepo(n) {
@@ -197,7 +198,7 @@ try {
   report({
     bench: 'event-loop',
     figure: 8,
-    title: `Daemon event-loop delay: ${STREAMERS} coders streaming + changes on ${FILES} files${EDIT_BETWEEN ? ' (a file edited before each call)' : ''}`,
+    title: `Daemon event-loop delay: ${STREAMERS} coders streaming + changes on ${FILES} files${EDIT_BETWEEN ? '' : ' (unchanged between calls)'}`,
     project: busy.p99_ms,
     floor: idle.p99_ms,
     unit: 'ms',
