@@ -257,6 +257,8 @@ async function removeLocked(git: GitRunner, spec: RemoveWorktreeSpec): Promise<v
     if (!keep_branch) await refuseIfUnmerged(git, spec);
   }
 
+  // Whether git's own `worktree remove` dropped the registration (then no prune is needed).
+  let unregistered = false;
   if (registered) {
     const args = force ? ['worktree', 'remove', '--force', '--force', path] : ['worktree', 'remove', path];
     let r = await git(args, { cwd: repo });
@@ -277,6 +279,7 @@ async function removeLocked(git: GitRunner, spec: RemoveWorktreeSpec): Promise<v
       }
       throw new AicoderError('conflict', `git worktree remove ${path} failed: ${gitMessage(r)}`);
     }
+    unregistered = r.exitCode === 0;
   } else if (dirExists) {
     if (!force) {
       throw new AicoderError(
@@ -288,9 +291,12 @@ async function removeLocked(git: GitRunner, spec: RemoveWorktreeSpec): Promise<v
     await rm(path, { recursive: true, force: true });
   }
 
-  const pruned = await git(['worktree', 'prune'], { cwd: repo });
-  if (pruned.exitCode !== 0) {
-    throw new AicoderError('internal', `git worktree prune failed: ${gitMessage(pruned)}`);
+  // A registration whose folder is gone, or was deleted here, is dropped by prune.
+  if (!unregistered) {
+    const pruned = await git(['worktree', 'prune'], { cwd: repo });
+    if (pruned.exitCode !== 0) {
+      throw new AicoderError('internal', `git worktree prune failed: ${gitMessage(pruned)}`);
+    }
   }
 
   if (!keep_branch) {
@@ -333,6 +339,7 @@ async function refuseIfUnmerged(git: GitRunner, spec: RemoveWorktreeSpec): Promi
     revParseCommit(git, repo, base_ref),
   ]);
   if (tip.exitCode !== 0) return; // no branch, nothing to lose
+  if (tip.stdout.trim() === base_commit) return; // the branch never moved: no commit of its own
   const not = [base_commit];
   if (refTip.exitCode === 0 && refTip.stdout.trim() !== '') not.push(refTip.stdout.trim());
   const r = await git(['rev-list', '--count', tip.stdout.trim(), '--not', ...not, '--'], { cwd: repo });
