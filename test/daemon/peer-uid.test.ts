@@ -4,6 +4,28 @@ import { describe, expect, it } from 'vitest';
 import { findUid, peerUid, peerUidSync, procAddresses } from '../../src/daemon/peer-uid.js';
 import { checkOwnerToken } from '../../src/daemon/owner-token.js';
 
+/**
+ * Runs `check` on the server side of one real loopback connection to a 127.0.0.1 listener, made from
+ * `host` (an IPv4 address, or an IPv4-mapped IPv6 one for a dual-stack client); both ends are closed after.
+ */
+async function withConnection(host: string, check: (accepted: Socket) => Promise<void>): Promise<void> {
+  let client: Socket | undefined;
+  const server = createServer();
+  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  let sock: Socket | undefined;
+  try {
+    client = connect({ port: (server.address() as { port: number }).port, host });
+    client.on('error', () => undefined);
+    sock = await accepted;
+    await check(sock);
+  } finally {
+    sock?.destroy();
+    client?.destroy();
+    server.close();
+  }
+}
+
 describe('peer uid', () => {
   it('encodes addresses as the kernel lists them', () => {
     // 127.0.0.1:8000 on a little-endian machine: 0100007F:1F40
@@ -23,26 +45,12 @@ describe('peer uid', () => {
     expect(findUid(table, '0100007F:1F41', '0100007F:0050')).toBeNull();
   });
 
-  it.runIf(process.platform === 'linux')(
-    'finds our own uid at the other end of a real connection',
-    async () => {
-      let client: Socket | undefined;
-      const server = createServer();
-      const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      try {
-        client = connect((server.address() as { port: number }).port, '127.0.0.1');
-        client.on('error', () => undefined);
-        const sock = await accepted;
-        const found = await peerUid(sock);
-        expect(found).toMatchObject({ kind: 'uid', uid: process.getuid!(), inode: expect.any(Number) });
-        expect(peerUidSync(sock)).toEqual(found);
-        sock.destroy();
-      } finally {
-        client?.destroy();
-        server.close();
-      }
-    },
+  it.runIf(process.platform === 'linux')('finds our own uid at the other end of a real connection', () =>
+    withConnection('127.0.0.1', async (sock) => {
+      const found = await peerUid(sock);
+      expect(found).toMatchObject({ kind: 'uid', uid: process.getuid!(), inode: expect.any(Number) });
+      expect(peerUidSync(sock)).toEqual(found);
+    }),
   );
 
   it.runIf(process.platform === 'linux')(
@@ -82,24 +90,11 @@ describe('peer uid', () => {
 
   it.runIf(process.platform === 'linux')(
     'finds a dual-stack IPv6 client (in /proc/net/tcp6) of an IPv4 listener',
-    async () => {
-      let client: Socket | undefined;
-      const server = createServer();
-      const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      try {
-        const port = (server.address() as { port: number }).port;
-        client = connect({ port, host: '::ffff:127.0.0.1' });
-        client.on('error', () => undefined);
-        const sock = await accepted;
+    () =>
+      withConnection('::ffff:127.0.0.1', async (sock) => {
         expect(await peerUid(sock)).toMatchObject({ kind: 'uid', uid: process.getuid!() });
         expect(peerUidSync(sock)).toMatchObject({ kind: 'uid', uid: process.getuid!() });
-        sock.destroy();
-      } finally {
-        client?.destroy();
-        server.close();
-      }
-    },
+      }),
   );
 });
 

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createGit } from '../../src/git/index.js';
 import { BACKGROUND_NICE, spawnOffThread, stopSpawnThread } from '../../src/git/spawn-thread.js';
 import { createWorkspace } from '../../src/workspace/index.js';
-import { cleanupTemp, git, makeRepo, tempDir } from '../helpers/env.js';
+import { cleanupTemp, git, makeRepo, tempDir, processEnv } from '../helpers/env.js';
 import { gitCalls as calls, loggingGit, PRINT_NICE } from './logging-git.js';
 
 afterAll(async () => {
@@ -21,11 +21,7 @@ afterAll(async () => {
   cleanupTemp();
 });
 
-const env = (): Record<string, string> => {
-  const e: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) e[k] = v;
-  return e;
-};
+const env = processEnv;
 
 /** This process's nice value, and the one its background children must have. */
 const own = getPriority();

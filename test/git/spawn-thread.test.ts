@@ -11,18 +11,14 @@ import { gitRunner } from '../../src/git/exec.js';
 import { createGit } from '../../src/git/index.js';
 import { spawnOffThread, stopSpawnThread } from '../../src/git/spawn-thread.js';
 import { gitStreamer } from '../../src/git/stream.js';
-import { cleanupTemp, git, makeRepo, tempDir, waitFor } from '../helpers/env.js';
+import { cleanupTemp, git, makeRepo, tempDir, waitFor, processEnv } from '../helpers/env.js';
 
 afterAll(async () => {
   await stopSpawnThread();
   cleanupTemp();
 });
 
-const env = (): Record<string, string> => {
-  const e: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) e[k] = v;
-  return e;
-};
+const env = processEnv;
 
 describe('spawnOffThread', () => {
   it('gives exit code, stdout, stderr and stdin like a spawn on the main thread', async () => {

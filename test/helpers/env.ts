@@ -110,3 +110,10 @@ export async function rejectionOf(
   }
   throw new Error('expected a rejection');
 }
+
+/** This process's environment as a plain record, without unset entries (for a child's `env`). */
+export function processEnv(): Record<string, string> {
+  const e: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) e[k] = v;
+  return e;
+}
