@@ -2,7 +2,7 @@
  * createMcpHttpHandler on a real HTTP server on loopback: sessions, the SDK client over Streamable
  * HTTP, progress and resource notifications across HTTP, DELETE, DNS-rebinding protection.
  */
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,12 +12,13 @@ import { ResourceUpdatedNotificationSchema, type CallToolResult } from '@modelco
 import { createMcpHttpHandler, type McpHttpHandler } from '../../src/mcp/index.js';
 import { freePort, waitFor } from '../helpers/env.js';
 import { ok } from './connect.js';
+import { listenLoopback, type LoopbackServer } from './loopback.js';
 import { MemoryManager } from './memory-manager.js';
 import { scaled } from '../helpers/load.js';
 
 let manager: MemoryManager;
 let handler: McpHttpHandler;
-let http: Server;
+let loopback: LoopbackServer;
 let port: number;
 let url: URL;
 
@@ -29,18 +30,13 @@ beforeEach(async () => {
     allowedHosts: [`127.0.0.1:${port}`, `localhost:${port}`],
     allowedOrigins: [`http://127.0.0.1:${port}`, `http://localhost:${port}`],
   });
-  http = createServer((req, res) => {
-    if (req.url?.startsWith('/mcp')) void handler.handle(req, res);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
-  url = new URL(`http://127.0.0.1:${port}/mcp`);
+  loopback = await listenLoopback(port, () => handler, { mcpOnly: true });
+  url = loopback.url;
 });
 
 afterEach(async () => {
   await handler.close();
-  http.closeAllConnections();
-  await new Promise((resolve) => http.close(resolve));
+  await loopback.close();
 });
 
 async function connect(): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {

@@ -4,14 +4,14 @@
  * answers its headers before any event; whole answers carry their length; a client that goes away
  * ends its stream.
  */
-import { createServer, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMcpHttpHandler, type McpHttpHandler } from '../../src/mcp/index.js';
 import { freePort, waitFor } from '../helpers/env.js';
+import { listenLoopback, type LoopbackServer } from './loopback.js';
 import { MemoryManager } from './memory-manager.js';
 
 let handler: McpHttpHandler;
-let http: Server;
+let loopback: LoopbackServer;
 let url: URL;
 
 beforeEach(async () => {
@@ -21,15 +21,13 @@ beforeEach(async () => {
     allowedHosts: [`127.0.0.1:${port}`],
     allowedOrigins: [],
   });
-  http = createServer((req, res) => void handler.handle(req, res));
-  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
-  url = new URL(`http://127.0.0.1:${port}/mcp`);
+  loopback = await listenLoopback(port, () => handler);
+  url = loopback.url;
 });
 
 afterEach(async () => {
   await handler.close();
-  http.closeAllConnections();
-  await new Promise((resolve) => http.close(resolve));
+  await loopback.close();
 });
 
 const VERSION = '2025-11-25';

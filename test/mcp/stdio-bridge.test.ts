@@ -2,7 +2,6 @@
  * runStdioBridge in-process: the SDK Client speaks newline-delimited JSON-RPC over a pair of streams
  * (the same framing as stdio) to the bridge, which forwards to a real HTTP /mcp endpoint.
  */
-import { createServer, type Server } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -18,11 +17,12 @@ import {
 } from '../../src/mcp/index.js';
 import { freePort, waitFor } from '../helpers/env.js';
 import { ok } from './connect.js';
+import { listenLoopback, type LoopbackServer } from './loopback.js';
 import { MemoryManager } from './memory-manager.js';
 
 let manager: MemoryManager;
 let handler: McpHttpHandler;
-let http: Server;
+let loopback: LoopbackServer;
 let port: number;
 
 function newHandler(): McpHttpHandler {
@@ -37,14 +37,12 @@ beforeEach(async () => {
   manager = new MemoryManager();
   port = await freePort();
   handler = newHandler();
-  http = createServer((req, res) => void handler.handle(req, res));
-  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
+  loopback = await listenLoopback(port, () => handler);
 });
 
 afterEach(async () => {
   await handler.close();
-  http.closeAllConnections();
-  await new Promise((resolve) => http.close(resolve));
+  await loopback.close();
 });
 
 function startBridge(baseUrl: string): {
